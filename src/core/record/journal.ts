@@ -1,0 +1,346 @@
+import {
+  closeSync, fstatSync, fsyncSync, linkSync, openSync, readSync, renameSync, rmSync, statSync, writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { describeFsError } from './errors';
+import { FileLock } from './fileLock';
+import { isRecordEvent, type RecordEvent } from './events';
+
+export const JOURNAL_FILE = 'journal.jsonl';
+export const PREVIOUS_JOURNAL_FILE = 'journal.prev.jsonl';
+const LOCK_DIR = 'journal.lock';
+
+/** The first line of every journal generation. */
+export interface JournalHeader {
+  flightdeck: 'journal';
+  gen: number;
+  created: number;
+}
+
+/** A line that could not be read as an event: counted, set aside, never fatal. */
+export interface JournalDamage {
+  gen: number;
+  offset: number;
+  length: number;
+  reason: string;
+  text: string;
+}
+
+/** The two calls that can fail on a full or broken disk; replaceable so tests can fail them. */
+export interface WriteIo {
+  writeSync(fd: number, buffer: Buffer, offset: number, length: number): number;
+  fsyncSync(fd: number): void;
+}
+const realIo: WriteIo = {
+  writeSync: (fd, buffer, offset, length) => writeSync(fd, buffer, offset, length),
+  fsyncSync: (fd) => fsyncSync(fd),
+};
+
+export function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeAll(io: WriteIo, fd: number, buf: Buffer): void {
+  let done = 0;
+  while (done < buf.length) done += io.writeSync(fd, buf, done, buf.length - done);
+}
+
+function headerLine(gen: number): string {
+  const header: JournalHeader = { flightdeck: 'journal', gen, created: Date.now() };
+  return JSON.stringify(header) + '\n';
+}
+
+/** Reads a journal's generation from its first line; 0 when the file is missing or has no header. */
+export function readJournalGen(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return 0;
+  }
+  try {
+    return genOfOpenJournal(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function genOfOpenJournal(fd: number): number {
+  const buf = Buffer.alloc(256);
+  const n = readSync(fd, buf, 0, buf.length, 0);
+  return parseHeader(buf.toString('utf8', 0, n).split('\n')[0] ?? '') ?? 0;
+}
+
+function parseHeader(line: string): number | undefined {
+  if (!line.startsWith('{"flightdeck":"journal"')) return undefined;
+  try {
+    const h = JSON.parse(line) as Partial<JournalHeader>;
+    return typeof h.gen === 'number' ? h.gen : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Appends events durably: under the journal lock, one write and one fsync per batch. An event is
+ * acknowledged (append returns) only after its line is on disk.
+ */
+export class JournalWriter {
+  private readonly lock: FileLock;
+  private readonly path: string;
+  private fd = -1;
+  private ino = -1;
+
+  constructor(
+    private readonly dir: string,
+    private readonly io: WriteIo = realIo,
+  ) {
+    this.path = join(dir, JOURNAL_FILE);
+    this.lock = new FileLock(join(dir, LOCK_DIR), 5_000);
+  }
+
+  append(events: readonly RecordEvent[]): void {
+    if (events.length === 0) return;
+    let text = '';
+    for (const e of events) text += JSON.stringify(e) + '\n';
+    const body = Buffer.from(text, 'utf8');
+    this.lock.withLock(() => {
+      const fd = this.openCurrent();
+      const size = fstatSync(fd).size;
+      // A writer killed mid-line left an unterminated fragment: end it so our line stays whole.
+      const buf = size > 0 && !this.endsWithNewline(fd, size) ? Buffer.concat([Buffer.from('\n'), body]) : body;
+      try {
+        writeAll(this.io, fd, buf);
+        this.io.fsyncSync(fd);
+      } catch (err) {
+        this.close();
+        throw describeFsError('append to the journal', this.path, err);
+      }
+    });
+  }
+
+  /** Starts a new generation holding only what follows `fromOffset` of generation `fromGen`. */
+  rotate(fromGen: number, fromOffset: number): boolean {
+    return this.lock.withLock(() => {
+      const fd = this.openCurrent();
+      if (genOfOpenJournal(fd) !== fromGen) return false;
+      const size = fstatSync(fd).size;
+      const tail = Buffer.alloc(Math.max(0, size - fromOffset));
+      let got = 0;
+      while (got < tail.length) {
+        const n = readSync(fd, tail, got, tail.length - got, fromOffset + got);
+        if (n === 0) break;
+        got += n;
+      }
+      const staging = join(this.dir, `${JOURNAL_FILE}.rotating`);
+      const out = openSync(staging, 'w');
+      try {
+        writeAll(this.io, out, Buffer.concat([Buffer.from(headerLine(fromGen + 1)), tail.subarray(0, got)]));
+        this.io.fsyncSync(out);
+      } catch (err) {
+        closeSync(out);
+        rmSync(staging, { force: true });
+        throw describeFsError('rotate the journal', this.path, err);
+      } finally {
+        try {
+          closeSync(out);
+        } catch {
+          /* already closed on the error path */
+        }
+      }
+      const previous = join(this.dir, PREVIOUS_JOURNAL_FILE);
+      rmSync(previous, { force: true });
+      linkSync(this.path, previous);
+      renameSync(staging, this.path);
+      fsyncDir(this.dir);
+      this.close();
+      return true;
+    });
+  }
+
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+    this.ino = -1;
+  }
+
+  private endsWithNewline(fd: number, size: number): boolean {
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 10;
+  }
+
+  /** Opens the journal by path under the lock, so a rotation by another process is never missed. */
+  private openCurrent(): number {
+    let ino = -1;
+    try {
+      ino = statSync(this.path).ino;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw describeFsError('read', this.path, err);
+    }
+    if (this.fd >= 0 && ino === this.ino) return this.fd;
+    this.close();
+    if (ino === -1) this.create();
+    try {
+      this.fd = openSync(this.path, 'a+');
+    } catch (err) {
+      throw describeFsError('open the journal', this.path, err);
+    }
+    this.ino = fstatSync(this.fd).ino;
+    return this.fd;
+  }
+
+  private create(): void {
+    const gen = readJournalGen(join(this.dir, PREVIOUS_JOURNAL_FILE)) + 1;
+    const staging = join(this.dir, `${JOURNAL_FILE}.creating`);
+    try {
+      const fd = openSync(staging, 'w');
+      try {
+        writeAll(this.io, fd, Buffer.from(headerLine(gen)));
+        this.io.fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(staging, this.path);
+      fsyncDir(this.dir);
+    } catch (err) {
+      rmSync(staging, { force: true });
+      throw describeFsError('create the journal', this.path, err);
+    }
+  }
+}
+
+export interface ReadResult {
+  events: RecordEvent[];
+  damage: JournalDamage[];
+}
+
+const CHUNK = 4 << 20;
+
+/**
+ * Reads complete lines of one open journal from `offset`, leaving an unterminated last line for a
+ * later read (it may still be being written). Returns the offset after the last complete line.
+ */
+export function readLines(
+  fd: number,
+  offset: number,
+  gen: number,
+  onEvent: (e: RecordEvent) => void,
+  onDamage: (d: JournalDamage) => void,
+  onHeader: (gen: number) => void = () => {},
+): number {
+  const buf = Buffer.alloc(CHUNK);
+  let carry: Buffer | undefined;
+  let pos = offset;
+  for (;;) {
+    const n = readSync(fd, buf, 0, CHUNK, pos + (carry?.length ?? 0));
+    if (n === 0) break;
+    const data = carry ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
+    let start = 0;
+    for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
+      const lineOffset = pos + start;
+      if (nl > start) {
+        const text = data.toString('utf8', start, nl);
+        handleLine(text, lineOffset, gen, onEvent, onDamage, onHeader);
+      }
+      start = nl + 1;
+    }
+    pos += start;
+    carry = start < data.length ? Buffer.from(data.subarray(start)) : undefined;
+  }
+  return pos;
+}
+
+function handleLine(
+  text: string,
+  offset: number,
+  gen: number,
+  onEvent: (e: RecordEvent) => void,
+  onDamage: (d: JournalDamage) => void,
+  onHeader: (gen: number) => void,
+): void {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    onDamage({ gen, offset, length: text.length, reason: 'not JSON (a torn or corrupted line)', text });
+    return;
+  }
+  if (isRecordEvent(value)) {
+    onEvent(value);
+    return;
+  }
+  const headerGen = offset === 0 ? parseHeader(text) : undefined;
+  if (headerGen !== undefined) onHeader(headerGen);
+  else onDamage({ gen, offset, length: text.length, reason: 'not an event', text });
+}
+
+/**
+ * Follows the journal across processes: each read applies what was appended since the last one,
+ * and a rotation by another process is followed by draining the old file, then reading the new one.
+ */
+export class JournalTail {
+  private fd = -1;
+  private ino = -1;
+  private readonly path: string;
+  gen = 0;
+  offset = 0;
+
+  constructor(dir: string) {
+    this.path = join(dir, JOURNAL_FILE);
+  }
+
+  /** Positions the tail: at `offset` if the journal is still generation `gen`, else at its start. */
+  start(gen: number, offset: number): void {
+    this.close();
+    if (!this.openPath()) return;
+    if (this.gen === gen) this.offset = offset;
+  }
+
+  read(onEvent: (e: RecordEvent) => void, onDamage: (d: JournalDamage) => void): void {
+    if (this.fd < 0 && !this.openPath()) return;
+    for (;;) {
+      this.offset = readLines(this.fd, this.offset, this.gen, onEvent, onDamage);
+      let ino: number;
+      try {
+        ino = statSync(this.path).ino;
+      } catch {
+        return;
+      }
+      if (ino === this.ino) return;
+      // Rotated by another process: the old file is complete (appends happen under the lock).
+      this.offset = readLines(this.fd, this.offset, this.gen, onEvent, onDamage);
+      this.close();
+      if (!this.openPath()) return;
+    }
+  }
+
+  /** Bytes not yet read: how far this process is behind the journal. */
+  size(): number {
+    return this.fd < 0 ? 0 : fstatSync(this.fd).size;
+  }
+
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+    this.ino = -1;
+  }
+
+  private openPath(): boolean {
+    try {
+      this.fd = openSync(this.path, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw describeFsError('read the journal', this.path, err);
+    }
+    this.ino = fstatSync(this.fd).ino;
+    this.gen = genOfOpenJournal(this.fd);
+    this.offset = 0;
+    return true;
+  }
+}

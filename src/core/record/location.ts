@@ -1,0 +1,49 @@
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+
+export interface RecordLocation {
+  /** The folder holding the journal and snapshots. */
+  dir: string;
+  /** The repository's working tree, when there is one. */
+  repoRoot?: string;
+}
+
+/** The nearest folder at or above `start` holding `.git` (a folder, or a worktree's file). */
+export function findRepoRoot(start: string): string | undefined {
+  let dir = resolve(start);
+  for (;;) {
+    try {
+      statSync(join(dir, '.git'));
+      return dir;
+    } catch {
+      const up = dirname(dir);
+      if (up === dir) return undefined;
+      dir = up;
+    }
+  }
+}
+
+/**
+ * The git common dir, read from the files git writes, without spawning git: worktrees share
+ * their main repository's, so every worktree of a repo shares one record.
+ */
+export function gitCommonDir(repoRoot: string): string {
+  const dotGit = join(repoRoot, '.git');
+  if (statSync(dotGit).isDirectory()) return dotGit;
+  const pointer = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+  if (!pointer?.[1]) throw new Error(`${dotGit} is neither a folder nor a "gitdir:" pointer`);
+  const gitDir = resolve(repoRoot, pointer[1].trim());
+  try {
+    const common = readFileSync(join(gitDir, 'commondir'), 'utf8').trim();
+    return isAbsolute(common) ? common : resolve(gitDir, common);
+  } catch {
+    return gitDir; // A submodule's git dir, or a plain separate git dir: not shared.
+  }
+}
+
+/** Where the record of `path`'s repository lives; `fallbackDir` when `path` is not in a repo. */
+export function locateRecord(path: string, fallbackDir?: string): RecordLocation | undefined {
+  const repoRoot = findRepoRoot(path);
+  if (repoRoot) return { dir: join(gitCommonDir(repoRoot), 'flightdeck'), repoRoot };
+  return fallbackDir ? { dir: fallbackDir } : undefined;
+}

@@ -1,0 +1,134 @@
+import type { Database, SqlValue } from 'sql.js';
+import type { RecordEvent } from './events';
+import { schemaVersion } from './schema';
+import type { RecordStore } from './store';
+
+export interface RecordCounts {
+  events: number;
+  sessions: number;
+  checks: number;
+  pendingReviews: number;
+  approvals: number;
+  overrides: number;
+  decisions: number;
+  ships: number;
+  notes: number;
+}
+
+export interface RecordStatus {
+  dir: string;
+  schemaVersion: number;
+  counts: RecordCounts;
+  journal: { generation: number; bytes: number; eventsSinceSnapshot: number };
+  lastSnapshotAt?: number;
+}
+
+export interface SessionRow {
+  id: string;
+  agent?: string;
+  model?: string;
+  intent?: string;
+  branch?: string;
+  startedAt?: number;
+  endedAt?: number;
+}
+
+export interface EventQuery {
+  limit?: number;
+  kind?: string;
+  session?: string;
+}
+
+function rows(db: Database, sql: string, params: SqlValue[] = []): SqlValue[][] {
+  const stmt = db.prepare(sql);
+  try {
+    stmt.bind(params);
+    const out: SqlValue[][] = [];
+    while (stmt.step()) out.push(stmt.get());
+    return out;
+  } finally {
+    stmt.free();
+  }
+}
+
+const opt = <T>(v: SqlValue): T | undefined => (v === null ? undefined : (v as T));
+
+export function recordCounts(db: Database): RecordCounts {
+  const [row] = rows(
+    db,
+    `SELECT
+       (SELECT count(*) FROM events),
+       (SELECT count(*) FROM sessions),
+       (SELECT count(*) FROM checks),
+       (SELECT count(*) FROM reviews WHERE status = 'pending'),
+       (SELECT count(*) FROM approvals WHERE kind <> 'override'),
+       (SELECT count(*) FROM approvals WHERE kind = 'override'),
+       (SELECT count(*) FROM decisions),
+       (SELECT count(*) FROM ships),
+       (SELECT count(*) FROM events WHERE kind = 'note')`,
+  );
+  const n = (i: number): number => Number(row?.[i] ?? 0);
+  return {
+    events: n(0), sessions: n(1), checks: n(2), pendingReviews: n(3), approvals: n(4), overrides: n(5),
+    decisions: n(6), ships: n(7), notes: n(8),
+  };
+}
+
+export function recordStatus(store: RecordStore): RecordStatus {
+  const snapshotAt = store.meta('snapshot_at');
+  return {
+    dir: store.dir,
+    schemaVersion: schemaVersion(store.db),
+    counts: recordCounts(store.db),
+    journal: {
+      generation: store.journalGeneration(),
+      bytes: store.journalBytes(),
+      eventsSinceSnapshot: store.pendingSnapshotEvents,
+    },
+    lastSnapshotAt: snapshotAt ? Number(snapshotAt) : undefined,
+  };
+}
+
+/** Events newest first. */
+export function listEvents(db: Database, q: EventQuery = {}): RecordEvent[] {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  if (q.kind) {
+    where.push('kind = ?');
+    params.push(q.kind);
+  }
+  if (q.session) {
+    where.push('session_id = ?');
+    params.push(q.session);
+  }
+  params.push(Math.max(0, Math.min(q.limit ?? 50, 100_000)));
+  const sql = `SELECT id, kind, at, session_id, source, data FROM events
+    ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`;
+  return rows(db, sql, params).map(([id, kind, at, session, source, data]) => ({
+    id: String(id),
+    kind: String(kind),
+    at: Number(at),
+    session: opt<string>(session ?? null),
+    source: opt<string>(source ?? null),
+    data: JSON.parse(String(data)) as Record<string, unknown>,
+  }));
+}
+
+/** Sessions newest first. */
+export function listSessions(db: Database, limit = 50): SessionRow[] {
+  return rows(
+    db,
+    `SELECT id, agent, model, intent, branch, started_at, ended_at FROM sessions
+     ORDER BY coalesce(started_at, ended_at) DESC LIMIT ?`,
+    [limit],
+  ).map(([id, agent, model, intent, branch, startedAt, endedAt]) => ({
+    id: String(id),
+    agent: opt<string>(agent ?? null),
+    model: opt<string>(model ?? null),
+    intent: opt<string>(intent ?? null),
+    branch: opt<string>(branch ?? null),
+    startedAt: opt<number>(startedAt ?? null),
+    endedAt: opt<number>(endedAt ?? null),
+  }));
+}
+

@@ -1,0 +1,77 @@
+import type { Database } from 'sql.js';
+
+/**
+ * Numbered, forward-only migrations. Each runs once, in order, inside one transaction, and the
+ * database's user_version records how far it has come. Never edit a shipped migration: add one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: the whole flight record of DESIGN.md.
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    session_id TEXT,
+    source TEXT,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX events_by_kind ON events(kind);
+  CREATE INDEX events_by_session ON events(session_id) WHERE session_id IS NOT NULL;
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    agent TEXT, model TEXT, intent TEXT, boundary TEXT,
+    repo TEXT, branch TEXT, cwd TEXT,
+    start_commit TEXT, end_commit TEXT,
+    started_at INTEGER, ended_at INTEGER
+  );
+  CREATE TABLE checks (
+    event_id TEXT PRIMARY KEY, session_id TEXT, kind TEXT NOT NULL, command TEXT NOT NULL,
+    passed INTEGER NOT NULL, exit_code INTEGER, commit_sha TEXT, at INTEGER NOT NULL
+  );
+  CREATE INDEX checks_by_session ON checks(session_id);
+  CREATE TABLE reviews (
+    id TEXT PRIMARY KEY, session_id TEXT, subject TEXT, categories TEXT, status TEXT NOT NULL,
+    verdict TEXT, engine TEXT, concerns TEXT, opened_at INTEGER, closed_at INTEGER
+  );
+  CREATE TABLE approvals (
+    event_id TEXT PRIMARY KEY, session_id TEXT,
+    kind TEXT NOT NULL, -- approval | rejection | denial | override
+    subject TEXT, reason TEXT, by TEXT, at INTEGER NOT NULL
+  );
+  CREATE TABLE decisions (event_id TEXT PRIMARY KEY, session_id TEXT, text TEXT NOT NULL, by TEXT, at INTEGER NOT NULL);
+  CREATE TABLE ships (
+    id TEXT PRIMARY KEY, session_id TEXT, commit_sha TEXT, target TEXT, checks TEXT,
+    rollback TEXT, status TEXT, at INTEGER NOT NULL
+  );
+  CREATE TABLE lock_history (
+    event_id TEXT PRIMARY KEY, action TEXT NOT NULL, holder TEXT, host TEXT, reason TEXT, at INTEGER NOT NULL
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function schemaVersion(db: Database): number {
+  return Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
+}
+
+/** Brings a database up to SCHEMA_VERSION; refuses one written by a newer Flightdeck. */
+export function migrate(db: Database): void {
+  const from = schemaVersion(db);
+  if (from > SCHEMA_VERSION) {
+    throw new Error(`the record has schema ${from}, newer than this Flightdeck understands (${SCHEMA_VERSION}); update Flightdeck`);
+  }
+  for (let v = from; v < SCHEMA_VERSION; v++) {
+    db.exec('BEGIN');
+    try {
+      db.exec(MIGRATIONS[v] as string);
+      db.exec(`PRAGMA user_version = ${v + 1}`);
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+}

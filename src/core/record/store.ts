@@ -1,0 +1,276 @@
+import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from 'sql.js';
+import { EventApplier } from './apply';
+import { describeFsError, RecordError } from './errors';
+import { completeEvent, type NewEvent, type RecordEvent } from './events';
+import { FileLock } from './fileLock';
+import {
+  JOURNAL_FILE, JournalTail, JournalWriter, PREVIOUS_JOURNAL_FILE, readJournalGen, readLines,
+  type JournalDamage, type WriteIo,
+} from './journal';
+import { migrate } from './schema';
+import {
+  keepDamagedLine, moveAside, PREVIOUS_SNAPSHOT_FILE, readSnapshot, SNAPSHOT_FILE, writeSnapshot,
+} from './snapshot';
+import { loadSqlJs } from './sqlite';
+
+/** What opening the record found: the user is told about anything but a clean open. */
+export interface OpenReport {
+  snapshot: 'none' | 'current' | 'previous';
+  movedAside: string[];
+  damagedLines: number;
+  unterminatedTail: boolean;
+  possiblyMissing?: string;
+  replayed: number;
+}
+
+export interface StoreOptions {
+  /** Open without writing anything: no folder, journal or snapshot is created or changed. */
+  readOnly?: boolean;
+  /** Take a snapshot once this many journal bytes follow the last one. */
+  snapshotEveryBytes?: number;
+  io?: WriteIo;
+}
+
+const META_GEN = 'journal_gen';
+const META_OFFSET = 'journal_offset';
+const META_SNAPSHOT_AT = 'snapshot_at';
+
+/**
+ * The flight record of one repository: an in-memory sql.js database kept current from an
+ * append-only journal that any number of processes write to, and snapshotted by one at a time.
+ */
+export class RecordStore {
+  readonly report: OpenReport;
+  private readonly writer: JournalWriter;
+  private readonly tail: JournalTail;
+  private readonly applier: EventApplier;
+  private readonly lease: FileLock;
+  private readonly listeners = new Set<(added: number) => void>();
+  private eventsSinceSnapshot = 0;
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    readonly db: Database,
+    private readonly options: StoreOptions,
+    report: OpenReport,
+    tail: JournalTail,
+  ) {
+    this.report = report;
+    this.tail = tail;
+    this.writer = new JournalWriter(dir, options.io);
+    this.applier = new EventApplier(db);
+    this.lease = new FileLock(join(dir, 'snapshot.lock'), 120_000);
+  }
+
+  static async open(dir: string, options: StoreOptions = {}): Promise<RecordStore> {
+    if (!options.readOnly) {
+      try {
+        mkdirSync(dir, { recursive: true });
+        // Probe writability now, so a read-only place fails here with a clear message.
+        closeSync(openSync(join(dir, '.writable'), 'w'));
+      } catch (err) {
+        throw describeFsError('create the record in', dir, err);
+      }
+    }
+    const SQL = await loadSqlJs();
+    const report: OpenReport = { snapshot: 'none', movedAside: [], damagedLines: 0, unterminatedTail: false, replayed: 0 };
+
+    let db: Database | undefined;
+    for (const [file, which] of [[SNAPSHOT_FILE, 'current'], [PREVIOUS_SNAPSHOT_FILE, 'previous']] as const) {
+      try {
+        const image = readSnapshot(join(dir, file));
+        if (!image) continue;
+        const candidate = new SQL.Database(image);
+        try {
+          migrate(candidate);
+          candidate.exec('SELECT count(*) FROM meta');
+        } catch (err) {
+          candidate.close();
+          throw err;
+        }
+        db = candidate;
+        report.snapshot = which;
+        break;
+      } catch (err) {
+        if (err instanceof RecordError) throw err;
+        // Damaged: set it aside (never overwrite it with an empty record) and try the next one.
+        if (!options.readOnly) report.movedAside.push(moveAside(dir, file));
+        else report.movedAside.push(`${join(dir, file)} (damaged: ${(err as Error).message})`);
+      }
+    }
+    if (!db) {
+      db = new SQL.Database();
+      migrate(db);
+    }
+
+    const tail = new JournalTail(dir);
+    const store = new RecordStore(dir, db, options, report, tail);
+    store.replayAtOpen();
+    return store;
+  }
+
+  /** Records events durably, then applies them; returns them once their journal line is on disk. */
+  append(events: readonly NewEvent[]): RecordEvent[] {
+    this.assertWritable();
+    const complete = events.map(completeEvent);
+    this.writer.append(complete);
+    this.catchUp();
+    return complete;
+  }
+
+  /** Applies whatever other processes appended since the last look; returns how many were new. */
+  catchUp(): number {
+    if (this.closed) return 0;
+    const batch: RecordEvent[] = [];
+    this.tail.read((e) => batch.push(e), this.onDamage);
+    const added = this.applier.apply(batch);
+    this.eventsSinceSnapshot += added;
+    if (added > 0) for (const l of this.listeners) l(added);
+    return added;
+  }
+
+  onDidChange(listener: (added: number) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Bytes of journal written since the last snapshot. */
+  journalBytes(): number {
+    return this.tail.size();
+  }
+
+  journalGeneration(): number {
+    return this.tail.gen;
+  }
+
+  get pendingSnapshotEvents(): number {
+    return this.eventsSinceSnapshot;
+  }
+
+  snapshotDue(): boolean {
+    return this.journalBytes() > (this.options.snapshotEveryBytes ?? 8 << 20);
+  }
+
+  snapshotIfDue(): boolean {
+    return !this.options.readOnly && this.snapshotDue() && this.snapshot();
+  }
+
+  /** Writes a snapshot and compacts the journal behind it, if this process can take the lease. */
+  snapshot(): boolean {
+    this.assertWritable();
+    if (!this.lease.tryAcquire()) return false;
+    try {
+      this.catchUp();
+      const gen = this.tail.gen;
+      const offset = this.tail.offset;
+      this.setMeta(META_GEN, String(gen));
+      this.setMeta(META_OFFSET, String(offset));
+      this.setMeta(META_SNAPSHOT_AT, String(Date.now()));
+      writeSnapshot(this.dir, this.db.export());
+      if (gen > 0) this.writer.rotate(gen, offset);
+      this.eventsSinceSnapshot = 0;
+      this.catchUp();
+      return true;
+    } finally {
+      this.lease.release();
+    }
+  }
+
+  meta(key: string): string | undefined {
+    const stmt = this.db.prepare('SELECT value FROM meta WHERE key = ?');
+    try {
+      stmt.bind([key]);
+      return stmt.step() ? String(stmt.get()[0]) : undefined;
+    } finally {
+      stmt.free();
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    try {
+      if (!this.options.readOnly && this.eventsSinceSnapshot > 0 && this.snapshotDue()) this.snapshot();
+    } finally {
+      this.closed = true;
+      this.listeners.clear();
+      this.writer.close();
+      this.tail.close();
+      this.applier.free();
+      this.db.close();
+    }
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', [key, value]);
+  }
+
+  private assertWritable(): void {
+    if (this.closed) throw new RecordError('the record is closed');
+    if (this.options.readOnly) throw new RecordError('the record is open read-only');
+  }
+
+  private readonly onDamage = (d: JournalDamage): void => {
+    this.report.damagedLines++;
+    if (!this.options.readOnly) {
+      try {
+        keepDamagedLine(this.dir, d.gen, d.offset, d.text);
+      } catch {
+        // Keeping a copy is a courtesy; the journal itself still holds the line.
+      }
+    }
+  };
+
+  /**
+   * Replays the journal generations the snapshot does not cover. Generation g+1 starts with what
+   * followed the snapshot taken at generation g, so a snapshot at (gen S, offset Y) needs journal
+   * S from Y, or S+1 (and on) from their starts.
+   */
+  private replayAtOpen(): void {
+    const snapGen = Number(this.meta(META_GEN) ?? 0);
+    const snapOffset = Number(this.meta(META_OFFSET) ?? 0);
+    const current = readJournalGen(join(this.dir, JOURNAL_FILE));
+    const previous = readJournalGen(join(this.dir, PREVIOUS_JOURNAL_FILE));
+    const batch: RecordEvent[] = [];
+    const collect = (e: RecordEvent): void => {
+      batch.push(e);
+    };
+
+    const covered = current === snapGen || current === snapGen + 1 || current === 0;
+    if (!covered && previous !== 0) {
+      // The snapshot is older than the current generation: the previous journal fills the gap.
+      if (previous > snapGen + 1) {
+        this.report.possiblyMissing = `events between journal generations ${snapGen} and ${previous}`;
+      }
+      this.readWholeFile(join(this.dir, PREVIOUS_JOURNAL_FILE), previous, previous === snapGen ? snapOffset : 0, collect);
+      if (current !== previous + 1) this.report.possiblyMissing ??= `events between journal generations ${previous} and ${current}`;
+    } else if (!covered) {
+      this.report.possiblyMissing = `events before journal generation ${current}`;
+    }
+    this.tail.start(snapGen, snapOffset);
+    this.tail.read(collect, this.onDamage);
+    this.report.replayed = this.applier.apply(batch);
+    this.eventsSinceSnapshot = this.report.replayed;
+    try {
+      this.report.unterminatedTail = statSync(join(this.dir, JOURNAL_FILE)).size > this.tail.offset;
+    } catch {
+      this.report.unterminatedTail = false;
+    }
+  }
+
+  private readWholeFile(path: string, gen: number, from: number, onEvent: (e: RecordEvent) => void): void {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch {
+      return;
+    }
+    try {
+      readLines(fd, from, gen, onEvent, this.onDamage);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
