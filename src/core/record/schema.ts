@@ -1,4 +1,5 @@
 import type { Database } from 'sql.js';
+import { RecordError } from './errors';
 
 /**
  * Numbered, forward-only migrations. Each runs once, in order, inside one transaction, and the
@@ -61,7 +62,10 @@ export function schemaVersion(db: Database): number {
 export function migrate(db: Database): void {
   const from = schemaVersion(db);
   if (from > SCHEMA_VERSION) {
-    throw new Error(`the record has schema ${from}, newer than this Flightdeck understands (${SCHEMA_VERSION}); update Flightdeck`);
+    throw new RecordError(
+      `the record has schema ${from}, newer than this Flightdeck understands (${SCHEMA_VERSION}); update Flightdeck`,
+      'ESCHEMA',
+    );
   }
   for (let v = from; v < SCHEMA_VERSION; v++) {
     db.exec('BEGIN');

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 
 let loading: Promise<SqlJsStatic> | undefined;
@@ -14,8 +14,12 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
   return loading;
 }
 
-/** Bundled builds keep the WASM beside the bundle; unbundled tests find it in node_modules. */
+/** Bundles keep the WASM beside them; test bundles find it in the nearest node_modules above. */
 function wasmDir(): string {
   if (existsSync(join(__dirname, 'sql-wasm.wasm'))) return __dirname;
-  return join(require.resolve('sql.js'), '..');
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', 'sql.js', 'dist');
+    if (existsSync(join(candidate, 'sql-wasm.wasm'))) return candidate;
+  }
+  return __dirname;
 }

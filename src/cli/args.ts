@@ -1,0 +1,55 @@
+import { parseArgs } from 'node:util';
+
+export class UsageError extends Error {}
+
+export interface CliArgs {
+  command: string;
+  positionals: string[];
+  repo: string;
+  json: boolean;
+  limit?: number;
+  kind?: string;
+}
+
+export const USAGE = `usage: flightdeck <command> [options]
+
+commands:
+  status            where the record is, its schema, counts, journal and last snapshot
+  note "TEXT"       record a note; prints its id once it is on disk
+  log               recorded events, newest first (--limit N, --kind K)
+  verify            open the record, replay the journal, report damage (exit 1 if any)
+
+options:
+  --repo PATH       the repository (default: the one containing the current folder)
+  --json            machine-readable output
+  --limit N         how many events to list (log; default 20)
+  --kind K          only events of this kind (log)`;
+
+/** Parses argv strictly: an unknown option or a bad value is a one-line usage error. */
+export function parseCliArgs(argv: string[], cwd: string): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        repo: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        limit: { type: 'string' },
+        kind: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad arguments');
+  }
+  const { values, positionals } = parsed;
+  const [command = values.help ? 'help' : '', ...rest] = positionals;
+  let limit: number | undefined;
+  if (values.limit !== undefined) {
+    limit = Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit wants a whole number above 0, not "${values.limit}"`);
+  }
+  return { command, positionals: rest, repo: values.repo ?? cwd, json: values.json ?? false, limit, kind: values.kind };
+}

@@ -1,0 +1,104 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { describeFsError, RecordError } from '../core/record/errors';
+import { completeEvent } from '../core/record/events';
+import { JournalWriter } from '../core/record/journal';
+import { locateRecord } from '../core/record/location';
+import { listEvents, recordStatus } from '../core/record/queries';
+import { RecordStore } from '../core/record/store';
+import { parseCliArgs, USAGE, UsageError, type CliArgs } from './args';
+import { formatEvent, formatStatus } from './format';
+import { formatVerify, verifyRecord } from '../core/report/verify';
+
+type Out = (text: string) => void;
+
+function recordDir(args: CliArgs): string {
+  if (!existsSync(args.repo)) throw new UsageError(`--repo ${args.repo}: no such folder`);
+  const location = locateRecord(args.repo);
+  if (!location) throw new UsageError(`${args.repo} is not inside a git repository (pass --repo PATH)`);
+  return location.dir;
+}
+
+async function run(args: CliArgs, out: Out): Promise<number> {
+  switch (args.command) {
+    case 'help':
+      out(USAGE);
+      return 0;
+    case 'note': {
+      const text = args.positionals.join(' ').trim();
+      if (!text) throw new UsageError('note wants the text to record: flightdeck note "TEXT"');
+      const dir = recordDir(args);
+      const event = completeEvent({ kind: 'note', source: 'cli', data: { text } });
+      // A note needs no database: it is durable once its journal line is, and that is all we wait for.
+      try {
+        mkdirSync(dir, { recursive: true });
+      } catch (e) {
+        throw describeFsError('create the record in', dir, e);
+      }
+      const writer = new JournalWriter(dir);
+      try {
+        writer.append([event]);
+      } finally {
+        writer.close();
+      }
+      out(args.json ? JSON.stringify({ id: event.id }) : event.id);
+      return 0;
+    }
+    case 'status': {
+      const dir = recordDir(args);
+      const store = await RecordStore.open(dir, { readOnly: true });
+      try {
+        const status = recordStatus(store);
+        out(args.json ? JSON.stringify({ ...status, exists: existsSync(dir), report: store.report }, null, 2) : formatStatus(status, existsSync(dir)));
+      } finally {
+        store.close();
+      }
+      return 0;
+    }
+    case 'log': {
+      const store = await RecordStore.open(recordDir(args), { readOnly: true });
+      try {
+        const events = listEvents(store.db, { limit: args.limit ?? 20, kind: args.kind });
+        out(args.json ? JSON.stringify(events, null, 2) : events.map(formatEvent).join('\n') || '(no events)');
+      } finally {
+        store.close();
+      }
+      return 0;
+    }
+    case 'verify': {
+      const dir = recordDir(args);
+      const result = await verifyRecord(dir, false);
+      out(args.json ? JSON.stringify(result, null, 2) : formatVerify(result));
+      return result.damaged ? 1 : 0;
+    }
+    case '':
+      throw new UsageError('a command is needed; try flightdeck --help');
+    default:
+      throw new UsageError(`unknown command "${args.command}"; try flightdeck --help`);
+  }
+}
+
+/** Runs the CLI; user mistakes and record errors become one line on stderr, never a stack trace. */
+export async function main(argv: string[], cwd: string, out: Out, err: Out): Promise<number> {
+  try {
+    return await run(parseCliArgs(argv, cwd), out);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`flightdeck: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof RecordError) {
+      err(`flightdeck: ${e.message}`);
+      return 1;
+    }
+    err(`flightdeck: unexpected error: ${(e as Error).stack ?? String(e)}`);
+    return 70;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2), process.cwd(), (t) => process.stdout.write(t + '\n'), (t) => process.stderr.write(t + '\n')).then(
+    (code) => {
+      process.exitCode = code;
+    },
+  );
+}

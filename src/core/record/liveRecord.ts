@@ -1,0 +1,113 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { RecordStore, type StoreOptions } from './store';
+
+export interface LiveRecordOptions extends StoreOptions {
+  /** How often to look for other writers' events when no file event arrives. */
+  pollMs?: number;
+}
+
+/**
+ * A record kept current while a long-lived process (the extension) runs: opened on first use,
+ * then following every other writer's appends within a second, snapshotting when due.
+ */
+export class LiveRecord {
+  private opening: Promise<RecordStore> | undefined;
+  private store: RecordStore | undefined;
+  private watcher: FSWatcher | undefined;
+  private poll: NodeJS.Timeout | undefined;
+  private pending: NodeJS.Timeout | undefined;
+  private readonly listeners = new Set<() => void>();
+  private disposed = false;
+  private snapshotScheduled = false;
+
+  constructor(
+    readonly dir: string,
+    private readonly options: LiveRecordOptions = {},
+  ) {}
+
+  /** Opens the record (loads the WASM, the snapshot, the journal) once; later calls share it. */
+  open(): Promise<RecordStore> {
+    this.opening ??= RecordStore.open(this.dir, this.options).then((store) => {
+      if (this.disposed) {
+        store.close();
+        throw new Error('the record was closed while it opened');
+      }
+      this.store = store;
+      store.onDidChange(() => this.fire());
+      this.follow();
+      return store;
+    });
+    return this.opening;
+  }
+
+  get current(): RecordStore | undefined {
+    return this.store;
+  }
+
+  onDidChange(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Reads what other processes appended; cheap when nothing was. */
+  refresh(): void {
+    const store = this.store;
+    if (!store || this.disposed) return;
+    try {
+      store.catchUp();
+      if (store.snapshotDue()) this.scheduleSnapshot();
+    } catch {
+      // A transient read failure (a rotation in progress); the next poll retries.
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.watcher?.close();
+    clearInterval(this.poll);
+    clearTimeout(this.pending);
+    this.listeners.clear();
+    this.store?.close();
+    this.store = undefined;
+  }
+
+  private fire(): void {
+    for (const l of this.listeners) l();
+  }
+
+  private follow(): void {
+    try {
+      // File events make other writers' events visible in milliseconds; the poll covers file
+      // systems where watching does not work.
+      this.watcher = watch(this.dir, { persistent: false }, () => this.refreshSoon());
+      this.watcher.on('error', () => this.watcher?.close());
+    } catch {
+      this.watcher = undefined;
+    }
+    this.poll = setInterval(() => this.refresh(), this.options.pollMs ?? 500);
+    this.poll.unref();
+  }
+
+  private refreshSoon(): void {
+    if (this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.refresh();
+    }, 20);
+    this.pending.unref();
+  }
+
+  private scheduleSnapshot(): void {
+    if (this.options.readOnly || this.snapshotScheduled) return;
+    this.snapshotScheduled = true;
+    // Off the path of whatever triggered it: a snapshot exports and writes the whole database.
+    setTimeout(() => {
+      this.snapshotScheduled = false;
+      try {
+        if (!this.disposed) this.store?.snapshotIfDue();
+      } catch {
+        // Retried at the next catch-up that finds it due.
+      }
+    }, 1000).unref();
+  }
+}

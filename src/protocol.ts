@@ -1,0 +1,53 @@
+// Every message between the extension and the board webview, in both directions.
+// Both sides import it; the webview with `import type` only, the extension also for BOARD_ACTIONS.
+
+export interface BoardCounts {
+  events: number;
+  sessions: number;
+  checks: number;
+  pendingReviews: number;
+  overrides: number;
+  ships: number;
+  notes: number;
+}
+
+export interface BoardEvent {
+  id: string;
+  kind: string;
+  at: number;
+  summary: string;
+}
+
+export interface BoardRecord {
+  dir: string;
+  exists: boolean;
+  schemaVersion: number;
+  counts: BoardCounts;
+  journalBytes: number;
+  journalGeneration: number;
+  eventsSinceSnapshot: number;
+  lastSnapshotAt?: number;
+  /** What opening the record found that the user must know: damage, files set aside. */
+  notices: string[];
+  recent: BoardEvent[];
+}
+
+export interface BoardState {
+  /** The board is read-only in an untrusted workspace. */
+  trusted: boolean;
+  phase: 'loading' | 'ready' | 'no-workspace' | 'error';
+  error?: string;
+  record?: BoardRecord;
+}
+
+/** Actions the board may ask for; the extension checks each against this list. */
+export const BOARD_ACTIONS = ['recordNote', 'verifyRecord', 'revealRecord', 'refresh'] as const;
+export type BoardAction = (typeof BOARD_ACTIONS)[number];
+
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'action'; action: BoardAction }
+  /** Sent after each render: what the board now shows, so tests and logs can see it. */
+  | { type: 'rendered'; phase: BoardState['phase']; events: number };
+
+export type HostToWebview = { type: 'state'; state: BoardState };

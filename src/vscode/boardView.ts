@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { boardRecord } from '../core/report/boardState';
+import { BOARD_ACTIONS, type BoardAction, type BoardState, type HostToWebview, type WebviewToHost } from '../protocol';
+import { Disposable } from './disposable';
+import type { RecordService } from './recordService';
+
+/** Checks a message from the webview: only the typed messages are accepted. */
+export function parseWebviewMessage(m: unknown): WebviewToHost | undefined {
+  if (typeof m !== 'object' || m === null) return undefined;
+  const msg = m as Record<string, unknown>;
+  if (msg.type === 'ready') return { type: 'ready' };
+  if (msg.type === 'action' && BOARD_ACTIONS.includes(msg.action as BoardAction)) {
+    return { type: 'action', action: msg.action as BoardAction };
+  }
+  if (msg.type === 'rendered' && typeof msg.events === 'number' && typeof msg.phase === 'string') {
+    return { type: 'rendered', phase: msg.phase as BoardState['phase'], events: msg.events };
+  }
+  return undefined;
+}
+
+/** The Board webview view: the record's state, live. */
+export class BoardViewProvider extends Disposable implements vscode.WebviewViewProvider {
+  static readonly viewId = 'flightdeck.board';
+  private view: vscode.WebviewView | undefined;
+  private ready = false;
+  private pushTimer: NodeJS.Timeout | undefined;
+  private readonly rendered = this._register(new vscode.EventEmitter<{ phase: string; events: number }>());
+  /** Fires when the webview reports what it rendered. */
+  readonly onDidRender = this.rendered.event;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly records: RecordService,
+    private readonly runAction: (action: BoardAction) => void,
+  ) {
+    super();
+    this._register(records.onDidChange(() => this.pushSoon()));
+    this._register({ dispose: () => clearTimeout(this.pushTimer) });
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    const webview = view.webview;
+    webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
+    webview.html = this.html(webview);
+    const subs = [
+      webview.onDidReceiveMessage((raw) => this.receive(raw)),
+      view.onDidChangeVisibility(() => view.visible && this.pushSoon()),
+    ];
+    view.onDidDispose(() => {
+      subs.forEach((s) => s.dispose());
+      this.view = undefined;
+      this.ready = false;
+    });
+  }
+
+  refresh(): void {
+    this.records.get()?.refresh();
+    void this.push();
+  }
+
+  private receive(raw: unknown): void {
+    const msg = parseWebviewMessage(raw);
+    if (!msg) return;
+    if (msg.type === 'ready') {
+      this.ready = true;
+      void this.push();
+    } else if (msg.type === 'action') {
+      if (msg.action === 'refresh') this.refresh();
+      else this.runAction(msg.action);
+    } else {
+      this.rendered.fire({ phase: msg.phase, events: msg.events });
+    }
+  }
+
+  /** Coalesces bursts of record changes into one post. */
+  private pushSoon(): void {
+    if (this.pushTimer) return;
+    this.pushTimer = setTimeout(() => {
+      this.pushTimer = undefined;
+      void this.push();
+    }, 50);
+  }
+
+  private async push(): Promise<void> {
+    if (!this.view || !this.ready) return;
+    const live = this.records.get();
+    const trusted = !this.records.readOnly;
+    if (!live) return this.post({ trusted, phase: 'no-workspace' });
+    if (!live.current) this.post({ trusted, phase: 'loading' });
+    try {
+      const store = await live.open();
+      this.post({ trusted, phase: 'ready', record: boardRecord(store) });
+    } catch (err) {
+      this.post({ trusted, phase: 'error', error: (err as Error).message });
+    }
+  }
+
+  private post(state: BoardState): void {
+    const message: HostToWebview = { type: 'state', state };
+    void this.view?.webview.postMessage(message);
+  }
+
+  private html(webview: vscode.Webview): string {
+    const nonce = randomBytes(16).toString('base64');
+    const asset = (...p: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
+    const csp = [
+      "default-src 'none'",
+      `font-src ${webview.cspSource}`,
+      `style-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="UTF-8">
+  <meta http-equiv="Content-Security-Policy" content="${csp}">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <link rel="stylesheet" href="${asset('dist', 'codicon.css')}" id="vscode-codicon-stylesheet">
+  <link rel="stylesheet" href="${asset('media', 'board.css')}">
+  <script type="module" nonce="${nonce}" src="${asset('dist', 'toolkit.min.js')}"></script>
+  <script defer nonce="${nonce}" src="${asset('dist', 'webview.js')}"></script>
+  <title>Flightdeck board</title>
+</head>
+<body>
+  <main id="app" aria-live="polite" aria-busy="true"><p class="muted">Opening the flight record…</p></main>
+</body>
+</html>`;
+  }
+}

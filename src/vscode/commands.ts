@@ -1,0 +1,94 @@
+import * as vscode from 'vscode';
+import { formatVerify, verifyRecord } from '../core/report/verify';
+import type { BoardAction } from '../protocol';
+import type { RecordService } from './recordService';
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** The Flightdeck commands of the palette and the board. */
+export class RecordCommands {
+  constructor(private readonly records: RecordService) {}
+
+  register(refreshBoard: () => void): vscode.Disposable[] {
+    return [
+      vscode.commands.registerCommand('flightdeck.recordNote', (text?: string) => this.recordNote(text)),
+      vscode.commands.registerCommand('flightdeck.verifyRecord', () => this.verify()),
+      vscode.commands.registerCommand('flightdeck.revealRecord', () => this.reveal()),
+      vscode.commands.registerCommand('flightdeck.refreshBoard', refreshBoard),
+    ];
+  }
+
+  run(action: Exclude<BoardAction, 'refresh'>): void {
+    void vscode.commands.executeCommand(`flightdeck.${action}`);
+  }
+
+  /** Returns the note's event id once it is durable, or undefined when nothing was recorded. */
+  async recordNote(given?: string): Promise<string | undefined> {
+    if (this.records.readOnly) {
+      void vscode.window.showWarningMessage('Flightdeck records nothing in an untrusted workspace. Trust the workspace to record.');
+      return undefined;
+    }
+    const live = this.records.get();
+    if (!live) {
+      void vscode.window.showWarningMessage('Open a folder to record a flight record for it.');
+      return undefined;
+    }
+    const text =
+      typeof given === 'string'
+        ? given
+        : await vscode.window.showInputBox({
+            title: 'Flightdeck: Record a note',
+            prompt: 'What should the flight record remember?',
+            validateInput: (v) => (v.trim() ? undefined : 'A note needs some text.'),
+          });
+    if (!text?.trim()) return undefined;
+    try {
+      const store = await live.open();
+      const [event] = store.append([{ kind: 'note', source: 'vscode', data: { text: text.trim() } }]);
+      void vscode.window.setStatusBarMessage('$(check) Noted in the flight record', 3000);
+      return event?.id;
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Flightdeck could not record the note: ${message(err)}`);
+      return undefined;
+    }
+  }
+
+  async verify(): Promise<string | undefined> {
+    const where = this.records.location();
+    if (!where) {
+      void vscode.window.showWarningMessage('Open a folder first: the record belongs to a workspace.');
+      return undefined;
+    }
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Flightdeck: verifying the flight record…' },
+        () => verifyRecord(where.dir, this.records.readOnly),
+      );
+      const text = formatVerify(result);
+      const show = result.damaged ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+      void show(result.damaged ? 'The flight record had damage; what could be recovered was.' : 'The flight record is intact.', {
+        modal: false,
+        detail: text,
+      });
+      this.records.get()?.refresh();
+      return text;
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Flightdeck could not verify the record: ${message(err)}`);
+      return undefined;
+    }
+  }
+
+  async reveal(): Promise<void> {
+    const where = this.records.location();
+    if (!where) return;
+    const uri = vscode.Uri.file(where.dir);
+    if (vscode.env.remoteName === undefined && vscode.env.uiKind === vscode.UIKind.Desktop) {
+      await vscode.commands.executeCommand('revealFileInOS', uri);
+      return;
+    }
+    const copy = 'Copy path';
+    if ((await vscode.window.showInformationMessage(`The flight record is in ${where.dir}`, copy)) === copy) {
+      await vscode.env.clipboard.writeText(where.dir);
+    }
+  }
+}

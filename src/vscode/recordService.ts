@@ -1,0 +1,49 @@
+import * as vscode from 'vscode';
+import { locateRecord } from '../core/record/location';
+import { LiveRecord } from '../core/record/liveRecord';
+import { Disposable } from './disposable';
+
+/**
+ * The workspace's flight record as the extension sees it. Nothing is opened at activation: the
+ * record (and sql.js's WASM) loads when a view or command first asks for it.
+ */
+export class RecordService extends Disposable {
+  private live: LiveRecord | undefined;
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    super();
+    this._register({ dispose: () => this.live?.dispose() });
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.reset()));
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.reset()));
+  }
+
+  /** The record's folder: under the git common dir of the first folder, else the workspace storage. */
+  location(): { dir: string; repoRoot?: string } | undefined {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder || folder.uri.scheme !== 'file') return undefined;
+    return locateRecord(folder.uri.fsPath, this.context.storageUri?.fsPath);
+  }
+
+  get readOnly(): boolean {
+    return !vscode.workspace.isTrusted;
+  }
+
+  /** The live record, opened on first call; undefined without a local workspace folder. */
+  get(): LiveRecord | undefined {
+    if (this.live) return this.live;
+    const where = this.location();
+    if (!where) return undefined;
+    const live = new LiveRecord(where.dir, { readOnly: this.readOnly });
+    live.onDidChange(() => this.changed.fire());
+    this.live = live;
+    return live;
+  }
+
+  private reset(): void {
+    this.live?.dispose();
+    this.live = undefined;
+    this.changed.fire();
+  }
+}

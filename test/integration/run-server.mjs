@@ -1,0 +1,82 @@
+// Offline integration launcher: runs the compiled integration suite inside a real VS Code (code-server's
+// VS Code server + its web workbench in headless Chromium). Build first: npm run build && node esbuild.mjs --tests.
+//   node test/integration/run-server.mjs [--extension-root DIR] [--tests-entry FILE] [--timeout SECONDS]
+// Contract with the test entry (exports run(): Promise<void>): it reads these env vars, which reach the
+// remote extension host because it inherits the server's environment (checked with a probe extension):
+//   FLIGHTDECK_TEST_RESULTS   file to write: {"vscodeVersion","passed","failed","failures":[{"name","error"}]}
+//   FLIGHTDECK_TEST_WORKSPACE the opened workspace folder (a temp git repo with one commit)
+//   FLIGHTDECK_REPO_ROOT      the extension root
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  cleanupAll, createLog, launchBrowser, makeGitWorkspace, makeTempDir, openWorkbench, remoteUri, repoRoot, startServer,
+} from '../support/vscode-server.mjs';
+
+const { values: opts } = parseArgs({ options: {
+  'extension-root': { type: 'string', default: repoRoot },
+  'tests-entry': { type: 'string' },
+  timeout: { type: 'string', default: '300' },
+} });
+const root = resolve(opts['extension-root']);
+const testsEntry = resolve(opts['tests-entry'] ?? join(root, 'dist-test', 'integration', 'index.js'));
+const timeoutMs = Number(opts.timeout) * 1000;
+const log = createLog(join(repoRoot, 'test-results', 'integration-server.log'));
+const started = Date.now();
+
+function printLogTail() {
+  if (log.tail(1).length === 0) return;
+  console.log(`--- last 80 lines of ${log.file} ---`);
+  for (const line of log.tail(80)) console.log(line);
+  console.log('---');
+}
+
+async function finish(code, message) {
+  if (message) { printLogTail(); console.log(message); }
+  await cleanupAll();
+  process.exit(code);
+}
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => finish(signal === 'SIGINT' ? 130 : 143, `integration: stopped by ${signal}`));
+
+// Resolves with the results, or rejects on timeout / when the extension host ends without writing any.
+function waitForResults(file, server) {
+  return new Promise((ok, fail) => {
+    let hostExitedAt = 0;
+    const timer = setInterval(() => {
+      if (existsSync(file)) {
+        let results;
+        try { results = JSON.parse(readFileSync(file, 'utf8')); } catch { /* half written: retry */ }
+        if (results) { clearInterval(timer); return ok(results); }
+      }
+      if (!server.isRunning()) { clearInterval(timer); return fail(new Error('VS Code server exited before the tests wrote results')); }
+      // The host exits when run() settles; allow a few seconds for the file, then stop waiting.
+      if (!hostExitedAt && log.tail(200).some((l) => /Extension Host Process exited/i.test(l))) hostExitedAt = Date.now();
+      if (hostExitedAt && Date.now() - hostExitedAt > 5000) { clearInterval(timer); return fail(new Error('extension host exited without writing results')); }
+      if (Date.now() - started > timeoutMs) { clearInterval(timer); fail(new Error(`no results after ${timeoutMs / 1000} s`)); }
+    }, 250);
+  });
+}
+
+try {
+  if (!existsSync(testsEntry)) await finish(1, `integration: no test entry at ${testsEntry} (run: node esbuild.mjs --tests)`);
+  const workspace = makeGitWorkspace();
+  const resultsFile = join(makeTempDir('results'), 'results.json');
+  const server = await startServer({
+    log,
+    extensionDevelopmentPath: root,
+    env: { FLIGHTDECK_TEST_RESULTS: resultsFile, FLIGHTDECK_TEST_WORKSPACE: workspace, FLIGHTDECK_REPO_ROOT: root },
+  });
+  const browser = await launchBrowser();
+  await openWorkbench(browser, server.url(workspace, [['extensionTestsPath', remoteUri(server.port, testsEntry)]]),
+    { log, waitForWorkbench: false });
+  const results = await waitForResults(resultsFile, server);
+  const passed = Number(results.passed) || 0;
+  const failed = Number(results.failed) || 0;
+  if (failed > 0 || passed === 0) printLogTail();
+  for (const f of results.failures ?? []) console.log(`FAIL ${f.name}\n  ${String(f.error).replace(/\n/g, '\n  ')}`);
+  log.write('launcher', `took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`integration (VS Code ${results.vscodeVersion}): ${passed} passed, ${failed} failed`);
+  await finish(failed === 0 && passed > 0 ? 0 : 1);
+} catch (err) {
+  await finish(1, `integration: ${err.message}`);
+}

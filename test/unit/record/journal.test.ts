@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { completeEvent, type RecordEvent } from '../../../src/core/record/events';
+import { JOURNAL_FILE, JournalTail, JournalWriter, type JournalDamage } from '../../../src/core/record/journal';
+import { tempDir } from '../helpers/tmp';
+
+const note = (text: string): RecordEvent => completeEvent({ kind: 'note', data: { text } });
+
+function readAll(dir: string): { events: RecordEvent[]; damage: JournalDamage[]; tail: JournalTail } {
+  const tail = new JournalTail(dir);
+  const events: RecordEvent[] = [];
+  const damage: JournalDamage[] = [];
+  tail.read((e) => events.push(e), (d) => damage.push(d));
+  return { events, damage, tail };
+}
+
+test('appended events are on disk, one line each, after a header', (t) => {
+  const dir = tempDir(t);
+  const w = new JournalWriter(dir);
+  w.append([note('a'), note('b')]);
+  w.append([note('c')]);
+  w.close();
+  const lines = readFileSync(join(dir, JOURNAL_FILE), 'utf8').trimEnd().split('\n');
+  assert.equal(lines.length, 4);
+  assert.equal(JSON.parse(lines[0] as string).gen, 1);
+  const { events, damage } = readAll(dir);
+  assert.deepEqual(events.map((e) => e.data.text), ['a', 'b', 'c']);
+  assert.equal(damage.length, 0);
+});
+
+test('an unterminated last line is left unread, and the next append keeps its own line whole', (t) => {
+  const dir = tempDir(t);
+  const w = new JournalWriter(dir);
+  w.append([note('before')]);
+  appendFileSync(join(dir, JOURNAL_FILE), '{"id":"torn","kind":"note","at":1,"da');
+  let r = readAll(dir);
+  assert.deepEqual(r.events.map((e) => e.data.text), ['before']);
+  assert.equal(r.damage.length, 0, 'a torn tail is not damage yet: it may still be being written');
+  w.append([note('after')]);
+  w.close();
+  r = readAll(dir);
+  assert.deepEqual(r.events.map((e) => e.data.text), ['before', 'after']);
+  assert.equal(r.damage.length, 1);
+  assert.match(r.damage[0]?.text ?? '', /"id":"torn"/);
+});
+
+test('a garbage line in the middle is skipped and counted, the lines around it survive', (t) => {
+  const dir = tempDir(t);
+  const w = new JournalWriter(dir);
+  w.append([note('one')]);
+  appendFileSync(join(dir, JOURNAL_FILE), 'this is not json\n{"valid json":"but not an event"}\n');
+  w.append([note('two')]);
+  w.close();
+  const { events, damage } = readAll(dir);
+  assert.deepEqual(events.map((e) => e.data.text), ['one', 'two']);
+  assert.deepEqual(damage.map((d) => d.reason), ['not JSON (a torn or corrupted line)', 'not an event']);
+});
+
+test('a tail follows appends and a rotation made elsewhere without losing or skipping events', (t) => {
+  const dir = tempDir(t);
+  const w = new JournalWriter(dir);
+  w.append([note('1'), note('2')]);
+  const tail = new JournalTail(dir);
+  const seen: string[] = [];
+  const read = (): void => tail.read((e) => seen.push(String(e.data.text)), () => assert.fail('no damage expected'));
+  read();
+  w.append([note('3')]);
+  const other = new JournalWriter(dir);
+  // Rotate at the current end minus nothing: generation 2 starts empty after the header.
+  const size = readFileSync(join(dir, JOURNAL_FILE)).length;
+  assert.equal(other.rotate(1, size), true);
+  w.append([note('4')]);
+  read();
+  assert.deepEqual(seen, ['1', '2', '3', '4']);
+  assert.equal(tail.gen, 2);
+  assert.equal(other.rotate(1, 0), false, 'a stale rotation request is refused');
+  w.close();
+  other.close();
+  tail.close();
+});
+
+test('a lock left by a writer that died is broken; a live one is waited for', (t) => {
+  const dir = tempDir(t);
+  const lockDir = join(dir, 'journal.lock');
+  mkdirSync(lockDir);
+  // Owner 2^22+1 is far above the default pid_max of live processes in tests: it is dead.
+  writeFileSync(join(lockDir, 'owner'), `4194305 ${hostname()} ${Date.now()}`);
+  const w = new JournalWriter(dir);
+  const started = Date.now();
+  w.append([note('through a stale lock')]);
+  assert.ok(Date.now() - started < 2000);
+  w.close();
+  assert.equal(readAll(dir).events.length, 1);
+});

@@ -1,0 +1,150 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RecordStore } from '../../../src/core/record/store';
+import { listEvents, recordCounts } from '../../../src/core/record/queries';
+import { EventApplier } from '../../../src/core/record/apply';
+import { completeEvent } from '../../../src/core/record/events';
+import { SCHEMA_VERSION } from '../../../src/core/record/schema';
+import { JOURNAL_FILE } from '../../../src/core/record/journal';
+import { tempDir } from '../helpers/tmp';
+
+const notes = (n: number, prefix = 'n') => Array.from({ length: n }, (_, i) => ({ kind: 'note', data: { text: `${prefix}${i}` } }));
+const texts = (s: RecordStore): string[] => listEvents(s.db, { limit: 100_000 }).map((e) => String(e.data.text)).reverse();
+
+test('events survive closing and reopening, in order', async (t) => {
+  const dir = tempDir(t);
+  const a = await RecordStore.open(dir);
+  a.append(notes(3));
+  a.close();
+  const b = await RecordStore.open(dir);
+  assert.deepEqual(texts(b), ['n0', 'n1', 'n2']);
+  assert.equal(b.report.replayed, 3);
+  b.close();
+});
+
+test('applying the same event twice stores it once', async (t) => {
+  const dir = tempDir(t);
+  const s = await RecordStore.open(dir);
+  const e = completeEvent({ kind: 'check.recorded', session: 's1', data: { kind: 'test', command: 'npm test', passed: true } });
+  const applier = new EventApplier(s.db);
+  assert.equal(applier.apply([e, e]), 1);
+  assert.equal(applier.apply([e]), 0);
+  assert.equal(recordCounts(s.db).checks, 1);
+  applier.free();
+  s.close();
+});
+
+test('a snapshot compacts the journal; events after it replay on open', async (t) => {
+  const dir = tempDir(t);
+  const s = await RecordStore.open(dir);
+  s.append(notes(500));
+  const before = readFileSync(join(dir, JOURNAL_FILE)).length;
+  assert.equal(s.snapshot(), true);
+  assert.ok(readFileSync(join(dir, JOURNAL_FILE)).length < 200, 'the journal keeps only its header');
+  assert.ok(before > 10_000);
+  s.append(notes(2, 'late'));
+  s.close();
+  const r = await RecordStore.open(dir);
+  assert.equal(r.report.snapshot, 'current');
+  assert.equal(r.report.replayed, 2);
+  assert.equal(texts(r).length, 502);
+  assert.deepEqual(texts(r).slice(-2), ['late0', 'late1']);
+  r.close();
+});
+
+test('a corrupt snapshot is moved aside and the record rebuilt from the previous one and the journal', async (t) => {
+  const dir = tempDir(t);
+  const s = await RecordStore.open(dir);
+  s.append(notes(10, 'a'));
+  s.snapshot();
+  s.append(notes(10, 'b'));
+  s.snapshot();
+  s.append(notes(10, 'c'));
+  s.close();
+  writeFileSync(join(dir, 'record.sqlite'), 'SQLite format 3\0' + 'x'.repeat(5000));
+  const r = await RecordStore.open(dir);
+  assert.equal(r.report.snapshot, 'previous');
+  assert.equal(r.report.movedAside.length, 1);
+  assert.ok(existsSync(r.report.movedAside[0] as string), 'the damaged file is kept, not deleted');
+  assert.equal(r.report.possiblyMissing, undefined);
+  assert.equal(texts(r).length, 30);
+  r.close();
+});
+
+test('with every snapshot damaged, the journal that survives is recovered and the gap is reported', async (t) => {
+  const dir = tempDir(t);
+  const s = await RecordStore.open(dir);
+  s.append(notes(5, 'a'));
+  s.snapshot();
+  s.append(notes(5, 'b'));
+  s.snapshot();
+  s.append(notes(5, 'c'));
+  s.close();
+  writeFileSync(join(dir, 'record.sqlite'), 'garbage');
+  writeFileSync(join(dir, 'record.prev.sqlite'), 'more garbage');
+  const r = await RecordStore.open(dir);
+  assert.equal(r.report.snapshot, 'none');
+  assert.equal(r.report.movedAside.length, 2);
+  assert.ok(r.report.possiblyMissing, 'the user is told that older events may be missing');
+  // The previous journal generation held b*, the current one c*: both are recovered.
+  assert.deepEqual(texts(r).filter((x) => !x.startsWith('a')).length, 10);
+  r.close();
+  assert.equal(readdirSync(join(dir, 'damaged')).length, 2);
+});
+
+test('damaged journal lines are counted, kept aside, and do not stop the rest', async (t) => {
+  const dir = tempDir(t);
+  const s = await RecordStore.open(dir);
+  s.append(notes(2));
+  appendFileSync(join(dir, JOURNAL_FILE), '\u0000\u0000garbage\n');
+  s.append(notes(2, 'm'));
+  appendFileSync(join(dir, JOURNAL_FILE), '{"id":"cut-off","kind":"no');
+  s.close();
+  const r = await RecordStore.open(dir);
+  assert.equal(r.report.damagedLines, 1);
+  assert.equal(r.report.unterminatedTail, true);
+  assert.deepEqual(texts(r), ['n0', 'n1', 'm0', 'm1']);
+  assert.ok(readdirSync(join(dir, 'damaged')).some((f) => f.startsWith('journal-gen1-at')));
+  r.close();
+});
+
+test('the schema is migrated to the current version and a newer one is refused clearly', async (t) => {
+  const dir = tempDir(t);
+  const s = await RecordStore.open(dir);
+  assert.equal(Number(s.db.exec('PRAGMA user_version')[0]?.values[0]?.[0]), SCHEMA_VERSION);
+  s.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
+  s.append(notes(1));
+  s.snapshot();
+  s.close();
+  await assert.rejects(RecordStore.open(dir), /newer than this Flightdeck understands/);
+  // The newer record was not touched: it is still there for the newer Flightdeck.
+  assert.ok(existsSync(join(dir, 'record.sqlite')));
+});
+
+test('two stores on one folder see each other\'s events, across a rotation', async (t) => {
+  const dir = tempDir(t);
+  const a = await RecordStore.open(dir);
+  const b = await RecordStore.open(dir);
+  a.append(notes(3, 'a'));
+  assert.equal(b.catchUp(), 3);
+  b.append(notes(2, 'b'));
+  assert.equal(a.snapshot(), true);
+  a.append(notes(1, 'c'));
+  b.catchUp();
+  a.catchUp();
+  assert.deepEqual(texts(a), texts(b));
+  assert.equal(texts(b).length, 6);
+  a.close();
+  b.close();
+});
+
+test('a read-only open writes nothing, not even a folder', async (t) => {
+  const dir = join(tempDir(t), 'never-created');
+  const s = await RecordStore.open(dir, { readOnly: true });
+  assert.equal(recordCounts(s.db).events, 0);
+  assert.throws(() => s.append(notes(1)), /read-only/);
+  s.close();
+  assert.equal(existsSync(dir), false);
+});

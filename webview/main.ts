@@ -1,0 +1,114 @@
+import type { BoardAction, BoardRecord, BoardState, HostToWebview, WebviewToHost } from '../src/protocol';
+import { h, icon } from './dom';
+import { ago, bytes, clock, count } from './format';
+
+interface VsCodeApi {
+  postMessage(message: WebviewToHost): void;
+  getState(): BoardState | undefined;
+  setState(state: BoardState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const app = document.getElementById('app') as HTMLElement;
+
+function button(label: string, action: BoardAction, codicon: string, primary = false): HTMLElement {
+  const b = h('vscode-button', { appearance: primary ? 'primary' : 'secondary', 'data-action': action }, icon(codicon), ` ${label}`);
+  b.addEventListener('click', () => vscode.postMessage({ type: 'action', action }));
+  return b;
+}
+
+function tile(label: string, value: number, codicon: string, attention = false): HTMLElement {
+  return h(
+    'div',
+    { class: attention && value > 0 ? 'tile attention' : 'tile', role: 'group', 'aria-label': `${label}: ${count(value)}` },
+    h('div', { class: 'tile-value' }, count(value)),
+    h('div', { class: 'tile-label' }, icon(codicon), ` ${label}`),
+  );
+}
+
+function recentList(r: BoardRecord): HTMLElement {
+  if (r.recent.length === 0) {
+    return h('p', { class: 'muted' }, 'Nothing recorded yet.');
+  }
+  const list = h('ol', { class: 'events', 'aria-label': 'Recent events, newest first' });
+  for (const e of r.recent) {
+    list.append(
+      h('li', { class: 'event' },
+        h('time', { datetime: new Date(e.at).toISOString(), title: new Date(e.at).toString() }, clock(e.at)),
+        h('vscode-badge', { class: 'kind' }, e.kind),
+        h('span', { class: 'summary', title: e.summary }, e.summary),
+      ),
+    );
+  }
+  return list;
+}
+
+function gettingStarted(trusted: boolean): HTMLElement {
+  return h('section', { class: 'start', 'aria-labelledby': 'start-h' },
+    h('h2', { id: 'start-h' }, 'Start recording'),
+    h('p', {}, 'Everything Flightdeck records lands here: notes now; agent sessions, checks, reviews and ships as they are captured.'),
+    trusted ? button('Record a note', 'recordNote', 'note', true) : h('p', { class: 'muted' }, 'Trust this workspace to record.'),
+    h('p', { class: 'muted' }, 'From a terminal, a git hook or CI: ', h('code', {}, 'flightdeck note "what happened"')),
+  );
+}
+
+function recordDetails(r: BoardRecord): HTMLElement {
+  const rows: [string, string][] = [
+    ['Location', r.dir + (r.exists ? '' : ' (created on the first event)')],
+    ['Schema', `version ${r.schemaVersion}`],
+    ['Journal', `generation ${r.journalGeneration} · ${bytes(r.journalBytes)} · ${count(r.eventsSinceSnapshot)} events since the last snapshot`],
+    ['Snapshot', r.lastSnapshotAt ? `${ago(r.lastSnapshotAt)} (${new Date(r.lastSnapshotAt).toLocaleString()})` : 'none yet'],
+  ];
+  const dl = h('dl', { class: 'details' });
+  for (const [k, v] of rows) dl.append(h('dt', {}, k), h('dd', {}, v));
+  return h('section', { 'aria-labelledby': 'rec-h' },
+    h('h2', { id: 'rec-h' }, 'The record'),
+    dl,
+    h('div', { class: 'actions' }, button('Verify', 'verifyRecord', 'verified'), button('Reveal folder', 'revealRecord', 'folder-opened')),
+  );
+}
+
+function render(state: BoardState): void {
+  app.replaceChildren();
+  app.setAttribute('aria-busy', state.phase === 'loading' ? 'true' : 'false');
+  if (!state.trusted) {
+    app.append(h('p', { class: 'notice' }, icon('shield'), ' Restricted mode: the board is read-only and nothing is recorded.'));
+  }
+  if (state.phase === 'loading') app.append(h('p', { class: 'muted' }, 'Opening the flight record…'));
+  if (state.phase === 'no-workspace') {
+    app.append(h('p', {}, 'Open a folder to keep a flight record of the work done in it.'));
+  }
+  if (state.phase === 'error') {
+    app.append(h('p', { class: 'error', role: 'alert' }, icon('error'), ` The flight record could not be opened: ${state.error ?? 'unknown error'}`));
+  }
+  const r = state.record;
+  if (r) {
+    for (const n of r.notices) app.append(h('p', { class: 'notice', role: 'alert' }, icon('warning'), ` ${n}`));
+    const c = r.counts;
+    app.append(
+      h('section', { class: 'tiles', 'aria-label': 'What the record holds' },
+        tile('Events', c.events, 'pulse'),
+        tile('Sessions', c.sessions, 'history'),
+        tile('Checks', c.checks, 'beaker'),
+        tile('Reviews pending', c.pendingReviews, 'eye', true),
+        tile('Overrides', c.overrides, 'unlock', true),
+        tile('Ships', c.ships, 'rocket'),
+      ),
+      h('section', { 'aria-labelledby': 'recent-h' }, h('h2', { id: 'recent-h' }, 'Recent activity'), recentList(r)),
+    );
+    if (c.events === 0 || r.recent.every((e) => e.kind === 'note')) app.append(gettingStarted(state.trusted));
+    app.append(recordDetails(r));
+  }
+  vscode.postMessage({ type: 'rendered', phase: state.phase, events: r?.counts.events ?? 0 });
+}
+
+window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
+  if (e.data?.type !== 'state') return;
+  vscode.setState(e.data.state);
+  render(e.data.state);
+});
+
+const saved = vscode.getState();
+if (saved) render(saved);
+vscode.postMessage({ type: 'ready' });
