@@ -2,7 +2,9 @@
 // so the integration tests can run in a real VS Code without the internet. Idempotent.
 // Recipe: shared/reference/vscode-testing.md.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,9 +18,13 @@ const RG_SOURCE = '@vscode/ripgrep-linux-x64@1.18.0'; // a registry package that
 // 11.19 still runs unlisted ones with a warning, but a stricter npm skips or refuses them, so list them all.
 // Outer install: code-server's postinstall (it runs `npm install` in lib/vscode and lib/vscode/extensions)
 // and argon2. The nested lib/vscode install: its native modules (the windows-* ones build as no-ops here).
+// lib/vscode/extensions installs with --omit=dev; its dev deps are listed only to pass --strict-allow-scripts.
 const ALLOW_OUTER = { 'code-server': true, argon2: true };
-const ALLOW_VSCODE = ['@parcel/watcher', '@vscode/deviceid', '@vscode/ripgrep', '@vscode/spdlog',
-  '@vscode/windows-process-tree', '@vscode/windows-registry', 'kerberos', 'native-watchdog', 'node-pty'];
+const ALLOW_NESTED = {
+  'lib/vscode': ['@parcel/watcher', '@vscode/deviceid', '@vscode/ripgrep', '@vscode/spdlog',
+    '@vscode/windows-process-tree', '@vscode/windows-registry', 'kerberos', 'native-watchdog', 'node-pty'],
+  'lib/vscode/extensions': ['@parcel/watcher', 'esbuild'],
+};
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, '.vscode-test', 'code-server');
@@ -33,10 +39,16 @@ const fail = (msg) => { console.error(`install-vscode-server: ${msg}`); process.
 // npm's root install must not prompt (postinstall calls npx) and must keep permissions as root.
 const npmEnv = { ...process.env, npm_config_unsafe_perm: 'true', npm_config_yes: 'true' };
 
-function run(cmd, args, cwd, env = npmEnv) {
-  say(`$ (cd ${cwd} && ${cmd} ${args.join(' ')})`);
-  const r = spawnSync(cmd, args, { cwd, env, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
+// With `logFile`, the (long: native builds) output goes there and only its tail is shown on failure.
+function run(cmd, args, cwd, env = npmEnv, logFile) {
+  say(`$ (cd ${cwd} && ${cmd} ${args.join(' ')})${logFile ? ` >> ${logFile}` : ''}`);
+  const fd = logFile ? openSync(logFile, 'a') : null;
+  const r = spawnSync(cmd, args, { cwd, env, stdio: fd === null ? 'inherit' : ['ignore', fd, fd] });
+  if (fd !== null) closeSync(fd);
+  if (r.status !== 0) {
+    if (logFile) console.error(readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n'));
+    throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
+  }
 }
 
 function ensureDebianPackages() {
@@ -71,7 +83,7 @@ function seedRipgrepCache() {
   const tmp = mkdtempSync(join(tmpdir(), 'rg-seed-'));
   try {
     writeFileSync(join(tmp, 'package.json'), '{"name":"rg-seed","private":true}\n');
-    run('npm', ['install', '--no-save', '--ignore-scripts', RG_SOURCE], tmp);
+    run('npm', ['install', '--no-save', '--ignore-scripts', '--loglevel=error', RG_SOURCE], tmp);
     const rg = findFile(join(tmp, 'node_modules'), 'rg');
     if (!rg) throw new Error(`no rg binary found in ${RG_SOURCE}`);
     mkdirSync(cacheDir, { recursive: true });
@@ -99,12 +111,17 @@ try {
     name: 'vscode-test-code-server', private: true,
     dependencies: { 'code-server': CODE_SERVER }, allowScripts: ALLOW_OUTER,
   }, null, 2) + '\n');
-  // Unpack first without scripts: the nested `npm install` in lib/vscode reads its allow list from
-  // lib/vscode/.npmrc, which must exist before code-server's postinstall runs. (An env var or CLI
-  // --allow-scripts would make those nested project installs fail with EALLOWSCRIPTS.)
-  run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], dir);
-  writeFileSync(join(pkgDir, 'lib', 'vscode', '.npmrc'), `allow-scripts=${ALLOW_VSCODE.join(',')}\n`);
-  run('npm', ['rebuild', '--foreground-scripts'], dir);
+  // Unpack first without scripts: each nested `npm install` reads its allow list from its own folder's
+  // .npmrc, which must exist before code-server's postinstall runs. (An env var or CLI --allow-scripts
+  // would make those nested project installs fail with EALLOWSCRIPTS.)
+  const logFile = join(dir, 'install.log');
+  writeFileSync(logFile, '');
+  run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], dir, npmEnv, logFile);
+  for (const [folder, names] of Object.entries(ALLOW_NESTED)) {
+    writeFileSync(join(pkgDir, folder, '.npmrc'), `allow-scripts=${names.join(',')}\n`);
+  }
+  say('building native modules and VS Code dependencies (about a minute)');
+  run('npm', ['rebuild', '--foreground-scripts'], dir, npmEnv, logFile);
   if (!existsSync(join(pkgDir, 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg'))) {
     throw new Error('ripgrep was not installed into lib/vscode');
   }

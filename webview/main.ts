@@ -13,7 +13,9 @@ const vscode = acquireVsCodeApi();
 const app = document.getElementById('app') as HTMLElement;
 
 function button(label: string, action: BoardAction, codicon: string, primary = false): HTMLElement {
-  const b = h('vscode-button', { appearance: primary ? 'primary' : 'secondary', 'data-action': action }, icon(codicon), ` ${label}`);
+  const start = icon(codicon);
+  start.setAttribute('slot', 'start');
+  const b = h('vscode-button', { appearance: primary ? 'primary' : 'secondary', 'data-action': action }, start, label);
   b.addEventListener('click', () => vscode.postMessage({ type: 'action', action }));
   return b;
 }
@@ -91,7 +93,7 @@ function render(state: BoardState): void {
         tile('Events', c.events, 'pulse'),
         tile('Sessions', c.sessions, 'history'),
         tile('Checks', c.checks, 'beaker'),
-        tile('Reviews pending', c.pendingReviews, 'eye', true),
+        tile('To review', c.pendingReviews, 'eye', true),
         tile('Overrides', c.overrides, 'unlock', true),
         tile('Ships', c.ships, 'rocket'),
       ),

@@ -64,5 +64,5 @@ const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
 const passed = Number(results.passed) || 0;
 const failed = Number(results.failed) || 0;
 for (const f of results.failures ?? []) console.log(`FAIL ${f.name}\n  ${String(f.error).replace(/\n/g, '\n  ')}`);
-console.log(`integration (VS Code ${results.vscodeVersion}): ${passed} passed, ${failed} failed`);
+console.log(`integration (VS Code ${results.vscodeVersion ?? 'unknown'}): ${passed} passed, ${failed} failed`);
 await finish(failed === 0 && passed > 0 ? 0 : 1);

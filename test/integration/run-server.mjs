@@ -75,7 +75,7 @@ try {
   if (failed > 0 || passed === 0) printLogTail();
   for (const f of results.failures ?? []) console.log(`FAIL ${f.name}\n  ${String(f.error).replace(/\n/g, '\n  ')}`);
   log.write('launcher', `took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`integration (VS Code ${results.vscodeVersion}): ${passed} passed, ${failed} failed`);
+  console.log(`integration (VS Code ${results.vscodeVersion ?? 'unknown'}): ${passed} passed, ${failed} failed`);
   await finish(failed === 0 && passed > 0 ? 0 : 1);
 } catch (err) {
   await finish(1, `integration: ${err.message}`);

@@ -26,6 +26,13 @@ export interface JournalDamage {
   text: string;
 }
 
+/** Where one append's lines landed: which file, and their byte range. */
+export interface AppendedSpan {
+  ino: number;
+  start: number;
+  end: number;
+}
+
 /** The two calls that can fail on a full or broken disk; replaceable so tests can fail them. */
 export interface WriteIo {
   writeSync(fd: number, buffer: Buffer, offset: number, length: number): number;
@@ -104,23 +111,25 @@ export class JournalWriter {
     this.lock = new FileLock(join(dir, LOCK_DIR), 5_000);
   }
 
-  append(events: readonly RecordEvent[]): void {
-    if (events.length === 0) return;
+  append(events: readonly RecordEvent[]): AppendedSpan | undefined {
+    if (events.length === 0) return undefined;
     let text = '';
     for (const e of events) text += JSON.stringify(e) + '\n';
     const body = Buffer.from(text, 'utf8');
-    this.lock.withLock(() => {
+    return this.lock.withLock(() => {
       const fd = this.openCurrent();
       const size = fstatSync(fd).size;
       // A writer killed mid-line left an unterminated fragment: end it so our line stays whole.
-      const buf = size > 0 && !this.endsWithNewline(fd, size) ? Buffer.concat([Buffer.from('\n'), body]) : body;
+      const torn = size > 0 && !this.endsWithNewline(fd, size);
       try {
-        writeAll(this.io, fd, buf);
+        writeAll(this.io, fd, torn ? Buffer.concat([Buffer.from('\n'), body]) : body);
         this.io.fsyncSync(fd);
       } catch (err) {
         this.close();
         throw describeFsError('append to the journal', this.path, err);
       }
+      const start = size + (torn ? 1 : 0);
+      return { ino: this.ino, start, end: start + body.length };
     });
   }
 
@@ -234,11 +243,15 @@ export function readLines(
   onDamage: (d: JournalDamage) => void,
   onHeader: (gen: number) => void = () => {},
 ): number {
-  const buf = Buffer.alloc(CHUNK);
   let carry: Buffer | undefined;
   let pos = offset;
   for (;;) {
-    const n = readSync(fd, buf, 0, CHUNK, pos + (carry?.length ?? 0));
+    const readAt = pos + (carry?.length ?? 0);
+    const want = Math.min(CHUNK, fstatSync(fd).size - readAt);
+    if (want <= 0) break;
+    // Sized to what is there: a tail read after one small append must not allocate megabytes.
+    const buf = Buffer.allocUnsafe(want);
+    const n = readSync(fd, buf, 0, want, readAt);
     if (n === 0) break;
     const data = carry ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
     let start = 0;
@@ -318,6 +331,16 @@ export class JournalTail {
       this.close();
       if (!this.openPath()) return;
     }
+  }
+
+  /**
+   * Moves past lines this process itself just appended, when nothing else came in between: they
+   * are already in memory, so reading and parsing them back would be wasted work.
+   */
+  skipOwnAppend(span: AppendedSpan): boolean {
+    if (this.fd < 0 || span.ino !== this.ino || span.start !== this.offset) return false;
+    this.offset = span.end;
+    return true;
   }
 
   /** Bytes not yet read: how far this process is behind the journal. */

@@ -18,7 +18,6 @@ export const MIGRATIONS: readonly string[] = [
     source TEXT,
     data TEXT NOT NULL
   );
-  CREATE INDEX events_by_kind ON events(kind);
   CREATE INDEX events_by_session ON events(session_id) WHERE session_id IS NOT NULL;
   CREATE TABLE sessions (
     id TEXT PRIMARY KEY,

@@ -116,8 +116,9 @@ export class RecordStore {
   append(events: readonly NewEvent[]): RecordEvent[] {
     this.assertWritable();
     const complete = events.map(completeEvent);
-    this.writer.append(complete);
-    this.catchUp();
+    const span = this.writer.append(complete);
+    if (span && this.tail.skipOwnAppend(span)) this.applyNew(complete);
+    else this.catchUp();
     return complete;
   }
 
@@ -126,7 +127,11 @@ export class RecordStore {
     if (this.closed) return 0;
     const batch: RecordEvent[] = [];
     this.tail.read((e) => batch.push(e), this.onDamage);
-    const added = this.applier.apply(batch);
+    return this.applyNew(batch);
+  }
+
+  private applyNew(events: RecordEvent[]): number {
+    const added = this.applier.apply(events);
     this.eventsSinceSnapshot += added;
     if (added > 0) for (const l of this.listeners) l(added);
     return added;

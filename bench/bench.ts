@@ -1,0 +1,131 @@
+// npm run bench: figures and ratios measured side by side in one run. Not a test: nothing here fails.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { completeEvent, type RecordEvent } from '../src/core/record/events';
+import { MIGRATIONS } from '../src/core/record/schema';
+import { RecordStore } from '../src/core/record/store';
+import { measureActivation } from './activation';
+import { makeEvents } from './events';
+
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const mb = (bytes: number): string => `${fmt(bytes / (1 << 20), 0)} MB`;
+const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const row = (label: string, value: string, target = ''): void => console.log(`${label.padEnd(46)} ${value.padEnd(28)} ${target}`);
+const scratch = (): string => mkdtempSync(join(tmpdir(), 'fd-bench-'));
+
+const BATCH = 1000;
+
+async function ingestRecord(events: RecordEvent[]): Promise<number> {
+  const dir = scratch();
+  const store = await RecordStore.open(dir, { snapshotEveryBytes: Number.MAX_SAFE_INTEGER });
+  const t = performance.now();
+  for (let i = 0; i < events.length; i += BATCH) store.append(events.slice(i, i + BATCH));
+  const seconds = (performance.now() - t) / 1000;
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+  return events.length / seconds;
+}
+
+/** The same rows, schema and batch transactions in better-sqlite3, durable per batch (WAL, synchronous=FULL). */
+function ingestBetterSqlite(events: RecordEvent[]): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Database = require('better-sqlite3') as new (path: string) => {
+    pragma(s: string): unknown;
+    exec(s: string): void;
+    prepare(s: string): { run(...a: unknown[]): unknown };
+    transaction<A extends unknown[]>(fn: (...a: A) => void): (...a: A) => void;
+    close(): void;
+  };
+  const dir = scratch();
+  const db = new Database(join(dir, 'bench.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  for (const m of MIGRATIONS) db.exec(m);
+  const insert = db.prepare('INSERT OR IGNORE INTO events (id, kind, at, session_id, source, data) VALUES (?,?,?,?,?,?)');
+  const batch = db.transaction((rows: RecordEvent[]) => {
+    for (const e of rows) insert.run(e.id, e.kind, e.at, e.session ?? null, e.source ?? null, JSON.stringify(e.data));
+  });
+  const t = performance.now();
+  for (let i = 0; i < events.length; i += BATCH) batch(events.slice(i, i + BATCH));
+  const seconds = (performance.now() - t) / 1000;
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  return events.length / seconds;
+}
+
+async function appendLatency(count: number): Promise<number[]> {
+  const dir = scratch();
+  const store = await RecordStore.open(dir);
+  const events = makeEvents(count, 7);
+  const times: number[] = [];
+  for (const e of events) {
+    const t = performance.now();
+    store.append([e]);
+    times.push(performance.now() - t);
+  }
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+  return times.sort((a, b) => a - b);
+}
+
+async function scale(): Promise<void> {
+  const dir = scratch();
+  let store = await RecordStore.open(dir, { snapshotEveryBytes: Number.MAX_SAFE_INTEGER });
+  let written = 0;
+  for (const target of [100_000, 1_000_000]) {
+    while (written < target) {
+      const n = Math.min(10_000, target - written);
+      store.append(makeEvents(n, written + 11));
+      written += n;
+    }
+    const t = performance.now();
+    store.snapshot();
+    const ms = performance.now() - t;
+    const size = statSync(join(dir, 'record.sqlite')).size;
+    row(`snapshot at ${fmt(target)} events`, `${fmt(ms)} ms (${mb(size)} file)`, target === 1_000_000 ? 'target ≤ 1,000 ms' : '');
+    row(`process memory (RSS) at ${fmt(target)} events`, mb(process.memoryUsage().rss));
+  }
+  // A realistic open: the snapshot plus a journal tail of 10,000 events written since.
+  store.append(makeEvents(10_000, 99));
+  store.close();
+  const t = performance.now();
+  store = await RecordStore.open(dir, { snapshotEveryBytes: Number.MAX_SAFE_INTEGER });
+  const openMs = performance.now() - t;
+  row('open at 1,000,000 events (+10,000 in the journal)', `${fmt(openMs)} ms`, 'target ≤ 1,500 ms');
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function main(): Promise<void> {
+  console.log(`Flightdeck benchmark — node ${process.version}, ${new Date().toISOString()}\n`);
+  row('measure', 'result', 'target');
+  row('-------', '------', '------');
+
+  const events = makeEvents(200_000).map(completeEvent);
+  // Warm both engines once so neither pays its first-use costs inside the measurement.
+  await ingestRecord(events.slice(0, 20_000));
+  ingestBetterSqlite(events.slice(0, 20_000));
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    ours.push(await ingestRecord(events));
+    theirs.push(ingestBetterSqlite(events));
+  }
+  const best = (xs: number[]): number => Math.max(...xs);
+  row('batched ingest, record (journal+fsync+sql.js)', `${fmt(best(ours))} events/s`);
+  row('batched ingest, better-sqlite3 (WAL, FULL)', `${fmt(best(theirs))} events/s`);
+  row('ratio record / better-sqlite3', fmt(best(ours) / best(theirs), 2), 'target ≥ 0.70');
+
+  const lat = await appendLatency(2000);
+  row('durable single-event append p50', `${fmt(pct(lat, 50), 2)} ms`);
+  row('durable single-event append p99', `${fmt(pct(lat, 99), 2)} ms`, 'target ≤ 10 ms');
+
+  await scale();
+
+  const act = measureActivation(join(__dirname, '..', 'dist', 'extension.js'));
+  row('extension bundle load (require)', `${fmt(act.loadMs, 1)} ms`);
+  row('activate() median of 20', `${fmt(act.activateMs, 2)} ms`, 'target ≤ 50 ms');
+}
+
+void main();

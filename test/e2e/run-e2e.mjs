@@ -1,0 +1,114 @@
+// End-to-end: the Board in the real web workbench (code-server's VS Code) driven by Playwright in
+// Debian's Chromium, on a seeded record. Saves screenshots under test-results/.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  cleanupAll, createLog, defaultUserSettings, launchBrowser, makeGitWorkspace, openWorkbench, repoRoot, startServer,
+} from '../support/vscode-server.mjs';
+
+const results = join(repoRoot, 'test-results');
+const cli = join(repoRoot, 'dist', 'cli.js');
+const HOSTILE = '<img src=x onerror="window.__pwned=1"></script><script>window.__pwned=2</script>';
+const checks = [];
+let passed = 0;
+let failed = 0;
+
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok ${name}`);
+  } catch (err) {
+    failed++;
+    checks.push(`${name}\n${err.stack ?? err}`);
+    console.log(`FAIL ${name}`);
+  }
+}
+
+function note(workspace, text) {
+  const r = spawnSync(process.execPath, [cli, 'note', text, '--repo', workspace], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`flightdeck note failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+async function main() {
+  mkdirSync(results, { recursive: true });
+  const log = createLog(join(results, 'e2e-server.log'));
+  const workspace = makeGitWorkspace();
+  note(workspace, 'Task: add server-side validation to the signup endpoint');
+  note(workspace, 'Boundary: no schema changes, no auth flow changes');
+  note(workspace, HOSTILE);
+
+  const server = await startServer({ extensionDevelopmentPath: repoRoot, log,
+    userSettings: { ...defaultUserSettings, 'workbench.colorTheme': 'Default Light Modern' } });
+  const browser = await launchBrowser();
+  const page = await openWorkbench(browser, server.url(workspace), { log });
+  const dialogs = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+  const board = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+
+  await check('the Flightdeck icon opens the Board with the seeded record', async () => {
+    await page.locator('.activitybar [aria-label*="Flightdeck"]').first().click();
+    await board.getByText('Recent activity').waitFor({ timeout: 60_000 });
+    await board.getByRole('group', { name: 'Events: 3' }).waitFor({ timeout: 10_000 });
+    await board.getByText('Task: add server-side validation to the signup endpoint').waitFor();
+    await board.getByText(join(workspace, '.git', 'flightdeck'), { exact: false }).first().waitFor();
+  });
+
+  await check('hostile record content renders as inert text', async () => {
+    await board.getByText(HOSTILE, { exact: true }).waitFor({ timeout: 5_000 });
+    const imgs = await board.locator('img').count();
+    const scripts = await board.locator('main script').count();
+    const pwned = await board.locator('body').evaluate(() => window.__pwned ?? 0);
+    if (imgs !== 0 || scripts !== 0 || pwned !== 0 || dialogs.length) {
+      throw new Error(`markup came alive: img=${imgs} script=${scripts} pwned=${pwned} dialogs=${dialogs}`);
+    }
+  });
+
+  await check('a note from the CLI appears on the open board without a reload', async () => {
+    note(workspace, 'ran npm test -- signup: exit 1, duplicate email expected 409');
+    await board.getByText('ran npm test -- signup: exit 1, duplicate email expected 409').waitFor({ timeout: 5_000 });
+    await board.getByRole('group', { name: 'Events: 4' }).waitFor({ timeout: 5_000 });
+  });
+
+  await check('"Record a note" on the board asks for the text and records it', async () => {
+    await board.locator('vscode-button[data-action="recordNote"]').click();
+    const input = page.locator('.quick-input-widget input[type="text"]');
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill('approved for PR creation, deployment not approved');
+    await input.press('Enter');
+    await board.getByText('approved for PR creation, deployment not approved').waitFor({ timeout: 5_000 });
+  });
+
+  await page.screenshot({ path: join(results, 'board-light.png') });
+  await check('the board follows a switch to a dark theme', async () => {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input[type="text"]');
+    await input.fill('>Preferences: Toggle between Light/Dark Themes');
+    await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+    await input.press('Enter');
+    await page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 15_000 });
+    // The webview restyles from the theme's variables; its background must follow.
+    await board.locator('body.vscode-dark').waitFor({ timeout: 5_000 });
+    await page.mouse.move(900, 500);
+  });
+  await page.screenshot({ path: join(results, 'board-dark.png') });
+}
+
+const timeout = setTimeout(() => {
+  console.error('e2e: timed out after 5 minutes');
+  failed++;
+  void finish();
+}, 5 * 60_000);
+
+async function finish() {
+  clearTimeout(timeout);
+  await cleanupAll();
+  for (const c of checks) console.log(`\n--- ${c}`);
+  console.log(`\ne2e: ${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 && passed > 0 ? 0 : 1);
+}
+
+process.once('SIGINT', () => { failed++; void finish(); });
+main().catch((err) => { failed++; checks.push(`setup\n${err.stack ?? err}`); }).finally(finish);
