@@ -5,7 +5,8 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : v == nul
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const bool = (v: unknown): number => (v === true ? 1 : 0);
 
-type Deriver = (e: RecordEvent, run: (sql: string, params: SqlValue[]) => void) => void;
+export type RunSql = (sql: string, params: SqlValue[]) => void;
+type Deriver = (e: RecordEvent, run: RunSql) => void;
 
 /** How each kind of event shapes the queryable tables; kinds not listed live in `events` only. */
 const derivers: Record<string, Deriver> = {
@@ -88,42 +89,89 @@ const derivers: Record<string, Deriver> = {
   },
 };
 
+/** Writes the queryable rows one event implies (none for kinds that live in `events` only). */
+export function deriveRows(e: RecordEvent, run: RunSql): boolean {
+  const derive = derivers[e.kind];
+  derive?.(e, run);
+  return derive !== undefined;
+}
+
 /**
  * Applies events to the database. Applying an event that is already there changes nothing, so a
  * journal read twice (replay after a crash, two processes' copies) never duplicates a row.
  */
+const ROWS_PER_INSERT = 50;
+const insertSql = (rows: number): string =>
+  'INSERT OR IGNORE INTO events (id, kind, at, session_id, source, data) VALUES ' + Array(rows).fill('(?,?,?,?,?,?)').join(',');
+
 export class EventApplier {
-  private readonly insert: Statement;
+  private readonly inserts = new Map<number, Statement>();
   private readonly cache = new Map<string, Statement>();
 
-  constructor(private readonly db: Database) {
-    this.insert = db.prepare('INSERT OR IGNORE INTO events (id, kind, at, session_id, source, data) VALUES (?,?,?,?,?,?)');
-  }
+  constructor(private readonly db: Database) {}
 
-  /** Returns how many events were new. Runs in one transaction. */
-  apply(events: readonly RecordEvent[]): number {
+  /**
+   * Returns how many events were new. Runs in one transaction. `dataJson`, when given, holds each
+   * event's data already serialized (the journal line had to serialize it anyway).
+   */
+  apply(events: readonly RecordEvent[], dataJson?: readonly string[]): number {
     if (events.length === 0) return 0;
-    let added = 0;
     this.db.exec('BEGIN');
     try {
-      for (const e of events) {
-        this.insert.run([e.id, e.kind, e.at, e.session ?? null, e.source ?? null, JSON.stringify(e.data)]);
-        if (this.db.getRowsModified() === 0) continue;
-        added++;
-        derivers[e.kind]?.(e, this.run);
+      const lastSeq = Number(this.db.exec('SELECT coalesce(max(seq), 0) FROM events')[0]?.values[0]?.[0] ?? 0);
+      let added = 0;
+      // Many rows a statement: sql.js pays a fixed cost for each call into WASM.
+      for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
+        const end = Math.min(events.length, i + ROWS_PER_INSERT);
+        const params: SqlValue[] = [];
+        for (let j = i; j < end; j++) {
+          const e = events[j] as RecordEvent;
+          params.push(e.id, e.kind, e.at, e.session ?? null, e.source ?? null, dataJson?.[j] ?? JSON.stringify(e.data));
+        }
+        this.insertFor(end - i).run(params);
+        added += this.db.getRowsModified();
       }
+      if (added > 0) this.derive(events, added === events.length ? undefined : this.idsAfter(lastSeq));
       this.db.exec('COMMIT');
+      return added;
     } catch (err) {
       this.db.exec('ROLLBACK');
       throw err;
     }
-    return added;
   }
 
   free(): void {
-    this.insert.free();
+    for (const s of this.inserts.values()) s.free();
     for (const s of this.cache.values()) s.free();
+    this.inserts.clear();
     this.cache.clear();
+  }
+
+  /** Derived rows only for events that were new: replaying an old event must not undo a newer one. */
+  private derive(events: readonly RecordEvent[], onlyIds: Set<string> | undefined): void {
+    for (const e of events) {
+      if (!derivers[e.kind]) continue;
+      if (onlyIds) {
+        if (!onlyIds.has(e.id)) continue;
+        onlyIds.delete(e.id);
+      }
+      deriveRows(e, this.run);
+    }
+  }
+
+  private idsAfter(seq: number): Set<string> {
+    const ids = new Set<string>();
+    for (const [id] of this.db.exec('SELECT id FROM events WHERE seq > ?', [seq])[0]?.values ?? []) ids.add(String(id));
+    return ids;
+  }
+
+  private insertFor(rows: number): Statement {
+    let stmt = this.inserts.get(rows);
+    if (!stmt) {
+      stmt = this.db.prepare(insertSql(rows));
+      this.inserts.set(rows, stmt);
+    }
+    return stmt;
   }
 
   private readonly run = (sql: string, params: SqlValue[]): void => {

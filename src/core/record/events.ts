@@ -35,6 +35,7 @@ export function newEventId(at = Date.now()): string {
 }
 
 export function completeEvent(e: NewEvent): RecordEvent {
+  if (e.id !== undefined && e.at !== undefined && e.data) return e as RecordEvent;
   const at = e.at ?? Date.now();
   return { ...e, id: e.id ?? newEventId(at), at, data: e.data ?? {} };
 }

@@ -57,6 +57,14 @@ function writeAll(io: WriteIo, fd: number, buf: Buffer): void {
   while (done < buf.length) done += io.writeSync(fd, buf, done, buf.length - done);
 }
 
+/** One event as its journal line; `data` may come serialized already. */
+export function journalLine(e: RecordEvent, dataJson = JSON.stringify(e.data)): string {
+  let line = `{"id":${JSON.stringify(e.id)},"kind":${JSON.stringify(e.kind)},"at":${e.at}`;
+  if (e.session !== undefined) line += `,"session":${JSON.stringify(e.session)}`;
+  if (e.source !== undefined) line += `,"source":${JSON.stringify(e.source)}`;
+  return `${line},"data":${dataJson}}\n`;
+}
+
 function headerLine(gen: number): string {
   const header: JournalHeader = { flightdeck: 'journal', gen, created: Date.now() };
   return JSON.stringify(header) + '\n';
@@ -111,10 +119,10 @@ export class JournalWriter {
     this.lock = new FileLock(join(dir, LOCK_DIR), 5_000);
   }
 
-  append(events: readonly RecordEvent[]): AppendedSpan | undefined {
+  append(events: readonly RecordEvent[], dataJson?: readonly string[]): AppendedSpan | undefined {
     if (events.length === 0) return undefined;
     let text = '';
-    for (const e of events) text += JSON.stringify(e) + '\n';
+    for (let i = 0; i < events.length; i++) text += journalLine(events[i] as RecordEvent, dataJson?.[i]);
     const body = Buffer.from(text, 'utf8');
     return this.lock.withLock(() => {
       const fd = this.openCurrent();

@@ -57,9 +57,20 @@ export function schemaVersion(db: Database): number {
   return Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
 }
 
+/**
+ * The database lives in WASM memory and its durability comes from the journal, so SQLite's own
+ * rollback journal, syncs and file locks are only overhead here.
+ */
+export function tuneInMemory(db: Database): void {
+  db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; PRAGMA temp_store = MEMORY;');
+}
+
 /** Brings a database up to SCHEMA_VERSION; refuses one written by a newer Flightdeck. */
 export function migrate(db: Database): void {
+  tuneInMemory(db);
   const from = schemaVersion(db);
+  // Larger pages mean fewer calls from SQLite into sql.js's in-memory file system (set before any table).
+  if (from === 0) db.exec('PRAGMA page_size = 16384');
   if (from > SCHEMA_VERSION) {
     throw new RecordError(
       `the record has schema ${from}, newer than this Flightdeck understands (${SCHEMA_VERSION}); update Flightdeck`,

@@ -116,8 +116,9 @@ export class RecordStore {
   append(events: readonly NewEvent[]): RecordEvent[] {
     this.assertWritable();
     const complete = events.map(completeEvent);
-    const span = this.writer.append(complete);
-    if (span && this.tail.skipOwnAppend(span)) this.applyNew(complete);
+    const dataJson = complete.map((e) => JSON.stringify(e.data));
+    const span = this.writer.append(complete, dataJson);
+    if (span && this.tail.skipOwnAppend(span)) this.applyNew(complete, dataJson);
     else this.catchUp();
     return complete;
   }
@@ -130,8 +131,8 @@ export class RecordStore {
     return this.applyNew(batch);
   }
 
-  private applyNew(events: RecordEvent[]): number {
-    const added = this.applier.apply(events);
+  private applyNew(events: RecordEvent[], dataJson?: string[]): number {
+    const added = this.applier.apply(events, dataJson);
     this.eventsSinceSnapshot += added;
     if (added > 0) for (const l of this.listeners) l(added);
     return added;
