@@ -59,7 +59,12 @@ function recordDetails(r: BoardRecord): HTMLElement {
   const rows: [string, string][] = [
     ['Location', r.dir + (r.exists ? '' : ' (created on the first event)')],
     ['Schema', `version ${r.schemaVersion}`],
-    ['Journal', `generation ${r.journalGeneration} · ${bytes(r.journalBytes)} · ${count(r.eventsSinceSnapshot)} events since the last snapshot`],
+    [
+      'Journal',
+      r.journalGeneration === 0
+        ? 'empty: started by the first event'
+        : `generation ${r.journalGeneration} · ${bytes(r.journalBytes)} · ${count(r.eventsSinceSnapshot)} events since the last snapshot`,
+    ],
     ['Snapshot', r.lastSnapshotAt ? `${ago(r.lastSnapshotAt)} (${new Date(r.lastSnapshotAt).toLocaleString()})` : 'none yet'],
   ];
   const dl = h('dl', { class: 'details' });

@@ -17,7 +17,7 @@ test('note prints an id, and log and status show it', (t) => {
   const note = fd(['note', 'deploy approved by Ana'], repo);
   assert.equal(note.code, 0, note.err);
   const id = note.out.trim();
-  assert.match(id, /^[0-9a-z]{9}-[0-9a-f]{16}$/);
+  assert.match(id, /^[0-9a-z]{9}-[A-Za-z0-9_-]{8}$/);
   const log = fd(['log', '--json'], repo);
   const events = JSON.parse(log.out) as { id: string; kind: string; data: { text: string } }[];
   assert.deepEqual(events.map((e) => [e.id, e.kind, e.data.text]), [[id, 'note', 'deploy approved by Ana']]);
