@@ -48,6 +48,6 @@ export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'action'; action: BoardAction }
   /** Sent after each render: what the board now shows, so tests and logs can see it. */
-  | { type: 'rendered'; phase: BoardState['phase']; events: number };
+  | { type: 'rendered'; phase: BoardState['phase']; events: number; trusted: boolean };
 
 export type HostToWebview = { type: 'state'; state: BoardState };

@@ -107,7 +107,7 @@ function render(state: BoardState): void {
     if (c.events === 0 || r.recent.every((e) => e.kind === 'note')) app.append(gettingStarted(state.trusted));
     app.append(recordDetails(r));
   }
-  vscode.postMessage({ type: 'rendered', phase: state.phase, events: r?.counts.events ?? 0 });
+  vscode.postMessage({ type: 'rendered', phase: state.phase, events: r?.counts.events ?? 0, trusted: state.trusted });
 }
 
 window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {

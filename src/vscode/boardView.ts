@@ -13,8 +13,8 @@ export function parseWebviewMessage(m: unknown): WebviewToHost | undefined {
   if (msg.type === 'action' && BOARD_ACTIONS.includes(msg.action as BoardAction)) {
     return { type: 'action', action: msg.action as BoardAction };
   }
-  if (msg.type === 'rendered' && typeof msg.events === 'number' && typeof msg.phase === 'string') {
-    return { type: 'rendered', phase: msg.phase as BoardState['phase'], events: msg.events };
+  if (msg.type === 'rendered' && typeof msg.events === 'number' && typeof msg.phase === 'string' && typeof msg.trusted === 'boolean') {
+    return { type: 'rendered', phase: msg.phase as BoardState['phase'], events: msg.events, trusted: msg.trusted };
   }
   return undefined;
 }
@@ -25,7 +25,7 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
   private view: vscode.WebviewView | undefined;
   private ready = false;
   private pushTimer: NodeJS.Timeout | undefined;
-  private readonly rendered = this._register(new vscode.EventEmitter<{ phase: string; events: number }>());
+  private readonly rendered = this._register(new vscode.EventEmitter<{ phase: string; events: number; trusted: boolean }>());
   /** Fires when the webview reports what it rendered. */
   readonly onDidRender = this.rendered.event;
 
@@ -74,7 +74,7 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
       if (msg.action === 'refresh') this.refresh();
       else this.runAction(msg.action);
     } else {
-      this.rendered.fire({ phase: msg.phase, events: msg.events });
+      this.rendered.fire({ phase: msg.phase, events: msg.events, trusted: msg.trusted });
     }
   }
 

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  cleanupAll, createLog, launchBrowser, makeGitWorkspace, makeTempDir, openWorkbench, remoteUri, repoRoot, startServer,
+  cleanupAll, createLog, defaultUserSettings, launchBrowser, makeGitWorkspace, makeTempDir, openWorkbench, remoteUri, repoRoot, startServer,
 } from '../support/vscode-server.mjs';
 
 const { values: opts } = parseArgs({ options: {
@@ -39,7 +39,8 @@ async function finish(code, message) {
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => finish(signal === 'SIGINT' ? 130 : 143, `integration: stopped by ${signal}`));
 
 // Resolves with the results, or rejects on timeout / when the extension host ends without writing any.
-function waitForResults(file, server) {
+function waitForResults(file, server, mark) {
+  const passStarted = Date.now();
   return new Promise((ok, fail) => {
     let hostExitedAt = 0;
     const timer = setInterval(() => {
@@ -50,32 +51,57 @@ function waitForResults(file, server) {
       }
       if (!server.isRunning()) { clearInterval(timer); return fail(new Error('VS Code server exited before the tests wrote results')); }
       // The host exits when run() settles; allow a few seconds for the file, then stop waiting.
-      if (!hostExitedAt && log.tail(200).some((l) => /Extension Host Process exited/i.test(l))) hostExitedAt = Date.now();
+      if (!hostExitedAt && log.since(mark).some((l) => /Extension Host Process exited/i.test(l))) hostExitedAt = Date.now();
       if (hostExitedAt && Date.now() - hostExitedAt > 5000) { clearInterval(timer); return fail(new Error('extension host exited without writing results')); }
-      if (Date.now() - started > timeoutMs) { clearInterval(timer); fail(new Error(`no results after ${timeoutMs / 1000} s`)); }
+      if (Date.now() - passStarted > timeoutMs) { clearInterval(timer); fail(new Error(`no results after ${timeoutMs / 1000} s`)); }
     }, 250);
   });
 }
 
-try {
-  if (!existsSync(testsEntry)) await finish(1, `integration: no test entry at ${testsEntry} (run: node esbuild.mjs --tests)`);
+// Two passes in fresh VS Code instances: a trusted workspace, and the same extension in Restricted Mode.
+const passes = [
+  { name: 'trusted', settings: {}, env: {} },
+  { name: 'untrusted', settings: { 'security.workspace.trust.enabled': true }, env: { FLIGHTDECK_TEST_TRUST: 'untrusted' } },
+];
+
+async function runPass(pass) {
+  const mark = log.mark();
   const workspace = makeGitWorkspace();
   const resultsFile = join(makeTempDir('results'), 'results.json');
   const server = await startServer({
     log,
+    userSettings: { ...defaultUserSettings, ...pass.settings },
     extensionDevelopmentPath: root,
-    env: { FLIGHTDECK_TEST_RESULTS: resultsFile, FLIGHTDECK_TEST_WORKSPACE: workspace, FLIGHTDECK_REPO_ROOT: root },
+    env: { FLIGHTDECK_TEST_RESULTS: resultsFile, FLIGHTDECK_TEST_WORKSPACE: workspace, FLIGHTDECK_REPO_ROOT: root, ...pass.env },
   });
   const browser = await launchBrowser();
   await openWorkbench(browser, server.url(workspace, [['extensionTestsPath', remoteUri(server.port, testsEntry)]]),
     { log, waitForWorkbench: false });
-  const results = await waitForResults(resultsFile, server);
-  const passed = Number(results.passed) || 0;
-  const failed = Number(results.failed) || 0;
+  try {
+    return await waitForResults(resultsFile, server, mark);
+  } finally {
+    await browser.close().catch(() => {});
+    await server.stop();
+  }
+}
+
+try {
+  if (!existsSync(testsEntry)) await finish(1, `integration: no test entry at ${testsEntry} (run: node esbuild.mjs --tests)`);
+  let passed = 0;
+  let failed = 0;
+  let version = 'unknown';
+  for (const pass of passes) {
+    log.write('launcher', `pass: ${pass.name}`);
+    const results = await runPass(pass);
+    passed += Number(results.passed) || 0;
+    failed += Number(results.failed) || 0;
+    version = results.vscodeVersion ?? version;
+    for (const name of results.passedNames ?? []) console.log(`ok [${pass.name}] ${name}`);
+    for (const f of results.failures ?? []) console.log(`FAIL [${pass.name}] ${f.name}\n  ${String(f.error).replace(/\n/g, '\n  ')}`);
+  }
   if (failed > 0 || passed === 0) printLogTail();
-  for (const f of results.failures ?? []) console.log(`FAIL ${f.name}\n  ${String(f.error).replace(/\n/g, '\n  ')}`);
   log.write('launcher', `took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`integration (VS Code ${results.vscodeVersion ?? 'unknown'}): ${passed} passed, ${failed} failed`);
+  console.log(`integration (VS Code ${version}): ${passed} passed, ${failed} failed`);
   await finish(failed === 0 && passed > 0 ? 0 : 1);
 } catch (err) {
   await finish(1, `integration: ${err.message}`);

@@ -44,14 +44,19 @@ export function createLog(file, keep = 200) {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, '');
   const lines = [];
+  let total = 0;
   return {
     file,
+    /** How many lines were written so far: pass it to since() to see only what came after. */
+    mark() { return total; },
+    since(mark) { return lines.slice(Math.max(0, lines.length - (total - mark))); },
     write(source, text) {
       for (const line of String(text).split(/\r?\n/)) {
         if (!line.trim()) continue;
         const entry = `[${source}] ${line}`;
         appendFileSync(file, entry + '\n');
         lines.push(entry);
+        total++;
         if (lines.length > keep) lines.shift();
       }
     },

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { FlightdeckApi } from '../../../src/extension';
+import { nextEvent, test } from './harness';
+import { EXTENSION_ID, workspaceRoot } from './workspace';
+
+let api: FlightdeckApi;
+
+/** Restricted Mode: the board shows the record read-only and nothing is written. */
+export function registerUntrustedTests(): void {
+  test('in Restricted Mode the extension activates with the workspace untrusted', async () => {
+    assert.equal(vscode.workspace.isTrusted, false, 'the launcher leaves the folder untrusted');
+    const ext = vscode.extensions.getExtension<FlightdeckApi>(EXTENSION_ID);
+    assert.ok(ext);
+    api = await ext.activate();
+    assert.equal(api.records.readOnly, true);
+  });
+
+  test('recording a note is refused and writes nothing', async () => {
+    const id = await vscode.commands.executeCommand<string | undefined>('flightdeck.recordNote', 'must not be recorded');
+    assert.equal(id, undefined);
+    assert.equal(existsSync(join(workspaceRoot(), '.git', 'flightdeck')), false, 'no record folder was created');
+  });
+
+  test('the board renders read-only', async () => {
+    const rendered = nextEvent(api.board.onDidRender, (r) => r.phase === 'ready', 30_000, 'board render');
+    await vscode.commands.executeCommand('workbench.view.extension.flightdeck');
+    const r = await rendered;
+    assert.equal(r.trusted, false);
+    assert.equal(r.events, 0);
+    assert.equal(existsSync(join(workspaceRoot(), '.git', 'flightdeck')), false, 'opening the board wrote nothing');
+  });
+}

@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { LiveRecord } from '../../../src/core/record/liveRecord';
+import { recordCounts } from '../../../src/core/record/queries';
+import { gitRepo, tempDir } from '../helpers/tmp';
+
+function changed(live: LiveRecord, ms: number): Promise<number> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no change within ${ms} ms`)), ms);
+    const sub = live.onDidChange(() => {
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(Date.now() - started);
+    });
+  });
+}
+
+test('a second window sees the first one\'s events within a second, without asking', async (t) => {
+  const dir = tempDir(t);
+  const first = new LiveRecord(dir);
+  const second = new LiveRecord(dir, { pollMs: 60_000 }); // only file events can deliver in time
+  t.after(() => {
+    first.dispose();
+    second.dispose();
+  });
+  const [a, b] = await Promise.all([first.open(), second.open()]);
+  const seen = changed(second, 1000);
+  a.append([{ kind: 'note', data: { text: 'from the first window' } }]);
+  await seen;
+  assert.equal(recordCounts(b.db).notes, 1);
+});
+
+test('a note from the CLI reaches an open record by polling when file events are missed', async (t) => {
+  const repo = gitRepo(t);
+  const live = new LiveRecord(join(repo, '.git', 'flightdeck'), { pollMs: 100 });
+  t.after(() => live.dispose());
+  const store = await live.open();
+  const seen = changed(live, 1000);
+  const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+  const r = spawnSync(process.execPath, [cli, 'note', 'from the CLI', '--repo', repo], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  await seen;
+  assert.equal(recordCounts(store.db).notes, 1);
+});
+
+test('opening a read-only live record of a folder that does not exist yet follows it once created', async (t) => {
+  const dir = join(tempDir(t), 'later');
+  const reader = new LiveRecord(dir, { readOnly: true, pollMs: 50 });
+  const writer = new LiveRecord(dir);
+  t.after(() => {
+    reader.dispose();
+    writer.dispose();
+  });
+  const r = await reader.open();
+  const w = await writer.open();
+  const seen = changed(reader, 1000);
+  w.append([{ kind: 'note', data: { text: 'first' } }]);
+  await seen;
+  assert.equal(recordCounts(r.db).events, 1);
+});
