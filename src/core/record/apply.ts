@@ -102,7 +102,8 @@ export function deriveRows(e: RecordEvent, run: RunSql): boolean {
  */
 const ROWS_PER_INSERT = 50;
 const insertSql = (rows: number): string =>
-  'INSERT OR IGNORE INTO events (id, kind, at, session_id, source, data) VALUES ' + Array(rows).fill('(?,?,?,?,?,?)').join(',');
+  'INSERT OR IGNORE INTO events (id, kind, at, session_id, source, data) VALUES ' +
+  Array(rows).fill('(?,?,?,?,?,CAST(? AS TEXT))').join(',');
 
 export class EventApplier {
   private readonly inserts = new Map<number, Statement>();
@@ -126,7 +127,8 @@ export class EventApplier {
         const params: SqlValue[] = [];
         for (let j = i; j < end; j++) {
           const e = events[j] as RecordEvent;
-          params.push(e.id, e.kind, e.at, e.session ?? null, e.source ?? null, dataJson?.[j] ?? JSON.stringify(e.data));
+          // As UTF-8 bytes: sql.js copies a byte array into WASM far faster than it encodes a string.
+          params.push(e.id, e.kind, e.at, e.session ?? null, e.source ?? null, Buffer.from(dataJson?.[j] ?? JSON.stringify(e.data)));
         }
         this.insertFor(end - i).run(params);
         added += this.db.getRowsModified();
