@@ -7,6 +7,7 @@ import { listEvents, recordStatus } from '../core/record/queries';
 import { RecordStore } from '../core/record/store';
 import { parseCliArgs, USAGE, UsageError, type CliArgs } from './args';
 import { formatEvent, formatStatus } from './format';
+import { hook, ingest, sessions, show } from './captureCommands';
 import { formatVerify, verifyRecord } from '../core/report/verify';
 
 type Out = (text: string) => void;
@@ -18,7 +19,7 @@ function recordDir(args: CliArgs): string {
   return location.dir;
 }
 
-async function run(args: CliArgs, out: Out): Promise<number> {
+async function run(args: CliArgs, out: Out, err: Out): Promise<number> {
   switch (args.command) {
     case 'help':
       out(USAGE);
@@ -70,6 +71,14 @@ async function run(args: CliArgs, out: Out): Promise<number> {
       out(args.json ? JSON.stringify(result, null, 2) : formatVerify(result));
       return result.damaged ? 1 : 0;
     }
+    case 'ingest':
+      return ingest(args, out);
+    case 'sessions':
+      return sessions(args, out);
+    case 'show':
+      return show(args, out);
+    case 'hook':
+      return hook(args, err);
     case '':
       throw new UsageError('a command is needed; try flightdeck --help');
     default:
@@ -80,7 +89,7 @@ async function run(args: CliArgs, out: Out): Promise<number> {
 /** Runs the CLI; user mistakes and record errors become one line on stderr, never a stack trace. */
 export async function main(argv: string[], cwd: string, out: Out, err: Out): Promise<number> {
   try {
-    return await run(parseCliArgs(argv, cwd), out);
+    return await run(parseCliArgs(argv, cwd), out, err);
   } catch (e) {
     if (e instanceof UsageError) {
       err(`flightdeck: ${e.message}`);
@@ -90,7 +99,9 @@ export async function main(argv: string[], cwd: string, out: Out, err: Out): Pro
       err(`flightdeck: ${e.message}`);
       return 1;
     }
-    err(`flightdeck: unexpected error: ${(e as Error).stack ?? String(e)}`);
+    // Not a mistake of the user's, but still one line; the stack only when asked for.
+    const detail = process.env.FLIGHTDECK_DEBUG ? `\n${(e as Error).stack ?? ''}` : ' (FLIGHTDECK_DEBUG=1 shows details)';
+    err(`flightdeck: ${(e as Error).message ?? String(e)}${detail}`);
     return 70;
   }
 }

@@ -13,16 +13,97 @@ const derivers: Record<string, Deriver> = {
   'session.started': (e, run) => {
     const d = e.data;
     run(
-      `INSERT INTO sessions (id, agent, model, intent, boundary, repo, branch, cwd, start_commit, started_at)
-       VALUES (?,?,?,?,?,?,?,?,?,?)
+      `INSERT INTO sessions (id, agent, model, intent, boundary, repo, branch, cwd, start_commit, started_at, version)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?)
        ON CONFLICT(id) DO UPDATE SET
          agent = coalesce(excluded.agent, agent), model = coalesce(excluded.model, model),
+         version = coalesce(excluded.version, version),
          intent = coalesce(intent, excluded.intent), boundary = coalesce(excluded.boundary, boundary),
          repo = coalesce(excluded.repo, repo), branch = coalesce(excluded.branch, branch),
          cwd = coalesce(excluded.cwd, cwd), start_commit = coalesce(start_commit, excluded.start_commit),
          started_at = min(coalesce(started_at, excluded.started_at), excluded.started_at)`,
       [e.session ?? e.id, str(d.agent), str(d.model), str(d.intent), str(d.boundary), str(d.repo), str(d.branch),
-        str(d.cwd), str(d.startCommit), e.at],
+        str(d.cwd), str(d.startCommit), e.at, str(d.version)],
+    );
+  },
+  'prompt.submitted': (e, run) => {
+    if (e.data.followUp === true || !e.session) return;
+    run(
+      `INSERT INTO sessions (id, intent, started_at) VALUES (?,?,?)
+       ON CONFLICT(id) DO UPDATE SET intent = coalesce(intent, excluded.intent)`,
+      [e.session, str(e.data.text), e.at],
+    );
+  },
+  'task.started': (e, run) => {
+    if (!e.session) return;
+    run(
+      `INSERT INTO sessions (id, intent, boundary, started_at) VALUES (?,?,?,?)
+       ON CONFLICT(id) DO UPDATE SET intent = excluded.intent, boundary = coalesce(excluded.boundary, boundary)`,
+      [e.session, str(e.data.intent), str(e.data.boundary), e.at],
+    );
+  },
+  'usage.recorded': (e, run) => {
+    if (!e.session) return;
+    const d = e.data;
+    run(
+      `INSERT INTO sessions (id, model, input_tokens, output_tokens, cache_tokens, started_at) VALUES (?,?,?,?,?,?)
+       ON CONFLICT(id) DO UPDATE SET model = coalesce(model, excluded.model),
+         input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
+         cache_tokens = cache_tokens + excluded.cache_tokens`,
+      [e.session, str(d.model), num(d.inputTokens) ?? 0, num(d.outputTokens) ?? 0,
+        (num(d.cacheReadTokens) ?? 0) + (num(d.cacheCreationTokens) ?? 0), e.at],
+    );
+  },
+  'hook.received': (e, run) => ensureSession(run, e),
+  'tool.called': (e, run) => {
+    ensureSession(run, e);
+    const d = e.data;
+    const id = str(d.toolUseId) ?? e.id;
+    if (typeof d.command === 'string') {
+      run(
+        `INSERT INTO commands (id, session_id, command, cwd, started_at, source, check_kind) VALUES (?,?,?,?,?,?,?)
+         ON CONFLICT(id) DO UPDATE SET command = coalesce(command, excluded.command), cwd = coalesce(cwd, excluded.cwd),
+           started_at = coalesce(started_at, excluded.started_at), check_kind = coalesce(check_kind, excluded.check_kind)`,
+        [id, e.session ?? null, d.command, str(d.cwd), e.at, e.source ?? null, str(d.check)],
+      );
+      recordCheck(run, id);
+    }
+    if (typeof d.path === 'string' && typeof d.action === 'string') touchFile(run, e, d.path, d.action);
+  },
+  'tool.result': (e, run) => {
+    ensureSession(run, e);
+    const d = e.data;
+    const id = str(d.toolUseId) ?? e.id;
+    const exitCode = num(d.exitCode);
+    if (typeof d.command === 'string') {
+      run(
+        `INSERT INTO commands (id, session_id, command, exit_code, outcome, duration_ms, source, check_kind) VALUES (?,?,?,?,?,?,?,?)
+         ON CONFLICT(id) DO UPDATE SET exit_code = coalesce(excluded.exit_code, exit_code), outcome = excluded.outcome,
+           duration_ms = coalesce(excluded.duration_ms, duration_ms), check_kind = coalesce(check_kind, excluded.check_kind)`,
+        [id, e.session ?? null, d.command, exitCode, str(d.outcome), num(d.durationMs), e.source ?? null, str(d.check)],
+      );
+    } else {
+      run(
+        `UPDATE commands SET exit_code = coalesce(?, CASE WHEN ? = 'ok' THEN 0 END, exit_code), outcome = ?,
+           duration_ms = coalesce(?, duration_ms) WHERE id = ?`,
+        [exitCode, str(d.outcome), str(d.outcome), num(d.durationMs), id],
+      );
+    }
+    recordCheck(run, id);
+    if (typeof d.path === 'string' && d.created === true) touchFile(run, e, d.path, 'created');
+    if (d.outcome === 'rejected' || d.outcome === 'denied') {
+      const subject = [str(d.tool), str(d.command) ?? str(d.path)].filter(Boolean).join(': ');
+      run('INSERT OR IGNORE INTO approvals VALUES (?,?,?,?,?,?,?)', [
+        e.id, e.session ?? null, d.outcome === 'rejected' ? 'rejection' : 'denial', subject || null, str(d.output),
+        d.outcome === 'rejected' ? 'user' : 'permissions', e.at,
+      ]);
+    }
+  },
+  'capture.cursor': (e, run) => {
+    run(
+      `INSERT INTO capture_cursors (source, offset, at) VALUES (?,?,?)
+       ON CONFLICT(source) DO UPDATE SET offset = max(offset, excluded.offset), at = excluded.at`,
+      [str(e.data.source) ?? '', num(e.data.offset) ?? 0, e.at],
     );
   },
   'session.ended': (e, run) => {
@@ -88,6 +169,35 @@ const derivers: Record<string, Deriver> = {
     ]);
   },
 };
+
+/** A finished command that is a check becomes a check row, whichever of call and result came first. */
+function recordCheck(run: RunSql, commandId: string): void {
+  run(
+    `INSERT OR IGNORE INTO checks (event_id, session_id, kind, command, passed, exit_code, commit_sha, at)
+     SELECT 'check:' || id, session_id, check_kind, command, exit_code = 0, exit_code, NULL, coalesce(started_at, 0)
+     FROM commands WHERE id = ? AND check_kind IS NOT NULL AND exit_code IS NOT NULL`,
+    [commandId],
+  );
+}
+
+/** Hooks and tool events may be the first a session shows of itself: it gets a row then. */
+function ensureSession(run: RunSql, e: RecordEvent): void {
+  if (!e.session) return;
+  run(
+    `INSERT INTO sessions (id, agent, started_at) VALUES (?,?,?)
+     ON CONFLICT(id) DO UPDATE SET agent = coalesce(agent, excluded.agent), started_at = min(coalesce(started_at, excluded.started_at), excluded.started_at)`,
+    [e.session, e.source?.startsWith('claude') ? 'claude-code' : null, e.at],
+  );
+}
+
+function touchFile(run: RunSql, e: RecordEvent, path: string, action: string): void {
+  run(
+    `INSERT INTO files (session_id, path, action, first_at, last_at) VALUES (?,?,?,?,?)
+     ON CONFLICT(session_id, path, action) DO UPDATE SET first_at = min(first_at, excluded.first_at),
+       last_at = max(last_at, excluded.last_at)`,
+    [e.session ?? '', path, action, e.at, e.at],
+  );
+}
 
 /** Writes the queryable rows one event implies (none for kinds that live in `events` only). */
 export function deriveRows(e: RecordEvent, run: RunSql): boolean {

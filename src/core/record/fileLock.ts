@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -18,13 +18,27 @@ function isAlive(pid: number): boolean {
   }
 }
 
+interface Owner {
+  pid: number;
+  host: string;
+  since: number;
+  token: string;
+}
+
+function parseOwner(text: string): Owner | undefined {
+  const [pid, host, since, token] = text.split(' ');
+  const owner = { pid: Number(pid), host: host ?? '', since: Number(since), token: token ?? '' };
+  return Number.isInteger(owner.pid) && owner.pid > 0 && owner.host && Number.isFinite(owner.since) && owner.token ? owner : undefined;
+}
+
 /**
- * A short cross-process lock: a directory that holds its owner's note, moved into place by rename
- * (atomic, and it fails when the lock exists). A holder killed with SIGKILL leaves it behind, so a
- * lock whose owner process is gone, or that is older than `staleMs`, is broken.
+ * A short cross-process lock: a directory holding its owner's note (pid, host, time, a random token),
+ * moved into place by rename, which is atomic and fails while the lock exists. A holder killed with
+ * SIGKILL leaves it behind: on this host a lock is broken only when its owner process is gone; a
+ * lock from another host (a shared file system) or without a readable note, only when it is old.
  */
 export class FileLock {
-  private held = false;
+  private token: string | undefined;
 
   constructor(
     readonly path: string,
@@ -32,17 +46,18 @@ export class FileLock {
   ) {}
 
   tryAcquire(): boolean {
-    const staging = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    const token = randomBytes(8).toString('hex');
+    const staging = `${this.path}.${process.pid}.${token}`;
     try {
       mkdirSync(staging);
-      writeFileSync(join(staging, 'owner'), `${process.pid} ${hostname()} ${Date.now()}`);
+      writeFileSync(join(staging, 'owner'), `${process.pid} ${hostname()} ${Date.now()} ${token}`);
     } catch (err) {
       rmSync(staging, { recursive: true, force: true });
       throw describeFsError('create the lock', this.path, err);
     }
     try {
       renameSync(staging, this.path);
-      this.held = true;
+      this.token = token;
       return true;
     } catch (err) {
       rmSync(staging, { recursive: true, force: true });
@@ -63,14 +78,20 @@ export class FileLock {
     }
   }
 
+  /** Releases only our own lock: if someone broke it and took it meanwhile, theirs is put back. */
   release(): void {
-    if (!this.held) return;
-    this.held = false;
-    const grave = `${this.path}.released-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const token = this.token;
+    if (!token) return;
+    this.token = undefined;
+    const grave = `${this.path}.released-${process.pid}-${token}`;
     try {
       renameSync(this.path, grave);
     } catch {
-      return; // Broken by someone who judged it stale: nothing of ours is left to remove.
+      return;
+    }
+    if (this.ownerAt(grave)?.token !== token) {
+      this.restore(grave);
+      return;
     }
     rmSync(grave, { recursive: true, force: true });
   }
@@ -84,40 +105,69 @@ export class FileLock {
     }
   }
 
-  private breakIfStale(): boolean {
-    let owner: string;
+  private ownerAt(dir: string): Owner | undefined {
     try {
-      owner = readFileSync(join(this.path, 'owner'), 'utf8');
+      return parseOwner(readFileSync(join(dir, 'owner'), 'utf8'));
     } catch {
-      return true; // Released between our attempt and this look: try again.
+      return undefined;
     }
-    const [pidText, host, sinceText] = owner.split(' ');
-    const pid = Number(pidText);
-    const dead = host === hostname() && Number.isInteger(pid) && pid > 0 && !isAlive(pid);
-    const old = Date.now() - Number(sinceText) > this.staleMs;
-    if (!dead && !old) return false;
-    const grave = `${this.path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  }
+
+  private restore(moved: string): void {
     try {
-      renameSync(this.path, grave);
+      renameSync(moved, this.path);
     } catch {
-      return true; // Someone else broke it first.
+      // A third process holds the lock now; the moved one's holder finds it gone and releases nothing.
+      rmSync(moved, { recursive: true, force: true });
     }
-    // If the lock we moved is not the stale one we read (a live holder took it meanwhile), put it back.
-    let moved = '';
-    try {
-      moved = readFileSync(join(grave, 'owner'), 'utf8');
-    } catch {
-      /* unreadable: treat as the stale one */
-    }
-    if (moved && moved !== owner) {
+  }
+
+  private isStale(owner: Owner | undefined): boolean {
+    // Same host: the owner's death decides; the age bound only guards against a reused pid.
+    if (owner && owner.host === hostname()) return !isAlive(owner.pid) || Date.now() - owner.since > 10 * 60_000;
+    let since = owner?.since;
+    if (since === undefined) {
       try {
-        renameSync(grave, this.path);
-        return false;
+        since = statSync(this.path).mtimeMs;
       } catch {
-        /* a third process holds it now; the live holder's release tolerates a missing lock */
+        return true; // Released meanwhile.
       }
     }
-    rmSync(grave, { recursive: true, force: true });
-    return true;
+    return Date.now() - since > this.staleMs;
+  }
+
+  /**
+   * Breaks a stale lock. Breakers take a short mutex of their own and look again under it, so a
+   * live lock is never moved: between that look and the move, nobody else can take or break it.
+   */
+  private breakIfStale(): boolean {
+    const owner = this.ownerAt(this.path);
+    if (!owner && !existsSync(this.path)) return true; // Released meanwhile: try again.
+    if (!this.isStale(owner)) return false;
+    const breaking = `${this.path}.breaking`;
+    try {
+      mkdirSync(breaking);
+    } catch {
+      // Another breaker is at work; its mutex lives for microseconds unless its process died.
+      try {
+        if (Date.now() - statSync(breaking).mtimeMs > 2000) rmdirSync(breaking);
+      } catch {
+        /* gone already */
+      }
+      return false;
+    }
+    try {
+      const now = this.ownerAt(this.path);
+      if (!now && !existsSync(this.path)) return true;
+      if (now?.token !== owner?.token || !this.isStale(now)) return false;
+      const grave = `${this.path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+      renameSync(this.path, grave);
+      rmSync(grave, { recursive: true, force: true });
+      return true;
+    } catch {
+      return false;
+    } finally {
+      rmSync(breaking, { recursive: true, force: true });
+    }
   }
 }

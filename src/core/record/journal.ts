@@ -1,5 +1,5 @@
 import {
-  closeSync, fstatSync, fsyncSync, linkSync, openSync, readSync, renameSync, rmSync, statSync, writeSync,
+  closeSync, fstatSync, fsyncSync, ftruncateSync, linkSync, openSync, readSync, renameSync, rmSync, statSync, writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { describeFsError } from './errors';
@@ -15,6 +15,8 @@ export interface JournalHeader {
   flightdeck: 'journal';
   gen: number;
   created: number;
+  /** Where in generation gen-1 this one was cut: it holds everything after that offset. */
+  fromOffset?: number;
 }
 
 /** A line that could not be read as an event: counted, set aside, never fatal. */
@@ -65,8 +67,8 @@ export function journalLine(e: RecordEvent, dataJson = JSON.stringify(e.data)): 
   return `${line},"data":${dataJson}}\n`;
 }
 
-function headerLine(gen: number): string {
-  const header: JournalHeader = { flightdeck: 'journal', gen, created: Date.now() };
+function headerLine(gen: number, fromOffset?: number): string {
+  const header: JournalHeader = { flightdeck: 'journal', gen, created: Date.now(), fromOffset };
   return JSON.stringify(header) + '\n';
 }
 
@@ -79,23 +81,26 @@ export function readJournalGen(path: string): number {
     return 0;
   }
   try {
-    return genOfOpenJournal(fd);
+    return headerOfOpenJournal(fd).gen;
   } finally {
     closeSync(fd);
   }
 }
 
-function genOfOpenJournal(fd: number): number {
+const NO_HEADER = { gen: 0 } as const;
+
+function headerOfOpenJournal(fd: number): { gen: number; fromOffset?: number } {
   const buf = Buffer.alloc(256);
   const n = readSync(fd, buf, 0, buf.length, 0);
-  return parseHeader(buf.toString('utf8', 0, n).split('\n')[0] ?? '') ?? 0;
+  return parseHeader(buf.toString('utf8', 0, n).split('\n')[0] ?? '') ?? NO_HEADER;
 }
 
-function parseHeader(line: string): number | undefined {
+function parseHeader(line: string): { gen: number; fromOffset?: number } | undefined {
   if (!line.startsWith('{"flightdeck":"journal"')) return undefined;
   try {
     const h = JSON.parse(line) as Partial<JournalHeader>;
-    return typeof h.gen === 'number' ? h.gen : undefined;
+    if (typeof h.gen !== 'number') return undefined;
+    return { gen: h.gen, fromOffset: typeof h.fromOffset === 'number' ? h.fromOffset : undefined };
   } catch {
     return undefined;
   }
@@ -133,6 +138,12 @@ export class JournalWriter {
         writeAll(this.io, fd, torn ? Buffer.concat([Buffer.from('\n'), body]) : body);
         this.io.fsyncSync(fd);
       } catch (err) {
+        // Not acknowledged, so not kept: other readers must not apply lines the caller will retry.
+        try {
+          ftruncateSync(fd, size);
+        } catch {
+          /* the disk refuses even that; readers see at most whole lines, never acknowledged */
+        }
         this.close();
         throw describeFsError('append to the journal', this.path, err);
       }
@@ -145,7 +156,7 @@ export class JournalWriter {
   rotate(fromGen: number, fromOffset: number): boolean {
     return this.lock.withLock(() => {
       const fd = this.openCurrent();
-      if (genOfOpenJournal(fd) !== fromGen) return false;
+      if (headerOfOpenJournal(fd).gen !== fromGen) return false;
       const size = fstatSync(fd).size;
       const tail = Buffer.alloc(Math.max(0, size - fromOffset));
       let got = 0;
@@ -157,7 +168,7 @@ export class JournalWriter {
       const staging = join(this.dir, `${JOURNAL_FILE}.rotating`);
       const out = openSync(staging, 'w');
       try {
-        writeAll(this.io, out, Buffer.concat([Buffer.from(headerLine(fromGen + 1)), tail.subarray(0, got)]));
+        writeAll(this.io, out, Buffer.concat([Buffer.from(headerLine(fromGen + 1, fromOffset)), tail.subarray(0, got)]));
         this.io.fsyncSync(out);
       } catch (err) {
         closeSync(out);
@@ -297,35 +308,41 @@ function handleLine(
     return;
   }
   const headerGen = offset === 0 ? parseHeader(text) : undefined;
-  if (headerGen !== undefined) onHeader(headerGen);
+  if (headerGen !== undefined) onHeader(headerGen.gen);
   else onDamage({ gen, offset, length: text.length, reason: 'not an event', text });
 }
 
 /**
- * Follows the journal across processes: each read applies what was appended since the last one,
- * and a rotation by another process is followed by draining the old file, then reading the new one.
+ * Follows the journal across processes: each read applies what was appended since the last one.
+ * Its position (gen, offset) says what has been read. A rotation by another process is followed by
+ * draining the old file, then reading the new generation, or the previous one first when the new
+ * one was cut after our position. A gap that no file covers is reported, never silently skipped.
  */
 export class JournalTail {
   private fd = -1;
   private ino = -1;
   private readonly path: string;
+  private readonly previousPath: string;
   gen = 0;
   offset = 0;
+  /** Called when events between our position and the journal on disk are in no journal file. */
+  onGap: (description: string) => void = () => {};
 
   constructor(dir: string) {
     this.path = join(dir, JOURNAL_FILE);
+    this.previousPath = join(dir, PREVIOUS_JOURNAL_FILE);
   }
 
-  /** Positions the tail: at `offset` if the journal is still generation `gen`, else at its start. */
+  /** Sets the position: everything up to `offset` of generation `gen` is already applied. */
   start(gen: number, offset: number): void {
     this.close();
-    if (!this.openPath()) return;
-    if (this.gen === gen) this.offset = offset;
+    this.gen = gen;
+    this.offset = offset;
   }
 
   read(onEvent: (e: RecordEvent) => void, onDamage: (d: JournalDamage) => void): void {
-    if (this.fd < 0 && !this.openPath()) return;
     for (;;) {
+      if (this.fd < 0 && !this.openCurrent(onEvent, onDamage)) return;
       this.offset = readLines(this.fd, this.offset, this.gen, onEvent, onDamage);
       let ino: number;
       try {
@@ -337,7 +354,6 @@ export class JournalTail {
       // Rotated by another process: the old file is complete (appends happen under the lock).
       this.offset = readLines(this.fd, this.offset, this.gen, onEvent, onDamage);
       this.close();
-      if (!this.openPath()) return;
     }
   }
 
@@ -345,13 +361,11 @@ export class JournalTail {
    * Moves past lines this process itself just appended, when nothing else came in between: they
    * are already in memory, so reading and parsing them back would be wasted work.
    */
-  skipOwnAppend(span: AppendedSpan): boolean {
-    if (this.fd < 0 || span.ino !== this.ino || span.start !== this.offset) return false;
-    this.offset = span.end;
-    return true;
+  canSkipOwnAppend(span: AppendedSpan): boolean {
+    return this.fd >= 0 && span.ino === this.ino && span.start === this.offset;
   }
 
-  /** Bytes not yet read: how far this process is behind the journal. */
+  /** Bytes in the journal file being followed. */
   size(): number {
     return this.fd < 0 ? 0 : fstatSync(this.fd).size;
   }
@@ -362,16 +376,50 @@ export class JournalTail {
     this.ino = -1;
   }
 
-  private openPath(): boolean {
+  /** A generation continues our position when it was cut at or before where we stand. */
+  private continues(h: { gen: number; fromOffset?: number }): boolean {
+    return h.gen === this.gen + 1 && (h.fromOffset ?? 0) <= this.offset;
+  }
+
+  private openCurrent(onEvent: (e: RecordEvent) => void, onDamage: (d: JournalDamage) => void): boolean {
+    let fd: number;
     try {
-      this.fd = openSync(this.path, 'r');
+      fd = openSync(this.path, 'r');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw describeFsError('read the journal', this.path, err);
     }
-    this.ino = fstatSync(this.fd).ino;
-    this.gen = genOfOpenJournal(this.fd);
-    this.offset = 0;
+    const header = headerOfOpenJournal(fd);
+    if (header.gen !== this.gen && !this.continues(header)) this.readPrevious(header.gen, onEvent, onDamage);
+    if (header.gen !== this.gen) this.offset = 0;
+    this.gen = header.gen;
+    this.fd = fd;
+    this.ino = fstatSync(fd).ino;
     return true;
+  }
+
+  /** The current generation skipped past us: the previous one holds what lies between, if anything does. */
+  private readPrevious(currentGen: number, onEvent: (e: RecordEvent) => void, onDamage: (d: JournalDamage) => void): void {
+    let fd: number;
+    try {
+      fd = openSync(this.previousPath, 'r');
+    } catch {
+      this.onGap(`events after journal generation ${this.gen} offset ${this.offset}, before generation ${currentGen}`);
+      return;
+    }
+    try {
+      const prev = headerOfOpenJournal(fd);
+      if (prev.gen === this.gen) {
+        this.offset = readLines(fd, this.offset, prev.gen, onEvent, onDamage);
+      } else if (this.continues(prev)) {
+        this.offset = readLines(fd, 0, prev.gen, onEvent, onDamage);
+      } else {
+        this.onGap(`events after journal generation ${this.gen} offset ${this.offset}, before generation ${prev.gen}`);
+        if (prev.gen < currentGen) readLines(fd, 0, prev.gen, onEvent, onDamage);
+      }
+      if (prev.gen + 1 !== currentGen && prev.gen !== currentGen) this.onGap(`journal generations between ${prev.gen} and ${currentGen}`);
+    } finally {
+      closeSync(fd);
+    }
   }
 }

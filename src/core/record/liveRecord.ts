@@ -55,10 +55,25 @@ export class LiveRecord {
     if (!store || this.disposed) return;
     try {
       store.catchUp();
+      if (store.stale) return this.reopen();
       if (store.snapshotDue()) this.scheduleSnapshot();
     } catch {
       // A transient read failure (a rotation in progress); the next poll retries.
     }
+  }
+
+  /** Another process moved the journal past events we never read: load its snapshot instead. */
+  private reopen(): void {
+    const old = this.store;
+    this.store = undefined;
+    this.opening = undefined;
+    this.watcher?.close();
+    clearInterval(this.poll);
+    old?.close();
+    void this.open().then(
+      () => this.fire(),
+      () => undefined,
+    );
   }
 
   dispose(): void {

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { RecordError } from './errors';
 
 export interface RecordLocation {
   /** The folder holding the journal and snapshots. */
@@ -31,7 +32,7 @@ export function gitCommonDir(repoRoot: string): string {
   const dotGit = join(repoRoot, '.git');
   if (statSync(dotGit).isDirectory()) return dotGit;
   const pointer = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8'));
-  if (!pointer?.[1]) throw new Error(`${dotGit} is neither a folder nor a "gitdir:" pointer`);
+  if (!pointer?.[1]) throw new RecordError(`${dotGit} is neither a folder nor a "gitdir:" pointer`, 'EGITDIR');
   const gitDir = resolve(repoRoot, pointer[1].trim());
   try {
     const common = readFileSync(join(gitDir, 'commondir'), 'utf8').trim();

@@ -49,6 +49,23 @@ export const MIGRATIONS: readonly string[] = [
     event_id TEXT PRIMARY KEY, action TEXT NOT NULL, holder TEXT, host TEXT, reason TEXT, at INTEGER NOT NULL
   );
   `,
+  // 2: what capture derives from agent activity: commands with exit codes, files touched, tokens, import cursors.
+  `
+  ALTER TABLE sessions ADD COLUMN version TEXT;
+  ALTER TABLE sessions ADD COLUMN input_tokens INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN output_tokens INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN cache_tokens INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE commands (
+    id TEXT PRIMARY KEY, session_id TEXT, command TEXT, cwd TEXT, exit_code INTEGER, outcome TEXT,
+    started_at INTEGER, duration_ms INTEGER, source TEXT, check_kind TEXT
+  );
+  CREATE INDEX commands_by_session ON commands(session_id);
+  CREATE TABLE files (
+    session_id TEXT NOT NULL, path TEXT NOT NULL, action TEXT NOT NULL, first_at INTEGER, last_at INTEGER,
+    PRIMARY KEY (session_id, path, action)
+  ) WITHOUT ROWID;
+  CREATE TABLE capture_cursors (source TEXT PRIMARY KEY, offset INTEGER NOT NULL, at INTEGER) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { describeFsError } from './errors';
 import { fsyncDir } from './journal';
@@ -7,8 +8,19 @@ export const SNAPSHOT_FILE = 'record.sqlite';
 export const PREVIOUS_SNAPSHOT_FILE = 'record.prev.sqlite';
 export const DAMAGED_DIR = 'damaged';
 const SQLITE_MAGIC = 'SQLite format 3\0';
+/** A snapshot ends with this trailer: magic, CRC-32 and length of the image, so damage is caught on load. */
+const TRAILER_MAGIC = 'FLIGHTDK';
+const TRAILER_BYTES = 16;
 
-/** Reads a snapshot image; undefined when there is none, an error when it is not a database. */
+function trailer(image: Uint8Array): Buffer {
+  const t = Buffer.alloc(TRAILER_BYTES);
+  t.write(TRAILER_MAGIC, 0, 'latin1');
+  t.writeUInt32LE(crc32(image), 8);
+  t.writeUInt32LE(image.length >>> 0, 12);
+  return t;
+}
+
+/** Reads a snapshot image; undefined when there is none, an error when it is damaged. */
 export function readSnapshot(path: string): Uint8Array | undefined {
   let bytes: Buffer;
   try {
@@ -17,10 +29,14 @@ export function readSnapshot(path: string): Uint8Array | undefined {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw describeFsError('read the snapshot', path, err);
   }
-  if (bytes.length < 100 || bytes.toString('latin1', 0, 16) !== SQLITE_MAGIC) {
-    throw new Error('not an SQLite database (bad header)');
+  const end = bytes.length - TRAILER_BYTES;
+  if (end < 100 || bytes.toString('latin1', end, end + 8) !== TRAILER_MAGIC) throw new Error('truncated or not a Flightdeck snapshot');
+  const image = bytes.subarray(0, end);
+  if (bytes.readUInt32LE(end + 12) !== image.length >>> 0 || bytes.readUInt32LE(end + 8) !== crc32(image)) {
+    throw new Error('checksum mismatch (the file was damaged)');
   }
-  return bytes;
+  if (image.toString('latin1', 0, 16) !== SQLITE_MAGIC) throw new Error('not an SQLite database (bad header)');
+  return image;
 }
 
 /** Writes the image atomically: temp file, fsync, keep the last good one as the previous, rename. */
@@ -32,6 +48,7 @@ export function writeSnapshot(dir: string, image: Uint8Array): void {
     try {
       let done = 0;
       while (done < image.length) done += writeSync(fd, image, done, image.length - done);
+      writeSync(fd, trailer(image));
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -49,14 +66,36 @@ export function writeSnapshot(dir: string, image: Uint8Array): void {
   }
 }
 
-/** Moves a damaged file into `damaged/` (never deletes it) and returns where it went. */
-export function moveAside(dir: string, file: string): string {
+/**
+ * Moves a damaged file into `damaged/` (never deletes it) and returns where it went; undefined when
+ * another process moved it first, or replaced it since we read it (inode `ino`), so it is no longer ours to move.
+ */
+export function moveAside(dir: string, file: string, ino: number): string | undefined {
+  const from = join(dir, file);
+  try {
+    if (statSync(from).ino !== ino) return undefined;
+  } catch {
+    return undefined;
+  }
   const damaged = join(dir, DAMAGED_DIR);
-  mkdirSync(damaged, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const to = join(damaged, `${file}.${stamp}`);
-  renameSync(join(dir, file), to);
+  const to = join(damaged, `${file}.${stamp}-${process.pid}`);
+  try {
+    mkdirSync(damaged, { recursive: true });
+    renameSync(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw describeFsError('set aside the damaged file', from, err);
+  }
   return to;
+}
+
+export function inodeOf(path: string): number {
+  try {
+    return statSync(path).ino;
+  } catch {
+    return -1;
+  }
 }
 
 /** Keeps a copy of an unreadable journal line; named by its place, so saving it twice is harmless. */

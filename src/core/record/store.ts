@@ -5,13 +5,10 @@ import { EventApplier } from './apply';
 import { describeFsError, RecordError } from './errors';
 import { completeEvent, type NewEvent, type RecordEvent } from './events';
 import { FileLock } from './fileLock';
-import {
-  JOURNAL_FILE, JournalTail, JournalWriter, PREVIOUS_JOURNAL_FILE, readJournalGen, readLines,
-  type JournalDamage, type WriteIo,
-} from './journal';
+import { JOURNAL_FILE, JournalTail, JournalWriter, type JournalDamage, type WriteIo } from './journal';
 import { migrate } from './schema';
 import {
-  keepDamagedLine, moveAside, PREVIOUS_SNAPSHOT_FILE, readSnapshot, SNAPSHOT_FILE, writeSnapshot,
+  inodeOf, keepDamagedLine, moveAside, PREVIOUS_SNAPSHOT_FILE, readSnapshot, SNAPSHOT_FILE, writeSnapshot,
 } from './snapshot';
 import { loadSqlJs } from './sqlite';
 
@@ -49,6 +46,12 @@ export class RecordStore {
   private readonly lease: FileLock;
   private readonly listeners = new Set<(added: number) => void>();
   private eventsSinceSnapshot = 0;
+  /** How many of the events given to the last append() were new to the record. */
+  lastAppendAdded = 0;
+  /** Set when events were read but could not be applied: this copy must not be snapshotted. */
+  private broken: Error | undefined;
+  /** Set when the journal moved on past events this process never saw: reopen to load them. */
+  stale = false;
   private closed = false;
 
   private constructor(
@@ -80,8 +83,10 @@ export class RecordStore {
 
     let db: Database | undefined;
     for (const [file, which] of [[SNAPSHOT_FILE, 'current'], [PREVIOUS_SNAPSHOT_FILE, 'previous']] as const) {
+      const path = join(dir, file);
+      const ino = inodeOf(path);
       try {
-        const image = readSnapshot(join(dir, file));
+        const image = readSnapshot(path);
         if (!image) continue;
         const candidate = new SQL.Database(image);
         try {
@@ -97,8 +102,9 @@ export class RecordStore {
       } catch (err) {
         if (err instanceof RecordError) throw err;
         // Damaged: set it aside (never overwrite it with an empty record) and try the next one.
-        if (!options.readOnly) report.movedAside.push(moveAside(dir, file));
-        else report.movedAside.push(`${join(dir, file)} (damaged: ${(err as Error).message})`);
+        const reason = (err as Error).message;
+        const moved = options.readOnly ? undefined : moveAside(dir, file, ino);
+        report.movedAside.push(moved ? `${moved} (${reason})` : `${path} (damaged: ${reason})`);
       }
     }
     if (!db) {
@@ -118,21 +124,38 @@ export class RecordStore {
     const complete = events.map(completeEvent);
     const dataJson = complete.map((e) => JSON.stringify(e.data));
     const span = this.writer.append(complete, dataJson);
-    if (span && this.tail.skipOwnAppend(span)) this.applyNew(complete, dataJson);
-    else this.catchUp();
+    if (span && this.tail.canSkipOwnAppend(span)) {
+      this.lastAppendAdded = this.applyNew(complete, dataJson);
+      this.tail.offset = span.end; // only once applied: a failed apply must not be skipped by a snapshot
+    } else {
+      this.lastAppendAdded = this.catchUp(new Set(complete.map((e) => e.id)));
+    }
     return complete;
   }
 
-  /** Applies whatever other processes appended since the last look; returns how many were new. */
-  catchUp(): number {
+  /**
+   * Applies whatever other processes appended since the last look; returns how many were new
+   * (of those whose id is in `countOnly`, when given).
+   */
+  catchUp(countOnly?: ReadonlySet<string>): number {
     if (this.closed) return 0;
     const batch: RecordEvent[] = [];
     this.tail.read((e) => batch.push(e), this.onDamage);
-    return this.applyNew(batch);
+    const added = this.applyNew(batch);
+    if (!countOnly || added === 0) return added;
+    const mine = batch.filter((e) => countOnly.has(e.id));
+    return Math.min(added, mine.length);
   }
 
   private applyNew(events: RecordEvent[], dataJson?: string[]): number {
-    const added = this.applier.apply(events, dataJson);
+    let added: number;
+    try {
+      added = this.applier.apply(events, dataJson);
+    } catch (err) {
+      // The journal position may have moved past these events; a snapshot now would lose them.
+      this.broken = err as Error;
+      throw new RecordError(`could not apply journal events to the record: ${(err as Error).message}; reopen the record`, 'EAPPLY');
+    }
     this.eventsSinceSnapshot += added;
     if (added > 0) for (const l of this.listeners) l(added);
     return added;
@@ -167,6 +190,7 @@ export class RecordStore {
   /** Writes a snapshot and compacts the journal behind it, if this process can take the lease. */
   snapshot(): boolean {
     this.assertWritable();
+    if (this.broken || this.stale) return false;
     if (!this.lease.tryAcquire()) return false;
     try {
       this.catchUp();
@@ -198,7 +222,7 @@ export class RecordStore {
   close(): void {
     if (this.closed) return;
     try {
-      if (!this.options.readOnly && this.eventsSinceSnapshot > 0 && this.snapshotDue()) this.snapshot();
+      if (!this.options.readOnly && !this.broken && this.eventsSinceSnapshot > 0 && this.snapshotDue()) this.snapshot();
     } finally {
       this.closed = true;
       this.listeners.clear();
@@ -229,35 +253,19 @@ export class RecordStore {
     }
   };
 
-  /**
-   * Replays the journal generations the snapshot does not cover. Generation g+1 starts with what
-   * followed the snapshot taken at generation g, so a snapshot at (gen S, offset Y) needs journal
-   * S from Y, or S+1 (and on) from their starts.
-   */
+  /** Replays what the snapshot does not hold; the tail finds it in the current or previous journal. */
   private replayAtOpen(): void {
-    const snapGen = Number(this.meta(META_GEN) ?? 0);
-    const snapOffset = Number(this.meta(META_OFFSET) ?? 0);
-    const current = readJournalGen(join(this.dir, JOURNAL_FILE));
-    const previous = readJournalGen(join(this.dir, PREVIOUS_JOURNAL_FILE));
     const batch: RecordEvent[] = [];
-    const collect = (e: RecordEvent): void => {
-      batch.push(e);
+    this.tail.start(Number(this.meta(META_GEN) ?? 0), Number(this.meta(META_OFFSET) ?? 0));
+    this.tail.onGap = (what) => {
+      this.report.possiblyMissing ??= what;
     };
-
-    const covered = current === snapGen || current === snapGen + 1 || current === 0;
-    if (!covered && previous !== 0) {
-      // The snapshot is older than the current generation: the previous journal fills the gap.
-      if (previous > snapGen + 1) {
-        this.report.possiblyMissing = `events between journal generations ${snapGen} and ${previous}`;
-      }
-      this.readWholeFile(join(this.dir, PREVIOUS_JOURNAL_FILE), previous, previous === snapGen ? snapOffset : 0, collect);
-      if (current !== previous + 1) this.report.possiblyMissing ??= `events between journal generations ${previous} and ${current}`;
-    } else if (!covered) {
-      this.report.possiblyMissing = `events before journal generation ${current}`;
-    }
-    this.tail.start(snapGen, snapOffset);
-    this.tail.read(collect, this.onDamage);
-    this.report.replayed = this.applier.apply(batch);
+    this.tail.read((e) => batch.push(e), this.onDamage);
+    // From now on a gap means another process rotated twice while we looked away: reopen to recover.
+    this.tail.onGap = () => {
+      this.stale = true;
+    };
+    this.report.replayed = this.applyNew(batch);
     this.eventsSinceSnapshot = this.report.replayed;
     try {
       this.report.unterminatedTail = statSync(join(this.dir, JOURNAL_FILE)).size > this.tail.offset;
@@ -266,17 +274,4 @@ export class RecordStore {
     }
   }
 
-  private readWholeFile(path: string, gen: number, from: number, onEvent: (e: RecordEvent) => void): void {
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch {
-      return;
-    }
-    try {
-      readLines(fd, from, gen, onEvent, this.onDamage);
-    } finally {
-      closeSync(fd);
-    }
-  }
 }

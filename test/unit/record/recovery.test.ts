@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, renameSync, writeFileSync, writeSync, fsyncSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { RecordStore } from '../../../src/core/record/store';
+import { listEvents } from '../../../src/core/record/queries';
+import { FileLock } from '../../../src/core/record/fileLock';
+import type { WriteIo } from '../../../src/core/record/journal';
+import { tempDir } from '../helpers/tmp';
+
+const notes = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => ({ kind: 'note', data: { text: `${prefix}${i}` } }));
+const texts = (s: RecordStore): string[] => listEvents(s.db, { limit: 100_000 }).map((e) => String(e.data.text)).sort();
+
+test('a reader that misses two rotations by another process still sees every event', async (t) => {
+  const dir = tempDir(t);
+  const a = await RecordStore.open(dir);
+  const b = await RecordStore.open(dir);
+  a.append(notes(5, 'a'));
+  a.catchUp();
+  b.catchUp();
+  b.append(notes(5, 'b'));
+  assert.equal(b.snapshot(), true);
+  b.append(notes(5, 'c'));
+  assert.equal(b.snapshot(), true);
+  b.append(notes(2, 'd'));
+  a.catchUp();
+  assert.equal(texts(a).length, 17);
+  assert.equal(a.stale, false);
+  a.close();
+  b.close();
+});
+
+test('falling back to an older snapshot whose rotation never happened recovers from the previous journal', async (t) => {
+  const dir = tempDir(t);
+  let failNext = false;
+  const flaky: WriteIo = {
+    writeSync: (fd, buf, off, len) => {
+      if (failNext) {
+        failNext = false;
+        throw Object.assign(new Error('no space'), { code: 'ENOSPC' });
+      }
+      return writeSync(fd, buf, off, len);
+    },
+    fsyncSync: (fd) => fsyncSync(fd),
+  };
+  const s = await RecordStore.open(dir, { io: flaky });
+  s.append(notes(5, 'a'));
+  failNext = true; // the snapshot is written, then rotating the journal fails (as if killed there)
+  assert.throws(() => s.snapshot(), /disk is full/);
+  s.close();
+  const s2 = await RecordStore.open(dir);
+  s2.append(notes(5, 'b'));
+  assert.equal(s2.snapshot(), true);
+  s2.append(notes(5, 'c'));
+  s2.close();
+  const image = readFileSync(join(dir, 'record.sqlite'));
+  image[Math.floor(image.length / 2)] ^= 0xff; // one flipped byte in the middle of the latest snapshot
+  writeFileSync(join(dir, 'record.sqlite'), image);
+  const r = await RecordStore.open(dir);
+  assert.equal(r.report.snapshot, 'previous');
+  assert.match(r.report.movedAside[0] ?? '', /checksum mismatch/);
+  assert.equal(texts(r).length, 15);
+  assert.equal(r.report.possiblyMissing, undefined);
+  r.close();
+});
+
+test('a batch whose write fails half-way leaves no line behind for other readers', async (t) => {
+  const dir = tempDir(t);
+  let budget = Infinity;
+  const io: WriteIo = {
+    writeSync: (fd, buf, off, len) => {
+      if (budget <= 0) throw Object.assign(new Error('no space'), { code: 'ENOSPC' });
+      const n = Math.min(len, budget);
+      budget -= n;
+      return writeSync(fd, buf, off, n);
+    },
+    fsyncSync: (fd) => fsyncSync(fd),
+  };
+  const writer = await RecordStore.open(dir, { io });
+  const reader = await RecordStore.open(dir);
+  writer.append(notes(2, 'kept'));
+  budget = 150; // enough for one whole line of the next batch, not all three
+  assert.throws(() => writer.append(notes(3, 'lost')), /disk is full/);
+  reader.catchUp();
+  assert.deepEqual(texts(reader), ['kept0', 'kept1']);
+  writer.close();
+  reader.close();
+});
+
+test('releasing a lock that was broken and re-taken by another process leaves theirs in place', (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'some.lock');
+  const a = new FileLock(path);
+  const b = new FileLock(path);
+  const c = new FileLock(path);
+  assert.equal(a.tryAcquire(), true);
+  renameSync(path, join(dir, 'broken-by-someone')); // as if judged stale and broken
+  assert.equal(b.tryAcquire(), true);
+  a.release();
+  assert.ok(existsSync(path), 'b still holds it');
+  assert.equal(c.tryAcquire(), false);
+  b.release();
+  assert.equal(c.tryAcquire(), true);
+  c.release();
+});
