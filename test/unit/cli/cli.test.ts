@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitRepo, tempDir } from '../helpers/tmp';
+import { SCHEMA_VERSION } from '../../../src/core/record/schema';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
@@ -25,7 +26,7 @@ test('note prints an id, and log and status show it', (t) => {
     dir: string; schemaVersion: number; counts: { events: number; notes: number }; journal: { bytes: number };
   };
   assert.equal(status.dir, join(repo, '.git', 'flightdeck'));
-  assert.equal(status.schemaVersion, 1);
+  assert.equal(status.schemaVersion, SCHEMA_VERSION);
   assert.deepEqual([status.counts.events, status.counts.notes], [1, 1]);
   assert.ok(status.journal.bytes > 0);
   const human = fd(['status'], repo);
