@@ -68,6 +68,7 @@ if (tests) {
     entryPoints: ['test/unit/helpers/writer-process.ts'],
     outfile: 'dist-test/writer-process.js',
   });
+  builds.push({ ...node, entryPoints: ['test/e2e/seed.ts'], outfile: 'dist-test/e2e-seed.js' });
 }
 if (bench) {
   builds.push({ ...node, entryPoints: ['bench/bench.ts'], outfile: 'dist-bench/bench.js', external: ['vscode', 'better-sqlite3', 'sql.js'] });

@@ -2,12 +2,16 @@ import * as vscode from 'vscode';
 import { BoardViewProvider } from './vscode/boardView';
 import { RecordCommands } from './vscode/commands';
 import { RecordService } from './vscode/recordService';
+import { ClaudeConnection } from './vscode/claudeConnection';
+import { TranscriptCapture } from './vscode/transcriptCapture';
 
 /** What the extension hands to other extensions and to its own integration tests. */
 export interface FlightdeckApi {
   records: RecordService;
   board: BoardViewProvider;
   commands: RecordCommands;
+  capture: TranscriptCapture;
+  activatedAt: number;
   activationMs: number;
 }
 
@@ -16,16 +20,29 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const started = performance.now();
   const records = new RecordService(context);
   const commands = new RecordCommands(records);
-  const board = new BoardViewProvider(context.extensionUri, records, (action) => {
-    if (action !== 'refresh') commands.run(action);
-  });
+  const board = new BoardViewProvider(
+    context.extensionUri,
+    records,
+    (action) => {
+      if (action !== 'refresh') commands.run(action);
+    },
+    (id) => void commands.showSession(id),
+  );
+  const claude = new ClaudeConnection(context.extensionUri, records);
+  const capture = new TranscriptCapture(records);
   context.subscriptions.push(
     records,
     board,
+    capture,
     vscode.window.registerWebviewViewProvider(BoardViewProvider.viewId, board),
     ...commands.register(() => board.refresh()),
+    ...claude.register(),
   );
-  return { records, board, commands, activationMs: performance.now() - started };
+  // Capture starts after activation, off the startup path: it loads the record and reads transcripts.
+  const deferred = setTimeout(() => void capture.start().catch(() => undefined), 1500);
+  context.subscriptions.push({ dispose: () => clearTimeout(deferred) });
+  const activatedAt = performance.now();
+  return { records, board, commands, capture, activatedAt, activationMs: activatedAt - started };
 }
 
 export function deactivate(): void {

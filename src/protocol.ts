@@ -18,6 +18,18 @@ export interface BoardEvent {
   summary: string;
 }
 
+export interface BoardSession {
+  id: string;
+  agent: string;
+  intent: string;
+  branch: string;
+  startedAt?: number;
+  commands: number;
+  filesChanged: number;
+  failedChecks: number;
+  rejections: number;
+}
+
 export interface BoardRecord {
   dir: string;
   exists: boolean;
@@ -30,6 +42,8 @@ export interface BoardRecord {
   /** What opening the record found that the user must know: damage, files set aside. */
   notices: string[];
   recent: BoardEvent[];
+  /** Newest first. */
+  sessions: BoardSession[];
 }
 
 export interface BoardState {
@@ -41,13 +55,14 @@ export interface BoardState {
 }
 
 /** Actions the board may ask for; the extension checks each against this list. */
-export const BOARD_ACTIONS = ['recordNote', 'verifyRecord', 'revealRecord', 'refresh'] as const;
+export const BOARD_ACTIONS = ['recordNote', 'verifyRecord', 'revealRecord', 'refresh', 'connectClaude', 'importClaude'] as const;
 export type BoardAction = (typeof BOARD_ACTIONS)[number];
 
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'action'; action: BoardAction }
+  | { type: 'openSession'; id: string }
   /** Sent after each render: what the board now shows, so tests and logs can see it. */
-  | { type: 'rendered'; phase: BoardState['phase']; events: number; trusted: boolean };
+  | { type: 'rendered'; phase: BoardState['phase']; events: number; sessions: number; trusted: boolean };
 
 export type HostToWebview = { type: 'state'; state: BoardState };

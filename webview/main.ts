@@ -1,4 +1,4 @@
-import type { BoardAction, BoardRecord, BoardState, HostToWebview, WebviewToHost } from '../src/protocol';
+import type { BoardAction, BoardRecord, BoardSession, BoardState, HostToWebview, WebviewToHost } from '../src/protocol';
 import { h, icon } from './dom';
 import { ago, bytes, clock, count } from './format';
 
@@ -46,6 +46,41 @@ function recentList(r: BoardRecord): HTMLElement {
   return list;
 }
 
+function sessionItem(s: BoardSession): HTMLElement {
+  const meta = [s.agent || 'agent', s.branch, s.startedAt ? clock(s.startedAt) : '', `${count(s.commands)} commands`, `${count(s.filesChanged)} files changed`]
+    .filter(Boolean)
+    .join(' · ');
+  const flags = h('span', { class: 'flags' });
+  if (s.failedChecks) flags.append(h('span', { class: 'flag fail', title: 'failed check runs' }, icon('error'), ` ${count(s.failedChecks)} failed`));
+  if (s.rejections) flags.append(h('span', { class: 'flag warn', title: 'rejected or denied actions' }, icon('circle-slash'), ` ${count(s.rejections)} refused`));
+  const item = h('li', { class: 'session', tabindex: '0', role: 'button', 'aria-label': `Open the flight record of: ${s.intent || s.id}` },
+    h('div', { class: 'session-title' }, s.intent || '(no stated intent)'),
+    h('div', { class: 'session-meta' }, meta, flags),
+  );
+  const open = (): void => vscode.postMessage({ type: 'openSession', id: s.id });
+  item.addEventListener('click', open);
+  item.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      open();
+    }
+  });
+  return item;
+}
+
+function sessionList(r: BoardRecord, trusted: boolean): HTMLElement {
+  const section = h('section', { 'aria-labelledby': 'sessions-h' }, h('h2', { id: 'sessions-h' }, 'Sessions'));
+  if (r.sessions.length === 0) {
+    section.append(h('p', { class: 'muted' }, 'No agent sessions yet. Flightdeck imports Claude Code sessions of this folder and follows them live.'));
+    if (trusted) section.append(h('div', { class: 'actions' }, button('Connect Claude Code', 'connectClaude', 'plug', true), button('Import now', 'importClaude', 'cloud-download')));
+    return section;
+  }
+  const list = h('ol', { class: 'sessions', 'aria-label': 'Sessions, newest first' });
+  for (const s of r.sessions) list.append(sessionItem(s));
+  section.append(list);
+  return section;
+}
+
 function gettingStarted(trusted: boolean): HTMLElement {
   return h('section', { class: 'start', 'aria-labelledby': 'start-h' },
     h('h2', { id: 'start-h' }, 'Start recording'),
@@ -55,7 +90,7 @@ function gettingStarted(trusted: boolean): HTMLElement {
   );
 }
 
-function recordDetails(r: BoardRecord): HTMLElement {
+function recordDetails(r: BoardRecord, trusted: boolean): HTMLElement {
   const rows: [string, string][] = [
     ['Location', r.dir + (r.exists ? '' : ' (created on the first event)')],
     ['Schema', `version ${r.schemaVersion}`],
@@ -72,7 +107,11 @@ function recordDetails(r: BoardRecord): HTMLElement {
   return h('section', { 'aria-labelledby': 'rec-h' },
     h('h2', { id: 'rec-h' }, 'The record'),
     dl,
-    h('div', { class: 'actions' }, button('Verify', 'verifyRecord', 'verified'), button('Reveal folder', 'revealRecord', 'folder-opened')),
+    h('div', { class: 'actions' },
+      trusted ? button('Record a note', 'recordNote', 'note') : undefined,
+      button('Verify', 'verifyRecord', 'verified'),
+      button('Reveal folder', 'revealRecord', 'folder-opened'),
+    ),
   );
 }
 
@@ -102,12 +141,13 @@ function render(state: BoardState): void {
         tile('Overrides', c.overrides, 'unlock', true),
         tile('Ships', c.ships, 'rocket'),
       ),
+      sessionList(r, state.trusted),
       h('section', { 'aria-labelledby': 'recent-h' }, h('h2', { id: 'recent-h' }, 'Recent activity'), recentList(r)),
     );
-    if (c.events === 0 || r.recent.every((e) => e.kind === 'note')) app.append(gettingStarted(state.trusted));
-    app.append(recordDetails(r));
+    if (c.events === 0) app.append(gettingStarted(state.trusted));
+    app.append(recordDetails(r, state.trusted));
   }
-  vscode.postMessage({ type: 'rendered', phase: state.phase, events: r?.counts.events ?? 0, trusted: state.trusted });
+  vscode.postMessage({ type: 'rendered', phase: state.phase, events: r?.counts.events ?? 0, sessions: r?.sessions.length ?? 0, trusted: state.trusted });
 }
 
 window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {

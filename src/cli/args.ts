@@ -9,6 +9,8 @@ export interface CliArgs {
   json: boolean;
   limit?: number;
   kind?: string;
+  format?: string;
+  projectsDir?: string;
 }
 
 export const USAGE = `usage: flightdeck <command> [options]
@@ -18,12 +20,18 @@ commands:
   note "TEXT"       record a note; prints its id once it is on disk
   log               recorded events, newest first (--limit N, --kind K)
   verify            open the record, replay the journal, report damage (exit 1 if any)
+  ingest claude     import this repository's Claude Code sessions (idempotent; --projects-dir DIR)
+  sessions          recorded sessions, newest first
+  show ID|latest    one session's flight record (--format md|json)
+  hook EVENT        record a Claude Code hook event from stdin (installed by Connect Claude Code)
 
 options:
   --repo PATH       the repository (default: the one containing the current folder)
   --json            machine-readable output
   --limit N         how many events to list (log; default 20)
-  --kind K          only events of this kind (log)`;
+  --kind K          only events of this kind (log)
+  --format md|json  the flight record's format (show; default md)
+  --projects-dir D  where Claude Code keeps its transcripts (ingest; default ~/.claude/projects)`;
 
 /** Parses argv strictly: an unknown option or a bad value is a one-line usage error. */
 export function parseCliArgs(argv: string[], cwd: string): CliArgs {
@@ -38,6 +46,8 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
         json: { type: 'boolean', default: false },
         limit: { type: 'string' },
         kind: { type: 'string' },
+        format: { type: 'string' },
+        'projects-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -51,5 +61,8 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
     limit = Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit wants a whole number above 0, not "${values.limit}"`);
   }
-  return { command, positionals: rest, repo: values.repo ?? cwd, json: values.json ?? false, limit, kind: values.kind };
+  return {
+    command, positionals: rest, repo: values.repo ?? cwd, json: values.json ?? false, limit, kind: values.kind,
+    format: values.format, projectsDir: values['projects-dir'],
+  };
 }

@@ -13,8 +13,11 @@ export function parseWebviewMessage(m: unknown): WebviewToHost | undefined {
   if (msg.type === 'action' && BOARD_ACTIONS.includes(msg.action as BoardAction)) {
     return { type: 'action', action: msg.action as BoardAction };
   }
-  if (msg.type === 'rendered' && typeof msg.events === 'number' && typeof msg.phase === 'string' && typeof msg.trusted === 'boolean') {
-    return { type: 'rendered', phase: msg.phase as BoardState['phase'], events: msg.events, trusted: msg.trusted };
+  if (msg.type === 'openSession' && typeof msg.id === 'string' && msg.id.length > 0 && msg.id.length < 300) {
+    return { type: 'openSession', id: msg.id };
+  }
+  if (msg.type === 'rendered' && typeof msg.events === 'number' && typeof msg.sessions === 'number' && typeof msg.phase === 'string' && typeof msg.trusted === 'boolean') {
+    return { type: 'rendered', phase: msg.phase as BoardState['phase'], events: msg.events, sessions: msg.sessions, trusted: msg.trusted };
   }
   return undefined;
 }
@@ -25,7 +28,7 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
   private view: vscode.WebviewView | undefined;
   private ready = false;
   private pushTimer: NodeJS.Timeout | undefined;
-  private readonly rendered = this._register(new vscode.EventEmitter<{ phase: string; events: number; trusted: boolean }>());
+  private readonly rendered = this._register(new vscode.EventEmitter<{ phase: string; events: number; sessions: number; trusted: boolean }>());
   /** Fires when the webview reports what it rendered. */
   readonly onDidRender = this.rendered.event;
 
@@ -33,6 +36,7 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     private readonly extensionUri: vscode.Uri,
     private readonly records: RecordService,
     private readonly runAction: (action: BoardAction) => void,
+    private readonly openSession: (id: string) => void,
   ) {
     super();
     this._register(records.onDidChange(() => this.pushSoon()));
@@ -73,8 +77,10 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     } else if (msg.type === 'action') {
       if (msg.action === 'refresh') this.refresh();
       else this.runAction(msg.action);
+    } else if (msg.type === 'openSession') {
+      this.openSession(msg.id);
     } else {
-      this.rendered.fire({ phase: msg.phase, events: msg.events, trusted: msg.trusted });
+      this.rendered.fire({ phase: msg.phase, events: msg.events, sessions: msg.sessions, trusted: msg.trusted });
     }
   }
 

@@ -1,4 +1,7 @@
 import * as vscode from 'vscode';
+import { boardSessions } from '../core/report/boardState';
+import { buildTrail } from '../core/report/trail';
+import { trailToMarkdown } from '../core/report/trailMarkdown';
 import { formatVerify, verifyRecord } from '../core/report/verify';
 import type { BoardAction } from '../protocol';
 import type { RecordService } from './recordService';
@@ -15,7 +18,43 @@ export class RecordCommands {
       vscode.commands.registerCommand('flightdeck.verifyRecord', () => this.verify()),
       vscode.commands.registerCommand('flightdeck.revealRecord', () => this.reveal()),
       vscode.commands.registerCommand('flightdeck.refreshBoard', refreshBoard),
+      vscode.commands.registerCommand('flightdeck.showSession', (id?: string) => this.showSession(id)),
     ];
+  }
+
+  /** Opens a session's flight record as Markdown; without an id, asks which session. */
+  async showSession(id?: string): Promise<vscode.TextDocument | undefined> {
+    const live = this.records.get();
+    if (!live) return undefined;
+    try {
+      const store = await live.open();
+      let which = id;
+      if (!which) {
+        const picks = boardSessions(store.db, 50).map((s) => ({
+          label: s.intent || '(no stated intent)',
+          description: [s.agent, s.branch, s.startedAt ? new Date(s.startedAt).toLocaleString() : ''].filter(Boolean).join(' · '),
+          detail: s.id,
+          id: s.id,
+        }));
+        if (picks.length === 0) {
+          void vscode.window.showInformationMessage('No sessions recorded yet. Connect Claude Code or run an agent in this folder.');
+          return undefined;
+        }
+        which = (await vscode.window.showQuickPick(picks, { title: 'Flightdeck: show a session\'s flight record', matchOnDetail: true }))?.id;
+        if (!which) return undefined;
+      }
+      const trail = buildTrail(store.db, which);
+      if (!trail) {
+        void vscode.window.showWarningMessage(`No session ${which} in the record.`);
+        return undefined;
+      }
+      const doc = await vscode.workspace.openTextDocument({ content: trailToMarkdown(trail), language: 'markdown' });
+      await vscode.window.showTextDocument(doc, { preview: true });
+      return doc;
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Flightdeck could not open the session: ${message(err)}`);
+      return undefined;
+    }
   }
 
   run(action: Exclude<BoardAction, 'refresh'>): void {

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  cleanupAll, createLog, defaultUserSettings, launchBrowser, makeGitWorkspace, openWorkbench, repoRoot, startServer,
+  cleanupAll, createLog, defaultUserSettings, launchBrowser, makeGitWorkspace, makeTempDir, openWorkbench, repoRoot, startServer,
 } from '../support/vscode-server.mjs';
 
 const results = join(repoRoot, 'test-results');
@@ -36,11 +36,11 @@ async function main() {
   mkdirSync(results, { recursive: true });
   const log = createLog(join(results, 'e2e-server.log'));
   const workspace = makeGitWorkspace();
-  note(workspace, 'Task: add server-side validation to the signup endpoint');
-  note(workspace, 'Boundary: no schema changes, no auth flow changes');
-  note(workspace, HOSTILE);
+  const claudeHome = makeTempDir('claude');
+  const seeded = spawnSync(process.execPath, [join(repoRoot, 'dist-test', 'e2e-seed.js'), join(claudeHome, 'projects'), workspace], { encoding: 'utf8' });
+  if (seeded.status !== 0) throw new Error(`seeding transcripts failed: ${seeded.stderr}`);
 
-  const server = await startServer({ extensionDevelopmentPath: repoRoot, log,
+  const server = await startServer({ extensionDevelopmentPath: repoRoot, log, env: { CLAUDE_CONFIG_DIR: claudeHome },
     userSettings: { ...defaultUserSettings, 'workbench.colorTheme': 'Default Light Modern' } });
   const browser = await launchBrowser();
   const page = await openWorkbench(browser, server.url(workspace), { log });
@@ -51,12 +51,13 @@ async function main() {
   await check('the Flightdeck icon opens the Board with the seeded record', async () => {
     await page.locator('.activitybar [aria-label*="Flightdeck"]').first().click();
     await board.getByText('Recent activity').waitFor({ timeout: 60_000 });
-    await board.getByRole('group', { name: 'Events: 3' }).waitFor({ timeout: 10_000 });
-    await board.getByText('Task: add server-side validation to the signup endpoint').waitFor();
+    await board.getByText('add server-side validation to signup endpoint').first().waitFor({ timeout: 20_000 });
     await board.getByText(join(workspace, '.git', 'flightdeck'), { exact: false }).first().waitFor();
   });
 
   await check('hostile record content renders as inert text', async () => {
+    note(workspace, 'Boundary: no schema changes, no auth flow changes');
+    note(workspace, HOSTILE);
     await board.getByText(HOSTILE, { exact: true }).waitFor({ timeout: 5_000 });
     const imgs = await board.locator('img').count();
     const scripts = await board.locator('main script').count();
@@ -66,10 +67,27 @@ async function main() {
     }
   });
 
+  await check('imported sessions are listed newest first, with failed checks and refusals flagged', async () => {
+    const titles = await board.locator('.session-title').allTextContents();
+    if (titles[0] !== 'tidy the README <img src=x onerror="window.__pwned=3">' || titles[1] !== 'add server-side validation to signup endpoint') {
+      throw new Error(`unexpected session order: ${JSON.stringify(titles)}`);
+    }
+    await board.locator('.session').nth(1).getByText('1 failed').waitFor();
+    await board.locator('.session').nth(1).getByText('2 refused').waitFor();
+  });
+
+  await check('opening a session shows its flight record in an editor', async () => {
+    await board.locator('.session').nth(1).click();
+    await page.locator('.editor-instance .view-lines').getByText('Task: add server-side validation').first().waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(results, 'session-record.png') });
+  });
+
   await check('a note from the CLI appears on the open board without a reload', async () => {
+    const before = await board.locator('.tile-value').first().textContent();
     note(workspace, 'ran npm test -- signup: exit 1, duplicate email expected 409');
     await board.getByText('ran npm test -- signup: exit 1, duplicate email expected 409').waitFor({ timeout: 5_000 });
-    await board.getByRole('group', { name: 'Events: 4' }).waitFor({ timeout: 5_000 });
+    const after = await board.locator('.tile-value').first().textContent();
+    if (Number(after?.replace(/,/g, '')) !== Number(before?.replace(/,/g, '')) + 1) throw new Error(`events ${before} -> ${after}`);
   });
 
   await check('"Record a note" on the board asks for the text and records it', async () => {

@@ -67,12 +67,13 @@ const passes = [
 async function runPass(pass) {
   const mark = log.mark();
   const workspace = makeGitWorkspace();
+  const claudeHome = makeTempDir('claude');
   const resultsFile = join(makeTempDir('results'), 'results.json');
   const server = await startServer({
     log,
     userSettings: { ...defaultUserSettings, ...pass.settings },
     extensionDevelopmentPath: root,
-    env: { FLIGHTDECK_TEST_RESULTS: resultsFile, FLIGHTDECK_TEST_WORKSPACE: workspace, FLIGHTDECK_REPO_ROOT: root, ...pass.env },
+    env: { FLIGHTDECK_TEST_RESULTS: resultsFile, FLIGHTDECK_TEST_WORKSPACE: workspace, FLIGHTDECK_REPO_ROOT: root, CLAUDE_CONFIG_DIR: claudeHome, ...pass.env },
   });
   const browser = await launchBrowser();
   await openWorkbench(browser, server.url(workspace, [['extensionTestsPath', remoteUri(server.port, testsEntry)]]),

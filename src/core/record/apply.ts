@@ -184,9 +184,10 @@ function recordCheck(run: RunSql, commandId: string): void {
 function ensureSession(run: RunSql, e: RecordEvent): void {
   if (!e.session) return;
   run(
-    `INSERT INTO sessions (id, agent, started_at) VALUES (?,?,?)
-     ON CONFLICT(id) DO UPDATE SET agent = coalesce(agent, excluded.agent), started_at = min(coalesce(started_at, excluded.started_at), excluded.started_at)`,
-    [e.session, e.source?.startsWith('claude') ? 'claude-code' : null, e.at],
+    `INSERT INTO sessions (id, agent, cwd, started_at) VALUES (?,?,?,?)
+     ON CONFLICT(id) DO UPDATE SET agent = coalesce(agent, excluded.agent), cwd = coalesce(cwd, excluded.cwd),
+       started_at = min(coalesce(started_at, excluded.started_at), excluded.started_at)`,
+    [e.session, e.source?.startsWith('claude') ? 'claude-code' : null, str(e.data.cwd), e.at],
   );
 }
 

@@ -25,8 +25,12 @@ export class LiveRecord {
     private readonly options: LiveRecordOptions = {},
   ) {}
 
+  /** When open() was first called (performance.now()). */
+  openedAt: number | undefined;
+
   /** Opens the record (loads the WASM, the snapshot, the journal) once; later calls share it. */
   open(): Promise<RecordStore> {
+    this.openedAt ??= performance.now();
     this.opening ??= RecordStore.open(this.dir, this.options).then((store) => {
       if (this.disposed) {
         store.close();

@@ -37,6 +37,7 @@ export interface EventQuery {
   limit?: number;
   kind?: string;
   session?: string;
+  excludeKinds?: readonly string[];
 }
 
 function rows(db: Database, sql: string, params: SqlValue[] = []): SqlValue[][] {
@@ -100,6 +101,10 @@ export function listEvents(db: Database, q: EventQuery = {}): RecordEvent[] {
   if (q.session) {
     where.push('session_id = ?');
     params.push(q.session);
+  }
+  if (q.excludeKinds?.length) {
+    where.push(`kind NOT IN (${q.excludeKinds.map(() => '?').join(',')})`);
+    params.push(...q.excludeKinds);
   }
   params.push(Math.max(0, Math.min(q.limit ?? 50, 100_000)));
   const sql = `SELECT id, kind, at, session_id, source, data FROM events

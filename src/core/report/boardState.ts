@@ -1,16 +1,38 @@
 import { existsSync } from 'node:fs';
-import type { BoardRecord } from '../../protocol';
+import type { Database } from 'sql.js';
+import type { BoardRecord, BoardSession } from '../../protocol';
 import { listEvents, recordStatus } from '../record/queries';
 import type { OpenReport, RecordStore } from '../record/store';
 
 const RECENT = 12;
 
+const clipped = (raw: string): string => (raw.length > 300 ? raw.slice(0, 297) + '...' : raw);
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
 /** One readable line for an event, whatever its kind. */
 export function summarize(kind: string, data: Record<string, unknown>): string {
-  const text = typeof data.text === 'string' ? data.text : typeof data.summary === 'string' ? data.summary : undefined;
-  const raw = text ?? (Object.keys(data).length ? JSON.stringify(data) : kind);
-  return raw.length > 300 ? raw.slice(0, 297) + '...' : raw;
+  const what = text(data.command) || text(data.path) || text(data.pattern);
+  switch (kind) {
+    case 'tool.called':
+      return clipped(`${text(data.tool)}${what ? `: ${what}` : ''}`);
+    case 'tool.result': {
+      const outcome = text(data.outcome);
+      const how = typeof data.exitCode === 'number' ? `exit ${data.exitCode}` : outcome || 'done';
+      return clipped(`${text(data.tool) || 'tool'} ${how}${what ? `: ${what}` : ''}`);
+    }
+    case 'usage.recorded':
+      return `${Number(data.inputTokens ?? 0).toLocaleString('en-US')} tokens in, ${Number(data.outputTokens ?? 0).toLocaleString('en-US')} out (${text(data.model) || 'model'})`;
+    case 'session.started':
+      return clipped(`${text(data.agent) || 'agent'} session started${data.branch ? ` on ${text(data.branch)}` : ''}`);
+    case 'hook.received':
+      return `Claude Code hook ${text(data.hook)}`;
+  }
+  const line = typeof data.text === 'string' ? data.text : typeof data.summary === 'string' ? data.summary : undefined;
+  return clipped(line ?? (Object.keys(data).length ? JSON.stringify(data) : kind));
 }
+
+/** Bookkeeping, not activity: never shown in the activity list. */
+const HIDDEN_KINDS = ['capture.cursor'];
 
 /** What opening the record found, said so a person knows what happened to their data. */
 export function describeReport(r: OpenReport, dir: string): string[] {
@@ -20,6 +42,30 @@ export function describeReport(r: OpenReport, dir: string): string[] {
   if (r.damagedLines > 0) notices.push(`${r.damagedLines} unreadable journal line(s) were skipped; copies are in ${dir}/damaged.`);
   if (r.possiblyMissing) notices.push(`Some ${r.possiblyMissing} could not be recovered.`);
   return notices;
+}
+
+/** The newest sessions with what needs a look: failed checks, rejected or denied actions. */
+export function boardSessions(db: Database, limit = 20): BoardSession[] {
+  const rows = db.exec(
+    `SELECT s.id, s.agent, s.intent, s.branch, s.started_at,
+       (SELECT count(*) FROM commands m WHERE m.session_id = s.id),
+       (SELECT count(DISTINCT path) FROM files f WHERE f.session_id = s.id AND f.action <> 'read'),
+       (SELECT count(*) FROM checks c WHERE c.session_id = s.id AND c.passed = 0),
+       (SELECT count(*) FROM approvals a WHERE a.session_id = s.id AND a.kind IN ('rejection', 'denial'))
+     FROM sessions s ORDER BY coalesce(s.started_at, 0) DESC LIMIT ?`,
+    [limit],
+  )[0]?.values ?? [];
+  return rows.map((r) => ({
+    id: String(r[0]),
+    agent: r[1] === null ? '' : String(r[1]),
+    intent: r[2] === null ? '' : summarize('prompt', { text: String(r[2]) }),
+    branch: r[3] === null ? '' : String(r[3]),
+    startedAt: r[4] === null ? undefined : Number(r[4]),
+    commands: Number(r[5]),
+    filesChanged: Number(r[6]),
+    failedChecks: Number(r[7]),
+    rejections: Number(r[8]),
+  }));
 }
 
 export function boardRecord(store: RecordStore): BoardRecord {
@@ -42,11 +88,12 @@ export function boardRecord(store: RecordStore): BoardRecord {
     eventsSinceSnapshot: s.journal.eventsSinceSnapshot,
     lastSnapshotAt: s.lastSnapshotAt,
     notices: describeReport(store.report, s.dir),
-    recent: listEvents(store.db, { limit: RECENT }).map((e) => ({
+    recent: listEvents(store.db, { limit: RECENT, excludeKinds: HIDDEN_KINDS }).map((e) => ({
       id: e.id,
       kind: e.kind,
       at: e.at,
       summary: summarize(e.kind, e.data),
     })),
+    sessions: boardSessions(store.db),
   };
 }

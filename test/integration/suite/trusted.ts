@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { FlightdeckApi } from '../../../src/extension';
 import { EXTENSION_ID, workspaceRoot } from './workspace';
 import { listEvents, recordCounts } from '../../../src/core/record/queries';
 import { eventually, nextEvent, test } from './harness';
+import { buildTrail } from '../../../src/core/report/trail';
+import { signupSession } from '../../fixtures/claudeTranscript';
 
 let api: FlightdeckApi;
 
@@ -17,7 +19,8 @@ export function registerTrustedTests(): void {
     const ext = vscode.extensions.getExtension<FlightdeckApi>(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} is installed`);
     api = await ext.activate();
-    assert.equal(api.records.get()?.current, undefined, 'no database or WASM loaded at activation');
+    const openedAt = api.records.get()?.openedAt;
+    assert.ok(openedAt === undefined || openedAt > api.activatedAt, 'no database or WASM loaded during activate()');
     const commands = await vscode.commands.getCommands(true);
     for (const c of ['flightdeck.recordNote', 'flightdeck.verifyRecord', 'flightdeck.revealRecord', 'flightdeck.refreshBoard']) {
       assert.ok(commands.includes(c), `${c} is registered`);
@@ -55,6 +58,44 @@ export function registerTrustedTests(): void {
     const id = stdout.trim();
     await eventually(() => (listEvents(store.db, { limit: 5 }).some((e) => e.id === id) ? true : undefined), 3_000, 'the CLI note in the record');
     await board;
+  });
+
+  test('Connect Claude Code adds only Flightdeck\'s hooks, and Disconnect removes only them', async () => {
+    const path = join(workspaceRoot(), '.claude', 'settings.local.json');
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, JSON.stringify({ permissions: { allow: ['Bash(npm test:*)'] } }));
+    const added = await vscode.commands.executeCommand<string[]>('flightdeck.connectClaude', { confirm: false });
+    assert.ok(added?.includes('PreToolUse'));
+    const connected = JSON.parse(readFileSync(path, 'utf8')) as { permissions: unknown; hooks: Record<string, { hooks: { command: string }[] }[]> };
+    assert.deepEqual(connected.permissions, { allow: ['Bash(npm test:*)'] });
+    const command = connected.hooks.PreToolUse?.[0]?.hooks[0]?.command ?? '';
+    assert.match(command, /dist\/cli\.js' hook PreToolUse$/);
+    // The installed command really records: run it the way Claude Code would, through a shell.
+    const payload = JSON.stringify({ session_id: 'hooked-session', cwd: workspaceRoot(), tool_name: 'Bash', tool_input: { command: 'npm run lint' }, tool_use_id: 'toolu_hooked' });
+    await promisify(execFile)('/bin/sh', ['-c', `${command} <<'EOF'\n${payload}\nEOF`]);
+    const store = await api.records.get()?.open();
+    assert.ok(store);
+    await eventually(() => (store.db.exec(`SELECT count(*) FROM commands WHERE id = 'toolu_hooked'`)[0]?.values[0]?.[0] === 1 ? true : undefined), 3_000, 'the hook\'s tool call in the record');
+    const removed = await vscode.commands.executeCommand<string[]>('flightdeck.disconnectClaude', { confirm: false });
+    assert.equal(removed?.length, 7);
+    assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), { permissions: { allow: ['Bash(npm test:*)'] } });
+  });
+
+  test('a simulated agent session appears in the record and on the board', async () => {
+    const projects = process.env.CLAUDE_CONFIG_DIR ? join(process.env.CLAUDE_CONFIG_DIR, 'projects') : undefined;
+    assert.ok(projects, 'the launcher sets CLAUDE_CONFIG_DIR');
+    const sessionId = 'integration-session-0001';
+    const dir = join(projects, workspaceRoot().replace(/[^A-Za-z0-9-]/g, '-'));
+    mkdirSync(dir, { recursive: true });
+    const board = nextEvent(api.board.onDidRender, (r) => r.sessions >= 1, 15_000, 'the session on the board');
+    writeFileSync(join(dir, `${sessionId}.jsonl`), signupSession(workspaceRoot(), sessionId).toString());
+    await api.capture.start();
+    const store = await api.records.get()?.open();
+    assert.ok(store);
+    await eventually(() => (buildTrail(store.db, sessionId)?.checks.length === 3 ? true : undefined), 10_000, 'the imported session');
+    await board;
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument | undefined>('flightdeck.showSession', sessionId);
+    assert.match(doc?.getText() ?? '', /- Task: add server-side validation to signup endpoint/);
   });
 
   test('verify reports an intact record', async () => {

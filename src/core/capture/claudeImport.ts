@@ -1,0 +1,144 @@
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NewEvent } from '../record/events';
+import type { RecordStore } from '../record/store';
+import { parseTranscriptLine, TranscriptContext, type CheckClassifier, type TranscriptStats } from './transcript';
+
+export interface ImportSummary extends TranscriptStats {
+  files: number;
+  filesRead: number;
+  bytes: number;
+  added: number;
+  sessions: number;
+}
+
+export interface ImportOptions {
+  projectsDir: string;
+  /** Accepts an entry's cwd when it belongs to the workspace (its folder, subfolders, worktrees). */
+  accept: (cwd: string) => boolean;
+  classify?: CheckClassifier;
+  /** Called after each chunk, for a progress bar. */
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
+}
+
+const CHUNK = 4 << 20;
+const BATCH = 2000;
+
+/** Every transcript under the projects folder: sessions, and subagents' files beside or below them. */
+export function listTranscripts(projectsDir: string, depth = 4): string[] {
+  const out: string[] = [];
+  let entries;
+  try {
+    entries = readdirSync(projectsDir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    const path = join(projectsDir, entry.name);
+    if (entry.isDirectory() && depth > 1) out.push(...listTranscripts(path, depth - 1));
+    else if (entry.isFile() && entry.name.endsWith('.jsonl')) out.push(path);
+  }
+  return out.sort();
+}
+
+export function cursorOf(store: RecordStore, source: string): number {
+  const row = store.db.exec('SELECT offset FROM capture_cursors WHERE source = ?', [source])[0]?.values[0];
+  return row ? Number(row[0]) : 0;
+}
+
+/**
+ * Imports (and later, re-imports) Claude Code transcripts into the record. Idempotent: events carry
+ * ids made from Claude Code's own ids, and a cursor per file (its byte offset) is recorded after each
+ * batch, so an import cut off by a crash resumes where it stopped without duplicates.
+ */
+export async function importTranscripts(store: RecordStore, options: ImportOptions): Promise<ImportSummary> {
+  const files = listTranscripts(options.projectsDir);
+  const summary: ImportSummary = {
+    files: files.length, filesRead: 0, bytes: 0, added: 0, sessions: 0,
+    lines: 0, entries: 0, events: 0, malformed: 0, skippedTypes: {}, otherWorkspace: 0,
+  };
+  const sizes = files.map((f) => {
+    try {
+      return statSync(f).size;
+    } catch {
+      return 0;
+    }
+  });
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const sessions = new Set<string>();
+  let done = 0;
+  for (const [i, file] of files.entries()) {
+    const ctx = new TranscriptContext(options.accept, options.classify);
+    const read = await importFile(store, file, ctx, (bytes) => options.onProgress?.(done + bytes, total), summary);
+    done += sizes[i] ?? 0;
+    if (read > 0) summary.filesRead++;
+    summary.bytes += read;
+    for (const s of ctx.startedSessions) sessions.add(s);
+    mergeStats(summary, ctx.stats);
+  }
+  summary.sessions = sessions.size;
+  return summary;
+}
+
+function mergeStats(into: TranscriptStats, from: TranscriptStats): void {
+  into.lines += from.lines;
+  into.entries += from.entries;
+  into.events += from.events;
+  into.malformed += from.malformed;
+  into.otherWorkspace += from.otherWorkspace;
+  for (const [k, v] of Object.entries(from.skippedTypes)) into.skippedTypes[k] = (into.skippedTypes[k] ?? 0) + v;
+}
+
+/** Reads one file from its cursor; returns the bytes consumed (complete lines only). */
+export async function importFile(
+  store: RecordStore,
+  file: string,
+  ctx: TranscriptContext,
+  progress: (bytes: number) => void,
+  summary: { added: number },
+): Promise<number> {
+  const source = `claude:${file}`;
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return 0; // Deleted between listing and reading (Claude Code cleans up old sessions).
+  }
+  try {
+    const size = fstatSync(fd).size;
+    let offset = cursorOf(store, source);
+    if (offset > size) offset = 0; // Rewritten shorter: read it again; event ids keep this harmless.
+    const start = offset;
+    let batch: NewEvent[] = [];
+    let carry: Buffer | undefined;
+    const flush = (cursor: number): void => {
+      batch.push({ id: `cursor:${source}:${cursor}`, kind: 'capture.cursor', source: 'capture', data: { source, offset: cursor } });
+      store.append(batch);
+      summary.added += Math.max(0, store.lastAppendAdded - 1); // not counting the cursor itself
+      batch = [];
+    };
+    while (offset + (carry?.length ?? 0) < size) {
+      const want = Math.min(CHUNK, size - offset - (carry?.length ?? 0));
+      const buf = Buffer.allocUnsafe(want);
+      const n = readSync(fd, buf, 0, want, offset + (carry?.length ?? 0));
+      if (n === 0) break;
+      const data = carry ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
+      let lineStart = 0;
+      for (let nl = data.indexOf(10); nl !== -1; nl = data.indexOf(10, lineStart)) {
+        if (nl > lineStart) batch.push(...parseTranscriptLine(data.toString('utf8', lineStart, nl), ctx));
+        lineStart = nl + 1;
+        if (batch.length >= BATCH) flush(offset + lineStart);
+      }
+      offset += lineStart;
+      carry = lineStart < data.length ? Buffer.from(data.subarray(lineStart)) : undefined;
+      if (batch.length > 0) flush(offset);
+      progress(offset - start);
+      // Let the host breathe between chunks: an editor stays responsive during a large first import.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // An unterminated last line (Claude Code still writing it, or a crash) waits for the next import.
+    return offset - start;
+  } finally {
+    closeSync(fd);
+  }
+}

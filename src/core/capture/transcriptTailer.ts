@@ -1,0 +1,73 @@
+import { watch, type FSWatcher } from 'node:fs';
+import type { RecordStore } from '../record/store';
+import { importTranscripts, type ImportOptions, type ImportSummary } from './claudeImport';
+
+/**
+ * Follows Claude Code's transcripts live: the first run imports history, later runs read only what
+ * was appended (by byte offset). File events trigger a run within milliseconds; a poll covers
+ * file systems where watching does not work. Runs never overlap.
+ */
+export class TranscriptTailer {
+  private watcher: FSWatcher | undefined;
+  private poll: NodeJS.Timeout | undefined;
+  private soon: NodeJS.Timeout | undefined;
+  private running: Promise<ImportSummary | undefined> | undefined;
+  private again = false;
+  private disposed = false;
+
+  constructor(
+    private readonly store: () => RecordStore | undefined,
+    private readonly options: ImportOptions,
+    private readonly onImported: (summary: ImportSummary) => void = () => {},
+    private readonly pollMs = 1000,
+  ) {}
+
+  start(): void {
+    try {
+      this.watcher = watch(this.options.projectsDir, { recursive: true, persistent: false }, () => this.runSoon());
+      this.watcher.on('error', () => this.watcher?.close());
+    } catch {
+      this.watcher = undefined; // No such folder yet, or no recursive watching here: the poll covers it.
+    }
+    this.poll = setInterval(() => void this.run().catch(() => undefined), this.pollMs);
+    this.poll.unref();
+  }
+
+  /** Imports what is new; concurrent calls coalesce into one more run. */
+  run(onProgress?: ImportOptions['onProgress']): Promise<ImportSummary | undefined> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      let last: ImportSummary | undefined;
+      do {
+        this.again = false;
+        const store = this.store();
+        if (!store || this.disposed) return last;
+        last = await importTranscripts(store, { ...this.options, onProgress });
+        if (last.added > 0) this.onImported(last);
+      } while (this.again && !this.disposed);
+      return last;
+    })().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.watcher?.close();
+    clearInterval(this.poll);
+    clearTimeout(this.soon);
+  }
+
+  private runSoon(): void {
+    if (this.soon) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      void this.run().catch(() => undefined);
+    }, 25);
+    this.soon.unref();
+  }
+}

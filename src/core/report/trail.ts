@@ -1,0 +1,122 @@
+import type { Database, SqlValue } from 'sql.js';
+import { isAbsolute, relative } from 'node:path';
+import { configChange, dependencyChange } from '../capture/classify';
+
+/** One session's artifact trail: what another engineer needs at 02:00 without reading the chat. */
+export interface FlightTrail {
+  id: string;
+  agent: string;
+  model: string;
+  intent: string;
+  boundary: string;
+  repo: string;
+  branch: string;
+  startCommit: string;
+  endCommit: string;
+  startedAt: string;
+  endedAt: string;
+  filesRead: string[];
+  filesChanged: { path: string; change: string }[];
+  commands: { command: string; cwd: string; exitCode: number | null; startedAt: string; durationMs: number | null; source: string }[];
+  checks: { kind: string; command: string; passed: boolean; exitCode: number | null; commit: string; attempt: number }[];
+  failures: string[];
+  retries: string[];
+  skippedChecks: string[];
+  dependencyChanges: string[];
+  configChanges: string[];
+  boundaryViolations: string[];
+  approvals: { kind: string; subject: string; by: string; at: string }[];
+  overrides: { subject: string; reason: string; by: string; at: string }[];
+  reviews: { id: string; subject: string; status: string; verdict: string }[];
+  commits: string[];
+  diffStat: string;
+  rollback: string;
+}
+
+function rows(db: Database, sql: string, params: SqlValue[]): SqlValue[][] {
+  return db.exec(sql, params)[0]?.values ?? [];
+}
+const s = (v: SqlValue | undefined): string => (v === null || v === undefined ? '' : String(v));
+const n = (v: SqlValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
+const iso = (v: SqlValue | undefined): string => (v === null || v === undefined ? '' : new Date(Number(v)).toISOString());
+
+/** Newest session first; `latest` picks it. */
+export function resolveSessionId(db: Database, idOrLatest: string): string | undefined {
+  if (idOrLatest !== 'latest') {
+    const exact = rows(db, 'SELECT id FROM sessions WHERE id = ? OR id LIKE ? ORDER BY id LIMIT 2', [idOrLatest, `${idOrLatest}%`]);
+    return exact.length === 1 || s(exact[0]?.[0]) === idOrLatest ? s(exact[0]?.[0]) : undefined;
+  }
+  return s(rows(db, 'SELECT id FROM sessions ORDER BY coalesce(started_at, 0) DESC LIMIT 1', [])[0]?.[0]) || undefined;
+}
+
+export function buildTrail(db: Database, id: string): FlightTrail | undefined {
+  const [session] = rows(
+    db,
+    `SELECT agent, model, intent, boundary, repo, branch, start_commit, end_commit, started_at,
+       coalesce(ended_at, (SELECT max(at) FROM events WHERE session_id = sessions.id)), cwd
+     FROM sessions WHERE id = ?`,
+    [id],
+  );
+  if (!session) return undefined;
+  const root = s(session[4]) || s(session[10]);
+  // Paths inside the repository read better relative to it, as a reviewer would write them.
+  const rel = (p: string): string => {
+    const r = root ? relative(root, p) : p;
+    return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
+  };
+  const filesRead = rows(db, `SELECT path FROM files WHERE session_id = ? AND action = 'read' ORDER BY first_at`, [id]).map((r) => rel(s(r[0])));
+  const filesChanged = rows(
+    db,
+    `SELECT path, CASE WHEN max(action = 'deleted') THEN 'deleted' WHEN max(action = 'created') THEN 'created' ELSE 'modified' END
+     FROM files WHERE session_id = ? AND action <> 'read' GROUP BY path ORDER BY min(first_at)`,
+    [id],
+  ).map((r) => ({ path: rel(s(r[0])), change: s(r[1]) }));
+  const commands = rows(
+    db,
+    'SELECT command, cwd, exit_code, started_at, duration_ms, source FROM commands WHERE session_id = ? ORDER BY started_at',
+    [id],
+  ).map((r) => ({ command: s(r[0]), cwd: s(r[1]), exitCode: n(r[2]), startedAt: iso(r[3]), durationMs: n(r[4]), source: s(r[5]) }));
+
+  const attempts = new Map<string, number>();
+  const checks = rows(db, 'SELECT kind, command, passed, exit_code, commit_sha FROM checks WHERE session_id = ? ORDER BY at', [id]).map((r) => {
+    const command = s(r[1]);
+    const attempt = (attempts.get(command) ?? 0) + 1;
+    attempts.set(command, attempt);
+    return { kind: s(r[0]), command, passed: r[2] === 1, exitCode: n(r[3]), commit: s(r[4]), attempt };
+  });
+  const failures = checks.filter((c) => !c.passed).map((c) => `${c.command} failed (exit ${c.exitCode ?? '?'})${c.commit ? ` at ${c.commit}` : ''}`);
+  const retries: string[] = [];
+  for (const [command, count] of attempts) {
+    if (count < 2) continue;
+    const runs = checks.filter((c) => c.command === command);
+    const last = runs[runs.length - 1];
+    const failedRuns = runs.filter((c) => !c.passed).length;
+    if (failedRuns > 0) retries.push(`${command}: failed ${failedRuns}×, ${last?.passed ? 'then passed' : 'still failing'} after ${count} runs`);
+  }
+
+  const approvals = rows(db, `SELECT kind, subject, by, at FROM approvals WHERE session_id = ? AND kind <> 'override' ORDER BY at`, [id]).map((r) => ({
+    kind: s(r[0]), subject: s(r[1]), by: s(r[2]), at: iso(r[3]),
+  }));
+  const overrides = rows(db, `SELECT subject, reason, by, at FROM approvals WHERE session_id = ? AND kind = 'override' ORDER BY at`, [id]).map((r) => ({
+    subject: s(r[0]), reason: s(r[1]), by: s(r[2]), at: iso(r[3]),
+  }));
+  const reviews = rows(db, 'SELECT id, subject, status, verdict FROM reviews WHERE session_id = ? ORDER BY opened_at', [id]).map((r) => ({
+    id: s(r[0]), subject: s(r[1]), status: s(r[2]), verdict: s(r[3]),
+  }));
+
+  const changed = filesChanged.map((f) => f.path);
+  const dependencyChanges = changed.filter((p) => dependencyChange(p));
+  const configChanges = changed.filter((p) => configChange(p) && !dependencyChange(p));
+  const startCommit = s(session[6]);
+  const rollback = changed.length === 0 ? '' : startCommit
+    ? `restore ${changed.join(', ')} from ${startCommit}`
+    : `revert the changes to ${changed.join(', ')}`;
+
+  return {
+    id, agent: s(session[0]), model: s(session[1]), intent: s(session[2]), boundary: s(session[3]),
+    repo: root, branch: s(session[5]), startCommit, endCommit: s(session[7]),
+    startedAt: iso(session[8]), endedAt: iso(session[9]),
+    filesRead, filesChanged, commands, checks, failures, retries, skippedChecks: [], dependencyChanges, configChanges,
+    boundaryViolations: [], approvals, overrides, reviews, commits: [], diffStat: '', rollback,
+  };
+}

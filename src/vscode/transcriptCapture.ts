@@ -1,0 +1,70 @@
+import * as vscode from 'vscode';
+import type { ImportSummary } from '../core/capture/claudeImport';
+import { TranscriptTailer } from '../core/capture/transcriptTailer';
+import { claudeProjectsDir, cwdMatcher, workspaceRoots } from '../core/capture/workspace';
+import { Disposable } from './disposable';
+import type { RecordService } from './recordService';
+
+/** Follows this workspace's Claude Code sessions into the record while the window is open. */
+export class TranscriptCapture extends Disposable {
+  private tailer: TranscriptTailer | undefined;
+  private readonly imported = this._register(new vscode.EventEmitter<ImportSummary>());
+  readonly onDidImport = this.imported.event;
+
+  constructor(private readonly records: RecordService) {
+    super();
+    this._register({ dispose: () => this.tailer?.dispose() });
+    this._register(records.onDidChange(() => this.restartIfMoved()));
+    this._register(vscode.commands.registerCommand('flightdeck.importClaude', () => this.importNow()));
+  }
+
+  private enabled(): boolean {
+    return vscode.workspace.getConfiguration('flightdeck').get<boolean>('capture.claudeTranscripts', true);
+  }
+
+  private projectsDir(): string {
+    return vscode.workspace.getConfiguration('flightdeck').get<string>('capture.claudeProjectsDir', '') || claudeProjectsDir();
+  }
+
+  /** Starts following; the first run imports the history, with progress when it is large. */
+  async start(): Promise<ImportSummary | undefined> {
+    if (this.tailer || !this.enabled() || this.records.readOnly) return undefined;
+    const where = this.records.location();
+    const live = this.records.get();
+    if (!where?.repoRoot || !live) return undefined;
+    await live.open();
+    this.tailer = new TranscriptTailer(() => live.current, {
+      projectsDir: this.projectsDir(),
+      accept: cwdMatcher(workspaceRoots(where.repoRoot)),
+    }, (summary) => this.imported.fire(summary));
+    const summary = await this.importNow();
+    this.tailer?.start();
+    return summary;
+  }
+
+  /** Imports now, showing progress in the window when it takes a while. */
+  async importNow(): Promise<ImportSummary | undefined> {
+    if (!this.tailer) return this.start();
+    const tailer = this.tailer;
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'Flightdeck: importing Claude Code sessions' },
+      (progress) => {
+        let shown = 0;
+        return tailer.run((done, total) => {
+          const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
+          if (pct > shown) progress.report({ message: `${pct}%`, increment: pct - shown });
+          shown = pct;
+        });
+      },
+    );
+  }
+
+  private restartIfMoved(): void {
+    // The record was reset (trust granted, folders changed): follow the new one.
+    if (this.tailer && !this.records.get()?.current) {
+      this.tailer.dispose();
+      this.tailer = undefined;
+      void this.start();
+    }
+  }
+}

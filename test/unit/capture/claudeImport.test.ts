@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { importTranscripts } from '../../../src/core/capture/claudeImport';
+import { cwdMatcher, workspaceRoots } from '../../../src/core/capture/workspace';
+import { RecordStore } from '../../../src/core/record/store';
+import { buildTrail, resolveSessionId } from '../../../src/core/report/trail';
+import { trailToMarkdown } from '../../../src/core/report/trailMarkdown';
+import { signupSession, TranscriptWriter } from '../../fixtures/claudeTranscript';
+import { gitRepo, tempDir } from '../helpers/tmp';
+
+const SESSION = 'a1b2c3d4-0000-4000-8000-000000000001';
+
+function setup(t: { after(fn: () => void): void }): { repo: string; projects: string; project: string } {
+  const repo = gitRepo(t);
+  const projects = tempDir(t, 'fd-claude-');
+  const project = join(projects, repo.replace(/[^A-Za-z0-9-]/g, '-'));
+  mkdirSync(project, { recursive: true });
+  return { repo, projects, project };
+}
+
+async function importInto(repo: string, projects: string) {
+  const store = await RecordStore.open(join(repo, '.git', 'flightdeck'));
+  const summary = await importTranscripts(store, { projectsDir: projects, accept: cwdMatcher(workspaceRoots(repo)) });
+  return { store, summary };
+}
+
+test('a session transcript becomes the artifact trail of the issue\'s example', async (t) => {
+  const { repo, projects, project } = setup(t);
+  writeFileSync(join(project, `${SESSION}.jsonl`), signupSession(repo, SESSION).toString() + '{"type":"assistant","unterminated');
+  const { store, summary } = await importInto(repo, projects);
+  assert.equal(summary.sessions, 1);
+  assert.equal(summary.malformed, 1, 'the garbage line in the middle');
+  assert.ok(summary.skippedTypes.summary && summary.skippedTypes.frobnicate && summary.skippedTypes.system);
+  const trail = buildTrail(store.db, SESSION);
+  assert.ok(trail);
+  assert.equal(trail.agent, 'claude-code');
+  assert.equal(trail.model, 'claude-sonnet-4-5-20250929');
+  assert.equal(trail.intent, 'add server-side validation to signup endpoint');
+  assert.equal(trail.branch, 'feature/signup');
+  assert.deepEqual(trail.filesRead, ['api/signup.ts']);
+  assert.deepEqual(trail.filesChanged, [
+    { path: 'api/signup.ts', change: 'modified' },
+    { path: 'api/signup.test.ts', change: 'created' },
+  ]);
+  assert.deepEqual(trail.commands.map((c) => [c.command, c.exitCode]), [
+    ['npm test -- signup', 1],
+    ['npm test -- signup', 0],
+    ['npm run typecheck', 0],
+    ['curl -H "Authorization: Bearer [REDACTED:anthropic-key]" https://api.example.com', 0],
+    ['git push origin main', null],
+    ['cat .env', null],
+  ]);
+  assert.ok(trail.commands.every((c) => c.durationMs !== null && c.durationMs >= 0));
+  assert.deepEqual(trail.checks.map((c) => [c.kind, c.command, c.passed, c.attempt]), [
+    ['test', 'npm test -- signup', false, 1],
+    ['test', 'npm test -- signup', true, 2],
+    ['typecheck', 'npm run typecheck', true, 1],
+  ]);
+  assert.deepEqual(trail.failures, ['npm test -- signup failed (exit 1)']);
+  assert.deepEqual(trail.retries, ['npm test -- signup: failed 1×, then passed after 2 runs']);
+  assert.deepEqual(trail.approvals.map((a) => [a.kind, a.subject, a.by]), [
+    ['rejection', 'Bash: git push origin main', 'user'],
+    ['denial', 'Bash: cat .env', 'permissions'],
+  ]);
+  const md = trailToMarkdown(trail);
+  assert.match(md, /- Task: add server-side validation to signup endpoint/);
+  assert.match(md, /- Failed checks: npm test -- signup failed \(exit 1\)/);
+  assert.match(md, /- Final checks: npm test -- signup passed; npm run typecheck passed/);
+  assert.doesNotMatch(JSON.stringify(store.db.exec('SELECT data FROM events')), /sk-ant-api03/);
+  store.close();
+});
+
+test('re-importing is idempotent, and an appended (resumed) session continues from the cursor', async (t) => {
+  const { repo, projects, project } = setup(t);
+  const file = join(project, `${SESSION}.jsonl`);
+  const w = signupSession(repo, SESSION);
+  writeFileSync(file, w.toString());
+  let { store, summary } = await importInto(repo, projects);
+  const first = Number(store.db.exec('SELECT count(*) FROM events')[0]?.values[0]?.[0]);
+  assert.ok(summary.added > 10);
+  summary = await importTranscripts(store, { projectsDir: projects, accept: cwdMatcher(workspaceRoots(repo)) });
+  assert.equal(summary.added, 0);
+  assert.equal(summary.bytes, 0, 'nothing is read twice');
+  store.close();
+  // Resumed: the same session id continues in the same file.
+  const more = new TranscriptWriter({ sessionId: SESSION, cwd: repo, start: Date.UTC(2026, 10, 20, 10) });
+  more.bash('npm run lint', 0, 'clean');
+  appendFileSync(file, more.toString());
+  ({ store, summary } = await importInto(repo, projects));
+  assert.ok(summary.added >= 2 && summary.added <= 4, `added ${summary.added}`);
+  const count = Number(store.db.exec('SELECT count(*) FROM events')[0]?.values[0]?.[0]);
+  assert.equal(count, first + summary.added + 1, 'new events plus one cursor');
+  assert.deepEqual(buildTrail(store.db, SESSION)?.checks.map((c) => c.command).pop(), 'npm run lint');
+  store.close();
+});
+
+test('subagent files join their session; other workspaces\' sessions stay out', async (t) => {
+  const { repo, projects, project } = setup(t);
+  writeFileSync(join(project, `${SESSION}.jsonl`), signupSession(repo, SESSION).toString());
+  const sub = new TranscriptWriter({ sessionId: SESSION, cwd: join(repo, 'api') });
+  sub.prompt('search for signup usages', { isSidechain: true, agentId: 'agent-1' });
+  sub.tool('Read', { file_path: `${repo}/api/users.ts` }, { text: '…' });
+  mkdirSync(join(project, SESSION, 'subagents'), { recursive: true });
+  writeFileSync(join(project, SESSION, 'subagents', 'agent-1.jsonl'), sub.toString());
+  const other = new TranscriptWriter({ sessionId: 'other-session', cwd: '/somewhere/else' });
+  other.prompt('unrelated work');
+  mkdirSync(join(projects, '-somewhere-else'));
+  writeFileSync(join(projects, '-somewhere-else', 'other-session.jsonl'), other.toString());
+  const { store, summary } = await importInto(repo, projects);
+  assert.equal(summary.sessions, 1);
+  assert.ok(summary.otherWorkspace >= 1);
+  const trail = buildTrail(store.db, SESSION);
+  assert.ok(trail?.filesRead.includes('api/users.ts'));
+  assert.equal(trail?.intent, 'add server-side validation to signup endpoint', 'a subagent prompt is not the intent');
+  assert.equal(resolveSessionId(store.db, 'other-session'), undefined);
+  assert.equal(resolveSessionId(store.db, 'latest'), SESSION);
+  store.close();
+});

@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RecordStore } from '../../../src/core/record/store';
+import { TranscriptWriter } from '../../fixtures/claudeTranscript';
+import { gitRepo, tempDir } from '../helpers/tmp';
+
+const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+const SESSION = 'hook-session-0000-4000-8000-000000000001';
+
+function fd(args: string[], cwd: string, input?: string): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, input, encoding: 'utf8' });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+function hook(event: string, payload: unknown, cwd: string): { code: number; out: string; err: string } {
+  return fd(['hook', event], cwd, typeof payload === 'string' ? payload : JSON.stringify(payload));
+}
+
+test('hook payloads are recorded, and a tool call seen by hooks and transcript is one event', async (t) => {
+  const repo = gitRepo(t);
+  const common = { session_id: SESSION, transcript_path: '/x.jsonl', cwd: repo, permission_mode: 'default' };
+  const toolUseId = 'toolu_01HookAndTranscript';
+  const steps: [string, Record<string, unknown>][] = [
+    ['SessionStart', { ...common, hook_event_name: 'SessionStart', source: 'startup' }],
+    ['UserPromptSubmit', { ...common, hook_event_name: 'UserPromptSubmit', prompt: 'run the signup tests' }],
+    ['PreToolUse', { ...common, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'npm test -- signup' }, tool_use_id: toolUseId }],
+    ['PostToolUseFailure', { ...common, hook_event_name: 'PostToolUseFailure', tool_name: 'Bash', tool_input: { command: 'npm test -- signup' }, tool_use_id: toolUseId, error: 'Exit code 1\nFAIL signup', is_interrupt: false }],
+  ];
+  for (const [event, payload] of steps) {
+    const r = hook(event, payload, repo);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, '', 'stdout stays empty: Claude Code reads it as a hook decision');
+  }
+  // The same call in the transcript, imported afterwards.
+  const w = new TranscriptWriter({ sessionId: SESSION, cwd: repo });
+  w.prompt('run the signup tests');
+  w.assistant([{ type: 'tool_use', id: toolUseId, name: 'Bash', input: { command: 'npm test -- signup' } }]);
+  w.push({ type: 'user', sessionId: SESSION, uuid: 'r-1', cwd: repo, timestamp: new Date().toISOString(), message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUseId, content: 'Exit code 1\nFAIL signup', is_error: true }] } });
+  const projects = tempDir(t, 'fd-claude-');
+  mkdirSync(join(projects, 'p'));
+  writeFileSync(join(projects, 'p', `${SESSION}.jsonl`), w.toString());
+  const ingest = fd(['ingest', 'claude', '--projects-dir', projects], repo);
+  assert.equal(ingest.code, 0, ingest.err);
+  const store = await RecordStore.open(join(repo, '.git', 'flightdeck'), { readOnly: true });
+  const count = (sql: string): number => Number(store.db.exec(sql)[0]?.values[0]?.[0]);
+  assert.equal(count(`SELECT count(*) FROM events WHERE kind = 'tool.called'`), 1);
+  assert.equal(count(`SELECT count(*) FROM events WHERE kind = 'tool.result'`), 1);
+  assert.equal(count(`SELECT count(*) FROM commands`), 1);
+  assert.equal(count(`SELECT exit_code FROM commands`), 1);
+  assert.equal(count(`SELECT count(*) FROM checks WHERE passed = 0`), 1);
+  assert.equal(count(`SELECT count(*) FROM events WHERE kind = 'hook.received'`), 4);
+  store.close();
+  const show = JSON.parse(fd(['show', 'latest', '--format', 'json'], repo).out) as { id: string; failures: string[]; intent: string };
+  assert.equal(show.id, SESSION);
+  assert.deepEqual(show.failures, ['npm test -- signup failed (exit 1)']);
+  assert.equal(show.intent, 'run the signup tests');
+});
+
+test('a hook payload that is not JSON is recorded as such and never blocks the agent', async (t) => {
+  const repo = gitRepo(t);
+  const r = hook('PreToolUse', '{"session_id": "s", "tool_na', repo);
+  assert.equal(r.code, 0);
+  const store = await RecordStore.open(join(repo, '.git', 'flightdeck'), { readOnly: true });
+  assert.equal(Number(store.db.exec(`SELECT count(*) FROM events WHERE kind = 'hook.malformed'`)[0]?.values[0]?.[0]), 1);
+  store.close();
+  const missing = fd(['hook'], repo, '{}');
+  assert.equal(missing.code, 0, 'even a broken hook configuration does not block');
+  assert.match(missing.err, /hook wants the event name/);
+});
+
+test('show and sessions on the CLI: markdown, json keys, errors', (t) => {
+  const repo = gitRepo(t);
+  assert.match(fd(['sessions'], repo).out, /no sessions recorded yet/);
+  const none = fd(['show', 'latest'], repo);
+  assert.equal(none.code, 2);
+  assert.match(none.err, /no sessions recorded yet/);
+  hook('PreToolUse', { session_id: SESSION, cwd: repo, tool_name: 'Read', tool_input: { file_path: `${repo}/a.ts` }, tool_use_id: 'toolu_r' }, repo);
+  const md = fd(['show', SESSION.slice(0, 12)], repo);
+  assert.equal(md.code, 0, md.err);
+  assert.match(md.out, /- Files read: a\.ts$/m);
+  const json = JSON.parse(fd(['show', 'latest', '--json'], repo).out) as Record<string, unknown>;
+  for (const key of ['id', 'agent', 'model', 'intent', 'boundary', 'repo', 'branch', 'startCommit', 'endCommit', 'startedAt', 'endedAt',
+    'filesRead', 'filesChanged', 'commands', 'checks', 'failures', 'retries', 'skippedChecks', 'dependencyChanges', 'configChanges',
+    'boundaryViolations', 'approvals', 'overrides', 'reviews', 'commits', 'diffStat', 'rollback']) {
+    assert.ok(key in json, `key ${key}`);
+  }
+  assert.match(fd(['show', 'latest', '--format', 'xml'], repo).err, /--format wants md or json/);
+});
