@@ -1,13 +1,14 @@
 // npm run bench: figures and ratios measured side by side in one run. Not a test: nothing here fails.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { completeEvent, type RecordEvent } from '../src/core/record/events';
-import { deriveRows, type RunSql } from '../src/core/record/apply';
+import { deriveRows, flushDerived, newDeriveMemo, type RunSql } from '../src/core/record/apply';
 import { MIGRATIONS } from '../src/core/record/schema';
 import { RecordStore } from '../src/core/record/store';
 import { measureActivation } from './activation';
 import { makeEvents } from './events';
+import { hookProcessTimes, importThroughput, liveTailLatency, writeCorpus } from './transcripts';
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (bytes: number): string => `${fmt(bytes / (1 << 20), 0)} MB`;
@@ -51,11 +52,13 @@ function ingestBetterSqlite(events: RecordEvent[]): number {
     if (!stmt) statements.set(sql, (stmt = db.prepare(sql)));
     stmt.run(...params);
   };
+  const memo = newDeriveMemo();
   const batch = db.transaction((rows: RecordEvent[]) => {
     for (const e of rows) {
       insert.run(e.id, e.kind, e.at, e.session ?? null, e.source ?? null, JSON.stringify(e.data));
-      deriveRows(e, run);
+      deriveRows(e, run, memo);
     }
+    flushDerived(run, memo);
   });
   const t = performance.now();
   for (let i = 0; i < events.length; i += BATCH) batch(events.slice(i, i + BATCH));
@@ -123,11 +126,31 @@ async function main(): Promise<void> {
     row('durable single-event append p99', `${fmt(pct(lat, 99), 2)} ms`, 'target ≤ 10 ms');
   }
   if (wanted('scale')) await scale();
+  if (wanted('capture')) await capture();
   if (wanted('activate')) {
     const act = measureActivation(join(__dirname, '..', 'dist', 'extension.js'));
     row('extension bundle load (require)', `${fmt(act.loadMs, 1)} ms`);
     row('activate() median of 20', `${fmt(act.activateMs, 2)} ms`, 'target ≤ 50 ms');
   }
+}
+
+async function capture(): Promise<void> {
+  const root = scratch();
+  const repo = join(root, 'repo');
+  mkdirSync(join(repo, '.git'), { recursive: true }); // enough of a repository for the record's location
+  const corpus = writeCorpus(root, repo, 200 << 20);
+  const t = await importThroughput(root, repo, corpus.bytes);
+  row(`transcript import, record (${fmt(corpus.bytes / (1 << 20))} MB, ${fmt(corpus.files)} files)`, `${fmt(t.ours, 1)} MB/s`);
+  row('transcript read, ccusage 17.2.1 (session --offline)', `${fmt(t.ccusage, 1)} MB/s`);
+  row('transcript read, bare JSON.parse of every line', `${fmt(t.parse, 1)} MB/s`);
+  row('ratio record / ccusage', fmt(t.ours / t.ccusage, 2), 'target ≥ 1.5');
+  const live = await liveTailLatency(root, repo, 40);
+  row('live tail: appended line → queryable p50', `${fmt(pct(live, 50), 1)} ms`);
+  row('live tail: appended line → queryable p95', `${fmt(pct(live, 95), 1)} ms`, 'target ≤ 300 ms');
+  const hooks = hookProcessTimes(join(__dirname, '..', 'dist', 'cli.js'), repo, 40);
+  row('flightdeck hook process p50', `${fmt(pct(hooks, 50), 1)} ms`);
+  row('flightdeck hook process p95', `${fmt(pct(hooks, 95), 1)} ms`, 'target ≤ 100 ms');
+  rmSync(root, { recursive: true, force: true });
 }
 
 async function ingest(): Promise<void> {

@@ -20,3 +20,5 @@ export function clock(ms: number): string {
   const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   return sameDay ? time : `${d.toLocaleDateString([], { month: 'short', day: 'numeric' })} ${time}`;
 }
+
+export const plural = (n: number, word: string): string => `${count(n)} ${word}${n === 1 ? '' : 's'}`;

@@ -1,6 +1,6 @@
 import type { BoardAction, BoardRecord, BoardSession, BoardState, HostToWebview, WebviewToHost } from '../src/protocol';
 import { h, icon } from './dom';
-import { ago, bytes, clock, count } from './format';
+import { ago, bytes, clock, count, plural } from './format';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -47,7 +47,7 @@ function recentList(r: BoardRecord): HTMLElement {
 }
 
 function sessionItem(s: BoardSession): HTMLElement {
-  const meta = [s.agent || 'agent', s.branch, s.startedAt ? clock(s.startedAt) : '', `${count(s.commands)} commands`, `${count(s.filesChanged)} files changed`]
+  const meta = [s.agent || 'agent', s.branch, s.startedAt ? clock(s.startedAt) : '', plural(s.commands, 'command'), `${plural(s.filesChanged, 'file')} changed`]
     .filter(Boolean)
     .join(' · ');
   const flags = h('span', { class: 'flags' });

@@ -22,7 +22,6 @@ export interface ImportOptions {
 }
 
 const CHUNK = 4 << 20;
-const BATCH = 2000;
 
 /** Every transcript under the projects folder: sessions, and subagents' files beside or below them. */
 export function listTranscripts(projectsDir: string, depth = 4): string[] {
@@ -66,18 +65,53 @@ export async function importTranscripts(store: RecordStore, options: ImportOptio
   });
   const total = sizes.reduce((a, b) => a + b, 0);
   const sessions = new Set<string>();
+  const batch = new ImportBatch(store, summary);
   let done = 0;
   for (const [i, file] of files.entries()) {
     const ctx = new TranscriptContext(options.accept, options.classify);
-    const read = await importFile(store, file, ctx, (bytes) => options.onProgress?.(done + bytes, total), summary);
+    const read = await importFile(store, file, ctx, (bytes) => options.onProgress?.(done + bytes, total), batch);
     done += sizes[i] ?? 0;
     if (read > 0) summary.filesRead++;
     summary.bytes += read;
     for (const s of ctx.startedSessions) sessions.add(s);
     mergeStats(summary, ctx.stats);
   }
+  batch.flush();
   summary.sessions = sessions.size;
   return summary;
+}
+
+/**
+ * Collects events across files and appends them in large batches (one lock, one fsync each). Each
+ * file's cursor rides in the same batch as the events before it, so it is never ahead of them.
+ */
+export class ImportBatch {
+  private events: NewEvent[] = [];
+  private cursors = 0;
+
+  constructor(
+    private readonly store: RecordStore,
+    private readonly summary: { added: number },
+    private readonly size = 5000,
+  ) {}
+
+  add(events: NewEvent[]): void {
+    for (const e of events) this.events.push(e);
+  }
+
+  cursor(source: string, offset: number): void {
+    this.events.push({ id: `cursor:${source}:${offset}`, kind: 'capture.cursor', source: 'capture', data: { source, offset } });
+    this.cursors++;
+    if (this.events.length >= this.size) this.flush();
+  }
+
+  flush(): void {
+    if (this.events.length === 0) return;
+    this.store.append(this.events);
+    this.summary.added += Math.max(0, this.store.lastAppendAdded - this.cursors); // not counting cursors
+    this.events = [];
+    this.cursors = 0;
+  }
 }
 
 function mergeStats(into: TranscriptStats, from: TranscriptStats): void {
@@ -89,13 +123,13 @@ function mergeStats(into: TranscriptStats, from: TranscriptStats): void {
   for (const [k, v] of Object.entries(from.skippedTypes)) into.skippedTypes[k] = (into.skippedTypes[k] ?? 0) + v;
 }
 
-/** Reads one file from its cursor; returns the bytes consumed (complete lines only). */
+/** Reads one file from its cursor into the batch; returns the bytes consumed (complete lines only). */
 export async function importFile(
   store: RecordStore,
   file: string,
   ctx: TranscriptContext,
   progress: (bytes: number) => void,
-  summary: { added: number },
+  batch: ImportBatch,
 ): Promise<number> {
   const source = `claude:${file}`;
   let fd: number;
@@ -109,14 +143,7 @@ export async function importFile(
     let offset = cursorOf(store, source);
     if (offset > size) offset = 0; // Rewritten shorter: read it again; event ids keep this harmless.
     const start = offset;
-    let batch: NewEvent[] = [];
     let carry: Buffer | undefined;
-    const flush = (cursor: number): void => {
-      batch.push({ id: `cursor:${source}:${cursor}`, kind: 'capture.cursor', source: 'capture', data: { source, offset: cursor } });
-      store.append(batch);
-      summary.added += Math.max(0, store.lastAppendAdded - 1); // not counting the cursor itself
-      batch = [];
-    };
     while (offset + (carry?.length ?? 0) < size) {
       const want = Math.min(CHUNK, size - offset - (carry?.length ?? 0));
       const buf = Buffer.allocUnsafe(want);
@@ -125,13 +152,12 @@ export async function importFile(
       const data = carry ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
       let lineStart = 0;
       for (let nl = data.indexOf(10); nl !== -1; nl = data.indexOf(10, lineStart)) {
-        if (nl > lineStart) batch.push(...parseTranscriptLine(data.toString('utf8', lineStart, nl), ctx));
+        if (nl > lineStart) batch.add(parseTranscriptLine(data.toString('utf8', lineStart, nl), ctx));
         lineStart = nl + 1;
-        if (batch.length >= BATCH) flush(offset + lineStart);
       }
       offset += lineStart;
       carry = lineStart < data.length ? Buffer.from(data.subarray(lineStart)) : undefined;
-      if (batch.length > 0) flush(offset);
+      if (offset > start) batch.cursor(source, offset);
       progress(offset - start);
       // Let the host breathe between chunks: an editor stays responsive during a large first import.
       await new Promise((resolve) => setImmediate(resolve));

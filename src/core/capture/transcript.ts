@@ -20,6 +20,7 @@ interface PendingTool {
   name: string;
   at: number;
   command?: string;
+  check?: string;
   path?: string;
 }
 
@@ -215,7 +216,7 @@ function toolCall(block: Json, base: Base, cwd: string | undefined, ctx: Transcr
   if (!id || !name) return undefined;
   const input = isObj(block.input) ? block.input : {};
   const event = toolCallEvent(id, name, input, base, cwd, ctx.classify);
-  ctx.pending.set(id, { name, at: base.at, command: str(event.data.command), path: str(event.data.path) });
+  ctx.pending.set(id, { name, at: base.at, command: str(event.data.command), check: str(event.data.check), path: str(event.data.path) });
   return event;
 }
 
@@ -247,6 +248,7 @@ function toolResult(block: Json, entry: Json, base: Base, ctx: TranscriptContext
     data.tool = pending.name;
     data.durationMs = Math.max(0, base.at - pending.at);
     if (pending.command !== undefined) data.command = pending.command;
+    if (pending.check !== undefined) data.check = pending.check;
     if (pending.path !== undefined) data.path = pending.path;
     if (pending.name === 'Bash' && result.outcome === 'ok' && result.exitCode === undefined) data.exitCode = 0;
   }

@@ -6,7 +6,31 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 const bool = (v: unknown): number => (v === true ? 1 : 0);
 
 export type RunSql = (sql: string, params: SqlValue[]) => void;
-type Deriver = (e: RecordEvent, run: RunSql) => void;
+
+/** What derivers remember between events of one applier, to skip statements that would change nothing. */
+export interface DeriveMemo {
+  /** Sessions known to have a row, with the earliest start seen. */
+  sessions: Map<string, number>;
+  /** Token usage gathered during one batch, per session, written by flushDerived. */
+  usage: Map<string, { model: string | null; input: number; output: number; cache: number; at: number }>;
+}
+export const newDeriveMemo = (): DeriveMemo => ({ sessions: new Map(), usage: new Map() });
+
+/** Writes what derivers gathered over a batch; call once after the batch's events, in its transaction. */
+export function flushDerived(run: RunSql, memo: DeriveMemo): void {
+  for (const [session, u] of memo.usage) {
+    run(
+      `INSERT INTO sessions (id, model, input_tokens, output_tokens, cache_tokens, started_at) VALUES (?,?,?,?,?,?)
+       ON CONFLICT(id) DO UPDATE SET model = coalesce(model, excluded.model),
+         input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
+         cache_tokens = cache_tokens + excluded.cache_tokens`,
+      [session, u.model, u.input, u.output, u.cache, u.at],
+    );
+  }
+  memo.usage.clear();
+}
+
+type Deriver = (e: RecordEvent, run: RunSql, memo: DeriveMemo) => void;
 
 /** How each kind of event shapes the queryable tables; kinds not listed live in `events` only. */
 const derivers: Record<string, Deriver> = {
@@ -42,21 +66,21 @@ const derivers: Record<string, Deriver> = {
       [e.session, str(e.data.intent), str(e.data.boundary), e.at],
     );
   },
-  'usage.recorded': (e, run) => {
+  'usage.recorded': (e, _run, memo) => {
     if (!e.session) return;
+    // Summed per session and written once per batch: a session has one of these per response.
     const d = e.data;
-    run(
-      `INSERT INTO sessions (id, model, input_tokens, output_tokens, cache_tokens, started_at) VALUES (?,?,?,?,?,?)
-       ON CONFLICT(id) DO UPDATE SET model = coalesce(model, excluded.model),
-         input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
-         cache_tokens = cache_tokens + excluded.cache_tokens`,
-      [e.session, str(d.model), num(d.inputTokens) ?? 0, num(d.outputTokens) ?? 0,
-        (num(d.cacheReadTokens) ?? 0) + (num(d.cacheCreationTokens) ?? 0), e.at],
-    );
+    const u = memo.usage.get(e.session) ?? { model: null, input: 0, output: 0, cache: 0, at: e.at };
+    u.model ??= str(d.model);
+    u.input += num(d.inputTokens) ?? 0;
+    u.output += num(d.outputTokens) ?? 0;
+    u.cache += (num(d.cacheReadTokens) ?? 0) + (num(d.cacheCreationTokens) ?? 0);
+    u.at = Math.min(u.at, e.at);
+    memo.usage.set(e.session, u);
   },
-  'hook.received': (e, run) => ensureSession(run, e),
-  'tool.called': (e, run) => {
-    ensureSession(run, e);
+  'hook.received': (e, run, memo) => ensureSession(run, e, memo),
+  'tool.called': (e, run, memo) => {
+    ensureSession(run, e, memo);
     const d = e.data;
     const id = str(d.toolUseId) ?? e.id;
     if (typeof d.command === 'string') {
@@ -66,12 +90,12 @@ const derivers: Record<string, Deriver> = {
            started_at = coalesce(started_at, excluded.started_at), check_kind = coalesce(check_kind, excluded.check_kind)`,
         [id, e.session ?? null, d.command, str(d.cwd), e.at, e.source ?? null, str(d.check)],
       );
-      recordCheck(run, id);
+      if (d.check) recordCheck(run, id);
     }
     if (typeof d.path === 'string' && typeof d.action === 'string') touchFile(run, e, d.path, d.action);
   },
-  'tool.result': (e, run) => {
-    ensureSession(run, e);
+  'tool.result': (e, run, memo) => {
+    ensureSession(run, e, memo);
     const d = e.data;
     const id = str(d.toolUseId) ?? e.id;
     const exitCode = num(d.exitCode);
@@ -89,7 +113,8 @@ const derivers: Record<string, Deriver> = {
         [exitCode, str(d.outcome), str(d.outcome), num(d.durationMs), id],
       );
     }
-    recordCheck(run, id);
+    // Whether the command is a check is known from the call; a result that came without it may still be one.
+    if (d.check || typeof d.command !== 'string') recordCheck(run, id);
     if (typeof d.path === 'string' && d.created === true) touchFile(run, e, d.path, 'created');
     if (d.outcome === 'rejected' || d.outcome === 'denied') {
       const subject = [str(d.tool), str(d.command) ?? str(d.path)].filter(Boolean).join(': ');
@@ -181,8 +206,11 @@ function recordCheck(run: RunSql, commandId: string): void {
 }
 
 /** Hooks and tool events may be the first a session shows of itself: it gets a row then. */
-function ensureSession(run: RunSql, e: RecordEvent): void {
+function ensureSession(run: RunSql, e: RecordEvent, memo: DeriveMemo): void {
   if (!e.session) return;
+  const known = memo.sessions.get(e.session);
+  if (known !== undefined && known <= e.at) return;
+  memo.sessions.set(e.session, Math.min(known ?? e.at, e.at));
   run(
     `INSERT INTO sessions (id, agent, cwd, started_at) VALUES (?,?,?,?)
      ON CONFLICT(id) DO UPDATE SET agent = coalesce(agent, excluded.agent), cwd = coalesce(cwd, excluded.cwd),
@@ -201,9 +229,9 @@ function touchFile(run: RunSql, e: RecordEvent, path: string, action: string): v
 }
 
 /** Writes the queryable rows one event implies (none for kinds that live in `events` only). */
-export function deriveRows(e: RecordEvent, run: RunSql): boolean {
+export function deriveRows(e: RecordEvent, run: RunSql, memo: DeriveMemo): boolean {
   const derive = derivers[e.kind];
-  derive?.(e, run);
+  derive?.(e, run, memo);
   return derive !== undefined;
 }
 
@@ -219,6 +247,7 @@ const insertSql = (rows: number): string =>
 export class EventApplier {
   private readonly inserts = new Map<number, Statement>();
   private readonly cache = new Map<string, Statement>();
+  private readonly memo = newDeriveMemo();
 
   constructor(private readonly db: Database) {}
 
@@ -249,6 +278,8 @@ export class EventApplier {
       return added;
     } catch (err) {
       this.db.exec('ROLLBACK');
+      this.memo.sessions.clear(); // rows remembered from the rolled-back batch are gone
+      this.memo.usage.clear();
       throw err;
     }
   }
@@ -268,8 +299,9 @@ export class EventApplier {
         if (!onlyIds.has(e.id)) continue;
         onlyIds.delete(e.id);
       }
-      deriveRows(e, this.run);
+      deriveRows(e, this.run, this.memo);
     }
+    flushDerived(this.run, this.memo);
   }
 
   private idsAfter(seq: number): Set<string> {
