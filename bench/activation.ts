@@ -19,7 +19,12 @@ const vscodeStub = {
     onDidGrantWorkspaceTrust: () => disposable,
     onDidChangeWorkspaceFolders: () => disposable,
   },
-  window: { registerWebviewViewProvider: () => disposable },
+  window: {
+    registerWebviewViewProvider: () => disposable,
+    onDidStartTerminalShellExecution: () => disposable,
+    onDidEndTerminalShellExecution: () => disposable,
+    onDidOpenTerminal: () => disposable,
+  },
   commands: { registerCommand: () => disposable, executeCommand: async () => undefined },
   ProgressLocation: { Notification: 15 },
   UIKind: { Desktop: 1, Web: 2 },

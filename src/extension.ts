@@ -4,6 +4,8 @@ import { RecordCommands } from './vscode/commands';
 import { RecordService } from './vscode/recordService';
 import { ClaudeConnection } from './vscode/claudeConnection';
 import { TranscriptCapture } from './vscode/transcriptCapture';
+import { FileWatcher } from './vscode/fileWatcher';
+import { TerminalWatcher } from './vscode/terminalWatcher';
 
 /** What the extension hands to other extensions and to its own integration tests. */
 export interface FlightdeckApi {
@@ -30,10 +32,14 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   );
   const claude = new ClaudeConnection(context.extensionUri, records);
   const capture = new TranscriptCapture(records);
+  const terminals = new TerminalWatcher(records);
+  const files = new FileWatcher(records);
   context.subscriptions.push(
     records,
     board,
     capture,
+    terminals,
+    files,
     vscode.window.registerWebviewViewProvider(BoardViewProvider.viewId, board),
     ...commands.register(() => board.refresh()),
     ...claude.register(),

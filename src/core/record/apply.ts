@@ -124,6 +124,19 @@ const derivers: Record<string, Deriver> = {
       ]);
     }
   },
+  'command.ran': (e, run, memo) => {
+    ensureSession(run, e, memo);
+    const d = e.data;
+    run(
+      `INSERT OR IGNORE INTO commands (id, session_id, command, cwd, exit_code, outcome, started_at, duration_ms, source, check_kind)
+       VALUES (?,?,?,?,?,?,?,?,?,?)`,
+      [e.id, e.session ?? null, str(d.command), str(d.cwd), num(d.exitCode), str(d.outcome), e.at, num(d.durationMs), e.source ?? null, str(d.check)],
+    );
+    if (d.check) recordCheck(run, e.id);
+  },
+  'file.changed': (e, run) => {
+    if (typeof e.data.path === 'string') touchFile(run, e, e.data.path, str(e.data.change) ?? 'modified');
+  },
   'capture.cursor': (e, run) => {
     run(
       `INSERT INTO capture_cursors (source, offset, at) VALUES (?,?,?)

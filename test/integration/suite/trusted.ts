@@ -98,6 +98,36 @@ export function registerTrustedTests(): void {
     assert.match(doc?.getText() ?? '', /- Task: add server-side validation to signup endpoint/);
   });
 
+  test('files changed on disk are recorded', async () => {
+    const store = await api.records.get()?.open();
+    assert.ok(store);
+    const path = join(workspaceRoot(), 'src', 'created-by-test.ts');
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, 'export const x = 1;\n');
+    await eventually(
+      () => (store.db.exec(`SELECT 1 FROM files WHERE path = ? AND action = 'created'`, [path]).length ? true : undefined),
+      10_000,
+      'the created file in the record',
+    );
+  });
+
+  test('a command run in an integrated terminal is recorded with its exit code', async () => {
+    const terminal = vscode.window.createTerminal({ name: 'flightdeck-test', cwd: workspaceRoot(), shellPath: '/bin/bash' });
+    const integration = terminal.shellIntegration ?? (await nextEvent(vscode.window.onDidChangeTerminalShellIntegration, (e) => e.terminal === terminal, 20_000, 'shell integration')).shellIntegration;
+    const ended = nextEvent(vscode.window.onDidEndTerminalShellExecution, (e) => e.terminal === terminal, 20_000, 'the command to end');
+    integration.executeCommand('npm --version');
+    const end = await ended;
+    assert.equal(end.exitCode, 0);
+    const store = await api.records.get()?.open();
+    assert.ok(store);
+    await eventually(
+      () => (store.db.exec(`SELECT exit_code FROM commands WHERE source = 'terminal' AND command = 'npm --version'`)[0]?.values[0]?.[0] === 0 ? true : undefined),
+      5_000,
+      'the terminal command in the record',
+    );
+    terminal.dispose();
+  }, 60_000);
+
   test('verify reports an intact record', async () => {
     const text = await vscode.commands.executeCommand<string | undefined>('flightdeck.verifyRecord');
     assert.match(text ?? '', /Result: +ok/);

@@ -1,0 +1,61 @@
+import type { NewEvent } from '../record/events';
+import { defaultClassifier, type CheckClassifier } from './transcript';
+import { redactText } from './redact';
+
+export interface TerminalCommand {
+  commandLine: string;
+  cwd?: string;
+  exitCode?: number;
+  startedAt: number;
+  endedAt: number;
+  terminal: string;
+  session?: string;
+}
+
+/** A command run in an integrated terminal (by a person or a terminal agent), as a record event. */
+export function terminalCommandEvent(c: TerminalCommand, classify: CheckClassifier = defaultClassifier): NewEvent {
+  const check = classify(c.commandLine);
+  return {
+    kind: 'command.ran',
+    at: c.startedAt,
+    session: c.session,
+    source: 'terminal',
+    data: {
+      command: redactText(c.commandLine),
+      cwd: c.cwd,
+      exitCode: c.exitCode,
+      outcome: c.exitCode === undefined ? 'unknown' : c.exitCode === 0 ? 'ok' : 'error',
+      durationMs: Math.max(0, c.endedAt - c.startedAt),
+      terminal: c.terminal,
+      ...(check ? { check } : {}),
+    },
+  };
+}
+
+export type FileChange = 'created' | 'modified' | 'deleted';
+
+/** Paths never worth a record entry: version control internals, installed dependencies, build output caches. */
+const IGNORED = /(^|[\\/])(\.git|node_modules|\.vscode-test|\.next|\.turbo|\.cache|__pycache__|\.venv)([\\/]|$)/;
+
+export function isIgnoredPath(path: string, extra: readonly RegExp[] = []): boolean {
+  return IGNORED.test(path) || extra.some((r) => r.test(path));
+}
+
+/** Files changed on disk by anyone, attributed to the session that was active, if any. */
+export function fileChangeEvents(changes: readonly { path: string; change: FileChange; at: number }[], session?: string): NewEvent[] {
+  return changes.map((c) => ({ kind: 'file.changed', at: c.at, session, source: 'files', data: { path: c.path, change: c.change } }));
+}
+
+/** The session whose agent was active most recently, if within `windowMs`: where workspace activity belongs. */
+export function activeSession(db: import('sql.js').Database, now = Date.now(), windowMs = 30 * 60_000): string | undefined {
+  const rows = db.exec(
+    `SELECT id, (SELECT max(at) FROM events WHERE session_id = sessions.id) AS last
+     FROM sessions ORDER BY coalesce(started_at, 0) DESC LIMIT 5`,
+  )[0]?.values ?? [];
+  let best: { id: string; last: number } | undefined;
+  for (const [id, last] of rows) {
+    const t = Number(last ?? 0);
+    if (now - t <= windowMs && (!best || t > best.last)) best = { id: String(id), last: t };
+  }
+  return best?.id;
+}
