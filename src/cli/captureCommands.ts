@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { importTranscripts } from '../core/capture/claudeImport';
+import { gitEvents } from '../core/capture/gitHistory';
 import { hookEvents } from '../core/capture/hook';
 import { claudeProjectsDir, cwdMatcher, workspaceRoots } from '../core/capture/workspace';
 import { completeEvent } from '../core/record/events';
@@ -29,6 +30,7 @@ export async function ingest(args: CliArgs, out: Out): Promise<number> {
   const store = await RecordStore.open(dir);
   try {
     const summary = await importTranscripts(store, { projectsDir, accept: cwdMatcher(workspaceRoots(repoRoot)) });
+    store.append(await gitEvents(repoRoot, store.db));
     store.snapshotIfDue();
     if (args.json) out(JSON.stringify(summary, null, 2));
     else {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ImportSummary } from '../core/capture/claudeImport';
+import { gitEvents } from '../core/capture/gitHistory';
 import { TranscriptTailer } from '../core/capture/transcriptTailer';
 import { claudeProjectsDir, cwdMatcher, workspaceRoots } from '../core/capture/workspace';
 import { Disposable } from './disposable';
@@ -14,6 +15,7 @@ export class TranscriptCapture extends Disposable {
   constructor(private readonly records: RecordService) {
     super();
     this._register({ dispose: () => this.tailer?.dispose() });
+    this._register({ dispose: () => clearTimeout(this.enrichTimer) });
     this._register(records.onDidChange(() => this.restartIfMoved()));
     this._register(vscode.commands.registerCommand('flightdeck.importClaude', () => this.importNow()));
   }
@@ -33,10 +35,15 @@ export class TranscriptCapture extends Disposable {
     const live = this.records.get();
     if (!where?.repoRoot || !live) return undefined;
     await live.open();
+    const repoRoot = where.repoRoot;
     this.tailer = new TranscriptTailer(() => live.current, {
       projectsDir: this.projectsDir(),
-      accept: cwdMatcher(workspaceRoots(where.repoRoot)),
-    }, (summary) => this.imported.fire(summary));
+      accept: cwdMatcher(workspaceRoots(repoRoot)),
+    }, (summary) => {
+      this.imported.fire(summary);
+      this.enrichSoon(repoRoot);
+    });
+    this.enrichSoon(repoRoot);
     const summary = await this.importNow();
     this.tailer?.start();
     return summary;
@@ -57,6 +64,20 @@ export class TranscriptCapture extends Disposable {
         });
       },
     );
+  }
+
+  private enrichTimer: NodeJS.Timeout | undefined;
+
+  /** Adds what git says about changed sessions (start and end commit, commits, diff stat), after a pause. */
+  private enrichSoon(repoRoot: string): void {
+    clearTimeout(this.enrichTimer);
+    this.enrichTimer = setTimeout(() => {
+      const store = this.records.get()?.current;
+      if (!store) return;
+      void gitEvents(repoRoot, store.db)
+        .then((events) => events.length && store.append(events))
+        .catch(() => undefined);
+    }, 2000);
   }
 
   private restartIfMoved(): void {

@@ -137,6 +137,16 @@ const derivers: Record<string, Deriver> = {
   'file.changed': (e, run) => {
     if (typeof e.data.path === 'string') touchFile(run, e, e.data.path, str(e.data.change) ?? 'modified');
   },
+  'session.git': (e, run) => {
+    if (!e.session) return;
+    const d = e.data;
+    run(
+      `UPDATE sessions SET start_commit = coalesce(start_commit, ?), end_commit = coalesce(?, end_commit),
+         commits = ?, diff_stat = ?, git_at = max(coalesce(git_at, 0), ?) WHERE id = ? AND coalesce(git_at, 0) <= ?`,
+      [str(d.startCommit), str(d.endCommit), JSON.stringify(Array.isArray(d.commits) ? d.commits : []), str(d.diffStat) ?? '',
+        num(d.upTo) ?? e.at, e.session, num(d.upTo) ?? e.at],
+    );
+  },
   'capture.cursor': (e, run) => {
     run(
       `INSERT INTO capture_cursors (source, offset, at) VALUES (?,?,?)

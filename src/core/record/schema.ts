@@ -66,6 +66,12 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE TABLE capture_cursors (source TEXT PRIMARY KEY, offset INTEGER NOT NULL, at INTEGER) WITHOUT ROWID;
   `,
+  // 3: what git says about a session's span.
+  `
+  ALTER TABLE sessions ADD COLUMN commits TEXT;
+  ALTER TABLE sessions ADD COLUMN diff_stat TEXT;
+  ALTER TABLE sessions ADD COLUMN git_at INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,6 @@
 import type { Database, SqlValue } from 'sql.js';
 import { isAbsolute, relative } from 'node:path';
-import { configChange, dependencyChange } from '../capture/classify';
+import { configChange, dependencyChange, dependencyCommand } from '../capture/classify';
 
 /** One session's artifact trail: what another engineer needs at 02:00 without reading the chat. */
 export interface FlightTrail {
@@ -40,6 +40,15 @@ const s = (v: SqlValue | undefined): string => (v === null || v === undefined ? 
 const n = (v: SqlValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
 const iso = (v: SqlValue | undefined): string => (v === null || v === undefined ? '' : new Date(Number(v)).toISOString());
 
+function parseList(v: SqlValue | undefined): string[] {
+  try {
+    const parsed: unknown = JSON.parse(s(v) || '[]');
+    return Array.isArray(parsed) ? parsed.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Newest session first; `latest` picks it. */
 export function resolveSessionId(db: Database, idOrLatest: string): string | undefined {
   if (idOrLatest !== 'latest') {
@@ -53,7 +62,7 @@ export function buildTrail(db: Database, id: string): FlightTrail | undefined {
   const [session] = rows(
     db,
     `SELECT agent, model, intent, boundary, repo, branch, start_commit, end_commit, started_at,
-       coalesce(ended_at, (SELECT max(at) FROM events WHERE session_id = sessions.id)), cwd
+       coalesce(ended_at, (SELECT max(at) FROM events WHERE session_id = sessions.id)), cwd, commits, diff_stat
      FROM sessions WHERE id = ?`,
     [id],
   );
@@ -105,18 +114,25 @@ export function buildTrail(db: Database, id: string): FlightTrail | undefined {
   }));
 
   const changed = filesChanged.map((f) => f.path);
-  const dependencyChanges = changed.filter((p) => dependencyChange(p));
+  const installs = commands.flatMap((c) => {
+    const d = dependencyCommand(c.command);
+    return d ? [`${d.manager} ${d.action}${d.packages.length ? ` ${d.packages.join(' ')}` : ''} (\`${c.command}\`)`] : [];
+  });
+  const dependencyChanges = [...changed.filter((p) => dependencyChange(p)), ...installs];
   const configChanges = changed.filter((p) => configChange(p) && !dependencyChange(p));
   const startCommit = s(session[6]);
-  const rollback = changed.length === 0 ? '' : startCommit
-    ? `restore ${changed.join(', ')} from ${startCommit}`
-    : `revert the changes to ${changed.join(', ')}`;
+  const commits = parseList(session[11]);
+  const rollback = commits.length
+    ? `revert ${commits.map((c) => c.split(' ')[0]).reverse().join(', ')}${startCommit ? ` (or reset to ${startCommit})` : ''}`
+    : changed.length === 0 ? '' : startCommit
+      ? `restore ${changed.join(', ')} from ${startCommit}`
+      : `revert the changes to ${changed.join(', ')}`;
 
   return {
     id, agent: s(session[0]), model: s(session[1]), intent: s(session[2]), boundary: s(session[3]),
     repo: root, branch: s(session[5]), startCommit, endCommit: s(session[7]),
     startedAt: iso(session[8]), endedAt: iso(session[9]),
     filesRead, filesChanged, commands, checks, failures, retries, skippedChecks: [], dependencyChanges, configChanges,
-    boundaryViolations: [], approvals, overrides, reviews, commits: [], diffStat: '', rollback,
+    boundaryViolations: [], approvals, overrides, reviews, commits, diffStat: s(session[12]), rollback,
   };
 }
