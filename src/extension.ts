@@ -6,6 +6,7 @@ import { ClaudeConnection } from './vscode/claudeConnection';
 import { TranscriptCapture } from './vscode/transcriptCapture';
 import { FileWatcher } from './vscode/fileWatcher';
 import { TerminalWatcher } from './vscode/terminalWatcher';
+import { TaskCommands } from './vscode/taskCommands';
 
 /** What the extension hands to other extensions and to its own integration tests. */
 export interface FlightdeckApi {
@@ -43,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     vscode.window.registerWebviewViewProvider(BoardViewProvider.viewId, board),
     ...commands.register(() => board.refresh()),
     ...claude.register(),
+    ...new TaskCommands(records).register(),
   );
   // Capture starts after activation, off the startup path: it loads the record and reads transcripts.
   const deferred = setTimeout(() => void capture.start().catch(() => undefined), 1500);

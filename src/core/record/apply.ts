@@ -58,14 +58,6 @@ const derivers: Record<string, Deriver> = {
       [e.session, str(e.data.text), e.at],
     );
   },
-  'task.started': (e, run) => {
-    if (!e.session) return;
-    run(
-      `INSERT INTO sessions (id, intent, boundary, started_at) VALUES (?,?,?,?)
-       ON CONFLICT(id) DO UPDATE SET intent = excluded.intent, boundary = coalesce(excluded.boundary, boundary)`,
-      [e.session, str(e.data.intent), str(e.data.boundary), e.at],
-    );
-  },
   'usage.recorded': (e, _run, memo) => {
     if (!e.session) return;
     // Summed per session and written once per batch: a session has one of these per response.

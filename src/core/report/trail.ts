@@ -1,6 +1,7 @@
 import type { Database, SqlValue } from 'sql.js';
 import { isAbsolute, relative } from 'node:path';
 import { configChange, dependencyChange, dependencyCommand } from '../capture/classify';
+import { boundaryViolations, describeBoundary, parseBoundary, type TaskBoundary } from '../capture/task';
 
 /** One session's artifact trail: what another engineer needs at 02:00 without reading the chat. */
 export interface FlightTrail {
@@ -39,6 +40,23 @@ function rows(db: Database, sql: string, params: SqlValue[]): SqlValue[][] {
 const s = (v: SqlValue | undefined): string => (v === null || v === undefined ? '' : String(v));
 const n = (v: SqlValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
 const iso = (v: SqlValue | undefined): string => (v === null || v === undefined ? '' : new Date(Number(v)).toISOString());
+
+interface Task {
+  intent: string;
+  boundary?: TaskBoundary;
+  requiredChecks: string[];
+}
+
+/** The task the owner started last before the session ended (and not ended before it began). */
+function taskFor(db: Database, startedAt: number, endedAt: number): Task | undefined {
+  const [row] = rows(db, `SELECT kind, data FROM events WHERE kind IN ('task.started', 'task.ended') AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1`, [endedAt]);
+  if (!row || row[0] !== 'task.started') return undefined;
+  const d = JSON.parse(s(row[1])) as { intent?: unknown; allow?: unknown; forbid?: unknown; requiredChecks?: unknown; until?: unknown };
+  if (typeof d.until === 'number' && d.until < startedAt) return undefined;
+  const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+  const boundary = list(d.allow).length || list(d.forbid).length ? { allow: list(d.allow), forbid: list(d.forbid) } : undefined;
+  return { intent: typeof d.intent === 'string' ? d.intent : '', boundary, requiredChecks: list(d.requiredChecks) };
+}
 
 function parseList(v: SqlValue | undefined): string[] {
   try {
@@ -122,6 +140,15 @@ export function buildTrail(db: Database, id: string): FlightTrail | undefined {
   const configChanges = changed.filter((p) => configChange(p) && !dependencyChange(p));
   const startCommit = s(session[6]);
   const commits = parseList(session[11]);
+  const task = taskFor(db, Number(session[8] ?? 0), Number(session[9] ?? session[8] ?? 0));
+  const boundary = task?.boundary ?? parseBoundary(session[3]);
+  const lastChangeAt = Number(rows(db, `SELECT max(last_at) FROM files WHERE session_id = ? AND action <> 'read'`, [id])[0]?.[0] ?? 0);
+  const ranAfterChange = new Set(
+    rows(db, 'SELECT kind FROM checks WHERE session_id = ? AND at >= ?', [id, lastChangeAt]).map((r) => s(r[0])),
+  );
+  const skippedChecks = changed.length
+    ? (task?.requiredChecks ?? []).filter((k) => !ranAfterChange.has(k)).map((k) => `${k}: required, not run after the last change`)
+    : [];
   const rollback = commits.length
     ? `revert ${commits.map((c) => c.split(' ')[0]).reverse().join(', ')}${startCommit ? ` (or reset to ${startCommit})` : ''}`
     : changed.length === 0 ? '' : startCommit
@@ -129,10 +156,11 @@ export function buildTrail(db: Database, id: string): FlightTrail | undefined {
       : `revert the changes to ${changed.join(', ')}`;
 
   return {
-    id, agent: s(session[0]), model: s(session[1]), intent: s(session[2]), boundary: s(session[3]),
+    id, agent: s(session[0]), model: s(session[1]), intent: task?.intent || s(session[2]),
+    boundary: boundary ? describeBoundary(boundary) : s(session[3]),
     repo: root, branch: s(session[5]), startCommit, endCommit: s(session[7]),
     startedAt: iso(session[8]), endedAt: iso(session[9]),
-    filesRead, filesChanged, commands, checks, failures, retries, skippedChecks: [], dependencyChanges, configChanges,
-    boundaryViolations: [], approvals, overrides, reviews, commits, diffStat: s(session[12]), rollback,
+    filesRead, filesChanged, commands, checks, failures, retries, skippedChecks, dependencyChanges, configChanges,
+    boundaryViolations: boundary ? boundaryViolations(changed, boundary) : [], approvals, overrides, reviews, commits, diffStat: s(session[12]), rollback,
   };
 }
