@@ -7,6 +7,7 @@ import { TranscriptCapture } from './vscode/transcriptCapture';
 import { FileWatcher } from './vscode/fileWatcher';
 import { TerminalWatcher } from './vscode/terminalWatcher';
 import { TaskCommands } from './vscode/taskCommands';
+import { SessionFiles } from './vscode/sessionFiles';
 
 /** What the extension hands to other extensions and to its own integration tests. */
 export interface FlightdeckApi {
@@ -23,13 +24,14 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const started = performance.now();
   const records = new RecordService(context);
   const commands = new RecordCommands(records);
+  const sessionFiles = new SessionFiles(records, (id) => void commands.showSession(id));
   const board = new BoardViewProvider(
     context.extensionUri,
     records,
     (action) => {
       if (action !== 'refresh') commands.run(action);
     },
-    (id) => void commands.showSession(id),
+    sessionFiles,
   );
   const claude = new ClaudeConnection(context.extensionUri, records);
   const capture = new TranscriptCapture(records);
@@ -44,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     vscode.window.registerWebviewViewProvider(BoardViewProvider.viewId, board),
     ...commands.register(() => board.refresh()),
     ...claude.register(),
+    ...sessionFiles.register(),
     ...new TaskCommands(records).register(),
   );
   // Capture starts after activation, off the startup path: it loads the record and reads transcripts.

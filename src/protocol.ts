@@ -18,6 +18,8 @@ export interface BoardEvent {
   summary: string;
 }
 
+import type { FlightTrail } from './core/report/flightTrail';
+
 export interface BoardSession {
   id: string;
   agent: string;
@@ -62,7 +64,13 @@ export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'action'; action: BoardAction }
   | { type: 'openSession'; id: string }
+  | { type: 'sessionMarkdown'; id: string }
+  | { type: 'openFile'; sessionId: string; path: string }
+  | { type: 'diffFile'; sessionId: string; path: string }
   /** Sent after each render: what the board now shows, so tests and logs can see it. */
   | { type: 'rendered'; phase: BoardState['phase']; events: number; sessions: number; trusted: boolean };
 
-export type HostToWebview = { type: 'state'; state: BoardState };
+export type HostToWebview =
+  | { type: 'state'; state: BoardState }
+  /** The reply to openSession: one session's whole flight record. */
+  | { type: 'sessionDetail'; trail: FlightTrail };

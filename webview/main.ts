@@ -1,16 +1,39 @@
 import type { BoardAction, BoardRecord, BoardSession, BoardState, HostToWebview, WebviewToHost } from '../src/protocol';
 import { h, icon } from './dom';
 import { ago, bytes, clock, count, plural } from './format';
+import { renderSessionDetail } from './sessionDetail';
+import type { FlightTrail } from '../src/core/report/flightTrail';
+
+/** What survives the view being hidden: the last board state, and the session open in detail. */
+interface SavedState {
+  board?: BoardState;
+  detail?: FlightTrail;
+}
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
-  getState(): BoardState | undefined;
-  setState(state: BoardState): void;
+  getState(): SavedState | undefined;
+  setState(state: SavedState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app') as HTMLElement;
+let saved: SavedState = vscode.getState() ?? {};
+
+function save(next: SavedState): void {
+  saved = next;
+  vscode.setState(saved);
+}
+
+function showDetail(trail: FlightTrail): void {
+  save({ ...saved, detail: trail });
+  app.replaceChildren(renderSessionDetail(trail, (m) => vscode.postMessage(m), () => {
+    save({ ...saved, detail: undefined });
+    if (saved.board) render(saved.board);
+  }));
+  (app.querySelector('vscode-button') as HTMLElement | null)?.focus();
+}
 
 function button(label: string, action: BoardAction, codicon: string, primary = false): HTMLElement {
   const start = icon(codicon);
@@ -151,11 +174,15 @@ function render(state: BoardState): void {
 }
 
 window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
-  if (e.data?.type !== 'state') return;
-  vscode.setState(e.data.state);
-  render(e.data.state);
+  const m = e.data;
+  if (m?.type === 'sessionDetail') return showDetail(m.trail);
+  if (m?.type !== 'state') return;
+  save({ ...saved, board: m.state });
+  // An open session stays open; it is asked for again so it shows the new events too.
+  if (saved.detail) vscode.postMessage({ type: 'openSession', id: saved.detail.id });
+  else render(m.state);
 });
 
-const saved = vscode.getState();
-if (saved) render(saved);
+if (saved.detail) showDetail(saved.detail);
+else if (saved.board) render(saved.board);
 vscode.postMessage({ type: 'ready' });

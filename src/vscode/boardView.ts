@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { boardRecord } from '../core/report/boardState';
+import { buildTrail } from '../core/report/trail';
 import { BOARD_ACTIONS, type BoardAction, type BoardState, type HostToWebview, type WebviewToHost } from '../protocol';
 import { Disposable } from './disposable';
 import type { RecordService } from './recordService';
@@ -13,13 +14,21 @@ export function parseWebviewMessage(m: unknown): WebviewToHost | undefined {
   if (msg.type === 'action' && BOARD_ACTIONS.includes(msg.action as BoardAction)) {
     return { type: 'action', action: msg.action as BoardAction };
   }
-  if (msg.type === 'openSession' && typeof msg.id === 'string' && msg.id.length > 0 && msg.id.length < 300) {
-    return { type: 'openSession', id: msg.id };
+  const id = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length < 300;
+  if ((msg.type === 'openSession' || msg.type === 'sessionMarkdown') && id(msg.id)) return { type: msg.type, id: msg.id };
+  if ((msg.type === 'openFile' || msg.type === 'diffFile') && id(msg.sessionId) && typeof msg.path === 'string' && msg.path.length < 4096) {
+    return { type: msg.type, sessionId: msg.sessionId, path: msg.path };
   }
   if (msg.type === 'rendered' && typeof msg.events === 'number' && typeof msg.sessions === 'number' && typeof msg.phase === 'string' && typeof msg.trusted === 'boolean') {
     return { type: 'rendered', phase: msg.phase as BoardState['phase'], events: msg.events, sessions: msg.sessions, trusted: msg.trusted };
   }
   return undefined;
+}
+
+/** What the board asks of a session: its Markdown, a file of it, a file's diff against the starting commit. */
+export interface SessionActions {
+  showMarkdown(id: string): void;
+  openFile(sessionId: string, path: string, diff: boolean): Promise<void>;
 }
 
 /** The Board webview view: the record's state, live. */
@@ -36,7 +45,7 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     private readonly extensionUri: vscode.Uri,
     private readonly records: RecordService,
     private readonly runAction: (action: BoardAction) => void,
-    private readonly openSession: (id: string) => void,
+    private readonly sessions: SessionActions,
   ) {
     super();
     this._register(records.onDidChange(() => this.pushSoon()));
@@ -78,10 +87,20 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
       if (msg.action === 'refresh') this.refresh();
       else this.runAction(msg.action);
     } else if (msg.type === 'openSession') {
-      this.openSession(msg.id);
+      void this.sendDetail(msg.id);
+    } else if (msg.type === 'sessionMarkdown') {
+      this.sessions.showMarkdown(msg.id);
+    } else if (msg.type === 'openFile' || msg.type === 'diffFile') {
+      void this.sessions.openFile(msg.sessionId, msg.path, msg.type === 'diffFile');
     } else {
       this.rendered.fire({ phase: msg.phase, events: msg.events, sessions: msg.sessions, trusted: msg.trusted });
     }
+  }
+
+  private async sendDetail(id: string): Promise<void> {
+    const store = await this.records.get()?.open();
+    const trail = store ? buildTrail(store.db, id) : undefined;
+    if (trail) void this.view?.webview.postMessage({ type: 'sessionDetail', trail } satisfies HostToWebview);
   }
 
   /** Coalesces bursts of record changes into one post. */

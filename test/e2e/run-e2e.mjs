@@ -1,7 +1,7 @@
 // End-to-end: the Board in the real web workbench (code-server's VS Code) driven by Playwright in
 // Debian's Chromium, on a seeded record. Saves screenshots under test-results/.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   cleanupAll, createLog, defaultUserSettings, launchBrowser, makeGitWorkspace, makeTempDir, openWorkbench, repoRoot, startServer,
@@ -35,10 +35,11 @@ function note(workspace, text) {
 async function main() {
   mkdirSync(results, { recursive: true });
   const log = createLog(join(results, 'e2e-server.log'));
-  const workspace = makeGitWorkspace();
+  const workspace = makeGitWorkspace({ files: { 'README.md': '# e2e\n', 'api/signup.ts': 'export function signup() {}\n' } });
   const claudeHome = makeTempDir('claude');
   const seeded = spawnSync(process.execPath, [join(repoRoot, 'dist-test', 'e2e-seed.js'), join(claudeHome, 'projects'), workspace], { encoding: 'utf8' });
   if (seeded.status !== 0) throw new Error(`seeding transcripts failed: ${seeded.stderr}`);
+  writeFileSync(join(workspace, 'api', 'signup.ts'), 'export function signup(body) {\n  if (!body.email) throw new Error("400");\n}\n');
 
   const server = await startServer({ extensionDevelopmentPath: repoRoot, log, env: { CLAUDE_CONFIG_DIR: claudeHome },
     userSettings: { ...defaultUserSettings, 'workbench.colorTheme': 'Default Light Modern' } });
@@ -69,17 +70,38 @@ async function main() {
 
   await check('imported sessions are listed newest first, with failed checks and refusals flagged', async () => {
     const titles = await board.locator('.session-title').allTextContents();
-    if (titles[0] !== 'tidy the README <img src=x onerror="window.__pwned=3">' || titles[1] !== 'add server-side validation to signup endpoint') {
+    if (titles[0] !== 'add server-side validation to signup endpoint' || titles[1] !== 'tidy the README <img src=x onerror="window.__pwned=3">') {
       throw new Error(`unexpected session order: ${JSON.stringify(titles)}`);
     }
-    await board.locator('.session').nth(1).getByText('1 failed').waitFor();
-    await board.locator('.session').nth(1).getByText('2 refused').waitFor();
+    await board.locator('.session').nth(0).getByText('1 failed').waitFor();
+    await board.locator('.session').nth(0).getByText('2 refused').waitFor();
   });
 
-  await check('opening a session shows its flight record in an editor', async () => {
-    await board.locator('.session').nth(1).click();
+  await check('opening a session shows its whole flight record on the board', async () => {
+    await board.locator('.session').nth(0).click();
+    await board.locator('.detail-title').getByText('add server-side validation to signup endpoint').waitFor({ timeout: 10_000 });
+    await board.getByText('Retry: npm test -- signup: failed 1×, then passed after 2 runs').waitFor();
+    await board.getByText('rejection of Bash: git push origin main by user').waitFor();
+    await page.screenshot({ path: join(results, 'session-detail.png') });
+  });
+
+  await check('a changed file opens in the editor, and its diff against the starting commit in one click', async () => {
+    await board.locator('.files button.link', { hasText: 'api/signup.ts' }).first().click();
+    await page.locator('.tabs-container .tab', { hasText: 'signup.ts' }).first().waitFor({ timeout: 10_000 });
+    // Git's facts arrive a moment after the import; the open detail updates itself.
+    await board.locator('dd', { hasText: /^[0-9a-f]{12}$/ }).first().waitFor({ timeout: 15_000 });
+    await board.locator('.files li', { hasText: 'api/signup.ts' }).first().locator('button.link', { hasText: 'diff' }).click();
+    await page.locator('.tabs-container .tab', { hasText: /signup\.ts \(since [0-9a-f]{8}\)/ }).first().waitFor({ timeout: 10_000 });
+    await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 10_000 });
+    await page.locator('.monaco-diff-editor .view-lines').getByText('if (!body.email)').first().waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(results, 'session-diff.png') });
+  });
+
+  await check('"Open as Markdown" opens the flight record as a document', async () => {
+    await board.locator('vscode-button', { hasText: 'Open as Markdown' }).click();
     await page.locator('.editor-instance .view-lines').getByText('Task: add server-side validation').first().waitFor({ timeout: 10_000 });
-    await page.screenshot({ path: join(results, 'session-record.png') });
+    await board.locator('vscode-button', { hasText: 'Sessions' }).click();
+    await board.locator('.session-title').first().waitFor();
   });
 
   await check('a note from the CLI appears on the open board without a reload', async () => {

@@ -6,8 +6,10 @@ import { signupSession, TranscriptWriter } from '../fixtures/claudeTranscript';
 const [projects, workspace] = process.argv.slice(2) as [string, string];
 const dir = join(projects, workspace.replace(/[^A-Za-z0-9-]/g, '-'));
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, 'e2e-signup.jsonl'), signupSession(workspace, 'e2e-signup-session').toString());
-const later = new TranscriptWriter({ sessionId: 'e2e-readme-session', cwd: workspace, start: Date.UTC(2026, 10, 21, 14), branch: 'docs/readme' });
+// Sessions ran after the workspace's first commit, so git knows their starting commit.
+const signup = signupSession(workspace, 'e2e-signup-session', Date.now());
+writeFileSync(join(dir, 'e2e-signup.jsonl'), signup.toString());
+const later = new TranscriptWriter({ sessionId: 'e2e-readme-session', cwd: workspace, start: Date.now() - 2 * 3_600_000, branch: 'docs/readme' });
 later.prompt('tidy the README <img src=x onerror="window.__pwned=3">');
 later.tool('Edit', { file_path: `${workspace}/README.md`, old_string: 'a', new_string: 'b' }, { text: 'ok' });
 later.bash('npx markdownlint README.md', 0, '');

@@ -30,13 +30,10 @@ export async function sessionGit(git: SimpleGit, startedAt: number, endedAt: num
   return { startCommit, endCommit, commits, diffStat };
 }
 
+/** simple-git resolves quiet failures with empty output, so an answer is judged by what it printed. */
 async function refExists(git: SimpleGit, ref: string): Promise<boolean> {
-  try {
-    await git.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
-    return true;
-  } catch {
-    return false;
-  }
+  const out = await git.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).catch(() => '');
+  return out.trim().length > 0;
 }
 
 /** Sessions whose git facts are missing or older than their last activity. */

@@ -1,38 +1,9 @@
 import type { Database, SqlValue } from 'sql.js';
 import { isAbsolute, relative } from 'node:path';
+import type { FlightTrail } from './flightTrail';
 import { configChange, dependencyChange, dependencyCommand } from '../capture/classify';
 import { boundaryViolations, describeBoundary, parseBoundary, type TaskBoundary } from '../capture/task';
 
-/** One session's artifact trail: what another engineer needs at 02:00 without reading the chat. */
-export interface FlightTrail {
-  id: string;
-  agent: string;
-  model: string;
-  intent: string;
-  boundary: string;
-  repo: string;
-  branch: string;
-  startCommit: string;
-  endCommit: string;
-  startedAt: string;
-  endedAt: string;
-  filesRead: string[];
-  filesChanged: { path: string; change: string }[];
-  commands: { command: string; cwd: string; exitCode: number | null; startedAt: string; durationMs: number | null; source: string }[];
-  checks: { kind: string; command: string; passed: boolean; exitCode: number | null; commit: string; attempt: number }[];
-  failures: string[];
-  retries: string[];
-  skippedChecks: string[];
-  dependencyChanges: string[];
-  configChanges: string[];
-  boundaryViolations: string[];
-  approvals: { kind: string; subject: string; by: string; at: string }[];
-  overrides: { subject: string; reason: string; by: string; at: string }[];
-  reviews: { id: string; subject: string; status: string; verdict: string }[];
-  commits: string[];
-  diffStat: string;
-  rollback: string;
-}
 
 function rows(db: Database, sql: string, params: SqlValue[]): SqlValue[][] {
   return db.exec(sql, params)[0]?.values ?? [];

@@ -1,4 +1,4 @@
-import type { FlightTrail } from './trail';
+import type { FlightTrail } from './flightTrail';
 
 const list = (items: string[]): string => (items.length ? items.join('; ') : 'none');
 

@@ -26,7 +26,8 @@ test('a session gets its starting commit, its commits, end commit and diff stat 
   const after = commitAt(repo, 'later.ts', 'x\n', 'unrelated, after the session', t0 + 7_200_000);
   const store = await RecordStore.open(tempDir(t));
   store.append([
-    { kind: 'session.started', session: 's1', at: t0, data: { agent: 'claude-code', branch: 'main', cwd: repo } },
+    // A branch that no longer exists (merged and deleted): HEAD's history answers instead.
+    { kind: 'session.started', session: 's1', at: t0, data: { agent: 'claude-code', branch: 'feature/gone', cwd: repo } },
     { kind: 'note', session: 's1', at: t0 + 1_200_000, data: { text: 'done' } },
   ]);
   store.append(await gitEvents(repo, store.db));

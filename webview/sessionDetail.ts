@@ -1,0 +1,94 @@
+import type { FlightTrail } from '../src/core/report/flightTrail';
+import type { WebviewToHost } from '../src/protocol';
+import { h, icon } from './dom';
+import { clock, plural } from './format';
+
+type Post = (m: WebviewToHost) => void;
+
+function section(title: string, ...body: (Node | undefined)[]): HTMLElement {
+  const id = `d-${title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
+  return h('section', { 'aria-labelledby': id }, h('h2', { id }, title), ...body.filter((b): b is Node => !!b));
+}
+
+function lines(items: string[], cls = ''): HTMLElement {
+  const ul = h('ul', { class: `plain ${cls}` });
+  for (const i of items) ul.append(h('li', {}, i));
+  return ul;
+}
+
+function linkButton(label: string, title: string, onClick: () => void): HTMLElement {
+  const b = h('button', { class: 'link', type: 'button', title }, label);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/** One session's whole flight record, with its files one click from the editor and the diff. */
+export function renderSessionDetail(t: FlightTrail, post: Post, back: () => void): HTMLElement {
+  const root = h('div', { class: 'detail' });
+  const withIcon = (name: string): HTMLElement => {
+    const i = icon(name);
+    i.setAttribute('slot', 'start');
+    return i;
+  };
+  const backButton = h('vscode-button', { appearance: 'secondary', 'aria-label': 'Back to the sessions' }, withIcon('arrow-left'), 'Sessions');
+  backButton.addEventListener('click', back);
+  const md = h('vscode-button', { appearance: 'secondary' }, withIcon('markdown'), 'Open as Markdown');
+  md.addEventListener('click', () => post({ type: 'sessionMarkdown', id: t.id }));
+  root.append(h('div', { class: 'actions' }, backButton, md));
+  root.append(h('h1', { class: 'detail-title' }, t.intent || '(no stated intent)'));
+  const when = t.startedAt ? `${clock(Date.parse(t.startedAt))}${t.endedAt ? ` – ${clock(Date.parse(t.endedAt))}` : ''}` : '';
+  root.append(h('p', { class: 'muted' }, [t.agent, t.model, t.branch, when].filter(Boolean).join(' · ')));
+  const facts: [string, string][] = [
+    ['Boundary', t.boundary || 'none given'],
+    ['Starting commit', t.startCommit || 'unknown'],
+    ['End commit', t.endCommit || '—'],
+    ['Diff', t.diffStat || '—'],
+    ['Rollback', t.rollback || 'nothing to roll back'],
+  ];
+  const dl = h('dl', { class: 'details' });
+  for (const [k, v] of facts) dl.append(h('dt', {}, k), h('dd', {}, v));
+  root.append(dl);
+
+  const warnings = [...t.failures.map((f) => `Failed: ${f}`), ...t.retries.map((r) => `Retry: ${r}`), ...t.skippedChecks.map((s) => `Skipped: ${s}`),
+    ...t.boundaryViolations.map((b) => `Boundary: ${b}`)];
+  if (warnings.length) root.append(h('div', { class: 'notice', role: 'note' }, lines(warnings)));
+
+  if (t.checks.length) {
+    const list = h('ul', { class: 'plain checks' });
+    for (const c of t.checks) {
+      list.append(h('li', { class: c.passed ? 'pass' : 'fail' }, icon(c.passed ? 'pass' : 'error', c.passed ? 'passed' : 'failed'), ` ${c.kind}: `,
+        h('code', {}, c.command), c.attempt > 1 ? ` (attempt ${c.attempt})` : '', !c.passed && c.exitCode !== null ? ` exit ${c.exitCode}` : ''));
+    }
+    root.append(section('Checks', list));
+  }
+
+  const files = h('ul', { class: 'plain files' });
+  for (const f of t.filesChanged) {
+    files.append(h('li', {},
+      linkButton(f.path, `Open ${f.path}`, () => post({ type: 'openFile', sessionId: t.id, path: f.path })),
+      f.change !== 'modified' ? h('vscode-badge', {}, f.change) : undefined,
+      f.change !== 'deleted' ? linkButton('diff', `Diff ${f.path} against ${t.startCommit || 'the starting commit'}`, () => post({ type: 'diffFile', sessionId: t.id, path: f.path })) : undefined,
+    ));
+  }
+  root.append(section(`Files changed (${t.filesChanged.length})`, t.filesChanged.length ? files : h('p', { class: 'muted' }, 'none')));
+
+  const cmds = h('ul', { class: 'plain commands' });
+  for (const c of t.commands) {
+    const status = c.exitCode === null ? '' : c.exitCode === 0 ? 'ok' : `exit ${c.exitCode}`;
+    cmds.append(h('li', { class: c.exitCode ? 'fail' : '' }, h('code', {}, c.command), status ? ` ${status}` : '',
+      c.durationMs !== null ? h('span', { class: 'muted' }, ` ${(c.durationMs / 1000).toFixed(1)} s`) : undefined));
+  }
+  root.append(section(`Commands (${t.commands.length})`, t.commands.length ? cmds : h('p', { class: 'muted' }, 'none')));
+
+  if (t.dependencyChanges.length) root.append(section('Dependency changes', lines(t.dependencyChanges)));
+  if (t.configChanges.length) root.append(section('Configuration changes', lines(t.configChanges)));
+  if (t.approvals.length) root.append(section('Approvals and refusals', lines(t.approvals.map((a) => `${a.kind} of ${a.subject || 'an action'} by ${a.by}`))));
+  if (t.overrides.length) root.append(section('Overrides', lines(t.overrides.map((o) => `${o.subject}: ${o.reason} (${o.by})`))));
+  if (t.reviews.length) root.append(section('Reviews', lines(t.reviews.map((r) => `${r.subject} ${r.status}${r.verdict ? `: ${r.verdict}` : ''}`))));
+  if (t.commits.length) root.append(section(`Commits (${t.commits.length})`, lines(t.commits)));
+  if (t.filesRead.length) {
+    const details = h('details', {}, h('summary', {}, plural(t.filesRead.length, 'file') + ' read'), lines(t.filesRead));
+    root.append(section('Files read', details));
+  }
+  return root;
+}
