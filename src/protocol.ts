@@ -30,6 +30,8 @@ export interface BoardSession {
   filesChanged: number;
   failedChecks: number;
   rejections: number;
+  /** Connected hooks stopped reporting while the transcript shows the agent still working. */
+  hooksSilent: boolean;
 }
 
 export interface BoardRecord {

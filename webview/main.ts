@@ -75,6 +75,7 @@ function sessionItem(s: BoardSession): HTMLElement {
     .join(' · ');
   const flags = h('span', { class: 'flags' });
   if (s.failedChecks) flags.append(h('span', { class: 'flag fail', title: 'failed check runs' }, icon('error'), ` ${count(s.failedChecks)} failed`));
+  if (s.hooksSilent) flags.append(h('span', { class: 'flag warn', title: 'Claude Code hooks stopped reporting while the session went on; the transcript is still recorded' }, icon('debug-disconnect'), ' hooks silent'));
   if (s.rejections) flags.append(h('span', { class: 'flag warn', title: 'rejected or denied actions' }, icon('circle-slash'), ` ${count(s.rejections)} refused`));
   const item = h('li', { class: 'session', tabindex: '0', role: 'button', 'aria-label': `Open the flight record of: ${s.intent || s.id}` },
     h('div', { class: 'session-title' }, s.intent || '(no stated intent)'),

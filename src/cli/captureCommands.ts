@@ -1,11 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { importTranscripts } from '../core/capture/claudeImport';
 import { gitEvents } from '../core/capture/gitHistory';
-import { hookEvents } from '../core/capture/hook';
+import { hookEvents, type HookGit } from '../core/capture/hook';
 import { claudeProjectsDir, cwdMatcher, workspaceRoots } from '../core/capture/workspace';
 import { completeEvent } from '../core/record/events';
 import { JournalWriter } from '../core/record/journal';
-import { locateRecord } from '../core/record/location';
+import { headCommit, locateRecord } from '../core/record/location';
 import { listSessions } from '../core/record/queries';
 import { RecordStore } from '../core/record/store';
 import { buildTrail, resolveSessionId } from '../core/report/trail';
@@ -85,6 +86,15 @@ export async function show(args: CliArgs, out: Out): Promise<number> {
   }
 }
 
+/** Whether tracked files have uncommitted changes; unknown (undefined) when git cannot say in time. */
+function treeIsDirty(repoRoot: string): boolean | undefined {
+  try {
+    return execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repoRoot, encoding: 'utf8', timeout: 2000 }).trim().length > 0;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Called by Claude Code for each hook event, with JSON on stdin. Records durably and returns fast;
  * in advisory mode it never blocks the agent, not even on its own errors (it exits 0 and says why on stderr).
@@ -106,9 +116,11 @@ export function hook(args: CliArgs, err: Out, stdin: () => string = () => readFi
     const location = locateRecord(existsSync(cwd) ? cwd : args.repo);
     if (!location) return 0; // Not a repository: nothing to record into without VS Code.
     mkdirSync(location.dir, { recursive: true });
+    const git: HookGit = location.repoRoot ? { head: headCommit(location.repoRoot) } : {};
+    if (eventName === 'SessionStart' && location.repoRoot) git.dirty = treeIsDirty(location.repoRoot);
     const writer = new JournalWriter(location.dir);
     try {
-      writer.append(hookEvents(eventName, payload).map(completeEvent));
+      writer.append(hookEvents(eventName, payload, Date.now(), undefined, git).map(completeEvent));
     } finally {
       writer.close();
     }

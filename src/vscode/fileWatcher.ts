@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { activeSession, fileChangeEvents, isIgnoredPath, type FileChange } from '../core/capture/workspaceActivity';
 import { Disposable } from './disposable';
+import { excludedFiles } from './settings';
 import type { RecordService } from './recordService';
 
 /** Records files created, changed and deleted on disk by anyone, in batches. */
@@ -21,6 +22,8 @@ export class FileWatcher extends Disposable {
 
   private queue(uri: vscode.Uri, change: FileChange): void {
     if (uri.scheme !== 'file' || isIgnoredPath(uri.fsPath) || this.records.readOnly) return;
+    const rel = vscode.workspace.asRelativePath(uri, false).replace(/\\/g, '/');
+    if (excludedFiles().some((r) => r.test(rel))) return;
     this.pending.push({ path: uri.fsPath, change, at: Date.now() });
     // Saves come in bursts (format on save, a branch switch): one append for the lot.
     this.timer ??= setTimeout(() => void this.flush(), 300);

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { activeSession, terminalCommandEvent } from '../core/capture/workspaceActivity';
+import { headCommit } from '../core/record/location';
 import { Disposable } from './disposable';
+import { settingsClassifier } from './settings';
 import type { RecordService } from './recordService';
 
 /** Records commands run in integrated terminals, with exit codes, through shell integration. */
@@ -19,6 +21,7 @@ export class TerminalWatcher extends Disposable {
     const live = this.records.get();
     if (!live || this.records.readOnly) return;
     const endedAt = Date.now();
+    const repoRoot = this.records.location()?.repoRoot;
     try {
       const store = await live.open();
       store.append([
@@ -30,7 +33,8 @@ export class TerminalWatcher extends Disposable {
           endedAt,
           terminal: e.terminal.name,
           session: activeSession(store.db, endedAt),
-        }),
+          commit: repoRoot ? headCommit(repoRoot) : undefined,
+        }, settingsClassifier),
       ]);
     } catch {
       // A command we could not record is not worth an error dialog in the middle of someone's work.

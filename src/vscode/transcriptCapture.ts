@@ -4,6 +4,7 @@ import { gitEvents } from '../core/capture/gitHistory';
 import { TranscriptTailer } from '../core/capture/transcriptTailer';
 import { claudeProjectsDir, cwdMatcher, workspaceRoots } from '../core/capture/workspace';
 import { Disposable } from './disposable';
+import { settingsClassifier } from './settings';
 import type { RecordService } from './recordService';
 
 /** Follows this workspace's Claude Code sessions into the record while the window is open. */
@@ -39,6 +40,7 @@ export class TranscriptCapture extends Disposable {
     this.tailer = new TranscriptTailer(() => live.current, {
       projectsDir: this.projectsDir(),
       accept: cwdMatcher(workspaceRoots(repoRoot)),
+      classify: settingsClassifier,
     }, (summary) => {
       this.imported.fire(summary);
       this.enrichSoon(repoRoot);

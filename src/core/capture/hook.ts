@@ -18,7 +18,20 @@ const digest = (text: string): string => createHash('sha256').update(text).diges
  * Turns one hook payload into record events. Tool events use the same ids as the transcript's
  * (`tool:<tool_use_id>`, `tool-result:<tool_use_id>`), so a call seen by both is recorded once.
  */
-export function hookEvents(eventName: string, payload: unknown, at = Date.now(), classify: CheckClassifier = defaultClassifier): NewEvent[] {
+/** What the hook process knows of git at the moment of the event (read from files, without a git process). */
+export interface HookGit {
+  head?: string;
+  /** Only worth a git process at session start. */
+  dirty?: boolean;
+}
+
+export function hookEvents(
+  eventName: string,
+  payload: unknown,
+  at = Date.now(),
+  classify: CheckClassifier = defaultClassifier,
+  git: HookGit = {},
+): NewEvent[] {
   if (!isObj(payload)) {
     return [{ kind: 'hook.malformed', at, source: 'claude-hook', data: { hook: eventName, text: redactText(String(payload).slice(0, 2000)) } }];
   }
@@ -37,7 +50,12 @@ export function hookEvents(eventName: string, payload: unknown, at = Date.now(),
   const input = isObj(payload.tool_input) ? payload.tool_input : {};
   switch (eventName) {
     case 'SessionStart':
-      out.push({ ...base, id: `hook-session:${session}:${str(payload.source) ?? 'startup'}:${at}`, kind: 'session.started', data: { agent: 'claude-code', cwd } });
+      out.push({
+        ...base,
+        id: `hook-session:${session}:${str(payload.source) ?? 'startup'}:${at}`,
+        kind: 'session.started',
+        data: { agent: 'claude-code', cwd, startCommit: git.head, dirty: git.dirty },
+      });
       break;
     case 'UserPromptSubmit':
       seen.data.prompt = redactText(str(payload.prompt) ?? '');
@@ -56,6 +74,7 @@ export function hookEvents(eventName: string, payload: unknown, at = Date.now(),
       const response = isObj(payload.tool_response) ? payload.tool_response : {};
       const data: Json = { ...call.data, ...result };
       if (typeof payload.duration_ms === 'number') data.durationMs = payload.duration_ms;
+      if (git.head && data.check) data.commit = git.head; // the exact tree a check ran on
       if (response.type === 'create') data.created = true;
       if (failed) data.output = redactText((str(payload.error) ?? '').slice(0, 2000));
       out.push({ ...base, id: `tool-result:${toolUseId}`, kind: 'tool.result', data });

@@ -10,6 +10,8 @@ export interface TerminalCommand {
   endedAt: number;
   terminal: string;
   session?: string;
+  /** HEAD when the command ended: the tree a check ran on. */
+  commit?: string;
 }
 
 /** A command run in an integrated terminal (by a person or a terminal agent), as a record event. */
@@ -27,7 +29,7 @@ export function terminalCommandEvent(c: TerminalCommand, classify: CheckClassifi
       outcome: c.exitCode === undefined ? 'unknown' : c.exitCode === 0 ? 'ok' : 'error',
       durationMs: Math.max(0, c.endedAt - c.startedAt),
       terminal: c.terminal,
-      ...(check ? { check } : {}),
+      ...(check ? { check, commit: c.commit } : {}),
     },
   };
 }

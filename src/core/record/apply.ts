@@ -37,17 +37,18 @@ const derivers: Record<string, Deriver> = {
   'session.started': (e, run) => {
     const d = e.data;
     run(
-      `INSERT INTO sessions (id, agent, model, intent, boundary, repo, branch, cwd, start_commit, started_at, version)
-       VALUES (?,?,?,?,?,?,?,?,?,?,?)
+      `INSERT INTO sessions (id, agent, model, intent, boundary, repo, branch, cwd, start_commit, started_at, version, start_dirty)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
        ON CONFLICT(id) DO UPDATE SET
          agent = coalesce(excluded.agent, agent), model = coalesce(excluded.model, model),
          version = coalesce(excluded.version, version),
          intent = coalesce(intent, excluded.intent), boundary = coalesce(excluded.boundary, boundary),
          repo = coalesce(excluded.repo, repo), branch = coalesce(excluded.branch, branch),
          cwd = coalesce(excluded.cwd, cwd), start_commit = coalesce(start_commit, excluded.start_commit),
+         start_dirty = coalesce(start_dirty, excluded.start_dirty),
          started_at = min(coalesce(started_at, excluded.started_at), excluded.started_at)`,
       [e.session ?? e.id, str(d.agent), str(d.model), str(d.intent), str(d.boundary), str(d.repo), str(d.branch),
-        str(d.cwd), str(d.startCommit), e.at, str(d.version)],
+        str(d.cwd), str(d.startCommit), e.at, str(d.version), typeof d.dirty === 'boolean' ? Number(d.dirty) : null],
     );
   },
   'prompt.submitted': (e, run) => {
@@ -93,10 +94,11 @@ const derivers: Record<string, Deriver> = {
     const exitCode = num(d.exitCode);
     if (typeof d.command === 'string') {
       run(
-        `INSERT INTO commands (id, session_id, command, exit_code, outcome, duration_ms, source, check_kind) VALUES (?,?,?,?,?,?,?,?)
+        `INSERT INTO commands (id, session_id, command, exit_code, outcome, duration_ms, source, check_kind, commit_sha) VALUES (?,?,?,?,?,?,?,?,?)
          ON CONFLICT(id) DO UPDATE SET exit_code = coalesce(excluded.exit_code, exit_code), outcome = excluded.outcome,
-           duration_ms = coalesce(excluded.duration_ms, duration_ms), check_kind = coalesce(check_kind, excluded.check_kind)`,
-        [id, e.session ?? null, d.command, exitCode, str(d.outcome), num(d.durationMs), e.source ?? null, str(d.check)],
+           duration_ms = coalesce(excluded.duration_ms, duration_ms), check_kind = coalesce(check_kind, excluded.check_kind),
+           commit_sha = coalesce(excluded.commit_sha, commit_sha)`,
+        [id, e.session ?? null, d.command, exitCode, str(d.outcome), num(d.durationMs), e.source ?? null, str(d.check), str(d.commit)],
       );
     } else {
       run(
@@ -120,9 +122,9 @@ const derivers: Record<string, Deriver> = {
     ensureSession(run, e, memo);
     const d = e.data;
     run(
-      `INSERT OR IGNORE INTO commands (id, session_id, command, cwd, exit_code, outcome, started_at, duration_ms, source, check_kind)
-       VALUES (?,?,?,?,?,?,?,?,?,?)`,
-      [e.id, e.session ?? null, str(d.command), str(d.cwd), num(d.exitCode), str(d.outcome), e.at, num(d.durationMs), e.source ?? null, str(d.check)],
+      `INSERT OR IGNORE INTO commands (id, session_id, command, cwd, exit_code, outcome, started_at, duration_ms, source, check_kind, commit_sha)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+      [e.id, e.session ?? null, str(d.command), str(d.cwd), num(d.exitCode), str(d.outcome), e.at, num(d.durationMs), e.source ?? null, str(d.check), str(d.commit)],
     );
     if (d.check) recordCheck(run, e.id);
   },
@@ -214,7 +216,7 @@ const derivers: Record<string, Deriver> = {
 function recordCheck(run: RunSql, commandId: string): void {
   run(
     `INSERT OR IGNORE INTO checks (event_id, session_id, kind, command, passed, exit_code, commit_sha, at)
-     SELECT 'check:' || id, session_id, check_kind, command, exit_code = 0, exit_code, NULL, coalesce(started_at, 0)
+     SELECT 'check:' || id, session_id, check_kind, command, exit_code = 0, exit_code, commit_sha, coalesce(started_at, 0)
      FROM commands WHERE id = ? AND check_kind IS NOT NULL AND exit_code IS NOT NULL`,
     [commandId],
   );

@@ -48,3 +48,26 @@ export function locateRecord(path: string, fallbackDir?: string): RecordLocation
   if (repoRoot) return { dir: join(gitCommonDir(repoRoot), 'flightdeck'), repoRoot };
   return fallbackDir ? { dir: fallbackDir } : undefined;
 }
+
+/**
+ * The commit HEAD points at, read from git's files (no git process: hooks must stay fast).
+ * Undefined on an unborn branch or a layout this does not know.
+ */
+export function headCommit(repoRoot: string): string | undefined {
+  try {
+    const common = gitCommonDir(repoRoot);
+    const dotGit = join(repoRoot, '.git');
+    const gitDir = statSync(dotGit).isDirectory() ? dotGit : resolve(repoRoot, (/^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1] ?? '').trim());
+    const head = readFileSync(join(gitDir, 'HEAD'), 'utf8').trim();
+    const ref = /^ref:\s*(.+)$/.exec(head)?.[1];
+    if (!ref) return /^[0-9a-f]{40}$/.test(head) ? head : undefined;
+    try {
+      return readFileSync(join(common, ref), 'utf8').trim();
+    } catch {
+      const packed = readFileSync(join(common, 'packed-refs'), 'utf8');
+      return new RegExp(`^([0-9a-f]{40}) ${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm').exec(packed)?.[1];
+    }
+  } catch {
+    return undefined;
+  }
+}

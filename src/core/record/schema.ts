@@ -71,6 +71,8 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sessions ADD COLUMN commits TEXT;
   ALTER TABLE sessions ADD COLUMN diff_stat TEXT;
   ALTER TABLE sessions ADD COLUMN git_at INTEGER;
+  ALTER TABLE sessions ADD COLUMN start_dirty INTEGER;
+  ALTER TABLE commands ADD COLUMN commit_sha TEXT;
   `,
 ];
 

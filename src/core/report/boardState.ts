@@ -44,6 +44,9 @@ export function describeReport(r: OpenReport, dir: string): string[] {
   return notices;
 }
 
+/** Transcript activity this long after the last hook event means the hooks stopped firing. */
+export const HOOKS_SILENT_AFTER_MS = 2 * 60_000;
+
 /** The newest sessions with what needs a look: failed checks, rejected or denied actions. */
 export function boardSessions(db: Database, limit = 20): BoardSession[] {
   const rows = db.exec(
@@ -51,7 +54,9 @@ export function boardSessions(db: Database, limit = 20): BoardSession[] {
        (SELECT count(*) FROM commands m WHERE m.session_id = s.id),
        (SELECT count(DISTINCT path) FROM files f WHERE f.session_id = s.id AND f.action <> 'read'),
        (SELECT count(*) FROM checks c WHERE c.session_id = s.id AND c.passed = 0),
-       (SELECT count(*) FROM approvals a WHERE a.session_id = s.id AND a.kind IN ('rejection', 'denial'))
+       (SELECT count(*) FROM approvals a WHERE a.session_id = s.id AND a.kind IN ('rejection', 'denial')),
+       (SELECT max(at) FROM events e WHERE e.session_id = s.id AND e.source = 'claude-hook'),
+       (SELECT max(at) FROM events e WHERE e.session_id = s.id AND e.source = 'claude-transcript')
      FROM sessions s ORDER BY coalesce(s.started_at, 0) DESC LIMIT ?`,
     [limit],
   )[0]?.values ?? [];
@@ -65,6 +70,7 @@ export function boardSessions(db: Database, limit = 20): BoardSession[] {
     filesChanged: Number(r[6]),
     failedChecks: Number(r[7]),
     rejections: Number(r[8]),
+    hooksSilent: r[9] !== null && r[10] !== null && Number(r[10]) - Number(r[9]) > HOOKS_SILENT_AFTER_MS,
   }));
 }
 

@@ -10,6 +10,8 @@ export interface FlightTrail {
   repo: string;
   branch: string;
   startCommit: string;
+  /** Whether tracked files had uncommitted changes when the session started; null when not known. */
+  startDirty: boolean | null;
   endCommit: string;
   startedAt: string;
   endedAt: string;

@@ -51,7 +51,7 @@ export function buildTrail(db: Database, id: string): FlightTrail | undefined {
   const [session] = rows(
     db,
     `SELECT agent, model, intent, boundary, repo, branch, start_commit, end_commit, started_at,
-       coalesce(ended_at, (SELECT max(at) FROM events WHERE session_id = sessions.id)), cwd, commits, diff_stat
+       coalesce(ended_at, (SELECT max(at) FROM events WHERE session_id = sessions.id)), cwd, commits, diff_stat, start_dirty
      FROM sessions WHERE id = ?`,
     [id],
   );
@@ -129,7 +129,8 @@ export function buildTrail(db: Database, id: string): FlightTrail | undefined {
   return {
     id, agent: s(session[0]), model: s(session[1]), intent: task?.intent || s(session[2]),
     boundary: boundary ? describeBoundary(boundary) : s(session[3]),
-    repo: root, branch: s(session[5]), startCommit, endCommit: s(session[7]),
+    repo: root, branch: s(session[5]), startCommit, startDirty: session[13] === null || session[13] === undefined ? null : session[13] === 1,
+    endCommit: s(session[7]),
     startedAt: iso(session[8]), endedAt: iso(session[9]),
     filesRead, filesChanged, commands, checks, failures, retries, skippedChecks, dependencyChanges, configChanges,
     boundaryViolations: boundary ? boundaryViolations(changed, boundary) : [], approvals, overrides, reviews, commits, diffStat: s(session[12]), rollback,

@@ -13,7 +13,7 @@ export function trailToMarkdown(t: FlightTrail): string {
     `- Task: ${t.intent || 'not stated'}`,
     `- Boundary: ${t.boundary || 'none given'}`,
     `- Repo: ${t.repo || 'unknown'}${t.branch ? ` on ${t.branch}` : ''}`,
-    `- Starting commit: ${t.startCommit || 'unknown'}${t.endCommit ? `; end commit: ${t.endCommit}` : ''}`,
+    `- Starting commit: ${t.startCommit || 'unknown'}${t.startDirty ? ' (with uncommitted changes)' : ''}${t.endCommit ? `; end commit: ${t.endCommit}` : ''}`,
     `- When: ${t.startedAt || '?'} → ${t.endedAt || '?'}`,
     `- Files read: ${list(t.filesRead)}`,
     `- Files changed: ${list(t.filesChanged.map((f) => (f.change === 'modified' ? f.path : `${f.path} (${f.change})`)))}`,
