@@ -82,7 +82,7 @@ export function buildTrail(db: Database, id: string): FlightTrail | undefined {
     attempts.set(command, attempt);
     return { kind: s(r[0]), command, passed: r[2] === 1, exitCode: n(r[3]), commit: s(r[4]), attempt };
   });
-  const failures = checks.filter((c) => !c.passed).map((c) => `${c.command} failed (exit ${c.exitCode ?? '?'})${c.commit ? ` at ${c.commit}` : ''}`);
+  const failures = checks.filter((c) => !c.passed).map((c) => `${c.command} failed (exit ${c.exitCode ?? '?'})${c.commit ? ` at ${c.commit.slice(0, 12)}` : ''}`);
   const retries: string[] = [];
   for (const [command, count] of attempts) {
     if (count < 2) continue;
