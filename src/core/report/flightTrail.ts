@@ -4,6 +4,8 @@
 export interface FlightTrail {
   id: string;
   agent: string;
+  /** The agent's own version (Claude Code's), when known. */
+  agentVersion: string;
   model: string;
   intent: string;
   boundary: string;

@@ -51,7 +51,7 @@ export function buildTrail(db: Database, id: string): FlightTrail | undefined {
   const [session] = rows(
     db,
     `SELECT agent, model, intent, boundary, repo, branch, start_commit, end_commit, started_at,
-       coalesce(ended_at, (SELECT max(at) FROM events WHERE session_id = sessions.id)), cwd, commits, diff_stat, start_dirty
+       coalesce(ended_at, (SELECT max(at) FROM events WHERE session_id = sessions.id)), cwd, commits, diff_stat, start_dirty, version
      FROM sessions WHERE id = ?`,
     [id],
   );
@@ -127,7 +127,7 @@ export function buildTrail(db: Database, id: string): FlightTrail | undefined {
       : `revert the changes to ${changed.join(', ')}`;
 
   return {
-    id, agent: s(session[0]), model: s(session[1]), intent: task?.intent || s(session[2]),
+    id, agent: s(session[0]), agentVersion: s(session[14]), model: s(session[1]), intent: task?.intent || s(session[2]),
     boundary: boundary ? describeBoundary(boundary) : s(session[3]),
     repo: root, branch: s(session[5]), startCommit, startDirty: session[13] === null || session[13] === undefined ? null : session[13] === 1,
     endCommit: s(session[7]),

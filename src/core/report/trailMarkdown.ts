@@ -9,7 +9,7 @@ export function trailToMarkdown(t: FlightTrail): string {
   const lines = [
     `# Flight record: ${t.intent || '(no stated intent)'}`,
     '',
-    `- Session: ${t.id} (${t.agent || 'unknown agent'}${t.model ? `, ${t.model}` : ''})`,
+    `- Session: ${t.id} (${t.agent || 'unknown agent'}${t.agentVersion ? ` ${t.agentVersion}` : ''}${t.model ? `, ${t.model}` : ''})`,
     `- Task: ${t.intent || 'not stated'}`,
     `- Boundary: ${t.boundary || 'none given'}`,
     `- Repo: ${t.repo || 'unknown'}${t.branch ? ` on ${t.branch}` : ''}`,

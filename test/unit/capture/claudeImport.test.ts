@@ -36,6 +36,7 @@ test('a session transcript becomes the artifact trail of the issue\'s example', 
   const trail = buildTrail(store.db, SESSION);
   assert.ok(trail);
   assert.equal(trail.agent, 'claude-code');
+  assert.equal(trail.agentVersion, '2.0.31');
   assert.equal(trail.model, 'claude-sonnet-4-5-20250929');
   assert.equal(trail.intent, 'add server-side validation to signup endpoint');
   assert.equal(trail.branch, 'feature/signup');
