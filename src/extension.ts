@@ -50,7 +50,10 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     ...new TaskCommands(records).register(),
   );
   // Capture starts after activation, off the startup path: it loads the record and reads transcripts.
-  const deferred = setTimeout(() => void capture.start().catch(() => undefined), 1500);
+  const deferred = setTimeout(() => {
+    void capture.start().catch(() => undefined);
+    claude.refreshInstalledHooks();
+  }, 1500);
   context.subscriptions.push({ dispose: () => clearTimeout(deferred) });
   const activatedAt = performance.now();
   return { records, board, commands, capture, activatedAt, activationMs: activatedAt - started };

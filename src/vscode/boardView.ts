@@ -113,7 +113,8 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
   }
 
   private async push(): Promise<void> {
-    if (!this.view || !this.ready) return;
+    // A hidden board is brought up to date when it shows again (onDidChangeVisibility).
+    if (!this.view || !this.ready || !this.view.visible) return;
     const live = this.records.get();
     const trusted = !this.records.readOnly;
     if (!live) return this.post({ trusted, phase: 'no-workspace' });

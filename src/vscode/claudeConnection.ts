@@ -1,7 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
-import { hookCommand, parseSettings, withFlightdeckHooks, withoutFlightdeckHooks } from '../core/capture/claudeSettings';
+import { flightdeckCommands, hookCommand, parseSettings, withFlightdeckHooks, withoutFlightdeckHooks } from '../core/capture/claudeSettings';
+import { HOOK_EVENTS } from '../core/capture/hook';
+import { gitCommonDir } from '../core/record/location';
 import type { RecordService } from './recordService';
 
 export interface ConnectOptions {
@@ -15,6 +17,14 @@ function readText(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Writes the whole file or nothing (temp file, then rename): a crash never leaves half a settings file. */
+function writeSettings(path: string, settings: object): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const staging = `${path}.flightdeck-${process.pid}`;
+  writeFileSync(staging, JSON.stringify(settings, null, 2) + '\n');
+  renameSync(staging, path);
 }
 
 /** Connect/Disconnect Claude Code: Flightdeck's hooks in the workspace's `.claude/settings.local.json`. */
@@ -50,20 +60,60 @@ export class ClaudeConnection {
       return undefined;
     }
     try {
-      const change = withFlightdeckHooks(parseSettings(readText(path), path), (e) => this.command(e));
+      let change = withFlightdeckHooks(parseSettings(readText(path), path), (e) => this.command(e));
       if (options.confirm !== false) {
         const detail = `Adds hooks for ${change.added.join(', ')} to ${path} (personal, not committed). ` +
           `Each runs:\n${this.command('<event>')}\nEverything else in the file stays as it is.`;
         const ok = await vscode.window.showInformationMessage('Connect Claude Code to Flightdeck?', { modal: true, detail }, 'Connect');
         if (ok !== 'Connect') return undefined;
+        // Read again: the file may have changed while the dialog was open.
+        change = withFlightdeckHooks(parseSettings(readText(path), path), (e) => this.command(e));
       }
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, JSON.stringify(change.settings, null, 2) + '\n');
+      writeSettings(path, change.settings);
+      this.keepOutOfGit(path);
       void vscode.window.setStatusBarMessage('$(plug) Claude Code is connected to Flightdeck', 4000);
       return change.added;
     } catch (err) {
       void vscode.window.showErrorMessage(`Flightdeck could not connect Claude Code: ${(err as Error).message}`);
       return undefined;
+    }
+  }
+
+  /**
+   * Keeps the personal settings file out of commits (it holds absolute paths of this machine):
+   * listed in .git/info/exclude unless git already ignores it.
+   */
+  private keepOutOfGit(path: string): void {
+    const root = this.records.location()?.repoRoot;
+    if (!root) return;
+    try {
+      const exclude = join(gitCommonDir(root), 'info', 'exclude');
+      const line = '/.claude/settings.local.json';
+      const existing = readText(exclude) ?? '';
+      if (existing.split('\n').some((l) => l.trim() === line || l.trim() === '.claude/settings.local.json')) return;
+      if (relative(root, path).replace(/\\/g, '/') !== '.claude/settings.local.json') return;
+      mkdirSync(dirname(exclude), { recursive: true });
+      appendFileSync(exclude, `${existing && !existing.endsWith('\n') ? '\n' : ''}${line}\n`);
+    } catch {
+      // Not being able to add the exclusion is no reason to fail connecting.
+    }
+  }
+
+  /**
+   * After an update the extension lives in a new folder: hooks installed by an older one point at
+   * a CLI that is gone. Rewrites Flightdeck's own hooks (only those) when their command changed.
+   */
+  refreshInstalledHooks(): void {
+    const path = this.settingsPath();
+    const text = path ? readText(path) : undefined;
+    if (!path || text === undefined || this.records.readOnly || !text.includes('flightdeck-hook')) return;
+    try {
+      const current = parseSettings(text, path);
+      const installed = new Set(flightdeckCommands(current));
+      if (HOOK_EVENTS.every((e) => installed.has(this.command(e)))) return;
+      writeSettings(path, withFlightdeckHooks(current, (e) => this.command(e)).settings);
+    } catch {
+      // A settings file we cannot read is reported when the user connects; never rewritten here.
     }
   }
 
@@ -81,7 +131,7 @@ export class ClaudeConnection {
         }, 'Disconnect');
         if (ok !== 'Disconnect') return undefined;
       }
-      writeFileSync(path, JSON.stringify(change.settings, null, 2) + '\n');
+      writeSettings(path, withoutFlightdeckHooks(parseSettings(readText(path), path)).settings);
       return change.removed;
     } catch (err) {
       void vscode.window.showErrorMessage(`Flightdeck could not disconnect Claude Code: ${(err as Error).message}`);

@@ -14,7 +14,20 @@ export class TaskCommands {
   constructor(private readonly records: RecordService) {}
 
   register(): vscode.Disposable[] {
-    return [vscode.commands.registerCommand('flightdeck.startTask', (input?: TaskInput) => this.startTask(input))];
+    return [
+      vscode.commands.registerCommand('flightdeck.startTask', (input?: TaskInput) => this.startTask(input)),
+      vscode.commands.registerCommand('flightdeck.endTask', () => this.endTask()),
+    ];
+  }
+
+  /** Sessions started from now on are no longer held to the task. */
+  async endTask(): Promise<string | undefined> {
+    const live = this.records.get();
+    if (!live || this.records.readOnly) return undefined;
+    const store = await live.open();
+    const [event] = store.append([{ kind: 'task.ended', source: 'vscode', data: { by: userInfo().username } }]);
+    void vscode.window.setStatusBarMessage('$(target) Task ended', 3000);
+    return event?.id;
   }
 
   async startTask(given?: TaskInput): Promise<string | undefined> {

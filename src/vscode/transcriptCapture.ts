@@ -10,6 +10,7 @@ import type { RecordService } from './recordService';
 /** Follows this workspace's Claude Code sessions into the record while the window is open. */
 export class TranscriptCapture extends Disposable {
   private tailer: TranscriptTailer | undefined;
+  private isDisposed = false;
   private readonly imported = this._register(new vscode.EventEmitter<ImportSummary>());
   readonly onDidImport = this.imported.event;
 
@@ -19,6 +20,8 @@ export class TranscriptCapture extends Disposable {
     this._register({ dispose: () => clearTimeout(this.enrichTimer) });
     this._register(records.onDidChange(() => this.restartIfMoved()));
     this._register(vscode.commands.registerCommand('flightdeck.importClaude', () => this.importNow()));
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.start()));
+    this._register({ dispose: () => (this.isDisposed = true) });
   }
 
   private enabled(): boolean {
@@ -29,13 +32,24 @@ export class TranscriptCapture extends Disposable {
     return vscode.workspace.getConfiguration('flightdeck').get<string>('capture.claudeProjectsDir', '') || claudeProjectsDir();
   }
 
-  /** Starts following; the first run imports the history, with progress when it is large. */
-  async start(): Promise<ImportSummary | undefined> {
-    if (this.tailer || !this.enabled() || this.records.readOnly) return undefined;
+  private starting: Promise<ImportSummary | undefined> | undefined;
+
+  /** Starts following (once, however often called); the first run imports the history. */
+  start(): Promise<ImportSummary | undefined> {
+    if (this.tailer) return Promise.resolve(undefined);
+    this.starting ??= this.doStart().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async doStart(): Promise<ImportSummary | undefined> {
+    if (this.isDisposed || !this.enabled() || this.records.readOnly) return undefined;
     const where = this.records.location();
     const live = this.records.get();
     if (!where?.repoRoot || !live) return undefined;
     await live.open();
+    if (this.isDisposed) return undefined;
     const repoRoot = where.repoRoot;
     this.tailer = new TranscriptTailer(() => live.current, {
       projectsDir: this.projectsDir(),
@@ -43,9 +57,9 @@ export class TranscriptCapture extends Disposable {
       classify: settingsClassifier,
     }, (summary) => {
       this.imported.fire(summary);
-      this.enrichSoon(repoRoot);
+      this.enrichSoon(repoRoot, 15_000);
     });
-    this.enrichSoon(repoRoot);
+    this.enrichSoon(repoRoot, 500);
     const summary = await this.importNow();
     this.tailer?.start();
     return summary;
@@ -70,8 +84,8 @@ export class TranscriptCapture extends Disposable {
 
   private enrichTimer: NodeJS.Timeout | undefined;
 
-  /** Adds what git says about changed sessions (start and end commit, commits, diff stat), after a pause. */
-  private enrichSoon(repoRoot: string): void {
+  /** Adds what git says about changed sessions (start and end commit, commits, diff stat), after a quiet spell. */
+  private enrichSoon(repoRoot: string, delayMs: number): void {
     clearTimeout(this.enrichTimer);
     this.enrichTimer = setTimeout(() => {
       const store = this.records.get()?.current;
@@ -79,7 +93,7 @@ export class TranscriptCapture extends Disposable {
       void gitEvents(repoRoot, store.db)
         .then((events) => events.length && store.append(events))
         .catch(() => undefined);
-    }, 2000);
+    }, delayMs);
   }
 
   private restartIfMoved(): void {

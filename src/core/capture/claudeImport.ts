@@ -14,8 +14,10 @@ export interface ImportSummary extends TranscriptStats {
 
 export interface ImportOptions {
   projectsDir: string;
-  /** Accepts an entry's cwd when it belongs to the workspace (its folder, subfolders, worktrees). */
-  accept: (cwd: string) => boolean;
+  /** The workspace root an entry's cwd belongs to (its folder, subfolders, worktrees), if any. */
+  accept: (cwd: string) => string | undefined;
+  /** Size and modification time of each file when last read, so unchanged files are skipped (kept by the caller). */
+  seen?: Map<string, string>;
   classify?: CheckClassifier;
   /** Called after each chunk, for a progress bar. */
   onProgress?: (doneBytes: number, totalBytes: number) => void;
@@ -56,18 +58,22 @@ export async function importTranscripts(store: RecordStore, options: ImportOptio
     files: files.length, filesRead: 0, bytes: 0, added: 0, sessions: 0,
     lines: 0, entries: 0, events: 0, malformed: 0, skippedTypes: {}, otherWorkspace: 0,
   };
-  const sizes = files.map((f) => {
+  const stats = files.map((f) => {
     try {
-      return statSync(f).size;
+      return statSync(f);
     } catch {
-      return 0;
+      return undefined;
     }
   });
+  const sizes = stats.map((st) => st?.size ?? 0);
+  const signatures = stats.map((st) => (st ? `${st.size}:${st.mtimeMs}` : ''));
   const total = sizes.reduce((a, b) => a + b, 0);
   const sessions = new Set<string>();
   const batch = new ImportBatch(store, summary);
   let done = 0;
   for (const [i, file] of files.entries()) {
+    const signature = signatures[i] ?? '';
+    if (options.seen?.get(file) === signature) continue;
     const ctx = new TranscriptContext(options.accept, options.classify);
     const read = await importFile(store, file, ctx, (bytes) => options.onProgress?.(done + bytes, total), batch);
     done += sizes[i] ?? 0;
@@ -75,6 +81,7 @@ export async function importTranscripts(store: RecordStore, options: ImportOptio
     summary.bytes += read;
     for (const s of ctx.startedSessions) sessions.add(s);
     mergeStats(summary, ctx.stats);
+    options.seen?.set(file, signature);
   }
   batch.flush();
   summary.sessions = sessions.size;
@@ -123,6 +130,19 @@ function mergeStats(into: TranscriptStats, from: TranscriptStats): void {
   for (const [k, v] of Object.entries(from.skippedTypes)) into.skippedTypes[k] = (into.skippedTypes[k] ?? 0) + v;
 }
 
+/** Whether the file's first entry with a cwd is in this workspace (true when none says). */
+function belongsHere(fd: number, ctx: TranscriptContext): boolean {
+  const head = Buffer.alloc(65_536);
+  const n = readSync(fd, head, 0, head.length, 0);
+  const match = /"cwd":("(?:[^"\\]|\\.)*")/.exec(head.toString('utf8', 0, n));
+  if (!match?.[1]) return true;
+  try {
+    return ctx.rootOf(JSON.parse(match[1]) as string) !== undefined;
+  } catch {
+    return true;
+  }
+}
+
 /** Reads one file from its cursor into the batch; returns the bytes consumed (complete lines only). */
 export async function importFile(
   store: RecordStore,
@@ -142,6 +162,11 @@ export async function importFile(
     const size = fstatSync(fd).size;
     let offset = cursorOf(store, source);
     if (offset > size) offset = 0; // Rewritten shorter: read it again; event ids keep this harmless.
+    // Another project's session: its first cwd says so without parsing the whole file.
+    if (offset === 0 && !belongsHere(fd, ctx)) {
+      ctx.stats.otherWorkspace++;
+      return 0;
+    }
     const start = offset;
     let carry: Buffer | undefined;
     while (offset + (carry?.length ?? 0) < size) {

@@ -40,7 +40,7 @@ async function refExists(git: SimpleGit, ref: string): Promise<boolean> {
 export function sessionsNeedingGit(db: Database, limit = 50): { id: string; startedAt: number; endedAt: number; branch?: string }[] {
   const rows = db.exec(
     `SELECT s.id, s.started_at, (SELECT max(at) FROM events WHERE session_id = s.id) AS last, s.branch, s.git_at
-     FROM sessions s WHERE s.started_at IS NOT NULL ORDER BY s.started_at DESC LIMIT ?`,
+     FROM (SELECT * FROM sessions WHERE started_at IS NOT NULL ORDER BY started_at DESC LIMIT ?) s`,
     [limit],
   )[0]?.values ?? [];
   return rows

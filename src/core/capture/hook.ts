@@ -70,7 +70,7 @@ export function hookEvents(
       const failed = eventName === 'PostToolUseFailure';
       const result = failed
         ? classifyResult(true, str(payload.error) ?? '', payload.is_interrupt === true)
-        : { outcome: 'ok' as const, exitCode: tool === 'Bash' ? 0 : undefined };
+        : { outcome: 'ok' as const, exitCode: tool === 'Bash' && input.run_in_background !== true ? 0 : undefined };
       const response = isObj(payload.tool_response) ? payload.tool_response : {};
       const data: Json = { ...call.data, ...result };
       if (typeof payload.duration_ms === 'number') data.durationMs = payload.duration_ms;

@@ -19,6 +19,7 @@ export interface TranscriptStats {
 interface PendingTool {
   name: string;
   at: number;
+  background?: boolean;
   command?: string;
   check?: string;
   path?: string;
@@ -34,10 +35,12 @@ export class TranscriptContext {
   readonly startedSessions = new Set<string>();
   readonly usageSeen = new Set<string>();
   readonly promptedSessions = new Set<string>();
+  /** Sessions seen working in this workspace: their later entries count even from another folder (an added dir). */
+  readonly acceptedSessions = new Set<string>();
 
-  /** `accept(cwd)` says whether an entry's working folder belongs to this workspace. */
+  /** `rootOf(cwd)` names the workspace root (repository or worktree) an entry's folder belongs to, if any. */
   constructor(
-    readonly accept: (cwd: string) => boolean = () => true,
+    readonly rootOf: (cwd: string) => string | undefined = (cwd) => cwd,
     readonly classify: CheckClassifier = defaultClassifier,
   ) {}
 
@@ -80,7 +83,9 @@ function blockText(content: unknown): string {
 function promptText(entry: Json, message: Json): string | undefined {
   if (entry.isMeta === true || entry.isSidechain === true) return undefined;
   const content = message.content;
-  const text = typeof content === 'string' ? content : Array.isArray(content) && content.every((b) => isObj(b) && b.type === 'text') ? blockText(content) : undefined;
+  // A prompt may carry images beside its text; an array holding tool results is not a prompt.
+  const isPromptArray = Array.isArray(content) && !content.some((b) => isObj(b) && b.type === 'tool_result');
+  const text = typeof content === 'string' ? content : isPromptArray ? blockText(content) : undefined;
   if (!text?.trim()) return undefined;
   if (/^<(command-name|command-message|local-command-stdout|bash-input|bash-stdout)>/.test(text.trim())) return undefined;
   if (text.startsWith('[Request interrupted by user')) return undefined;
@@ -117,10 +122,12 @@ export function parseTranscriptEntry(entry: Json, ctx: TranscriptContext): NewEv
     return [];
   }
   const cwd = str(entry.cwd);
-  if (cwd !== undefined && !ctx.accept(cwd)) {
+  const root = cwd === undefined ? undefined : ctx.rootOf(cwd);
+  if (cwd !== undefined && root === undefined && !ctx.acceptedSessions.has(session)) {
     ctx.stats.otherWorkspace++;
     return [];
   }
+  ctx.acceptedSessions.add(session);
   ctx.stats.entries++;
   const at = Date.parse(str(entry.timestamp) ?? '') || Date.now();
   const base = { session, at, source: 'claude-transcript' };
@@ -132,7 +139,7 @@ export function parseTranscriptEntry(entry: Json, ctx: TranscriptContext): NewEv
       ...base,
       id: `cc-session:${session}`,
       kind: 'session.started',
-      data: { agent: 'claude-code', version: str(entry.version), branch: str(entry.gitBranch) || undefined, cwd },
+      data: { agent: 'claude-code', version: str(entry.version), branch: str(entry.gitBranch) || undefined, cwd, repo: root },
     });
   }
 
@@ -196,7 +203,7 @@ export function toolCallEvent(
   if (name === 'Bash') {
     const command = str(input.command) ?? '';
     data.command = redactText(command);
-    const check = classify(command);
+    const check = input.run_in_background === true ? undefined : classify(command);
     if (check) data.check = check;
     if (str(input.description)) data.description = redactText(str(input.description) as string);
     if (input.run_in_background === true) data.background = true;
@@ -216,7 +223,7 @@ function toolCall(block: Json, base: Base, cwd: string | undefined, ctx: Transcr
   if (!id || !name) return undefined;
   const input = isObj(block.input) ? block.input : {};
   const event = toolCallEvent(id, name, input, base, cwd, ctx.classify);
-  ctx.pending.set(id, { name, at: base.at, command: str(event.data.command), check: str(event.data.check), path: str(event.data.path) });
+  ctx.pending.set(id, { name, at: base.at, background: event.data.background === true, command: str(event.data.command), check: str(event.data.check), path: str(event.data.path) });
   return event;
 }
 
@@ -250,7 +257,8 @@ function toolResult(block: Json, entry: Json, base: Base, ctx: TranscriptContext
     if (pending.command !== undefined) data.command = pending.command;
     if (pending.check !== undefined) data.check = pending.check;
     if (pending.path !== undefined) data.path = pending.path;
-    if (pending.name === 'Bash' && result.outcome === 'ok' && result.exitCode === undefined) data.exitCode = 0;
+    // A background command's result only says it started: its exit code is not known yet.
+    if (pending.name === 'Bash' && !pending.background && result.outcome === 'ok' && result.exitCode === undefined) data.exitCode = 0;
   }
   if (structured?.type === 'create') data.created = true;
   if (result.outcome !== 'ok') data.output = clip(text);

@@ -14,6 +14,8 @@ export class TranscriptTailer {
   private running: Promise<ImportSummary | undefined> | undefined;
   private again = false;
   private disposed = false;
+  /** Files as last read: a poll skips the ones that did not change. */
+  private readonly seen = new Map<string, string>();
 
   constructor(
     private readonly store: () => RecordStore | undefined,
@@ -23,6 +25,7 @@ export class TranscriptTailer {
   ) {}
 
   start(): void {
+    if (this.disposed || this.poll) return;
     try {
       this.watcher = watch(this.options.projectsDir, { recursive: true, persistent: false }, () => this.runSoon());
       this.watcher.on('error', () => this.watcher?.close());
@@ -45,7 +48,7 @@ export class TranscriptTailer {
         this.again = false;
         const store = this.store();
         if (!store || this.disposed) return last;
-        last = await importTranscripts(store, { ...this.options, onProgress });
+        last = await importTranscripts(store, { ...this.options, seen: this.seen, onProgress });
         if (last.added > 0) this.onImported(last);
       } while (this.again && !this.disposed);
       return last;

@@ -28,16 +28,22 @@ export function workspaceRoots(repoRoot: string): string[] {
   return [...roots];
 }
 
-/** Accepts a session's cwd when it is one of the roots or inside one. */
-export function cwdMatcher(roots: readonly string[]): (cwd: string) => boolean {
-  const cache = new Map<string, boolean>();
+// Windows paths differ in case between VS Code (c:\) and Claude Code (C:\): compare them folded.
+const fold = (p: string): string => (process.platform === 'win32' ? p.toLowerCase() : p);
+
+/** The root (repository or worktree) a session's cwd is, or is inside; undefined outside the workspace. */
+export function cwdMatcher(roots: readonly string[]): (cwd: string) => string | undefined {
+  const cache = new Map<string, string | undefined>();
+  // The deepest root wins: a worktree nested inside the main checkout is its own root.
+  const sorted = [...roots].sort((a, b) => b.length - a.length);
   return (cwd) => {
-    let hit = cache.get(cwd);
-    if (hit === undefined) {
-      const c = real(cwd);
-      hit = roots.some((r) => c === r || c.startsWith(r.endsWith(sep) ? r : r + sep));
-      cache.set(cwd, hit);
-    }
+    if (cache.has(cwd)) return cache.get(cwd);
+    const c = fold(real(cwd));
+    const hit = sorted.find((r) => {
+      const root = fold(r);
+      return c === root || c.startsWith(root.endsWith(sep) ? root : root + sep);
+    });
+    cache.set(cwd, hit);
     return hit;
   };
 }

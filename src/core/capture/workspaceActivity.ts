@@ -51,8 +51,9 @@ export function fileChangeEvents(changes: readonly { path: string; change: FileC
 /** The session whose agent was active most recently, if within `windowMs`: where workspace activity belongs. */
 export function activeSession(db: import('sql.js').Database, now = Date.now(), windowMs = 30 * 60_000): string | undefined {
   const rows = db.exec(
-    `SELECT id, (SELECT max(at) FROM events WHERE session_id = sessions.id) AS last
-     FROM sessions ORDER BY coalesce(started_at, 0) DESC LIMIT 5`,
+    // The newest few first, then their last activity: the subquery must not run for every session.
+    `SELECT s.id, (SELECT max(at) FROM events WHERE session_id = s.id) AS last
+     FROM (SELECT id FROM sessions ORDER BY coalesce(started_at, 0) DESC LIMIT 5) s`,
   )[0]?.values ?? [];
   let best: { id: string; last: number } | undefined;
   for (const [id, last] of rows) {

@@ -212,12 +212,13 @@ const derivers: Record<string, Deriver> = {
   },
 };
 
-/** A finished command that is a check becomes a check row, whichever of call and result came first. */
+/** A finished command that is a check becomes a check row, whichever of call and result came first; one that
+ * failed without an exit code (timed out, killed) is a failed check. */
 function recordCheck(run: RunSql, commandId: string): void {
   run(
     `INSERT OR IGNORE INTO checks (event_id, session_id, kind, command, passed, exit_code, commit_sha, at)
-     SELECT 'check:' || id, session_id, check_kind, command, exit_code = 0, exit_code, commit_sha, coalesce(started_at, 0)
-     FROM commands WHERE id = ? AND check_kind IS NOT NULL AND exit_code IS NOT NULL`,
+     SELECT 'check:' || id, session_id, check_kind, command, coalesce(exit_code = 0, 0), exit_code, commit_sha, coalesce(started_at, 0)
+     FROM commands WHERE id = ? AND check_kind IS NOT NULL AND (exit_code IS NOT NULL OR outcome = 'error')`,
     [commandId],
   );
 }

@@ -73,6 +73,8 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sessions ADD COLUMN git_at INTEGER;
   ALTER TABLE sessions ADD COLUMN start_dirty INTEGER;
   ALTER TABLE commands ADD COLUMN commit_sha TEXT;
+  -- Tasks and other rare kinds are found by kind and time without scanning every event.
+  CREATE INDEX events_by_kind_at ON events(kind, at) WHERE kind IN ('task.started', 'task.ended');
   `,
 ];
 

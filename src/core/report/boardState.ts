@@ -57,7 +57,8 @@ export function boardSessions(db: Database, limit = 20): BoardSession[] {
        (SELECT count(*) FROM approvals a WHERE a.session_id = s.id AND a.kind IN ('rejection', 'denial')),
        (SELECT max(at) FROM events e WHERE e.session_id = s.id AND e.source = 'claude-hook'),
        (SELECT max(at) FROM events e WHERE e.session_id = s.id AND e.source = 'claude-transcript')
-     FROM sessions s ORDER BY coalesce(s.started_at, 0) DESC LIMIT ?`,
+     FROM (SELECT * FROM sessions ORDER BY coalesce(started_at, 0) DESC LIMIT ?) s
+     ORDER BY coalesce(s.started_at, 0) DESC`,
     [limit],
   )[0]?.values ?? [];
   return rows.map((r) => ({

@@ -18,12 +18,11 @@ interface Task {
   requiredChecks: string[];
 }
 
-/** The task the owner started last before the session ended (and not ended before it began). */
-function taskFor(db: Database, startedAt: number, endedAt: number): Task | undefined {
-  const [row] = rows(db, `SELECT kind, data FROM events WHERE kind IN ('task.started', 'task.ended') AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1`, [endedAt]);
+/** The task in force when the session started: the last one started before it, unless ended since. */
+function taskFor(db: Database, startedAt: number): Task | undefined {
+  const [row] = rows(db, `SELECT kind, data FROM events WHERE kind IN ('task.started', 'task.ended') AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1`, [startedAt]);
   if (!row || row[0] !== 'task.started') return undefined;
-  const d = JSON.parse(s(row[1])) as { intent?: unknown; allow?: unknown; forbid?: unknown; requiredChecks?: unknown; until?: unknown };
-  if (typeof d.until === 'number' && d.until < startedAt) return undefined;
+  const d = JSON.parse(s(row[1])) as { intent?: unknown; allow?: unknown; forbid?: unknown; requiredChecks?: unknown };
   const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
   const boundary = list(d.allow).length || list(d.forbid).length ? { allow: list(d.allow), forbid: list(d.forbid) } : undefined;
   return { intent: typeof d.intent === 'string' ? d.intent : '', boundary, requiredChecks: list(d.requiredChecks) };
@@ -111,7 +110,7 @@ export function buildTrail(db: Database, id: string): FlightTrail | undefined {
   const configChanges = changed.filter((p) => configChange(p) && !dependencyChange(p));
   const startCommit = s(session[6]);
   const commits = parseList(session[11]);
-  const task = taskFor(db, Number(session[8] ?? 0), Number(session[9] ?? session[8] ?? 0));
+  const task = taskFor(db, Number(session[8] ?? 0));
   const boundary = task?.boundary ?? parseBoundary(session[3]);
   const lastChangeAt = Number(rows(db, `SELECT max(last_at) FROM files WHERE session_id = ? AND action <> 'read'`, [id])[0]?.[0] ?? 0);
   const ranAfterChange = new Set(
