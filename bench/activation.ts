@@ -18,6 +18,8 @@ const vscodeStub = {
     workspaceFolders: [],
     onDidGrantWorkspaceTrust: () => disposable,
     onDidChangeWorkspaceFolders: () => disposable,
+    registerTextDocumentContentProvider: () => disposable,
+    getConfiguration: () => ({ get: <T>(_key: string, fallback: T) => fallback }),
   },
   window: {
     registerWebviewViewProvider: () => disposable,
