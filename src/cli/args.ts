@@ -11,6 +11,7 @@ export interface CliArgs {
   kind?: string;
   format?: string;
   projectsDir?: string;
+  out?: string;
 }
 
 export const USAGE = `usage: flightdeck <command> [options]
@@ -24,6 +25,7 @@ commands:
   sessions          recorded sessions, newest first
   show ID|latest    one session's flight record (--format md|json)
   hook EVENT        record a Claude Code hook event from stdin (installed by Connect Claude Code)
+  dashboard --out F write the record as one self-contained, read-only HTML file
 
 options:
   --repo PATH       the repository (default: the one containing the current folder)
@@ -48,6 +50,7 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
         kind: { type: 'string' },
         format: { type: 'string' },
         'projects-dir': { type: 'string' },
+        out: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -63,6 +66,6 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
   }
   return {
     command, positionals: rest, repo: values.repo ?? cwd, json: values.json ?? false, limit, kind: values.kind,
-    format: values.format, projectsDir: values['projects-dir'],
+    format: values.format, projectsDir: values['projects-dir'], out: values.out,
   };
 }

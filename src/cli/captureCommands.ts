@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { importTranscripts } from '../core/capture/claudeImport';
 import { gitEvents } from '../core/capture/gitHistory';
 import { hookEvents, type HookGit } from '../core/capture/hook';
@@ -11,6 +12,7 @@ import { listSessions } from '../core/record/queries';
 import { RecordStore } from '../core/record/store';
 import { buildTrail, resolveSessionId } from '../core/report/trail';
 import { trailToMarkdown } from '../core/report/trailMarkdown';
+import { renderDashboard } from '../core/report/dashboard';
 import { UsageError, type CliArgs } from './args';
 
 type Out = (text: string) => void;
@@ -128,4 +130,22 @@ export function hook(args: CliArgs, err: Out, stdin: () => string = () => readFi
     err(`flightdeck hook: ${(e as Error).message} (the agent was not blocked)`);
   }
   return 0;
+}
+
+export async function dashboard(args: CliArgs, out: Out): Promise<number> {
+  if (!args.out) throw new UsageError('dashboard wants a file to write: flightdeck dashboard --out FILE.html');
+  const { dir, repoRoot } = repoOf(args);
+  const store = await RecordStore.open(dir, { readOnly: true });
+  try {
+    const html = renderDashboard(store.db, { title: `Flight record of ${basename(repoRoot)}` });
+    try {
+      writeFileSync(args.out, html);
+    } catch (e) {
+      throw new UsageError(`cannot write ${args.out}: ${(e as Error).message}`);
+    }
+    out(args.json ? JSON.stringify({ out: args.out, bytes: Buffer.byteLength(html) }) : `Wrote ${args.out}`);
+    return 0;
+  } finally {
+    store.close();
+  }
 }

@@ -7,7 +7,7 @@ import { listEvents, recordStatus } from '../core/record/queries';
 import { RecordStore } from '../core/record/store';
 import { parseCliArgs, USAGE, UsageError, type CliArgs } from './args';
 import { formatEvent, formatStatus } from './format';
-import { hook, ingest, sessions, show } from './captureCommands';
+import { dashboard, hook, ingest, sessions, show } from './captureCommands';
 import { formatVerify, verifyRecord } from '../core/report/verify';
 
 type Out = (text: string) => void;
@@ -79,6 +79,8 @@ async function run(args: CliArgs, out: Out, err: Out): Promise<number> {
       return show(args, out);
     case 'hook':
       return hook(args, err);
+    case 'dashboard':
+      return dashboard(args, out);
     case '':
       throw new UsageError('a command is needed; try flightdeck --help');
     default:

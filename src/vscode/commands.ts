@@ -1,7 +1,10 @@
+import type { Database } from 'sql.js';
 import * as vscode from 'vscode';
 import { boardSessions } from '../core/report/boardState';
 import { buildTrail } from '../core/report/trail';
 import { trailToMarkdown } from '../core/report/trailMarkdown';
+import { renderDashboard } from '../core/report/dashboard';
+import { basename } from 'node:path';
 import { formatVerify, verifyRecord } from '../core/report/verify';
 import type { BoardAction } from '../protocol';
 import type { RecordService } from './recordService';
@@ -19,6 +22,8 @@ export class RecordCommands {
       vscode.commands.registerCommand('flightdeck.revealRecord', () => this.reveal()),
       vscode.commands.registerCommand('flightdeck.refreshBoard', refreshBoard),
       vscode.commands.registerCommand('flightdeck.showSession', (id?: string) => this.showSession(id)),
+      vscode.commands.registerCommand('flightdeck.exportRecord', (id?: string, target?: vscode.Uri) => this.exportRecord(id, target)),
+      vscode.commands.registerCommand('flightdeck.openDashboard', (target?: vscode.Uri) => this.openDashboard(target)),
     ];
   }
 
@@ -28,21 +33,8 @@ export class RecordCommands {
     if (!live) return undefined;
     try {
       const store = await live.open();
-      let which = id;
-      if (!which) {
-        const picks = boardSessions(store.db, 50).map((s) => ({
-          label: s.intent || '(no stated intent)',
-          description: [s.agent, s.branch, s.startedAt ? new Date(s.startedAt).toLocaleString() : ''].filter(Boolean).join(' · '),
-          detail: s.id,
-          id: s.id,
-        }));
-        if (picks.length === 0) {
-          void vscode.window.showInformationMessage('No sessions recorded yet. Connect Claude Code or run an agent in this folder.');
-          return undefined;
-        }
-        which = (await vscode.window.showQuickPick(picks, { title: 'Flightdeck: show a session\'s flight record', matchOnDetail: true }))?.id;
-        if (!which) return undefined;
-      }
+      const which = id ?? (await this.pickSession(store.db));
+      if (!which) return undefined;
       const trail = buildTrail(store.db, which);
       if (!trail) {
         void vscode.window.showWarningMessage(`No session ${which} in the record.`);
@@ -55,6 +47,57 @@ export class RecordCommands {
       void vscode.window.showErrorMessage(`Flightdeck could not open the session: ${message(err)}`);
       return undefined;
     }
+  }
+
+  private async pickSession(db: Database): Promise<string | undefined> {
+    const picks = boardSessions(db, 50).map((s) => ({
+      label: s.intent || '(no stated intent)',
+      description: [s.agent, s.branch, s.startedAt ? new Date(s.startedAt).toLocaleString() : ''].filter(Boolean).join(' · '),
+      detail: s.id,
+      id: s.id,
+    }));
+    if (picks.length === 0) {
+      void vscode.window.showInformationMessage('No sessions recorded yet. Connect Claude Code or run an agent in this folder.');
+      return undefined;
+    }
+    return (await vscode.window.showQuickPick(picks, { title: 'Flightdeck: which session?', matchOnDetail: true }))?.id;
+  }
+
+  /** Saves one session's flight record as Markdown (the same text as `flightdeck show`). */
+  async exportRecord(id?: string, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const store = await this.records.get()?.open();
+    if (!store) return undefined;
+    const sessionId = id ?? (await this.pickSession(store.db));
+    const trail = sessionId ? buildTrail(store.db, sessionId) : undefined;
+    if (!trail) return undefined;
+    const where = this.records.location();
+    const uri = target ?? (await vscode.window.showSaveDialog({
+      title: 'Flightdeck: Export flight record',
+      defaultUri: where?.repoRoot ? vscode.Uri.file(`${where.repoRoot}/flight-record-${trail.id.slice(0, 8)}.md`) : undefined,
+      filters: { Markdown: ['md'] },
+    }));
+    if (!uri) return undefined;
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(trailToMarkdown(trail)));
+    void vscode.window.setStatusBarMessage(`$(check) Flight record saved to ${uri.fsPath}`, 4000);
+    return uri;
+  }
+
+  /** Writes the read-only HTML dashboard and opens it in a browser where one is at hand. */
+  async openDashboard(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const store = await this.records.get()?.open();
+    const where = this.records.location();
+    if (!store || !where) return undefined;
+    const uri = target ?? (await vscode.window.showSaveDialog({
+      title: 'Flightdeck: Save the dashboard',
+      defaultUri: vscode.Uri.file(`${where.repoRoot ?? where.dir}/flightdeck-dashboard.html`),
+      filters: { HTML: ['html'] },
+    }));
+    if (!uri) return undefined;
+    const html = renderDashboard(store.db, { title: `Flight record of ${basename(where.repoRoot ?? where.dir)}` });
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(html));
+    if (!target && vscode.env.uiKind === vscode.UIKind.Desktop && vscode.env.remoteName === undefined) await vscode.env.openExternal(uri);
+    else if (!target) void vscode.window.showInformationMessage(`Dashboard saved to ${uri.fsPath}; it opens in any browser, offline.`);
+    return uri;
   }
 
   run(action: Exclude<BoardAction, 'refresh'>): void {

@@ -122,6 +122,21 @@ async function main() {
   });
 
   await page.screenshot({ path: join(results, 'board-light.png') });
+
+  await check('the dashboard opens in a browser with JavaScript off and shows the record, inert', async () => {
+    const file = join(results, 'dashboard.html');
+    const r = spawnSync(process.execPath, [cli, 'dashboard', '--out', file, '--repo', workspace], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1200, height: 900 } });
+    const doc = await context.newPage();
+    await doc.goto(`file://${file}`);
+    await doc.getByRole('link', { name: 'add server-side validation to signup endpoint' }).waitFor({ timeout: 5_000 });
+    await doc.getByText('Retry: npm test -- signup: failed 1×, then passed after 2 runs').first().waitFor();
+    await doc.getByRole('link', { name: 'tidy the README <img src=x onerror="window.__pwned=3">' }).waitFor();
+    if (await doc.locator('img').count()) throw new Error('markup from the record came alive in the dashboard');
+    await doc.screenshot({ path: join(results, 'dashboard.png'), fullPage: false });
+    await context.close();
+  });
   await check('the board follows a switch to a dark theme', async () => {
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input[type="text"]');

@@ -128,6 +128,17 @@ export function registerTrustedTests(): void {
     terminal.dispose();
   }, 60_000);
 
+  test('a session\'s flight record exports as Markdown, and the record as an HTML dashboard', async () => {
+    const dir = join(workspaceRoot(), '.git', 'flightdeck-test-exports');
+    mkdirSync(dir, { recursive: true });
+    const md = await vscode.commands.executeCommand<vscode.Uri>('flightdeck.exportRecord', 'integration-session-0001', vscode.Uri.file(join(dir, 'record.md')));
+    assert.match(readFileSync(md.fsPath, 'utf8'), /- Failed checks: npm test -- signup failed \(exit 1\)/);
+    const html = await vscode.commands.executeCommand<vscode.Uri>('flightdeck.openDashboard', vscode.Uri.file(join(dir, 'dashboard.html')));
+    const text = readFileSync(html.fsPath, 'utf8');
+    assert.match(text, /add server-side validation to signup endpoint/);
+    assert.doesNotMatch(text, /<script/i);
+  });
+
   test('verify reports an intact record', async () => {
     const text = await vscode.commands.executeCommand<string | undefined>('flightdeck.verifyRecord');
     assert.match(text ?? '', /Result: +ok/);

@@ -1,0 +1,105 @@
+import type { Database } from 'sql.js';
+import type { FlightTrail } from './flightTrail';
+import { boardSessions } from './boardState';
+import { buildTrail } from './trail';
+
+/** Everything that reaches the page is text: markup in the record stays inert. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
+const e = escapeHtml;
+const list = (items: string[]): string => (items.length ? `<ul>${items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>` : '<p class="muted">none</p>');
+const anchor = (id: string): string => `s-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+
+function sessionSection(t: FlightTrail): string {
+  const facts: [string, string][] = [
+    ['Session', `${t.id} (${[t.agent, t.agentVersion, t.model].filter(Boolean).join(' ')})`],
+    ['Boundary', t.boundary || 'none given'],
+    ['Repository', `${t.repo || 'unknown'}${t.branch ? ` on ${t.branch}` : ''}`],
+    ['Starting commit', `${t.startCommit || 'unknown'}${t.startDirty ? ' (with uncommitted changes)' : ''}`],
+    ['End commit', t.endCommit || '—'],
+    ['When', `${t.startedAt || '?'} → ${t.endedAt || '?'}`],
+    ['Diff', t.diffStat || '—'],
+    ['Rollback', t.rollback || 'nothing to roll back'],
+  ];
+  const checks = t.checks.map((c) => `${c.passed ? '✓ passed' : '✗ failed'} · ${c.kind} · ${c.command}${c.attempt > 1 ? ` (attempt ${c.attempt})` : ''}${c.commit ? ` at ${c.commit.slice(0, 12)}` : ''}`);
+  const commands = t.commands.map((c) => `${c.command}${c.exitCode === null ? '' : ` → exit ${c.exitCode}`}${c.durationMs === null ? '' : ` (${(c.durationMs / 1000).toFixed(1)} s)`}`);
+  const warn = [...t.failures.map((f) => `Failed: ${f}`), ...t.retries.map((r) => `Retry: ${r}`), ...t.skippedChecks.map((s) => `Skipped: ${s}`),
+    ...t.boundaryViolations.map((b) => `Boundary: ${b}`)];
+  return `<section class="session" id="${anchor(t.id)}">
+<h2>${e(t.intent || '(no stated intent)')}</h2>
+<dl>${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>
+${warn.length ? `<div class="warn">${list(warn)}</div>` : ''}
+<h3>Checks</h3>${list(checks)}
+<h3>Files changed</h3>${list(t.filesChanged.map((f) => (f.change === 'modified' ? f.path : `${f.path} (${f.change})`)))}
+<h3>Commands</h3>${list(commands)}
+<h3>Dependency and configuration changes</h3>${list([...t.dependencyChanges, ...t.configChanges])}
+<h3>Approvals, refusals and overrides</h3>${list([...t.approvals.map((a) => `${a.kind} of ${a.subject || 'an action'} by ${a.by}`), ...t.overrides.map((o) => `override of ${o.subject}: ${o.reason} (${o.by})`)])}
+<h3>Reviews</h3>${list(t.reviews.map((r) => `${r.subject} ${r.status}${r.verdict ? `: ${r.verdict}` : ''}`))}
+<h3>Commits</h3>${list(t.commits)}
+<details><summary>${t.filesRead.length} files read</summary>${list(t.filesRead)}</details>
+<p><a href="#top">↑ all sessions</a></p>
+</section>`;
+}
+
+export interface DashboardOptions {
+  title: string;
+  generatedAt?: number;
+  /** Sessions shown in full; older ones are listed only. */
+  detailed?: number;
+}
+
+/**
+ * The record as one self-contained HTML file: no scripts, no network, readable in any browser (and
+ * with JavaScript off), for people who never open the code.
+ */
+export function renderDashboard(db: Database, options: DashboardOptions): string {
+  const sessions = boardSessions(db, 10_000);
+  const detailed = sessions.slice(0, options.detailed ?? 200).map((s) => buildTrail(db, s.id)).filter((t): t is FlightTrail => !!t);
+  const count = (sql: string): number => Number(db.exec(sql)[0]?.values[0]?.[0] ?? 0);
+  const reviews = db.exec(`SELECT subject, status, verdict FROM reviews ORDER BY opened_at DESC LIMIT 200`)[0]?.values ?? [];
+  const ships = db.exec(`SELECT commit_sha, target, status, rollback, at FROM ships ORDER BY at DESC LIMIT 200`)[0]?.values ?? [];
+  const rows = sessions.map((s) => `<tr>
+<td>${e(s.startedAt ? new Date(s.startedAt).toISOString().replace('T', ' ').slice(0, 16) : '?')}</td>
+<td><a href="#${anchor(s.id)}">${e(s.intent || '(no stated intent)')}</a></td>
+<td>${e(s.agent)}</td><td>${e(s.branch)}</td>
+<td class="num">${s.commands}</td><td class="num">${s.filesChanged}</td>
+<td class="num${s.failedChecks ? ' bad' : ''}">${s.failedChecks}</td><td class="num${s.rejections ? ' bad' : ''}">${s.rejections}</td></tr>`).join('\n');
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(options.title)}</title>
+<style>
+:root { color-scheme: light dark; --fg: #1f2328; --muted: #656d76; --line: #d0d7de; --bad: #cf222e; --warn-bg: #fff8c5; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --muted: #8d96a0; --line: #30363d; --bad: #ff7b72; --warn-bg: #3b2e00; } }
+body { font: 14px/1.5 system-ui, sans-serif; color: var(--fg); max-width: 1100px; margin: 0 auto; padding: 24px; }
+h1 { margin: 0 0 4px; } h2 { margin: 0 0 8px; font-size: 18px; overflow-wrap: anywhere; } h3 { font-size: 13px; text-transform: uppercase; color: var(--muted); margin: 14px 0 4px; }
+.muted { color: var(--muted); } table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; } th { white-space: nowrap; } td { overflow-wrap: break-word; } td:nth-child(2) { overflow-wrap: anywhere; width: 50%; } td:nth-child(3), td:nth-child(1) { white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; } .bad { color: var(--bad); font-weight: 600; }
+.session { border-top: 2px solid var(--line); padding: 16px 0; } dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; }
+dt { color: var(--muted); } dd { margin: 0; overflow-wrap: anywhere; } .warn { background: var(--warn-bg); padding: 4px 12px; border-radius: 4px; margin-top: 8px; }
+ul { margin: 0; padding-left: 20px; } li { overflow-wrap: anywhere; } .tiles { display: flex; gap: 24px; margin: 12px 0 20px; } .tiles b { font-size: 20px; display: block; }
+</style></head>
+<body id="top">
+<h1>${e(options.title)}</h1>
+<p class="muted">Generated ${e(new Date(options.generatedAt ?? Date.now()).toISOString())} from the Flightdeck record. Read-only.</p>
+<div class="tiles">
+<div><b>${sessions.length}</b>sessions</div><div><b>${count('SELECT count(*) FROM checks')}</b>check runs</div>
+<div><b>${count('SELECT count(*) FROM checks WHERE passed = 0')}</b>failed</div><div><b>${count(`SELECT count(*) FROM reviews WHERE status = 'pending'`)}</b>reviews pending</div>
+<div><b>${ships.length}</b>ships</div><div><b>${count('SELECT count(*) FROM events')}</b>events</div>
+</div>
+<h2>Sessions</h2>
+${sessions.length ? `<table><thead><tr><th>Started (UTC)</th><th>Task</th><th>Agent</th><th>Branch</th><th class="num">Commands</th><th class="num">Files</th><th class="num">Failed checks</th><th class="num">Refused</th></tr></thead><tbody>
+${rows}
+</tbody></table>` : '<p class="muted">No sessions recorded yet.</p>'}
+<h2 style="margin-top:24px">Reviews</h2>
+${list(reviews.map((r) => `${String(r[0] ?? '')} — ${String(r[1] ?? '')}${r[2] ? `: ${String(r[2])}` : ''}`))}
+<h2 style="margin-top:24px">Ships</h2>
+${list(ships.map((r) => `${String(r[0] ?? '?')} to ${String(r[1] ?? '?')} — ${String(r[2] ?? '')}${r[3] ? `; rollback: ${String(r[3])}` : ''}`))}
+${detailed.map(sessionSection).join('\n')}
+${sessions.length > detailed.length ? `<p class="muted">${sessions.length - detailed.length} older sessions are listed above without their details.</p>` : ''}
+</body></html>
+`;
+}
