@@ -2,12 +2,14 @@ import type { BoardAction, BoardRecord, BoardSession, BoardState, HostToWebview,
 import { h, icon } from './dom';
 import { ago, bytes, clock, count, plural } from './format';
 import { renderSessionDetail } from './sessionDetail';
+import { groupByDay, matches, STATUS_LABELS, type SessionFilter, type SessionStatus } from './sessionFilter';
 import type { FlightTrail } from '../src/core/report/flightTrail';
 
 /** What survives the view being hidden: the last board state, and the session open in detail. */
 interface SavedState {
   board?: BoardState;
   detail?: FlightTrail;
+  filter?: SessionFilter;
 }
 
 interface VsCodeApi {
@@ -99,10 +101,45 @@ function sessionList(r: BoardRecord, trusted: boolean): HTMLElement {
     if (trusted) section.append(h('div', { class: 'actions' }, button('Connect Claude Code', 'connectClaude', 'plug', true), button('Import now', 'importClaude', 'cloud-download')));
     return section;
   }
-  const list = h('ol', { class: 'sessions', 'aria-label': 'Sessions, newest first' });
-  for (const s of r.sessions) list.append(sessionItem(s));
-  section.append(list);
+  const groups = h('div', { class: 'session-groups' });
+  const fill = (): void => {
+    groups.replaceChildren();
+    const shown = r.sessions.filter((s) => matches(s, filter));
+    if (shown.length === 0) groups.append(h('p', { class: 'muted' }, 'No session matches.'));
+    for (const group of groupByDay(shown)) {
+      const list = h('ol', { class: 'sessions', 'aria-label': `Sessions of ${group.day}, newest first` });
+      for (const s of group.sessions) list.append(sessionItem(s));
+      groups.append(h('h3', { class: 'day' }, group.day), list);
+    }
+  };
+  fill();
+  section.append(sessionToolbar(fill), groups);
   return section;
+}
+
+let filter: SessionFilter = { text: '', status: 'all' };
+
+/** Search and status filter; they refill only the list, so the field keeps its focus and caret while typing. */
+function sessionToolbar(refill: () => void): HTMLElement {
+  const search = h('vscode-text-field', { id: 'session-search', placeholder: 'Search sessions', 'aria-label': 'Search sessions' });
+  (search as HTMLInputElement).value = filter.text;
+  search.addEventListener('input', () => {
+    filter = { ...filter, text: (search as HTMLInputElement).value };
+    save({ ...saved, filter });
+    refill();
+  });
+  const status = h('vscode-dropdown', { id: 'session-status', 'aria-label': 'Show' });
+  for (const [value, label] of Object.entries(STATUS_LABELS)) {
+    const option = h('vscode-option', { value }, label);
+    if (value === filter.status) option.setAttribute('selected', '');
+    status.append(option);
+  }
+  status.addEventListener('change', () => {
+    filter = { ...filter, status: (status as HTMLSelectElement).value as SessionStatus };
+    save({ ...saved, filter });
+    refill();
+  });
+  return h('div', { class: 'toolbar' }, search, status);
 }
 
 function gettingStarted(trusted: boolean): HTMLElement {
@@ -140,6 +177,7 @@ function recordDetails(r: BoardRecord, trusted: boolean): HTMLElement {
 }
 
 function render(state: BoardState): void {
+  const focused = (document.activeElement as HTMLElement | null)?.id;
   app.replaceChildren();
   app.setAttribute('aria-busy', state.phase === 'loading' ? 'true' : 'false');
   if (!state.trusted) {
@@ -171,6 +209,13 @@ function render(state: BoardState): void {
     if (c.events === 0) app.append(gettingStarted(state.trusted));
     app.append(recordDetails(r, state.trusted));
   }
+  // A live update must not pull the caret out of the search field.
+  if (focused) {
+    const el = document.getElementById(focused) as HTMLElement | null;
+    el?.focus();
+    const input = el?.shadowRoot?.querySelector('input');
+    input?.setSelectionRange(input.value.length, input.value.length);
+  }
   vscode.postMessage({ type: 'rendered', phase: state.phase, events: r?.counts.events ?? 0, sessions: r?.sessions.length ?? 0, trusted: state.trusted });
 }
 
@@ -184,6 +229,7 @@ window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
   else render(m.state);
 });
 
+filter = saved.filter ?? filter;
 if (saved.detail) showDetail(saved.detail);
 else if (saved.board) render(saved.board);
 vscode.postMessage({ type: 'ready' });

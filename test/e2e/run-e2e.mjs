@@ -77,6 +77,22 @@ async function main() {
     await board.locator('.session').nth(0).getByText('2 refused').waitFor();
   });
 
+  await check('sessions are grouped by day, searchable and filterable', async () => {
+    await board.locator('h3.day', { hasText: 'Today' }).first().waitFor();
+    await board.locator('#session-search').locator('input').pressSequentially('readme', { delay: 30 });
+    await board.locator('.session-title').first().getByText('tidy the README', { exact: false }).waitFor();
+    if ((await board.locator('.session').count()) !== 1) throw new Error('search did not narrow the list to one session');
+    await page.screenshot({ path: join(results, 'board-search.png') });
+    await board.locator('#session-search').locator('input').fill('');
+    await board.locator('#session-status').click();
+    await board.locator('vscode-option', { hasText: 'With failed checks' }).click();
+    await board.locator('.session-title', { hasText: 'add server-side validation' }).waitFor();
+    if ((await board.locator('.session').count()) !== 1) throw new Error('the status filter did not narrow the list');
+    await board.locator('#session-status').click();
+    await board.locator('vscode-option', { hasText: 'All sessions' }).click();
+    await board.locator('.session').nth(1).waitFor();
+  });
+
   await check('opening a session shows its whole flight record on the board', async () => {
     await board.locator('.session').nth(0).click();
     await board.locator('.detail-title').getByText('add server-side validation to signup endpoint').waitFor({ timeout: 10_000 });
