@@ -20,6 +20,14 @@ export interface BoardEvent {
 
 import type { FlightTrail } from './core/report/flightTrail';
 
+/** Events of one session in equal time buckets, failures marked. */
+export interface SessionActivity {
+  start: number;
+  end: number;
+  counts: number[];
+  failures: number[];
+}
+
 export interface BoardSession {
   id: string;
   agent: string;
@@ -29,6 +37,7 @@ export interface BoardSession {
   commands: number;
   filesChanged: number;
   failedChecks: number;
+  passedChecks: number;
   rejections: number;
   /** Connected hooks stopped reporting while the transcript shows the agent still working. */
   hooksSilent: boolean;
@@ -75,4 +84,4 @@ export type WebviewToHost =
 export type HostToWebview =
   | { type: 'state'; state: BoardState }
   /** The reply to openSession: one session's whole flight record. */
-  | { type: 'sessionDetail'; trail: FlightTrail };
+  | { type: 'sessionDetail'; trail: FlightTrail; activity: SessionActivity };

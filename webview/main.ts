@@ -1,4 +1,5 @@
-import type { BoardAction, BoardRecord, BoardSession, BoardState, HostToWebview, WebviewToHost } from '../src/protocol';
+import type { BoardAction, BoardRecord, BoardSession, BoardState, HostToWebview, SessionActivity, WebviewToHost } from '../src/protocol';
+import { checksTrend } from './charts';
 import { h, icon } from './dom';
 import { ago, bytes, clock, count, plural } from './format';
 import { renderSessionDetail } from './sessionDetail';
@@ -9,6 +10,7 @@ import type { FlightTrail } from '../src/core/report/flightTrail';
 interface SavedState {
   board?: BoardState;
   detail?: FlightTrail;
+  activity?: SessionActivity;
   filter?: SessionFilter;
 }
 
@@ -28,10 +30,10 @@ function save(next: SavedState): void {
   vscode.setState(saved);
 }
 
-function showDetail(trail: FlightTrail): void {
-  save({ ...saved, detail: trail });
-  app.replaceChildren(renderSessionDetail(trail, (m) => vscode.postMessage(m), () => {
-    save({ ...saved, detail: undefined });
+function showDetail(trail: FlightTrail, activity?: SessionActivity): void {
+  save({ ...saved, detail: trail, activity });
+  app.replaceChildren(renderSessionDetail(trail, activity, (m) => vscode.postMessage(m), () => {
+    save({ ...saved, detail: undefined, activity: undefined });
     if (saved.board) render(saved.board);
   }));
   (app.querySelector('vscode-button') as HTMLElement | null)?.focus();
@@ -113,6 +115,8 @@ function sessionList(r: BoardRecord, trusted: boolean): HTMLElement {
     }
   };
   fill();
+  const trend = checksTrend(r.sessions);
+  if (trend) section.append(h('div', { class: 'trend-row' }, trend, h('span', { class: 'muted' }, 'checks per session, oldest left')));
   section.append(sessionToolbar(fill), groups);
   return section;
 }
@@ -221,7 +225,7 @@ function render(state: BoardState): void {
 
 window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
   const m = e.data;
-  if (m?.type === 'sessionDetail') return showDetail(m.trail);
+  if (m?.type === 'sessionDetail') return showDetail(m.trail, m.activity);
   if (m?.type !== 'state') return;
   save({ ...saved, board: m.state });
   // An open session stays open; it is asked for again so it shows the new events too.
@@ -230,6 +234,6 @@ window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
 });
 
 filter = saved.filter ?? filter;
-if (saved.detail) showDetail(saved.detail);
+if (saved.detail) showDetail(saved.detail, saved.activity);
 else if (saved.board) render(saved.board);
 vscode.postMessage({ type: 'ready' });

@@ -1,5 +1,6 @@
 import type { FlightTrail } from '../src/core/report/flightTrail';
-import type { WebviewToHost } from '../src/protocol';
+import type { SessionActivity, WebviewToHost } from '../src/protocol';
+import { activityChart } from './charts';
 import { h, icon } from './dom';
 import { clock, plural } from './format';
 
@@ -23,7 +24,7 @@ function linkButton(label: string, title: string, onClick: () => void): HTMLElem
 }
 
 /** One session's whole flight record, with its files one click from the editor and the diff. */
-export function renderSessionDetail(t: FlightTrail, post: Post, back: () => void): HTMLElement {
+export function renderSessionDetail(t: FlightTrail, activity: SessionActivity | undefined, post: Post, back: () => void): HTMLElement {
   const root = h('div', { class: 'detail' });
   const withIcon = (name: string): HTMLElement => {
     const i = icon(name);
@@ -38,6 +39,7 @@ export function renderSessionDetail(t: FlightTrail, post: Post, back: () => void
   root.append(h('h1', { class: 'detail-title' }, t.intent || '(no stated intent)'));
   const when = t.startedAt ? `${clock(Date.parse(t.startedAt))}${t.endedAt ? ` – ${clock(Date.parse(t.endedAt))}` : ''}` : '';
   root.append(h('p', { class: 'muted' }, [t.agent, t.model, t.branch, when].filter(Boolean).join(' · ')));
+  if (activity && activity.counts.some((c) => c > 0)) root.append(activityChart(activity));
   const facts: [string, string][] = [
     ['Boundary', t.boundary || 'none given'],
     ['Starting commit', t.startCommit || 'unknown'],

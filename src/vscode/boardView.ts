@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { boardRecord } from '../core/report/boardState';
 import { buildTrail } from '../core/report/trail';
+import { sessionActivity } from '../core/report/activity';
 import { BOARD_ACTIONS, type BoardAction, type BoardState, type HostToWebview, type WebviewToHost } from '../protocol';
 import { Disposable } from './disposable';
 import type { RecordService } from './recordService';
@@ -100,7 +101,9 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
   private async sendDetail(id: string): Promise<void> {
     const store = await this.records.get()?.open();
     const trail = store ? buildTrail(store.db, id) : undefined;
-    if (trail) void this.view?.webview.postMessage({ type: 'sessionDetail', trail } satisfies HostToWebview);
+    if (trail && store) {
+      void this.view?.webview.postMessage({ type: 'sessionDetail', trail, activity: sessionActivity(store.db, id) } satisfies HostToWebview);
+    }
   }
 
   /** Coalesces bursts of record changes into one post. */

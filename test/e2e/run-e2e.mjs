@@ -79,6 +79,7 @@ async function main() {
 
   await check('sessions are grouped by day, searchable and filterable', async () => {
     await board.locator('h3.day', { hasText: 'Today' }).first().waitFor();
+    await board.locator('svg.chart.trend[aria-label="Checks in the last 2 sessions: 2 passed, 1 failed"]').waitFor();
     await board.locator('#session-search').locator('input').pressSequentially('readme', { delay: 30 });
     await board.locator('.session-title').first().getByText('tidy the README', { exact: false }).waitFor();
     if ((await board.locator('.session').count()) !== 1) throw new Error('search did not narrow the list to one session');
@@ -96,6 +97,7 @@ async function main() {
   await check('opening a session shows its whole flight record on the board', async () => {
     await board.locator('.session').nth(0).click();
     await board.locator('.detail-title').getByText('add server-side validation to signup endpoint').waitFor({ timeout: 10_000 });
+    await board.locator('svg.chart.activity[aria-label*="failures"]').waitFor();
     await board.getByText('Retry: npm test -- signup: failed 1×, then passed after 2 runs').waitFor();
     await board.getByText('rejection of Bash: git push origin main by user').waitFor();
     await page.screenshot({ path: join(results, 'session-detail.png') });

@@ -54,6 +54,7 @@ export function boardSessions(db: Database, limit = 20): BoardSession[] {
        (SELECT count(*) FROM commands m WHERE m.session_id = s.id),
        (SELECT count(DISTINCT path) FROM files f WHERE f.session_id = s.id AND f.action <> 'read'),
        (SELECT count(*) FROM checks c WHERE c.session_id = s.id AND c.passed = 0),
+       (SELECT count(*) FROM checks c WHERE c.session_id = s.id AND c.passed = 1),
        (SELECT count(*) FROM approvals a WHERE a.session_id = s.id AND a.kind IN ('rejection', 'denial')),
        (SELECT max(at) FROM events e WHERE e.session_id = s.id AND e.source = 'claude-hook'),
        (SELECT max(at) FROM events e WHERE e.session_id = s.id AND e.source = 'claude-transcript')
@@ -70,8 +71,9 @@ export function boardSessions(db: Database, limit = 20): BoardSession[] {
     commands: Number(r[5]),
     filesChanged: Number(r[6]),
     failedChecks: Number(r[7]),
-    rejections: Number(r[8]),
-    hooksSilent: r[9] !== null && r[10] !== null && Number(r[10]) - Number(r[9]) > HOOKS_SILENT_AFTER_MS,
+    passedChecks: Number(r[8]),
+    rejections: Number(r[9]),
+    hooksSilent: r[10] !== null && r[11] !== null && Number(r[11]) - Number(r[10]) > HOOKS_SILENT_AFTER_MS,
   }));
 }
 

@@ -4,7 +4,7 @@ import { dayLabel, groupByDay, matches } from '../../../webview/sessionFilter';
 import type { BoardSession } from '../../../src/protocol';
 
 const session = (id: string, startedAt: number, extra: Partial<BoardSession> = {}): BoardSession => ({
-  id, agent: 'claude-code', intent: `task ${id}`, branch: 'main', startedAt, commands: 0, filesChanged: 0, failedChecks: 0, rejections: 0, hooksSilent: false, ...extra,
+  id, agent: 'claude-code', intent: `task ${id}`, branch: 'main', startedAt, commands: 0, filesChanged: 0, failedChecks: 0, passedChecks: 0, rejections: 0, hooksSilent: false, ...extra,
 });
 
 test('sessions fall into days people name: today, yesterday, then dates', () => {
