@@ -76,6 +76,7 @@ export type WebviewToHost =
   | { type: 'action'; action: BoardAction }
   | { type: 'openSession'; id: string }
   | { type: 'sessionMarkdown'; id: string }
+  | { type: 'copySessionMarkdown'; id: string }
   | { type: 'openFile'; sessionId: string; path: string }
   | { type: 'diffFile'; sessionId: string; path: string }
   /** Sent after each render: what the board now shows, so tests and logs can see it. */

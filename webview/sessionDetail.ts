@@ -35,7 +35,9 @@ export function renderSessionDetail(t: FlightTrail, activity: SessionActivity | 
   backButton.addEventListener('click', back);
   const md = h('vscode-button', { appearance: 'secondary' }, withIcon('markdown'), 'Open as Markdown');
   md.addEventListener('click', () => post({ type: 'sessionMarkdown', id: t.id }));
-  root.append(h('div', { class: 'actions' }, backButton, md));
+  const copy = h('vscode-button', { appearance: 'secondary', 'aria-label': 'Copy the flight record as Markdown' }, withIcon('copy'), 'Copy');
+  copy.addEventListener('click', () => post({ type: 'copySessionMarkdown', id: t.id }));
+  root.append(h('div', { class: 'actions' }, backButton, md, copy));
   root.append(h('h1', { class: 'detail-title' }, t.intent || '(no stated intent)'));
   const when = t.startedAt ? `${clock(Date.parse(t.startedAt))}${t.endedAt ? ` – ${clock(Date.parse(t.endedAt))}` : ''}` : '';
   root.append(h('p', { class: 'muted' }, [t.agent, t.model, t.branch, when].filter(Boolean).join(' · ')));

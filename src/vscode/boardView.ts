@@ -16,7 +16,9 @@ export function parseWebviewMessage(m: unknown): WebviewToHost | undefined {
     return { type: 'action', action: msg.action as BoardAction };
   }
   const id = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length < 300;
-  if ((msg.type === 'openSession' || msg.type === 'sessionMarkdown') && id(msg.id)) return { type: msg.type, id: msg.id };
+  if ((msg.type === 'openSession' || msg.type === 'sessionMarkdown' || msg.type === 'copySessionMarkdown') && id(msg.id)) {
+    return { type: msg.type, id: msg.id };
+  }
   if ((msg.type === 'openFile' || msg.type === 'diffFile') && id(msg.sessionId) && typeof msg.path === 'string' && msg.path.length < 4096) {
     return { type: msg.type, sessionId: msg.sessionId, path: msg.path };
   }
@@ -29,6 +31,7 @@ export function parseWebviewMessage(m: unknown): WebviewToHost | undefined {
 /** What the board asks of a session: its Markdown, a file of it, a file's diff against the starting commit. */
 export interface SessionActions {
   showMarkdown(id: string): void;
+  copyMarkdown(id: string): Promise<void>;
   openFile(sessionId: string, path: string, diff: boolean): Promise<void>;
 }
 
@@ -91,6 +94,8 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
       void this.sendDetail(msg.id);
     } else if (msg.type === 'sessionMarkdown') {
       this.sessions.showMarkdown(msg.id);
+    } else if (msg.type === 'copySessionMarkdown') {
+      void this.sessions.copyMarkdown(msg.id);
     } else if (msg.type === 'openFile' || msg.type === 'diffFile') {
       void this.sessions.openFile(msg.sessionId, msg.path, msg.type === 'diffFile');
     } else {

@@ -2,6 +2,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import { simpleGit } from 'simple-git';
 import * as vscode from 'vscode';
 import { buildTrail } from '../core/report/trail';
+import { trailToMarkdown } from '../core/report/trailMarkdown';
 import type { SessionActions } from './boardView';
 import type { RecordService } from './recordService';
 
@@ -29,6 +30,14 @@ export class SessionFiles implements SessionActions {
 
   showMarkdown(id: string): void {
     this.showSession(id);
+  }
+
+  async copyMarkdown(id: string): Promise<void> {
+    const store = await this.records.get()?.open();
+    const trail = store ? buildTrail(store.db, id) : undefined;
+    if (!trail) return;
+    await vscode.env.clipboard.writeText(trailToMarkdown(trail));
+    void vscode.window.setStatusBarMessage('$(clippy) Flight record copied as Markdown', 3000);
   }
 
   async openFile(sessionId: string, path: string, diff: boolean): Promise<void> {

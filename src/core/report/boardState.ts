@@ -26,6 +26,18 @@ export function summarize(kind: string, data: Record<string, unknown>): string {
       return clipped(`${text(data.agent) || 'agent'} session started${data.branch ? ` on ${text(data.branch)}` : ''}`);
     case 'hook.received':
       return `Claude Code hook ${text(data.hook)}`;
+    case 'session.git': {
+      const commits = Array.isArray(data.commits) ? data.commits.length : 0;
+      return clipped(`git: from ${text(data.startCommit).slice(0, 8) || '?'}, ${commits} commit${commits === 1 ? '' : 's'}${data.diffStat ? `, ${text(data.diffStat)}` : ''}`);
+    }
+    case 'task.started':
+      return clipped(`task: ${text(data.intent)}`);
+    case 'task.ended':
+      return 'task ended';
+    case 'file.changed':
+      return clipped(`${text(data.change)} ${text(data.path)}`);
+    case 'command.ran':
+      return clipped(`terminal${typeof data.exitCode === 'number' ? ` exit ${data.exitCode}` : ''}: ${text(data.command)}`);
   }
   const line = typeof data.text === 'string' ? data.text : typeof data.summary === 'string' ? data.summary : undefined;
   return clipped(line ?? (Object.keys(data).length ? JSON.stringify(data) : kind));
