@@ -8,6 +8,9 @@ import { MIGRATIONS } from '../src/core/record/schema';
 import { RecordStore } from '../src/core/record/store';
 import { measureActivation } from './activation';
 import { makeEvents } from './events';
+import { boardRecord, boardSessions } from '../src/core/report/boardState';
+import { sessionActivity } from '../src/core/report/activity';
+import { buildTrail } from '../src/core/report/trail';
 import { hookProcessTimes, importThroughput, liveTailLatency, writeCorpus } from './transcripts';
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -126,12 +129,42 @@ async function main(): Promise<void> {
     row('durable single-event append p99', `${fmt(pct(lat, 99), 2)} ms`, 'target ≤ 10 ms');
   }
   if (wanted('scale')) await scale();
+  if (wanted('board')) await board();
   if (wanted('capture')) await capture();
   if (wanted('activate')) {
     const act = measureActivation(join(__dirname, '..', 'dist', 'extension.js'));
     row('extension bundle load (require)', `${fmt(act.loadMs, 1)} ms`);
     row('activate() median of 20', `${fmt(act.activateMs, 2)} ms`, 'target ≤ 50 ms');
   }
+}
+
+/** What the board's host side computes for a first paint, and for opening a session, on a large record. */
+async function board(): Promise<void> {
+  const dir = scratch();
+  const store = await RecordStore.open(dir, { snapshotEveryBytes: Number.MAX_SAFE_INTEGER });
+  // 100 events a session: 10,000 sessions in 1,000,000 events.
+  for (let i = 0; i < 1_000_000; i += 10_000) store.append(makeEvents(10_000, i + 3, 100).map((e) => ({ ...e, session: `b${i}-${e.session}` })));
+  const sessions = Number(store.db.exec('SELECT count(*) FROM sessions')[0]?.values[0]?.[0]);
+  const times = (fn: () => unknown): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const t = performance.now();
+      fn();
+      out.push(performance.now() - t);
+    }
+    return out.sort((a, b) => a - b);
+  };
+  const first = times(() => boardRecord(store));
+  const ids = boardSessions(store.db, 20).map((s) => s.id);
+  const open = times(() => {
+    const id = ids[Math.floor(Math.random() * ids.length)] as string;
+    buildTrail(store.db, id);
+    sessionActivity(store.db, id);
+  });
+  row(`board state at ${fmt(sessions)} sessions, 1,000,000 events (median)`, `${fmt(pct(first, 50), 1)} ms`, 'first paint target ≤ 300 ms');
+  row('open a session: trail + activity (median)', `${fmt(pct(open, 50), 1)} ms`, 'target ≤ 100 ms');
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
 }
 
 async function capture(): Promise<void> {

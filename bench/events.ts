@@ -4,7 +4,7 @@ const COMMANDS = ['npm test -- signup', 'npm run typecheck', 'npx eslint src', '
 const FILES = ['api/signup.ts', 'api/signup.test.ts', 'src/auth/session.ts', 'package.json', 'README.md'];
 
 /** A deterministic mix of events shaped like a real session's (~150-250 bytes of JSON each). */
-export function makeEvents(count: number, seed = 1): NewEvent[] {
+export function makeEvents(count: number, seed = 1, perSession = 500): NewEvent[] {
   const out: NewEvent[] = [];
   let x = seed;
   const rnd = (n: number): number => {
@@ -13,10 +13,10 @@ export function makeEvents(count: number, seed = 1): NewEvent[] {
   };
   const base = Date.UTC(2026, 10, 1);
   for (let i = 0; i < count; i++) {
-    const session = `session-${Math.floor(i / 500)}`;
+    const session = `session-${Math.floor(i / perSession)}`;
     const at = base + i * 1000;
     const r = rnd(10);
-    if (i % 500 === 0) {
+    if (i % perSession === 0) {
       out.push({ kind: 'session.started', session, at, source: 'bench', data: { agent: 'claude-code', model: 'claude-sonnet-4-5', intent: 'add server-side validation to signup endpoint', branch: 'feature/signup' } });
     } else if (r < 4) {
       out.push({ kind: 'file.changed', session, at, source: 'bench', data: { path: FILES[rnd(FILES.length)], change: 'modified', lines: rnd(200) } });
