@@ -1,5 +1,6 @@
 import type { RecordEvent } from '../core/record/events';
 import type { RecordStatus } from '../core/record/queries';
+import { summarize } from '../core/report/boardState';
 
 const n = (v: number): string => v.toLocaleString('en-US');
 const when = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + 'Z';
@@ -18,10 +19,9 @@ export function formatStatus(s: RecordStatus, exists: boolean): string {
   return lines.join('\n');
 }
 
-/** One line a event: time, kind, and the most telling part of its data. */
+/** One line an event: time, kind, and the same summary the board shows. */
 export function formatEvent(e: RecordEvent): string {
-  const text = typeof e.data.text === 'string' ? e.data.text : JSON.stringify(e.data);
-  const oneLine = text.replace(/\s+/g, ' ');
+  const oneLine = summarize(e.kind, e.data).replace(/\s+/g, ' ');
   const summary = oneLine.length > 120 ? oneLine.slice(0, 117) + '...' : oneLine;
   return `${when(e.at)}  ${e.kind.padEnd(18)} ${summary}`;
 }
