@@ -55,8 +55,10 @@ export interface BoardRecord {
   /** What opening the record found that the user must know: damage, files set aside. */
   notices: string[];
   recent: BoardEvent[];
-  /** Newest first. */
+  /** Newest first, as many as the board asked for. */
   sessions: BoardSession[];
+  /** Older sessions exist beyond these. */
+  moreSessions: boolean;
 }
 
 export interface BoardState {
@@ -75,6 +77,8 @@ export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'action'; action: BoardAction }
   | { type: 'openSession'; id: string }
+  /** Pages to older sessions: the board then shows this many. */
+  | { type: 'showSessions'; limit: number }
   | { type: 'sessionMarkdown'; id: string }
   | { type: 'copySessionMarkdown'; id: string }
   | { type: 'openFile'; sessionId: string; path: string }

@@ -118,6 +118,11 @@ function sessionList(r: BoardRecord, trusted: boolean): HTMLElement {
   const trend = checksTrend(r.sessions);
   if (trend) section.append(h('div', { class: 'trend-row' }, trend, h('span', { class: 'muted' }, 'checks per session, oldest left')));
   section.append(sessionToolbar(fill), groups);
+  if (r.moreSessions) {
+    const more = h('vscode-button', { appearance: 'secondary', id: 'older-sessions' }, 'Show older sessions');
+    more.addEventListener('click', () => vscode.postMessage({ type: 'showSessions', limit: r.sessions.length + 50 }));
+    section.append(more);
+  }
   return section;
 }
 

@@ -15,6 +15,9 @@ export function parseWebviewMessage(m: unknown): WebviewToHost | undefined {
   if (msg.type === 'action' && BOARD_ACTIONS.includes(msg.action as BoardAction)) {
     return { type: 'action', action: msg.action as BoardAction };
   }
+  if (msg.type === 'showSessions' && Number.isInteger(msg.limit) && (msg.limit as number) > 0) {
+    return { type: 'showSessions', limit: Math.min(msg.limit as number, 10_000) };
+  }
   const id = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length < 300;
   if ((msg.type === 'openSession' || msg.type === 'sessionMarkdown' || msg.type === 'copySessionMarkdown') && id(msg.id)) {
     return { type: msg.type, id: msg.id };
@@ -40,6 +43,7 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
   static readonly viewId = 'flightdeck.board';
   private view: vscode.WebviewView | undefined;
   private ready = false;
+  private sessionLimit = 20;
   private pushTimer: NodeJS.Timeout | undefined;
   private readonly rendered = this._register(new vscode.EventEmitter<{ phase: string; events: number; sessions: number; trusted: boolean }>());
   /** Fires when the webview reports what it rendered. */
@@ -90,6 +94,9 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     } else if (msg.type === 'action') {
       if (msg.action === 'refresh') this.refresh();
       else this.runAction(msg.action);
+    } else if (msg.type === 'showSessions') {
+      this.sessionLimit = msg.limit;
+      void this.push();
     } else if (msg.type === 'openSession') {
       void this.sendDetail(msg.id);
     } else if (msg.type === 'sessionMarkdown') {
@@ -129,7 +136,7 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     if (!live.current) this.post({ trusted, phase: 'loading' });
     try {
       const store = await live.open();
-      this.post({ trusted, phase: 'ready', record: boardRecord(store) });
+      this.post({ trusted, phase: 'ready', record: boardRecord(store, this.sessionLimit) });
     } catch (err) {
       this.post({ trusted, phase: 'error', error: (err as Error).message });
     }

@@ -90,9 +90,13 @@ export class TranscriptCapture extends Disposable {
     this.enrichTimer = setTimeout(() => {
       const store = this.records.get()?.current;
       if (!store) return;
-      void gitEvents(repoRoot, store.db)
-        .then((events) => events.length && store.append(events))
-        .catch(() => undefined);
+      // The newest sessions first, so the ones people look at get their facts in a moment.
+      void (async () => {
+        for (const limit of [3, 50]) {
+          const events = await gitEvents(repoRoot, store.db, limit);
+          if (events.length) store.append(events);
+        }
+      })().catch(() => undefined);
     }, delayMs);
   }
 

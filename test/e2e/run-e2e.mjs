@@ -79,7 +79,7 @@ async function main() {
 
   await check('sessions are grouped by day, searchable and filterable', async () => {
     await board.locator('h3.day', { hasText: 'Today' }).first().waitFor();
-    await board.locator('svg.chart.trend[aria-label="Checks in the last 2 sessions: 2 passed, 1 failed"]').waitFor();
+    await board.locator('svg.chart.trend[aria-label="Checks in the last 20 sessions: 2 passed, 1 failed"]').waitFor();
     await board.locator('#session-search').locator('input').pressSequentially('readme', { delay: 30 });
     await board.locator('.session-title').first().getByText('tidy the README', { exact: false }).waitFor();
     if ((await board.locator('.session').count()) !== 1) throw new Error('search did not narrow the list to one session');
@@ -92,6 +92,14 @@ async function main() {
     await board.locator('#session-status').click();
     await board.locator('vscode-option', { hasText: 'All sessions' }).click();
     await board.locator('.session').nth(1).waitFor();
+  });
+
+  await check('older sessions are a click away', async () => {
+    if ((await board.locator('.session').count()) !== 20) throw new Error('the board should show the newest 20 sessions first');
+    await board.locator('#older-sessions').click();
+    await board.locator('.session-title', { hasText: 'routine chore number 22' }).waitFor({ timeout: 5_000 });
+    if ((await board.locator('#older-sessions').count()) !== 0) throw new Error('no more sessions to page to');
+    await board.locator('.session-title').first().scrollIntoViewIfNeeded();
   });
 
   await check('opening a session shows its whole flight record on the board', async () => {

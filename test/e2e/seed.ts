@@ -14,3 +14,10 @@ later.prompt('tidy the README <img src=x onerror="window.__pwned=3">');
 later.tool('Edit', { file_path: `${workspace}/README.md`, old_string: 'a', new_string: 'b' }, { text: 'ok' });
 later.bash('npx markdownlint README.md', 0, '');
 writeFileSync(join(dir, 'e2e-readme.jsonl'), later.toString());
+
+// Older sessions, enough that the board pages (it shows 20 at first).
+for (let i = 0; i < 23; i++) {
+  const old = new TranscriptWriter({ sessionId: `e2e-old-${i}`, cwd: workspace, start: Date.now() - (3 + i) * 86_400_000, branch: `chore/${i}` });
+  old.prompt(`routine chore number ${i}`);
+  writeFileSync(join(dir, `e2e-old-${i}.jsonl`), old.toString());
+}

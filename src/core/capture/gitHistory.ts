@@ -49,10 +49,10 @@ export function sessionsNeedingGit(db: Database, limit = 50): { id: string; star
 }
 
 /** Git facts for every session that needs them, as events (one per session and last-activity time). */
-export async function gitEvents(repoRoot: string, db: Database): Promise<NewEvent[]> {
+export async function gitEvents(repoRoot: string, db: Database, limit = 50): Promise<NewEvent[]> {
   const git = simpleGit({ baseDir: repoRoot, maxConcurrentProcesses: 2 });
   const out: NewEvent[] = [];
-  for (const s of sessionsNeedingGit(db)) {
+  for (const s of sessionsNeedingGit(db, limit)) {
     const facts = await sessionGit(git, s.startedAt, s.endedAt, s.branch);
     out.push({ id: `git:${s.id}:${s.endedAt}`, kind: 'session.git', session: s.id, at: s.endedAt, source: 'git', data: { ...facts, upTo: s.endedAt } });
   }

@@ -43,8 +43,8 @@ export function summarize(kind: string, data: Record<string, unknown>): string {
   return clipped(line ?? (Object.keys(data).length ? JSON.stringify(data) : kind));
 }
 
-/** Bookkeeping, not activity: never shown in the activity list. */
-const HIDDEN_KINDS = ['capture.cursor'];
+/** Bookkeeping, not activity (git facts show in the session itself): never shown in the activity list. */
+const HIDDEN_KINDS = ['capture.cursor', 'session.git'];
 
 /** What opening the record found, said so a person knows what happened to their data. */
 export function describeReport(r: OpenReport, dir: string): string[] {
@@ -89,7 +89,9 @@ export function boardSessions(db: Database, limit = 20): BoardSession[] {
   }));
 }
 
-export function boardRecord(store: RecordStore): BoardRecord {
+/** The record as the board shows it; `sessionLimit` grows as the user pages to older sessions. */
+export function boardRecord(store: RecordStore, sessionLimit = 20): BoardRecord {
+  const sessions = boardSessions(store.db, sessionLimit + 1);
   const s = recordStatus(store);
   return {
     dir: s.dir,
@@ -115,6 +117,7 @@ export function boardRecord(store: RecordStore): BoardRecord {
       at: e.at,
       summary: summarize(e.kind, e.data),
     })),
-    sessions: boardSessions(store.db),
+    sessions: sessions.slice(0, sessionLimit),
+    moreSessions: sessions.length > sessionLimit,
   };
 }
