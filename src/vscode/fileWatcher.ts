@@ -8,6 +8,8 @@ import type { RecordService } from './recordService';
 export class FileWatcher extends Disposable {
   private pending: { path: string; change: FileChange; at: number }[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** Compiled once, and again when the setting changes: a branch switch sends thousands of events. */
+  private excluded = excludedFiles();
 
   constructor(private readonly records: RecordService) {
     super();
@@ -18,12 +20,15 @@ export class FileWatcher extends Disposable {
     this._register(watcher.onDidChange((u) => this.queue(u, 'modified')));
     this._register(watcher.onDidDelete((u) => this.queue(u, 'deleted')));
     this._register({ dispose: () => clearTimeout(this.timer) });
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('flightdeck.capture.excludeFiles')) this.excluded = excludedFiles();
+    }));
   }
 
   private queue(uri: vscode.Uri, change: FileChange): void {
     if (uri.scheme !== 'file' || isIgnoredPath(uri.fsPath) || this.records.readOnly) return;
     const rel = vscode.workspace.asRelativePath(uri, false).replace(/\\/g, '/');
-    if (excludedFiles().some((r) => r.test(rel))) return;
+    if (this.excluded.some((r) => r.test(rel))) return;
     this.pending.push({ path: uri.fsPath, change, at: Date.now() });
     // Saves come in bursts (format on save, a branch switch): one append for the lot.
     this.timer ??= setTimeout(() => void this.flush(), 300);

@@ -260,7 +260,6 @@ export function readLines(
   gen: number,
   onEvent: (e: RecordEvent) => void,
   onDamage: (d: JournalDamage) => void,
-  onHeader: (gen: number) => void = () => {},
 ): number {
   let carry: Buffer | undefined;
   let pos = offset;
@@ -278,7 +277,7 @@ export function readLines(
       const lineOffset = pos + start;
       if (nl > start) {
         const text = data.toString('utf8', start, nl);
-        handleLine(text, lineOffset, gen, onEvent, onDamage, onHeader);
+        handleLine(text, lineOffset, gen, onEvent, onDamage);
       }
       start = nl + 1;
     }
@@ -294,7 +293,6 @@ function handleLine(
   gen: number,
   onEvent: (e: RecordEvent) => void,
   onDamage: (d: JournalDamage) => void,
-  onHeader: (gen: number) => void,
 ): void {
   let value: unknown;
   try {
@@ -307,9 +305,8 @@ function handleLine(
     onEvent(value);
     return;
   }
-  const headerGen = offset === 0 ? parseHeader(text) : undefined;
-  if (headerGen !== undefined) onHeader(headerGen.gen);
-  else onDamage({ gen, offset, length: text.length, reason: 'not an event', text });
+  // A generation's first line is its header, not damage.
+  if (offset !== 0 || parseHeader(text) === undefined) onDamage({ gen, offset, length: text.length, reason: 'not an event', text });
 }
 
 /**

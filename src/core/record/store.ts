@@ -128,23 +128,22 @@ export class RecordStore {
       this.lastAppendAdded = this.applyNew(complete, dataJson);
       this.tail.offset = span.end; // only once applied: a failed apply must not be skipped by a snapshot
     } else {
-      this.lastAppendAdded = this.catchUp(new Set(complete.map((e) => e.id)));
+      // Another writer came in between: read everything, then count which of ours were new by their place.
+      const lastSeq = Number(this.db.exec('SELECT coalesce(max(seq), 0) FROM events')[0]?.values[0]?.[0] ?? 0);
+      this.catchUp();
+      const mine = new Set(complete.map((e) => e.id));
+      const added = this.db.exec('SELECT id FROM events WHERE seq > ?', [lastSeq])[0]?.values ?? [];
+      this.lastAppendAdded = added.filter(([id]) => mine.has(String(id))).length;
     }
     return complete;
   }
 
-  /**
-   * Applies whatever other processes appended since the last look; returns how many were new
-   * (of those whose id is in `countOnly`, when given).
-   */
-  catchUp(countOnly?: ReadonlySet<string>): number {
+  /** Applies whatever other processes appended since the last look; returns how many were new. */
+  catchUp(): number {
     if (this.closed) return 0;
     const batch: RecordEvent[] = [];
     this.tail.read((e) => batch.push(e), this.onDamage);
-    const added = this.applyNew(batch);
-    if (!countOnly || added === 0) return added;
-    const mine = batch.filter((e) => countOnly.has(e.id));
-    return Math.min(added, mine.length);
+    return this.applyNew(batch);
   }
 
   private applyNew(events: RecordEvent[], dataJson?: string[]): number {
