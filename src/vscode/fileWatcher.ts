@@ -1,13 +1,20 @@
 import * as vscode from 'vscode';
 import { activeSession, fileChangeEvents, isIgnoredPath, type FileChange } from '../core/capture/workspaceActivity';
 import { Disposable } from './disposable';
+import { newFolderFiles } from './newFolderFiles';
 import { excludedFiles } from './settings';
 import type { RecordService } from './recordService';
 
+type PendingChange = { path: string; change: FileChange; at: number };
+
+/** A batch that could not be recorded is kept and tried again; past this, the oldest changes give way. */
+const MAX_PENDING = 20_000;
+
 /** Records files created, changed and deleted on disk by anyone, in batches. */
 export class FileWatcher extends Disposable {
-  private pending: { path: string; change: FileChange; at: number }[] = [];
+  private pending: PendingChange[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private failures = 0;
   /** Compiled once, and again when the setting changes: a branch switch sends thousands of events. */
   private excluded = excludedFiles();
 
@@ -16,7 +23,7 @@ export class FileWatcher extends Disposable {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) return;
     const watcher = this._register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*')));
-    this._register(watcher.onDidCreate((u) => this.queue(u, 'created')));
+    this._register(watcher.onDidCreate((u) => void this.created(u)));
     this._register(watcher.onDidChange((u) => this.queue(u, 'modified')));
     this._register(watcher.onDidDelete((u) => this.queue(u, 'deleted')));
     this._register({ dispose: () => clearTimeout(this.timer) });
@@ -25,11 +32,32 @@ export class FileWatcher extends Disposable {
     }));
   }
 
-  private queue(uri: vscode.Uri, change: FileChange): void {
-    if (uri.scheme !== 'file' || isIgnoredPath(uri.fsPath) || this.records.readOnly) return;
+  private skipped(uri: vscode.Uri): boolean {
+    if (uri.scheme !== 'file' || isIgnoredPath(uri.fsPath)) return true;
     const rel = vscode.workspace.asRelativePath(uri, false).replace(/\\/g, '/');
-    if (this.excluded.some((r) => r.test(rel))) return;
-    this.pending.push({ path: uri.fsPath, change, at: Date.now() });
+    return this.excluded.some((r) => r.test(rel));
+  }
+
+  /** A new folder stands for the files in it: those are what a session changed. */
+  private async created(uri: vscode.Uri): Promise<void> {
+    if (this.skipped(uri) || this.records.readOnly) return;
+    const at = Date.now();
+    let type = vscode.FileType.File;
+    try {
+      type = (await vscode.workspace.fs.stat(uri)).type;
+    } catch {
+      // Gone already: the creation still happened.
+    }
+    if (type !== vscode.FileType.Directory) return this.queue(uri, 'created', at);
+    const { files, truncated } = await newFolderFiles(uri, (u) => this.skipped(u));
+    for (const file of files) this.queue(file, 'created', at);
+    if (truncated || files.length === 0) this.queue(uri, 'created', at);
+  }
+
+  private queue(uri: vscode.Uri, change: FileChange, at = Date.now()): void {
+    if (this.skipped(uri) || this.records.readOnly) return;
+    this.pending.push({ path: uri.fsPath, change, at });
+    if (this.pending.length > MAX_PENDING) this.pending.splice(0, this.pending.length - MAX_PENDING);
     // Saves come in bursts (format on save, a branch switch): one append for the lot.
     this.timer ??= setTimeout(() => void this.flush(), 300);
   }
@@ -43,8 +71,12 @@ export class FileWatcher extends Disposable {
     try {
       const store = await live.open();
       store.append(fileChangeEvents(changes, activeSession(store.db)));
+      this.failures = 0;
     } catch {
-      // Not worth interrupting anyone; the next change is tried again.
+      // The record is busy or unwritable for now: keep the batch and try again, backing off to half a minute.
+      this.pending = [...changes, ...this.pending];
+      this.failures++;
+      this.timer ??= setTimeout(() => void this.flush(), Math.min(30_000, 300 * 2 ** this.failures));
     }
   }
 }

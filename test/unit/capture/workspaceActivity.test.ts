@@ -37,3 +37,12 @@ test('version control internals and dependencies are not workspace activity', ()
   for (const p of ['/r/.git/index', '/r/node_modules/x/index.js', 'C:\\r\\node_modules\\x.js', '/r/.venv/lib/a.py']) assert.ok(isIgnoredPath(p), p);
   for (const p of ['/r/src/git.ts', '/r/docs/node_modules.md', '/r/.github/workflows/ci.yml']) assert.ok(!isIgnoredPath(p), p);
 });
+
+test('a file reported twice in one batch (a new folder is both reported and scanned) is one event', () => {
+  const events = fileChangeEvents([
+    { path: '/r/src/a.ts', change: 'created', at: 1 },
+    { path: '/r/src/a.ts', change: 'created', at: 2 },
+    { path: '/r/src/a.ts', change: 'modified', at: 3 },
+  ]);
+  assert.deepEqual(events.map((e) => [e.at, e.data]), [[1, { path: '/r/src/a.ts', change: 'created' }], [3, { path: '/r/src/a.ts', change: 'modified' }]]);
+});

@@ -1,0 +1,33 @@
+import * as vscode from 'vscode';
+
+/** Enough for a scaffolded package; a bigger drop (an unpacked archive) is recorded as the folder itself. */
+export const NEW_FOLDER_FILE_LIMIT = 500;
+
+/**
+ * The files inside a newly created folder. File watchers miss files written into a folder before its
+ * watch is set up (mkdir -p a/b && write a/b/c), so a new folder is listed once.
+ * Symbolic links are not followed; `skip` prunes ignored paths. `truncated` says the limit was reached.
+ */
+export async function newFolderFiles(folder: vscode.Uri, skip: (uri: vscode.Uri) => boolean): Promise<{ files: vscode.Uri[]; truncated: boolean }> {
+  const files: vscode.Uri[] = [];
+  const queue = [folder];
+  while (queue.length) {
+    const dir = queue.shift()!;
+    let entries: [string, vscode.FileType][];
+    try {
+      entries = await vscode.workspace.fs.readDirectory(dir);
+    } catch {
+      continue; // removed again meanwhile
+    }
+    for (const [name, type] of entries) {
+      const uri = vscode.Uri.joinPath(dir, name);
+      if (skip(uri)) continue;
+      if (type === vscode.FileType.Directory) queue.push(uri);
+      else if (type & vscode.FileType.File) {
+        if (files.length >= NEW_FOLDER_FILE_LIMIT) return { files, truncated: true };
+        files.push(uri);
+      }
+    }
+  }
+  return { files, truncated: false };
+}
