@@ -155,7 +155,7 @@ async function board(): Promise<void> {
     return out.sort((a, b) => a - b);
   };
   const first = times(() => boardRecord(store));
-  const ids = boardSessions(store.db, 20).map((s) => s.id);
+  const ids = boardSessions(store.db, { limit: 20 }).map((s) => s.id);
   const open = times(() => {
     const id = ids[Math.floor(Math.random() * ids.length)] as string;
     buildTrail(store.db, id);

@@ -43,6 +43,20 @@ export interface BoardSession {
   hooksSilent: boolean;
 }
 
+/** Which sessions need a look: failed checks, refused actions, hooks gone silent. */
+export type SessionStatus = 'all' | 'failed' | 'refused' | 'silent';
+
+/** What the board's session list shows, answered over the whole record by the extension. */
+export interface SessionQuery {
+  /** Matched against intent, branch, agent and session id (case-insensitive). */
+  text: string;
+  status: SessionStatus;
+  /** Sessions that read or changed a file whose path contains this. */
+  file: string;
+  /** How many of the newest matching sessions to send; grows as the user pages to older ones. */
+  limit: number;
+}
+
 export interface BoardRecord {
   dir: string;
   exists: boolean;
@@ -55,10 +69,12 @@ export interface BoardRecord {
   /** What opening the record found that the user must know: damage, files set aside. */
   notices: string[];
   recent: BoardEvent[];
-  /** Newest first, as many as the board asked for. */
+  /** The query the sessions answer. */
+  query: SessionQuery;
+  /** Newest first: the first `query.limit` sessions matching the query. */
   sessions: BoardSession[];
-  /** Older sessions exist beyond these. */
-  moreSessions: boolean;
+  /** All sessions matching the query, shown or not. */
+  matchingSessions: number;
 }
 
 export interface BoardState {
@@ -74,11 +90,12 @@ export const BOARD_ACTIONS = ['recordNote', 'verifyRecord', 'revealRecord', 'ref
 export type BoardAction = (typeof BOARD_ACTIONS)[number];
 
 export type WebviewToHost =
-  | { type: 'ready' }
+  /** The webview's saved query comes along, so a board shown again answers it at once. */
+  | { type: 'ready'; query?: SessionQuery }
   | { type: 'action'; action: BoardAction }
   | { type: 'openSession'; id: string }
-  /** Pages to older sessions: the board then shows this many. */
-  | { type: 'showSessions'; limit: number }
+  /** A new search, filter, or page of older sessions. */
+  | { type: 'querySessions'; query: SessionQuery }
   | { type: 'sessionMarkdown'; id: string }
   | { type: 'copySessionMarkdown'; id: string }
   | { type: 'openFile'; sessionId: string; path: string }

@@ -1,10 +1,8 @@
 import type { FlightTrail } from '../src/core/report/flightTrail';
-import type { SessionActivity, WebviewToHost } from '../src/protocol';
+import type { SessionActivity } from '../src/protocol';
 import { activityChart } from './charts';
 import { h, icon } from './dom';
 import { clock, plural } from './format';
-
-type Post = (m: WebviewToHost) => void;
 
 function section(title: string, ...body: (Node | undefined)[]): HTMLElement {
   const id = `d-${title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
@@ -17,26 +15,22 @@ function lines(items: string[], cls = ''): HTMLElement {
   return ul;
 }
 
-function linkButton(label: string, title: string, onClick: () => void): HTMLElement {
-  const b = h('button', { class: 'link', type: 'button', title }, label);
-  b.addEventListener('click', onClick);
-  return b;
+/** A button whose `data-cmd` the board's one click handler acts on. */
+function linkButton(label: string, title: string, data: Record<string, string>): HTMLElement {
+  return h('button', { class: 'link', type: 'button', title, ...data }, label);
 }
 
 /** One session's whole flight record, with its files one click from the editor and the diff. */
-export function renderSessionDetail(t: FlightTrail, activity: SessionActivity | undefined, post: Post, back: () => void): HTMLElement {
-  const root = h('div', { class: 'detail' });
+export function renderSessionDetail(t: FlightTrail, activity: SessionActivity | undefined): HTMLElement {
+  const root = h('div', { class: 'detail', 'data-key': `detail:${t.id}` });
   const withIcon = (name: string): HTMLElement => {
     const i = icon(name);
     i.setAttribute('slot', 'start');
     return i;
   };
-  const backButton = h('vscode-button', { appearance: 'secondary', 'aria-label': 'Back to the sessions' }, withIcon('arrow-left'), 'Sessions');
-  backButton.addEventListener('click', back);
-  const md = h('vscode-button', { appearance: 'secondary' }, withIcon('markdown'), 'Open as Markdown');
-  md.addEventListener('click', () => post({ type: 'sessionMarkdown', id: t.id }));
-  const copy = h('vscode-button', { appearance: 'secondary', 'aria-label': 'Copy the flight record as Markdown' }, withIcon('copy'), 'Copy');
-  copy.addEventListener('click', () => post({ type: 'copySessionMarkdown', id: t.id }));
+  const backButton = h('vscode-button', { appearance: 'secondary', 'aria-label': 'Back to the sessions', 'data-cmd': 'back', id: 'detail-back' }, withIcon('arrow-left'), 'Sessions');
+  const md = h('vscode-button', { appearance: 'secondary', 'data-cmd': 'markdown', 'data-session': t.id }, withIcon('markdown'), 'Open as Markdown');
+  const copy = h('vscode-button', { appearance: 'secondary', 'aria-label': 'Copy the flight record as Markdown', 'data-cmd': 'copy', 'data-session': t.id }, withIcon('copy'), 'Copy');
   root.append(h('div', { class: 'actions' }, backButton, md, copy));
   root.append(h('h1', { class: 'detail-title' }, t.intent || '(no stated intent)'));
   const when = t.startedAt ? `${clock(Date.parse(t.startedAt))}${t.endedAt ? ` – ${clock(Date.parse(t.endedAt))}` : ''}` : '';
@@ -68,10 +62,12 @@ export function renderSessionDetail(t: FlightTrail, activity: SessionActivity | 
 
   const files = h('ul', { class: 'plain files' });
   for (const f of t.filesChanged) {
-    files.append(h('li', {},
-      linkButton(f.path, `Open ${f.path}`, () => post({ type: 'openFile', sessionId: t.id, path: f.path })),
+    const data = { 'data-session': t.id, 'data-path': f.path };
+    files.append(h('li', { 'data-key': `${f.change}:${f.path}` },
+      linkButton(f.path, `Open ${f.path}`, { 'data-cmd': 'open-file', ...data }),
       f.change !== 'modified' ? h('vscode-badge', {}, f.change) : undefined,
-      f.change !== 'deleted' ? linkButton('diff', `Diff ${f.path} against ${t.startCommit || 'the starting commit'}`, () => post({ type: 'diffFile', sessionId: t.id, path: f.path })) : undefined,
+      f.change !== 'deleted' ? linkButton('diff', `Diff ${f.path} against ${t.startCommit || 'the starting commit'}`, { 'data-cmd': 'diff-file', ...data }) : undefined,
+      linkButton('sessions', `Sessions that touched ${f.path}`, { 'data-cmd': 'filter-file', ...data }),
     ));
   }
   root.append(section(`Files changed (${t.filesChanged.length})`, t.filesChanged.length ? files : h('p', { class: 'muted' }, 'none')));

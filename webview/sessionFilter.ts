@@ -1,11 +1,8 @@
-import type { BoardSession } from '../src/protocol';
+import type { BoardSession, SessionQuery, SessionStatus } from '../src/protocol';
 
-export type SessionStatus = 'all' | 'failed' | 'refused' | 'silent';
-
-export interface SessionFilter {
-  text: string;
-  status: SessionStatus;
-}
+export const PAGE = 20;
+export const MORE = 50;
+export const DEFAULT_QUERY: SessionQuery = { text: '', status: 'all', file: '', limit: PAGE };
 
 export const STATUS_LABELS: Record<SessionStatus, string> = {
   all: 'All sessions',
@@ -14,13 +11,7 @@ export const STATUS_LABELS: Record<SessionStatus, string> = {
   silent: 'With silent hooks',
 };
 
-export function matches(s: BoardSession, f: SessionFilter): boolean {
-  if (f.status === 'failed' && !s.failedChecks) return false;
-  if (f.status === 'refused' && !s.rejections) return false;
-  if (f.status === 'silent' && !s.hooksSilent) return false;
-  const q = f.text.trim().toLowerCase();
-  return !q || [s.intent, s.branch, s.agent, s.id].some((v) => v.toLowerCase().includes(q));
-}
+export const isFiltered = (q: SessionQuery): boolean => q.text.trim() !== '' || q.file.trim() !== '' || q.status !== 'all';
 
 /** "Today", "Yesterday", or the date: how people think of when something happened. */
 export function dayLabel(ms: number | undefined, now = new Date()): string {

@@ -1,35 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { boardRecord } from '../core/report/boardState';
+import { boardRecord, DEFAULT_QUERY } from '../core/report/boardState';
 import { buildTrail } from '../core/report/trail';
+import { clipStrings } from '../core/report/clip';
 import { sessionActivity } from '../core/report/activity';
-import { BOARD_ACTIONS, type BoardAction, type BoardState, type HostToWebview, type WebviewToHost } from '../protocol';
+import type { BoardAction, BoardState, HostToWebview, SessionQuery } from '../protocol';
+import { parseWebviewMessage } from '../webviewMessages';
 import { Disposable } from './disposable';
 import type { RecordService } from './recordService';
-
-/** Checks a message from the webview: only the typed messages are accepted. */
-export function parseWebviewMessage(m: unknown): WebviewToHost | undefined {
-  if (typeof m !== 'object' || m === null) return undefined;
-  const msg = m as Record<string, unknown>;
-  if (msg.type === 'ready') return { type: 'ready' };
-  if (msg.type === 'action' && BOARD_ACTIONS.includes(msg.action as BoardAction)) {
-    return { type: 'action', action: msg.action as BoardAction };
-  }
-  if (msg.type === 'showSessions' && Number.isInteger(msg.limit) && (msg.limit as number) > 0) {
-    return { type: 'showSessions', limit: Math.min(msg.limit as number, 10_000) };
-  }
-  const id = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length < 300;
-  if ((msg.type === 'openSession' || msg.type === 'sessionMarkdown' || msg.type === 'copySessionMarkdown') && id(msg.id)) {
-    return { type: msg.type, id: msg.id };
-  }
-  if ((msg.type === 'openFile' || msg.type === 'diffFile') && id(msg.sessionId) && typeof msg.path === 'string' && msg.path.length < 4096) {
-    return { type: msg.type, sessionId: msg.sessionId, path: msg.path };
-  }
-  if (msg.type === 'rendered' && typeof msg.events === 'number' && typeof msg.sessions === 'number' && typeof msg.phase === 'string' && typeof msg.trusted === 'boolean') {
-    return { type: 'rendered', phase: msg.phase as BoardState['phase'], events: msg.events, sessions: msg.sessions, trusted: msg.trusted };
-  }
-  return undefined;
-}
 
 /** What the board asks of a session: its Markdown, a file of it, a file's diff against the starting commit. */
 export interface SessionActions {
@@ -43,7 +21,7 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
   static readonly viewId = 'flightdeck.board';
   private view: vscode.WebviewView | undefined;
   private ready = false;
-  private sessionLimit = 20;
+  private query: SessionQuery = DEFAULT_QUERY;
   private pushTimer: NodeJS.Timeout | undefined;
   private readonly rendered = this._register(new vscode.EventEmitter<{ phase: string; events: number; sessions: number; trusted: boolean }>());
   /** Fires when the webview reports what it rendered. */
@@ -90,12 +68,13 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     if (!msg) return;
     if (msg.type === 'ready') {
       this.ready = true;
+      this.query = msg.query ?? this.query;
       void this.push();
     } else if (msg.type === 'action') {
       if (msg.action === 'refresh') this.refresh();
       else this.runAction(msg.action);
-    } else if (msg.type === 'showSessions') {
-      this.sessionLimit = msg.limit;
+    } else if (msg.type === 'querySessions') {
+      this.query = msg.query;
       void this.push();
     } else if (msg.type === 'openSession') {
       void this.sendDetail(msg.id);
@@ -114,7 +93,8 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     const store = await this.records.get()?.open();
     const trail = store ? buildTrail(store.db, id) : undefined;
     if (trail && store) {
-      void this.view?.webview.postMessage({ type: 'sessionDetail', trail, activity: sessionActivity(store.db, id) } satisfies HostToWebview);
+      // Clipped: a 10 MB paste would otherwise cross to the webview, and into its saved state, on every update.
+      void this.view?.webview.postMessage({ type: 'sessionDetail', trail: clipStrings(trail), activity: sessionActivity(store.db, id) } satisfies HostToWebview);
     }
   }
 
@@ -136,7 +116,7 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     if (!live.current) this.post({ trusted, phase: 'loading' });
     try {
       const store = await live.open();
-      this.post({ trusted, phase: 'ready', record: boardRecord(store, this.sessionLimit) });
+      this.post({ trusted, phase: 'ready', record: boardRecord(store, this.query) });
     } catch (err) {
       this.post({ trusted, phase: 'error', error: (err as Error).message });
     }

@@ -50,7 +50,7 @@ export class RecordCommands {
   }
 
   private async pickSession(db: Database): Promise<string | undefined> {
-    const picks = boardSessions(db, 50).map((s) => ({
+    const picks = boardSessions(db, { limit: 50 }).map((s) => ({
       label: s.intent || '(no stated intent)',
       description: [s.agent, s.branch, s.startedAt ? new Date(s.startedAt).toLocaleString() : ''].filter(Boolean).join(' · '),
       detail: s.id,

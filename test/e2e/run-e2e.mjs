@@ -85,6 +85,16 @@ async function main() {
     if ((await board.locator('.session').count()) !== 1) throw new Error('search did not narrow the list to one session');
     await page.screenshot({ path: join(results, 'board-search.png') });
     await board.locator('#session-search').locator('input').fill('');
+    // Search covers the whole record: this session is not among the 20 the board has loaded.
+    await board.locator('#session-search').locator('input').fill('chore number 22');
+    await board.locator('.session-title', { hasText: 'routine chore number 22' }).waitFor({ timeout: 5_000 });
+    await board.getByText('Showing 1 of 1 matching sessions').waitFor();
+    await board.locator('#session-search').locator('input').fill('');
+    await board.locator('#session-file').locator('input').fill('README');
+    await board.locator('.session-title', { hasText: 'tidy the README' }).waitFor({ timeout: 5_000 });
+    await board.getByText('Showing 1 of 1 matching sessions').waitFor({ timeout: 5_000 });
+    await board.locator('#session-file').locator('input').fill('');
+    await board.locator('.session').nth(19).waitFor({ timeout: 5_000 });
     await board.locator('#session-status').click();
     await board.locator('vscode-option', { hasText: 'With failed checks' }).click();
     await board.locator('.session-title', { hasText: 'add server-side validation' }).waitFor();
@@ -130,12 +140,55 @@ async function main() {
     await board.locator('.session-title').first().waitFor();
   });
 
-  await check('a note from the CLI appears on the open board without a reload', async () => {
+  await check('a file\'s other sessions are one click from a session\'s flight record', async () => {
+    await board.locator('.session').nth(0).click();
+    await board.locator('.files li', { hasText: 'api/signup.ts' }).first().locator('button.link', { hasText: 'sessions' }).click();
+    await board.getByText('Showing 1 of 1 matching sessions').waitFor({ timeout: 5_000 });
+    const value = await board.locator('#session-file').evaluate((el) => el.value);
+    if (value !== 'api/signup.ts') throw new Error(`the file filter shows ${JSON.stringify(value)}`);
+    await board.locator('.session-title', { hasText: 'add server-side validation' }).waitFor();
+    await board.locator('#session-file').locator('input').fill('');
+    await board.locator('.session').nth(19).waitFor({ timeout: 5_000 });
+  });
+
+  await check('10 MB strings arrive clipped and inert, and the board stays responsive', async () => {
+    await board.locator('#session-search').locator('input').fill('enormous paste');
+    const item = board.locator('.session', { hasText: 'an enormous paste' });
+    await item.waitFor({ timeout: 10_000 });
+    const title = await item.locator('.session-title').textContent();
+    if ((title ?? '').length > 400) throw new Error(`the list shows ${title?.length} characters of the intent`);
+    await item.click();
+    await board.locator('.detail-title', { hasText: 'more characters; Open as Markdown shows all' }).waitFor({ timeout: 10_000 });
+    const shown = await board.locator('.detail').evaluate((el) => el.textContent.length);
+    if (shown > 50_000) throw new Error(`the detail holds ${shown} characters`);
+    // Responsive: the webview answers at once, and a click on Back is acted on.
+    const started = Date.now();
+    await board.locator('body').evaluate(() => document.body.childElementCount);
+    await board.locator('#detail-back').click();
+    await board.locator('#session-search').waitFor({ timeout: 5_000 });
+    const pwned = await board.locator('body').evaluate(() => window.__pwned ?? 0);
+    if (pwned !== 0 || (await board.locator('img').count()) !== 0 || dialogs.length) throw new Error(`markup came alive: pwned=${pwned} dialogs=${dialogs}`);
+    console.log(`  (the board answered in ${Date.now() - started} ms with the 10 MB session open)`);
+    await board.locator('#session-search').locator('input').fill('');
+    await board.locator('.session').nth(19).waitFor({ timeout: 5_000 });
+  });
+
+  await check('a note from the CLI appears on the open board without a reload, scroll and elements kept', async () => {
     const before = await board.locator('.tile-value').first().textContent();
+    // Marks on the live DOM: a re-render would lose them, a patch keeps them.
+    const scrolled = await board.locator('body').evaluate(() => {
+      document.querySelector('.session').__kept = true;
+      window.scrollTo(0, 300);
+      return window.scrollY;
+    });
     note(workspace, 'ran npm test -- signup: exit 1, duplicate email expected 409');
     await board.getByText('ran npm test -- signup: exit 1, duplicate email expected 409').waitFor({ timeout: 5_000 });
     const after = await board.locator('.tile-value').first().textContent();
     if (Number(after?.replace(/,/g, '')) !== Number(before?.replace(/,/g, '')) + 1) throw new Error(`events ${before} -> ${after}`);
+    const kept = await board.locator('body').evaluate(() => ({ kept: document.querySelector('.session').__kept === true, y: window.scrollY }));
+    if (!kept.kept) throw new Error('the session list was rebuilt instead of updated');
+    if (scrolled > 0 && kept.y !== scrolled) throw new Error(`scroll moved from ${scrolled} to ${kept.y}`);
+    await board.locator('body').evaluate(() => window.scrollTo(0, 0));
   });
 
   await check('"Record a note" on the board asks for the text and records it', async () => {
@@ -175,6 +228,13 @@ async function main() {
     await page.mouse.move(900, 500);
   });
   await page.screenshot({ path: join(results, 'board-dark.png') });
+  await check('the board follows a switch to a high-contrast theme', async () => {
+    const settings = join(server.userDataDir, 'User', 'settings.json');
+    writeFileSync(settings, JSON.stringify({ ...defaultUserSettings, 'workbench.colorTheme': 'Default High Contrast' }, null, 2));
+    await page.locator('.monaco-workbench.hc-black').waitFor({ timeout: 15_000 });
+    await board.locator('body.vscode-high-contrast').waitFor({ timeout: 5_000 });
+  });
+  await page.screenshot({ path: join(results, 'board-high-contrast.png') });
 }
 
 const timeout = setTimeout(() => {

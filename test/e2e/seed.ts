@@ -21,3 +21,9 @@ for (let i = 0; i < 23; i++) {
   old.prompt(`routine chore number ${i}`);
   writeFileSync(join(dir, `e2e-old-${i}.jsonl`), old.toString());
 }
+
+// A session with 10 MB strings in its prompt and a command: the board must stay responsive and inert.
+const huge = new TranscriptWriter({ sessionId: 'e2e-huge-session', cwd: workspace, start: Date.now() - 40 * 86_400_000, branch: 'chore/huge' });
+huge.prompt(`an enormous paste <img src=x onerror="window.__pwned=4"> ${'lorem ipsum '.repeat(900_000)}`);
+huge.bash(`echo ${'</script><script>window.__pwned=5</script>'.repeat(250_000)}`, 0, '');
+writeFileSync(join(dir, 'e2e-huge.jsonl'), huge.toString());

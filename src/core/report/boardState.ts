@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Database } from 'sql.js';
-import type { BoardRecord, BoardSession } from '../../protocol';
+import type { BoardRecord, BoardSession, SessionQuery } from '../../protocol';
 import { listEvents, recordStatus } from '../record/queries';
 import type { OpenReport, RecordStore } from '../record/store';
 
@@ -59,8 +59,47 @@ export function describeReport(r: OpenReport, dir: string): string[] {
 /** Transcript activity this long after the last hook event means the hooks stopped firing. */
 export const HOOKS_SILENT_AFTER_MS = 2 * 60_000;
 
-/** The newest sessions with what needs a look: failed checks, rejected or denied actions. */
-export function boardSessions(db: Database, limit = 20): BoardSession[] {
+export const DEFAULT_QUERY: SessionQuery = { text: '', status: 'all', file: '', limit: 20 };
+
+/** `%text%` for LIKE, with the user's own `%`, `_` and `\` taken literally. */
+const contains = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+const HOOK_LAST = `(SELECT max(at) FROM events e WHERE e.session_id = s.id AND e.source = 'claude-hook')`;
+const TRANSCRIPT_LAST = `(SELECT max(at) FROM events e WHERE e.session_id = s.id AND e.source = 'claude-transcript')`;
+
+/** The WHERE clause of a query over `sessions s`, with its parameters. */
+function sessionFilter(q: SessionQuery): { where: string; params: (string | number)[] } {
+  const terms: string[] = [];
+  const params: (string | number)[] = [];
+  const text = q.text.trim();
+  if (text) {
+    terms.push(`(s.intent LIKE ? ESCAPE '\\' OR s.branch LIKE ? ESCAPE '\\' OR s.agent LIKE ? ESCAPE '\\' OR s.id LIKE ? ESCAPE '\\')`);
+    params.push(...Array<string>(4).fill(contains(text)));
+  }
+  const file = q.file.trim();
+  if (file) {
+    terms.push(`EXISTS (SELECT 1 FROM files f WHERE f.session_id = s.id AND f.path LIKE ? ESCAPE '\\')`);
+    params.push(contains(file));
+  }
+  if (q.status === 'failed') terms.push(`EXISTS (SELECT 1 FROM checks c WHERE c.session_id = s.id AND c.passed = 0)`);
+  if (q.status === 'refused') terms.push(`EXISTS (SELECT 1 FROM approvals a WHERE a.session_id = s.id AND a.kind IN ('rejection', 'denial'))`);
+  if (q.status === 'silent') {
+    terms.push(`${TRANSCRIPT_LAST} - ${HOOK_LAST} > ?`);
+    params.push(HOOKS_SILENT_AFTER_MS);
+  }
+  return { where: terms.length ? `WHERE ${terms.join(' AND ')}` : '', params };
+}
+
+/** How many sessions match a query, shown or not. */
+export function countSessions(db: Database, query: Partial<SessionQuery> = {}): number {
+  const { where, params } = sessionFilter({ ...DEFAULT_QUERY, ...query });
+  return Number(db.exec(`SELECT count(*) FROM sessions s ${where}`, params)[0]?.values[0]?.[0] ?? 0);
+}
+
+/** The newest sessions matching a query, over the whole record, with what needs a look: failed checks, refused actions. */
+export function boardSessions(db: Database, query: Partial<SessionQuery> = {}): BoardSession[] {
+  const q = { ...DEFAULT_QUERY, ...query };
+  const { where, params } = sessionFilter(q);
   const rows = db.exec(
     `SELECT s.id, s.agent, s.intent, s.branch, s.started_at,
        (SELECT count(*) FROM commands m WHERE m.session_id = s.id),
@@ -68,11 +107,11 @@ export function boardSessions(db: Database, limit = 20): BoardSession[] {
        (SELECT count(*) FROM checks c WHERE c.session_id = s.id AND c.passed = 0),
        (SELECT count(*) FROM checks c WHERE c.session_id = s.id AND c.passed = 1),
        (SELECT count(*) FROM approvals a WHERE a.session_id = s.id AND a.kind IN ('rejection', 'denial')),
-       (SELECT max(at) FROM events e WHERE e.session_id = s.id AND e.source = 'claude-hook'),
-       (SELECT max(at) FROM events e WHERE e.session_id = s.id AND e.source = 'claude-transcript')
-     FROM (SELECT * FROM sessions ORDER BY coalesce(started_at, 0) DESC LIMIT ?) s
+       ${HOOK_LAST},
+       ${TRANSCRIPT_LAST}
+     FROM (SELECT * FROM sessions s ${where} ORDER BY coalesce(started_at, 0) DESC LIMIT ?) s
      ORDER BY coalesce(s.started_at, 0) DESC`,
-    [limit],
+    [...params, q.limit],
   )[0]?.values ?? [];
   return rows.map((r) => ({
     id: String(r[0]),
@@ -89,9 +128,9 @@ export function boardSessions(db: Database, limit = 20): BoardSession[] {
   }));
 }
 
-/** The record as the board shows it; `sessionLimit` grows as the user pages to older sessions. */
-export function boardRecord(store: RecordStore, sessionLimit = 20): BoardRecord {
-  const sessions = boardSessions(store.db, sessionLimit + 1);
+/** The record as the board shows it, with the sessions that answer the board's query. */
+export function boardRecord(store: RecordStore, query: SessionQuery = DEFAULT_QUERY): BoardRecord {
+  const sessions = boardSessions(store.db, query);
   const s = recordStatus(store);
   return {
     dir: s.dir,
@@ -117,7 +156,9 @@ export function boardRecord(store: RecordStore, sessionLimit = 20): BoardRecord 
       at: e.at,
       summary: summarize(e.kind, e.data),
     })),
-    sessions: sessions.slice(0, sessionLimit),
-    moreSessions: sessions.length > sessionLimit,
+    query,
+    sessions,
+    // Counting is only needed when there may be more than the page shows.
+    matchingSessions: sessions.length < query.limit ? sessions.length : countSessions(store.db, query),
   };
 }

@@ -55,7 +55,7 @@ export interface DashboardOptions {
  * with JavaScript off), for people who never open the code.
  */
 export function renderDashboard(db: Database, options: DashboardOptions): string {
-  const sessions = boardSessions(db, 10_000);
+  const sessions = boardSessions(db, { limit: 10_000 });
   const detailed = sessions.slice(0, options.detailed ?? 200).map((s) => buildTrail(db, s.id)).filter((t): t is FlightTrail => !!t);
   const count = (sql: string): number => Number(db.exec(sql)[0]?.values[0]?.[0] ?? 0);
   const reviews = db.exec(`SELECT subject, status, verdict FROM reviews ORDER BY opened_at DESC LIMIT 200`)[0]?.values ?? [];

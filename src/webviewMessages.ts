@@ -1,0 +1,39 @@
+import { BOARD_ACTIONS, type BoardAction, type BoardState, type SessionQuery, type SessionStatus, type WebviewToHost } from './protocol';
+
+// The webview is the least trusted party: what it sends is checked against the protocol before anything acts on it.
+
+const STATUSES: readonly SessionStatus[] = ['all', 'failed', 'refused', 'silent'];
+
+/** A session query from the webview, bounded: short strings, a known status, a page of at most 10,000. */
+export function parseQuery(q: unknown): SessionQuery | undefined {
+  if (typeof q !== 'object' || q === null) return undefined;
+  const { text, status, file, limit } = q as Record<string, unknown>;
+  if (typeof text !== 'string' || typeof file !== 'string' || text.length > 500 || file.length > 1000) return undefined;
+  if (!STATUSES.includes(status as SessionStatus) || !Number.isInteger(limit) || (limit as number) < 1) return undefined;
+  return { text, status: status as SessionStatus, file, limit: Math.min(limit as number, 10_000) };
+}
+
+/** Checks a message from the webview: only the typed messages are accepted. */
+export function parseWebviewMessage(m: unknown): WebviewToHost | undefined {
+  if (typeof m !== 'object' || m === null) return undefined;
+  const msg = m as Record<string, unknown>;
+  if (msg.type === 'ready') return { type: 'ready', query: parseQuery(msg.query) };
+  if (msg.type === 'action' && BOARD_ACTIONS.includes(msg.action as BoardAction)) {
+    return { type: 'action', action: msg.action as BoardAction };
+  }
+  if (msg.type === 'querySessions') {
+    const query = parseQuery(msg.query);
+    return query && { type: 'querySessions', query };
+  }
+  const id = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length < 300;
+  if ((msg.type === 'openSession' || msg.type === 'sessionMarkdown' || msg.type === 'copySessionMarkdown') && id(msg.id)) {
+    return { type: msg.type, id: msg.id };
+  }
+  if ((msg.type === 'openFile' || msg.type === 'diffFile') && id(msg.sessionId) && typeof msg.path === 'string' && msg.path.length < 4096) {
+    return { type: msg.type, sessionId: msg.sessionId, path: msg.path };
+  }
+  if (msg.type === 'rendered' && typeof msg.events === 'number' && typeof msg.sessions === 'number' && typeof msg.phase === 'string' && typeof msg.trusted === 'boolean') {
+    return { type: 'rendered', phase: msg.phase as BoardState['phase'], events: msg.events, sessions: msg.sessions, trusted: msg.trusted };
+  }
+  return undefined;
+}
