@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dayLabel, DEFAULT_QUERY, groupByDay, isFiltered } from '../../../webview/sessionFilter';
+import type { BoardSession } from '../../../src/protocol';
+
+const session = (id: string, startedAt: number, extra: Partial<BoardSession> = {}): BoardSession => ({
+  id, agent: 'claude-code', intent: `task ${id}`, branch: 'main', startedAt, commands: 0, filesChanged: 0, failedChecks: 0, passedChecks: 0, rejections: 0, hooksSilent: false, ...extra,
+});
+
+test('sessions fall into days people name: today, yesterday, then dates', () => {
+  const now = new Date(2026, 10, 23, 15, 0);
+  assert.equal(dayLabel(new Date(2026, 10, 23, 0, 5).getTime(), now), 'Today');
+  assert.equal(dayLabel(new Date(2026, 10, 22, 23, 59).getTime(), now), 'Yesterday');
+  assert.match(dayLabel(new Date(2026, 10, 20, 9).getTime(), now), /Nov/);
+  assert.match(dayLabel(new Date(2025, 0, 2).getTime(), now), /2025/);
+  assert.equal(dayLabel(undefined, now), 'Undated');
+  const d = (day: number, h: number): number => new Date(2026, 10, day, h).getTime();
+  const groups = groupByDay([session('a', d(21, 10)), session('b', d(21, 9)), session('c', d(20, 18))]);
+  assert.deepEqual(groups.map((g) => g.sessions.map((s) => s.id)), [['a', 'b'], ['c']]);
+});
+
+test('a query filters when it has text, a file or a status; paging alone does not', () => {
+  assert.equal(isFiltered(DEFAULT_QUERY), false);
+  assert.equal(isFiltered({ ...DEFAULT_QUERY, limit: 70 }), false);
+  assert.equal(isFiltered({ ...DEFAULT_QUERY, text: '  ' }), false);
+  assert.equal(isFiltered({ ...DEFAULT_QUERY, file: 'api/' }), true);
+  assert.equal(isFiltered({ ...DEFAULT_QUERY, status: 'silent' }), true);
+});
