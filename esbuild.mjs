@@ -71,7 +71,7 @@ if (tests) {
   builds.push({ ...node, entryPoints: ['test/e2e/seed.ts'], outfile: 'dist-test/e2e-seed.js' });
 }
 if (bench) {
-  builds.push({ ...node, entryPoints: ['bench/bench.ts'], outfile: 'dist-bench/bench.js', external: ['vscode', 'better-sqlite3', 'sql.js'] });
+  builds.push({ ...node, entryPoints: ['bench/bench.ts'], outfile: 'dist-bench/bench.js', external: ['vscode', 'better-sqlite3', 'sql.js', 'playwright-core'] });
 }
 
 function copyAssets() {

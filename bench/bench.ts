@@ -8,7 +8,10 @@ import { MIGRATIONS } from '../src/core/record/schema';
 import { RecordStore } from '../src/core/record/store';
 import { measureActivation } from './activation';
 import { makeEvents } from './events';
-import { boardRecord, boardSessions } from '../src/core/report/boardState';
+import { boardRecord, boardSessions, DEFAULT_QUERY } from '../src/core/report/boardState';
+import { clipStrings } from '../src/core/report/clip';
+import type { BoardState, HostToWebview, SessionQuery } from '../src/protocol';
+import { webviewPaintTimes } from './webviewPaint';
 import { sessionActivity } from '../src/core/report/activity';
 import { buildTrail } from '../src/core/report/trail';
 import { hookProcessTimes, importThroughput, liveTailLatency, writeCorpus } from './transcripts';
@@ -161,8 +164,33 @@ async function board(): Promise<void> {
     buildTrail(store.db, id);
     sessionActivity(store.db, id);
   });
-  row(`board state at ${fmt(sessions)} sessions, 1,000,000 events (median)`, `${fmt(pct(first, 50), 1)} ms`, 'first paint target ≤ 300 ms');
-  row('open a session: trail + activity (median)', `${fmt(pct(open, 50), 1)} ms`, 'target ≤ 100 ms');
+  row(`board state at ${fmt(sessions)} sessions, 1,000,000 events (median)`, `${fmt(pct(first, 50), 1)} ms`, 'host side of the first paint');
+  const queries: [string, Partial<SessionQuery>][] = [
+    ['search, every session matches', { text: 'signup' }],
+    ['search, no session matches', { text: 'no such words' }],
+    ['filter by file', { file: 'api/signup.ts' }],
+    ['filter: failed checks', { status: 'failed' }],
+    ['filter: silent hooks', { status: 'silent' }],
+  ];
+  for (const [label, q] of queries) {
+    const t = times(() => boardRecord(store, { ...DEFAULT_QUERY, ...q }));
+    row(`  ${label} (median)`, `${fmt(pct(t, 50), 1)} ms`);
+  }
+  const id = ids[0] as string;
+  const state: BoardState = { trusted: true, phase: 'ready', record: boardRecord(store) };
+  const detail: HostToWebview = { type: 'sessionDetail', trail: clipStrings(buildTrail(store.db, id)!), activity: sessionActivity(store.db, id) };
+  const paint = await webviewPaintTimes(state, detail);
+  if (typeof paint === 'string') {
+    row('webview render (Chromium)', `skipped: ${paint}`);
+  } else {
+    const board = pct(paint.board.sort((a, b) => a - b), 50);
+    const detailMs = pct(paint.detail.sort((a, b) => a - b), 50);
+    row('webview: board rendered and painted (median)', `${fmt(board, 1)} ms`);
+    row('webview: live update patched and painted (median)', `${fmt(pct(paint.update.sort((a, b) => a - b), 50), 1)} ms`);
+    row('first paint: host state + webview (median)', `${fmt(pct(first, 50) + board, 1)} ms`, 'target ≤ 300 ms');
+    row('open a session: host + webview (median)', `${fmt(pct(open, 50) + detailMs, 1)} ms`, 'target ≤ 100 ms');
+  }
+  row('open a session: trail + activity, host (median)', `${fmt(pct(open, 50), 1)} ms`);
   store.close();
   rmSync(dir, { recursive: true, force: true });
 }
