@@ -33,10 +33,14 @@ const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   {
     ...node,
-    entryPoints: ['src/cli/main.ts'],
+    entryPoints: ['src/cli/bin.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
+    external: ['./cli-main.js', './cli-hook.js'],
   },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js' },
+  // Loaded on every Claude Code tool call: kept to what the hook needs.
+  { ...node, entryPoints: ['src/cli/hookCommand.ts'], outfile: 'dist/cli-hook.js' },
   {
     bundle: true,
     platform: 'browser',

@@ -1,13 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { importTranscripts } from '../core/capture/claudeImport';
 import { gitEvents } from '../core/capture/gitHistory';
-import { hookEvents, type HookGit } from '../core/capture/hook';
 import { claudeProjectsDir, cwdMatcher, workspaceRoots } from '../core/capture/workspace';
-import { completeEvent } from '../core/record/events';
-import { JournalWriter } from '../core/record/journal';
-import { headCommit, locateRecord } from '../core/record/location';
+import { locateRecord } from '../core/record/location';
 import { listSessions } from '../core/record/queries';
 import { RecordStore } from '../core/record/store';
 import { buildTrail, resolveSessionId } from '../core/report/trail';
@@ -86,50 +82,6 @@ export async function show(args: CliArgs, out: Out): Promise<number> {
   } finally {
     store.close();
   }
-}
-
-/** Whether tracked files have uncommitted changes; unknown (undefined) when git cannot say in time. */
-function treeIsDirty(repoRoot: string): boolean | undefined {
-  try {
-    return execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repoRoot, encoding: 'utf8', timeout: 2000 }).trim().length > 0;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Called by Claude Code for each hook event, with JSON on stdin. Records durably and returns fast;
- * in advisory mode it never blocks the agent, not even on its own errors (it exits 0 and says why on stderr).
- */
-export function hook(args: CliArgs, err: Out, stdin: () => string = () => readFileSync(0, 'utf8')): number {
-  const [eventName] = args.positionals;
-  try {
-    if (!eventName) throw new UsageError('hook wants the event name, e.g. flightdeck hook PreToolUse');
-    const text = stdin();
-    let payload: unknown;
-    try {
-      payload = JSON.parse(text);
-    } catch {
-      payload = text;
-    }
-    const cwd = (typeof payload === 'object' && payload !== null && typeof (payload as { cwd?: unknown }).cwd === 'string'
-      ? (payload as { cwd: string }).cwd
-      : undefined) ?? process.env.CLAUDE_PROJECT_DIR ?? args.repo;
-    const location = locateRecord(existsSync(cwd) ? cwd : args.repo);
-    if (!location) return 0; // Not a repository: nothing to record into without VS Code.
-    mkdirSync(location.dir, { recursive: true });
-    const git: HookGit = location.repoRoot ? { head: headCommit(location.repoRoot) } : {};
-    if (eventName === 'SessionStart' && location.repoRoot) git.dirty = treeIsDirty(location.repoRoot);
-    const writer = new JournalWriter(location.dir);
-    try {
-      writer.append(hookEvents(eventName, payload, Date.now(), undefined, git).map(completeEvent));
-    } finally {
-      writer.close();
-    }
-  } catch (e) {
-    err(`flightdeck hook: ${(e as Error).message} (the agent was not blocked)`);
-  }
-  return 0;
 }
 
 export async function dashboard(args: CliArgs, out: Out): Promise<number> {

@@ -7,7 +7,8 @@ import { listEvents, recordStatus } from '../core/record/queries';
 import { RecordStore } from '../core/record/store';
 import { parseCliArgs, USAGE, UsageError, type CliArgs } from './args';
 import { formatEvent, formatStatus } from './format';
-import { dashboard, hook, ingest, sessions, show } from './captureCommands';
+import { dashboard, ingest, sessions, show } from './captureCommands';
+import { hook } from './hookCommand';
 import { formatVerify, verifyRecord } from '../core/report/verify';
 
 type Out = (text: string) => void;
@@ -106,12 +107,4 @@ export async function main(argv: string[], cwd: string, out: Out, err: Out): Pro
     err(`flightdeck: ${(e as Error).message ?? String(e)}${detail}`);
     return 70;
   }
-}
-
-if (require.main === module) {
-  void main(process.argv.slice(2), process.cwd(), (t) => process.stdout.write(t + '\n'), (t) => process.stderr.write(t + '\n')).then(
-    (code) => {
-      process.exitCode = code;
-    },
-  );
 }
