@@ -8,6 +8,7 @@ import { FileWatcher } from './vscode/fileWatcher';
 import { TerminalWatcher } from './vscode/terminalWatcher';
 import { TaskCommands } from './vscode/taskCommands';
 import { SessionFiles } from './vscode/sessionFiles';
+import { CheckRulesSync } from './vscode/checkRulesSync';
 
 /** What the extension hands to other extensions and to its own integration tests. */
 export interface FlightdeckApi {
@@ -15,6 +16,7 @@ export interface FlightdeckApi {
   board: BoardViewProvider;
   commands: RecordCommands;
   capture: TranscriptCapture;
+  checkRules: CheckRulesSync;
   activatedAt: number;
   activationMs: number;
 }
@@ -37,7 +39,9 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const capture = new TranscriptCapture(records);
   const terminals = new TerminalWatcher(records);
   const files = new FileWatcher(records);
+  const checkRules = new CheckRulesSync(records);
   context.subscriptions.push(
+    checkRules,
     records,
     board,
     capture,
@@ -53,10 +57,11 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const deferred = setTimeout(() => {
     void capture.start().catch(() => undefined);
     claude.refreshInstalledHooks();
+    checkRules.sync();
   }, 1500);
   context.subscriptions.push({ dispose: () => clearTimeout(deferred) });
   const activatedAt = performance.now();
-  return { records, board, commands, capture, activatedAt, activationMs: activatedAt - started };
+  return { records, board, commands, capture, checkRules, activatedAt, activationMs: activatedAt - started };
 }
 
 export function deactivate(): void {

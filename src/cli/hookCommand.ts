@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readCheckRules } from '../core/capture/checkRules';
+import { classifyCheck } from '../core/capture/classify';
 import { hookEvents, type HookGit } from '../core/capture/hook';
 import { completeEvent } from '../core/record/events';
 import { JournalWriter } from '../core/record/journal';
@@ -45,7 +47,9 @@ export function hook(args: CliArgs, err: Out, stdin: () => string = () => readFi
     if (eventName === 'SessionStart' && location.repoRoot) git.dirty = treeIsDirty(location.repoRoot);
     const writer = new JournalWriter(location.dir);
     try {
-      writer.append(hookEvents(eventName, payload, Date.now(), undefined, git).map(completeEvent));
+      const rules = readCheckRules(location.dir);
+      const classify = (command: string) => classifyCheck(command, rules)?.kind;
+      writer.append(hookEvents(eventName, payload, Date.now(), classify, git).map(completeEvent));
     } finally {
       writer.close();
     }

@@ -76,6 +76,14 @@ export function registerTrustedTests(): void {
     const store = await api.records.get()?.open();
     assert.ok(store);
     await eventually(() => (store.db.exec(`SELECT count(*) FROM commands WHERE id = 'toolu_hooked'`)[0]?.values[0]?.[0] === 1 ? true : undefined), 3_000, 'the hook\'s tool call in the record');
+    // The user's own check rules reach the hook too: the extension keeps them beside the record.
+    await vscode.workspace.getConfiguration('flightdeck').update('checks.rules', [{ kind: 'test', pattern: '^make verify' }], vscode.ConfigurationTarget.Workspace);
+    const rulesFile = join(workspaceRoot(), '.git', 'flightdeck', 'check-rules.json');
+    await eventually(() => (existsSync(rulesFile) && readFileSync(rulesFile, 'utf8').includes('^make verify') ? true : undefined), 5_000, 'the rules beside the record');
+    const custom = JSON.stringify({ session_id: 'hooked-session', cwd: workspaceRoot(), tool_name: 'Bash', tool_input: { command: 'make verify' }, tool_use_id: 'toolu_custom' });
+    await promisify(execFile)('/bin/sh', ['-c', `${command} <<'EOF'\n${custom}\nEOF`]);
+    await eventually(() => (store.db.exec(`SELECT check_kind FROM commands WHERE id = 'toolu_custom'`)[0]?.values[0]?.[0] === 'test' ? true : undefined), 3_000, 'the custom check classified by the hook');
+    await vscode.workspace.getConfiguration('flightdeck').update('checks.rules', undefined, vscode.ConfigurationTarget.Workspace);
     const removed = await vscode.commands.executeCommand<string[]>('flightdeck.disconnectClaude', { confirm: false });
     assert.equal(removed?.length, 7);
     assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), { permissions: { allow: ['Bash(npm test:*)'] } });

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordStore } from '../../../src/core/record/store';
+import { CHECK_RULES_FILE, writeCheckRules } from '../../../src/core/capture/checkRules';
 import { TranscriptWriter } from '../../fixtures/claudeTranscript';
 import { gitRepo, tempDir } from '../helpers/tmp';
 
@@ -89,4 +90,24 @@ test('show and sessions on the CLI: markdown, json keys, errors', (t) => {
     assert.ok(key in json, `key ${key}`);
   }
   assert.match(fd(['show', 'latest', '--format', 'xml'], repo).err, /--format wants md or json/);
+});
+
+test('hooks classify checks with the user\'s own rules, which the extension keeps beside the record', async (t) => {
+  const repo = gitRepo(t);
+  const dir = join(repo, '.git', 'flightdeck');
+  mkdirSync(dir, { recursive: true });
+  const call = (id: string, command: string) =>
+    hook('PreToolUse', { session_id: SESSION, cwd: repo, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command }, tool_use_id: id }, repo);
+  assert.equal(call('toolu_before', './scripts/verify-all.sh').code, 0);
+  assert.ok(writeCheckRules(dir, [{ kind: 'test', pattern: '^\\./scripts/verify-all\\.sh' }]));
+  assert.equal(writeCheckRules(dir, [{ kind: 'test', pattern: '^\\./scripts/verify-all\\.sh' }]), false, 'unchanged rules are not rewritten');
+  assert.equal(call('toolu_after', './scripts/verify-all.sh').code, 0);
+  writeFileSync(join(dir, CHECK_RULES_FILE), '[{"kind": "test", "pattern": "('); // torn or hand-edited
+  const torn = call('toolu_torn', './scripts/verify-all.sh');
+  assert.equal(torn.code, 0, 'a broken rules file never blocks the agent');
+  assert.equal(call('toolu_builtin', 'npm test').code, 0);
+  const store = await RecordStore.open(dir, { readOnly: true });
+  const kinds = Object.fromEntries(store.db.exec('SELECT id, check_kind FROM commands')[0]?.values.map(([id, k]) => [id, k]) ?? []);
+  assert.deepEqual(kinds, { toolu_before: null, toolu_after: 'test', toolu_torn: null, toolu_builtin: 'test' });
+  store.close();
 });
