@@ -96,15 +96,15 @@ const derivers: Record<string, Deriver> = {
       run(
         `INSERT INTO commands (id, session_id, command, exit_code, outcome, duration_ms, source, check_kind, commit_sha) VALUES (?,?,?,?,?,?,?,?,?)
          ON CONFLICT(id) DO UPDATE SET exit_code = coalesce(excluded.exit_code, exit_code), outcome = excluded.outcome,
-           duration_ms = coalesce(excluded.duration_ms, duration_ms), check_kind = coalesce(check_kind, excluded.check_kind),
+           duration_ms = coalesce(excluded.duration_ms, duration_ms, max(0, ? - started_at)), check_kind = coalesce(check_kind, excluded.check_kind),
            commit_sha = coalesce(excluded.commit_sha, commit_sha)`,
-        [id, e.session ?? null, d.command, exitCode, str(d.outcome), num(d.durationMs), e.source ?? null, str(d.check), str(d.commit)],
+        [id, e.session ?? null, d.command, exitCode, str(d.outcome), num(d.durationMs), e.source ?? null, str(d.check), str(d.commit), e.at],
       );
     } else {
       run(
         `UPDATE commands SET exit_code = coalesce(?, CASE WHEN ? = 'ok' THEN 0 END, exit_code), outcome = ?,
-           duration_ms = coalesce(?, duration_ms) WHERE id = ?`,
-        [exitCode, str(d.outcome), str(d.outcome), num(d.durationMs), id],
+           duration_ms = coalesce(?, duration_ms, max(0, ? - started_at)) WHERE id = ?`,
+        [exitCode, str(d.outcome), str(d.outcome), num(d.durationMs), e.at, id],
       );
     }
     // Whether the command is a check is known from the call; a result that came without it may still be one.

@@ -119,3 +119,25 @@ test('subagent files join their session; other workspaces\' sessions stay out', 
   assert.equal(resolveSessionId(store.db, 'latest'), SESSION);
   store.close();
 });
+
+test('a tool result imported in a later run than its call still gets the call\'s duration', async (t) => {
+  const { repo, projects, project } = setup(t);
+  const file = join(project, `${SESSION}.jsonl`);
+  const w = new TranscriptWriter({ sessionId: SESSION, cwd: repo });
+  w.prompt('run the tests');
+  w.assistant([{ type: 'tool_use', id: 'toolu_split', name: 'Bash', input: { command: 'npm test' } }]);
+  writeFileSync(file, w.toString());
+  const first = await importInto(repo, projects);
+  first.store.close();
+  // The result lands after the first import ended (Claude Code was still running the tests).
+  const later = new TranscriptWriter({ sessionId: SESSION, cwd: repo, start: Date.UTC(2026, 10, 20, 9, 0, 0) + 60_000 });
+  later.push({ type: 'user', sessionId: SESSION, uuid: 'r-split', cwd: repo, timestamp: new Date(Date.UTC(2026, 10, 20, 9, 0, 45)).toISOString(),
+    message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_split', content: 'all passed', is_error: false }] } });
+  appendFileSync(file, later.toString());
+  const second = await importInto(repo, projects);
+  const [row] = second.store.db.exec(`SELECT exit_code, duration_ms, started_at FROM commands WHERE id = 'toolu_split'`)[0]?.values ?? [];
+  assert.equal(row?.[0], 0);
+  assert.equal(row?.[1], Date.UTC(2026, 10, 20, 9, 0, 45) - Number(row?.[2]), 'from the call to the result');
+  assert.ok(Number(row?.[1]) > 0);
+  second.store.close();
+});
