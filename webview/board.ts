@@ -57,9 +57,9 @@ function sessionItem(s: BoardSession): HTMLElement {
 
 /** Search, file and status filter. Built once and kept (`data-keep`): typing is never interrupted by an update. */
 export function sessionToolbar(q: SessionQuery): HTMLElement {
-  const search = h('vscode-text-field', { id: 'session-search', placeholder: 'Search sessions', 'aria-label': 'Search sessions by intent, branch, agent or id' });
+  const search = h('vscode-text-field', { id: 'session-search', placeholder: 'Search sessions', maxlength: '500', 'aria-label': 'Search sessions by intent, branch, agent or id' });
   (search as HTMLInputElement).value = q.text;
-  const file = h('vscode-text-field', { id: 'session-file', placeholder: 'Filter by file', 'aria-label': 'Show sessions that read or changed a file whose path contains' });
+  const file = h('vscode-text-field', { id: 'session-file', placeholder: 'Filter by file', maxlength: '1000', 'aria-label': 'Show sessions that read or changed a file whose path contains' });
   (file as HTMLInputElement).value = q.file;
   const status = h('vscode-dropdown', { id: 'session-status', 'aria-label': 'Show' });
   for (const [value, label] of Object.entries(STATUS_LABELS)) {

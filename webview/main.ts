@@ -105,7 +105,7 @@ function run(el: HTMLElement): void {
     case 'filter-file':
       if (!d.path) return;
       save({ ...saved, detail: undefined, activity: undefined, boardScroll: 0 });
-      ask({ ...query, file: d.path, limit: PAGE });
+      ask({ ...query, file: d.path.slice(0, 1000), limit: PAGE }); // the host takes at most 1,000 characters
       return app.replaceChildren();
   }
 }

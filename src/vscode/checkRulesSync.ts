@@ -13,6 +13,7 @@ export class CheckRulesSync extends Disposable {
     this._register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('flightdeck.checks.rules')) this.sync();
     }));
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.sync()));
   }
 
   /** Returns whether the file was (re)written. */
