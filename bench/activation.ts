@@ -18,6 +18,7 @@ const vscodeStub = {
     workspaceFolders: [],
     onDidGrantWorkspaceTrust: () => disposable,
     onDidChangeWorkspaceFolders: () => disposable,
+    onDidChangeConfiguration: () => disposable,
     registerTextDocumentContentProvider: () => disposable,
     getConfiguration: () => ({ get: <T>(_key: string, fallback: T) => fallback }),
   },

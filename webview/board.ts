@@ -70,9 +70,9 @@ export function sessionToolbar(q: SessionQuery): HTMLElement {
   return h('div', { class: 'toolbar', 'data-keep': '', 'data-key': 'toolbar' }, search, file, status);
 }
 
-function sessionList(r: BoardRecord, trusted: boolean): HTMLElement {
+function sessionList(r: BoardRecord, trusted: boolean, query: SessionQuery): HTMLElement {
   const section = h('section', { 'aria-labelledby': 'sessions-h', 'data-key': 'sessions' }, h('h2', { id: 'sessions-h' }, 'Sessions'));
-  const filtered = isFiltered(r.query);
+  const filtered = isFiltered(r.query) || isFiltered(query);
   if (r.sessions.length === 0 && !filtered) {
     section.append(h('p', { class: 'muted' }, 'No agent sessions yet. Flightdeck imports Claude Code sessions of this folder and follows them live.'));
     if (trusted) section.append(h('div', { class: 'actions' }, button('Connect Claude Code', 'connectClaude', 'plug', true), button('Import now', 'importClaude', 'cloud-download')));
@@ -80,7 +80,8 @@ function sessionList(r: BoardRecord, trusted: boolean): HTMLElement {
   }
   const trend = checksTrend(r.sessions);
   if (trend) section.append(h('div', { class: 'trend-row', 'data-key': 'trend' }, trend, h('span', { class: 'muted' }, 'checks per session, oldest left')));
-  section.append(sessionToolbar(r.query));
+  // From the webview's own query: it may be newer than the one these results answer.
+  section.append(sessionToolbar(query));
   const groups = h('div', { class: 'session-groups', 'data-key': 'groups' });
   if (r.sessions.length === 0) groups.append(h('p', { class: 'muted' }, 'No session matches.'));
   for (const group of groupByDay(r.sessions)) {
@@ -91,7 +92,8 @@ function sessionList(r: BoardRecord, trusted: boolean): HTMLElement {
   section.append(groups);
   const of = filtered ? `${count(r.matchingSessions)} matching` : `${count(r.matchingSessions)}`;
   section.append(h('p', { class: 'muted page-info', 'aria-live': 'polite', 'data-key': 'page-info' }, `Showing ${count(r.sessions.length)} of ${of} sessions`));
-  if (r.matchingSessions > r.sessions.length) {
+  // The extension sends at most 10,000; past that, search narrows the list.
+  if (r.matchingSessions > r.sessions.length && r.sessions.length < 10_000) {
     section.append(h('vscode-button', { appearance: 'secondary', id: 'older-sessions', 'data-cmd': 'older', 'data-key': 'older' }, 'Show older sessions'));
   }
   return section;
@@ -132,7 +134,7 @@ function recordDetails(r: BoardRecord, trusted: boolean): HTMLElement {
 }
 
 /** The whole board for a state, as a new tree. */
-export function renderBoard(state: BoardState): HTMLElement {
+export function renderBoard(state: BoardState, query: SessionQuery): HTMLElement {
   const root = h('div', { class: 'board', 'data-key': 'board', 'aria-busy': state.phase === 'loading' ? 'true' : 'false' });
   if (!state.trusted) {
     root.append(h('p', { class: 'notice', 'data-key': 'restricted' }, icon('shield'), ' Restricted mode: the board is read-only and nothing is recorded.'));
@@ -157,7 +159,7 @@ export function renderBoard(state: BoardState): HTMLElement {
       tile('Overrides', c.overrides, 'unlock', true),
       tile('Ships', c.ships, 'rocket'),
     ),
-    sessionList(r, state.trusted),
+    sessionList(r, state.trusted, query),
     h('section', { 'aria-labelledby': 'recent-h', 'data-key': 'recent' }, h('h2', { id: 'recent-h' }, 'Recent activity'), recentList(r)),
   );
   if (c.events === 0) root.append(gettingStarted(state.trusted));

@@ -25,6 +25,8 @@ const vscode = acquireVsCodeApi();
 const app = document.getElementById('app') as HTMLElement;
 let saved: SavedState = vscode.getState() ?? {};
 let query: SessionQuery = { ...DEFAULT_QUERY, ...saved.query };
+/** The session the user has open: a reply for any other (late, after Back) is dropped. */
+let wantedDetail: string | undefined = saved.detail?.id;
 
 function save(next: SavedState): void {
   saved = next;
@@ -53,7 +55,7 @@ function showDetail(trail: FlightTrail, activity?: SessionActivity): void {
 }
 
 function render(state: BoardState): void {
-  const swapped = show(renderBoard(state));
+  const swapped = show(renderBoard(state, query));
   app.setAttribute('aria-busy', state.phase === 'loading' ? 'true' : 'false');
   if (swapped && saved.boardScroll !== undefined) window.scrollTo(0, saved.boardScroll);
   const r = state.record;
@@ -61,6 +63,7 @@ function render(state: BoardState): void {
 }
 
 function closeDetail(): void {
+  wantedDetail = undefined;
   save({ ...saved, detail: undefined, activity: undefined });
   if (saved.board) render(saved.board);
   save({ ...saved, boardScroll: undefined });
@@ -89,7 +92,9 @@ function run(el: HTMLElement): void {
     case 'action':
       return vscode.postMessage({ type: 'action', action: d.action as BoardAction });
     case 'open-session':
-      return d.session ? vscode.postMessage({ type: 'openSession', id: d.session }) : undefined;
+      if (!d.session) return;
+      wantedDetail = d.session;
+      return vscode.postMessage({ type: 'openSession', id: d.session });
     case 'older':
       return ask({ ...query, limit: (saved.board?.record?.sessions.length ?? query.limit) + MORE });
     case 'back':
@@ -104,6 +109,7 @@ function run(el: HTMLElement): void {
       return;
     case 'filter-file':
       if (!d.path) return;
+      wantedDetail = undefined;
       save({ ...saved, detail: undefined, activity: undefined, boardScroll: 0 });
       ask({ ...query, file: d.path.slice(0, 1000), limit: PAGE }); // the host takes at most 1,000 characters
       return app.replaceChildren();
@@ -135,12 +141,17 @@ app.addEventListener('change', (e) => {
 
 window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
   const m = e.data;
-  if (m?.type === 'sessionDetail') return showDetail(m.trail, m.activity);
+  if (m?.type === 'sessionDetail') {
+    if (m.trail.id === wantedDetail) showDetail(m.trail, m.activity);
+    return;
+  }
   if (m?.type !== 'state') return;
-  save({ ...saved, board: m.state });
+  // While the record reopens, the last one stays on screen (busy) rather than the board emptying mid-typing.
+  const state = m.state.phase === 'loading' && !m.state.record && saved.board?.record ? { ...m.state, record: saved.board.record } : m.state;
+  save({ ...saved, board: state });
   // An open session stays open; it is asked for again so it shows the new events too.
-  if (saved.detail) vscode.postMessage({ type: 'openSession', id: saved.detail.id });
-  else render(m.state);
+  if (wantedDetail) vscode.postMessage({ type: 'openSession', id: wantedDetail });
+  else render(state);
 });
 
 if (saved.detail) showDetail(saved.detail, saved.activity);

@@ -6,7 +6,8 @@ import { clock, plural } from './format';
 
 function section(title: string, ...body: (Node | undefined)[]): HTMLElement {
   const id = `d-${title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
-  return h('section', { 'aria-labelledby': id }, h('h2', { id }, title), ...body.filter((b): b is Node => !!b));
+  // Keyed by name, not count: a live update that adds a section does not shift the others (or close an open one).
+  return h('section', { 'aria-labelledby': id, 'data-key': id }, h('h2', { id }, title), ...body.filter((b): b is Node => !!b));
 }
 
 function lines(items: string[], cls = ''): HTMLElement {
@@ -35,7 +36,11 @@ export function renderSessionDetail(t: FlightTrail, activity: SessionActivity | 
   root.append(h('h1', { class: 'detail-title' }, t.intent || '(no stated intent)'));
   const when = t.startedAt ? `${clock(Date.parse(t.startedAt))}${t.endedAt ? ` – ${clock(Date.parse(t.endedAt))}` : ''}` : '';
   root.append(h('p', { class: 'muted' }, [t.agent, t.model, t.branch, when].filter(Boolean).join(' · ')));
-  if (activity && activity.counts.some((c) => c > 0)) root.append(activityChart(activity));
+  if (activity && activity.counts.some((c) => c > 0)) {
+    const chart = activityChart(activity);
+    chart.setAttribute('data-key', 'activity');
+    root.append(chart);
+  }
   const facts: [string, string][] = [
     ['Boundary', t.boundary || 'none given'],
     ['Starting commit', t.startCommit || 'unknown'],
@@ -43,13 +48,13 @@ export function renderSessionDetail(t: FlightTrail, activity: SessionActivity | 
     ['Diff', t.diffStat || '—'],
     ['Rollback', t.rollback || 'nothing to roll back'],
   ];
-  const dl = h('dl', { class: 'details' });
+  const dl = h('dl', { class: 'details', 'data-key': 'facts' });
   for (const [k, v] of facts) dl.append(h('dt', {}, k), h('dd', {}, v));
   root.append(dl);
 
   const warnings = [...t.failures.map((f) => `Failed: ${f}`), ...t.retries.map((r) => `Retry: ${r}`), ...t.skippedChecks.map((s) => `Skipped: ${s}`),
     ...t.boundaryViolations.map((b) => `Boundary: ${b}`)];
-  if (warnings.length) root.append(h('div', { class: 'notice', role: 'note' }, lines(warnings)));
+  if (warnings.length) root.append(h('div', { class: 'notice', role: 'note', 'data-key': 'warnings' }, lines(warnings)));
 
   if (t.checks.length) {
     const list = h('ul', { class: 'plain checks' });

@@ -6,7 +6,10 @@ import type { CheckRule } from '../core/capture/classify';
 import { Disposable } from './disposable';
 import type { RecordService } from './recordService';
 
-/** Keeps `flightdeck.checks.rules` beside the record, so `flightdeck hook` classifies checks as the extension does. */
+/**
+ * Keeps `flightdeck.checks.rules` beside the record, so `flightdeck hook` classifies checks as the extension does.
+ * Worktrees share one record, so windows with different workspace rules share the last one written.
+ */
 export class CheckRulesSync extends Disposable {
   constructor(private readonly records: RecordService) {
     super();
@@ -14,6 +17,8 @@ export class CheckRulesSync extends Disposable {
       if (e.affectsConfiguration('flightdeck.checks.rules')) this.sync();
     }));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.sync()));
+    // The record may now live elsewhere (RecordService follows the first folder).
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.sync()));
   }
 
   /** Returns whether the file was (re)written. */

@@ -1,20 +1,27 @@
 import * as vscode from 'vscode';
 import { activeSession, fileChangeEvents, isIgnoredPath, type FileChange } from '../core/capture/workspaceActivity';
+import { newEventId } from '../core/record/events';
 import { Disposable } from './disposable';
 import { newFolderFiles } from './newFolderFiles';
 import { excludedFiles } from './settings';
 import type { RecordService } from './recordService';
 
-type PendingChange = { path: string; change: FileChange; at: number };
+/** The id is fixed when the change is seen: a retried batch whose lines did reach the journal is not recorded twice. */
+type PendingChange = { id: string; path: string; change: FileChange; at: number };
 
 /** A batch that could not be recorded is kept and tried again; past this, the oldest changes give way. */
 const MAX_PENDING = 20_000;
+/** About two minutes of backing off; a record that refuses that long is broken, and says so elsewhere. */
+const MAX_ATTEMPTS = 9;
+/** A folder listed this recently already covers the folders created inside it (mkdir -p a/b/c). */
+const SCAN_COVERS_MS = 2_000;
 
 /** Records files created, changed and deleted on disk by anyone, in batches. */
 export class FileWatcher extends Disposable {
   private pending: PendingChange[] = [];
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
+  private recentScans: { path: string; at: number }[] = [];
   /** Compiled once, and again when the setting changes: a branch switch sends thousands of events. */
   private excluded = excludedFiles();
 
@@ -49,6 +56,10 @@ export class FileWatcher extends Disposable {
       // Gone already: the creation still happened.
     }
     if (type !== vscode.FileType.Directory) return this.queue(uri, 'created', at);
+    this.recentScans = this.recentScans.filter((s) => at - s.at < SCAN_COVERS_MS);
+    const sep = uri.fsPath.includes('\\') ? '\\' : '/';
+    if (this.recentScans.some((s) => uri.fsPath === s.path || uri.fsPath.startsWith(s.path + sep))) return;
+    this.recentScans.push({ path: uri.fsPath, at });
     const { files, truncated } = await newFolderFiles(uri, (u) => this.skipped(u));
     for (const file of files) this.queue(file, 'created', at);
     if (truncated || files.length === 0) this.queue(uri, 'created', at);
@@ -56,7 +67,7 @@ export class FileWatcher extends Disposable {
 
   private queue(uri: vscode.Uri, change: FileChange, at = Date.now()): void {
     if (this.skipped(uri) || this.records.readOnly) return;
-    this.pending.push({ path: uri.fsPath, change, at });
+    this.pending.push({ id: newEventId(at), path: uri.fsPath, change, at });
     if (this.pending.length > MAX_PENDING) this.pending.splice(0, this.pending.length - MAX_PENDING);
     // Saves come in bursts (format on save, a branch switch): one append for the lot.
     this.timer ??= setTimeout(() => void this.flush(), 300);
@@ -74,8 +85,12 @@ export class FileWatcher extends Disposable {
       this.failures = 0;
     } catch {
       // The record is busy or unwritable for now: keep the batch and try again, backing off to half a minute.
-      this.pending = [...changes, ...this.pending];
       this.failures++;
+      if (this.failures >= MAX_ATTEMPTS) {
+        this.failures = 0;
+        return;
+      }
+      this.pending = [...changes, ...this.pending];
       this.timer ??= setTimeout(() => void this.flush(), Math.min(30_000, 300 * 2 ** this.failures));
     }
   }

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 
 /** Enough for a scaffolded package; a bigger drop (an unpacked archive) is recorded as the folder itself. */
 export const NEW_FOLDER_FILE_LIMIT = 500;
+/** Folders read at most: deep empty trees cost nothing to skip. */
+export const NEW_FOLDER_DIR_LIMIT = 200;
 
 /**
  * The files inside a newly created folder. File watchers miss files written into a folder before its
@@ -11,7 +13,9 @@ export const NEW_FOLDER_FILE_LIMIT = 500;
 export async function newFolderFiles(folder: vscode.Uri, skip: (uri: vscode.Uri) => boolean): Promise<{ files: vscode.Uri[]; truncated: boolean }> {
   const files: vscode.Uri[] = [];
   const queue = [folder];
+  let visited = 0;
   while (queue.length) {
+    if (++visited > NEW_FOLDER_DIR_LIMIT) return { files, truncated: true };
     const dir = queue.shift()!;
     let entries: [string, vscode.FileType][];
     try {

@@ -138,6 +138,16 @@ async function main() {
     await page.locator('.editor-instance .view-lines').getByText('Task: add server-side validation').first().waitFor({ timeout: 10_000 });
     await board.locator('vscode-button', { hasText: 'Sessions' }).click();
     await board.locator('.session-title').first().waitFor();
+    // A reply still on its way when the user went back must not reopen the session.
+    await board.locator('body').evaluate(() => {
+      const empty = { filesRead: [], filesChanged: [], commands: [], checks: [], failures: [], retries: [], skippedChecks: [], dependencyChanges: [],
+        configChanges: [], boundaryViolations: [], approvals: [], overrides: [], reviews: [], commits: [] };
+      const trail = { ...empty, id: 'e2e-signup-session', agent: 'claude-code', model: '', intent: 'late reply', boundary: '', repo: '', branch: '', startCommit: '',
+        endCommit: '', startedAt: '', endedAt: '', diffStat: '', rollback: '' };
+      window.postMessage({ type: 'sessionDetail', trail, activity: { start: 0, end: 0, counts: [], failures: [] } }, '*');
+    });
+    await page.waitForTimeout(500);
+    if (await board.locator('.detail-title').count()) throw new Error('a late reply reopened the session after Back');
   });
 
   await check('a file\'s other sessions are one click from a session\'s flight record', async () => {
@@ -230,8 +240,16 @@ async function main() {
   await page.screenshot({ path: join(results, 'board-dark.png') });
   await check('the board follows a switch to a high-contrast theme', async () => {
     const settings = join(server.userDataDir, 'User', 'settings.json');
-    writeFileSync(settings, JSON.stringify({ ...defaultUserSettings, 'workbench.colorTheme': 'Default High Contrast' }, null, 2));
-    await page.locator('.monaco-workbench.hc-black').waitFor({ timeout: 15_000 });
+    // The workbench follows its settings file; a change made while it was busy is sometimes missed, so write again.
+    for (let attempt = 0; ; attempt++) {
+      writeFileSync(settings, JSON.stringify({ ...defaultUserSettings, 'workbench.colorTheme': 'Default High Contrast' }, null, 1 + attempt));
+      try {
+        await page.locator('.monaco-workbench.hc-black').waitFor({ timeout: 8_000 });
+        break;
+      } catch (err) {
+        if (attempt === 3) throw err;
+      }
+    }
     await board.locator('body.vscode-high-contrast').waitFor({ timeout: 5_000 });
   });
   await page.screenshot({ path: join(results, 'board-high-contrast.png') });

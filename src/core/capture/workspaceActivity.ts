@@ -44,7 +44,7 @@ export function isIgnoredPath(path: string, extra: readonly RegExp[] = []): bool
 }
 
 /** Files changed on disk by anyone, attributed to the session that was active, if any. */
-export function fileChangeEvents(changes: readonly { path: string; change: FileChange; at: number }[], session?: string): NewEvent[] {
+export function fileChangeEvents(changes: readonly { id?: string; path: string; change: FileChange; at: number }[], session?: string): NewEvent[] {
   // A new folder is both reported and scanned, so its files can arrive twice in one batch: keep the first.
   const seen = new Set<string>();
   const unique = changes.filter((c) => {
@@ -53,7 +53,7 @@ export function fileChangeEvents(changes: readonly { path: string; change: FileC
     seen.add(key);
     return true;
   });
-  return unique.map((c) => ({ kind: 'file.changed', at: c.at, session, source: 'files', data: { path: c.path, change: c.change } }));
+  return unique.map((c) => ({ id: c.id, kind: 'file.changed', at: c.at, session, source: 'files', data: { path: c.path, change: c.change } }));
 }
 
 /** The session whose agent was active most recently, if within `windowMs`: where workspace activity belongs. */

@@ -76,7 +76,8 @@ function sessionFilter(q: SessionQuery): { where: string; params: (string | numb
     terms.push(`(s.intent LIKE ? ESCAPE '\\' OR s.branch LIKE ? ESCAPE '\\' OR s.agent LIKE ? ESCAPE '\\' OR s.id LIKE ? ESCAPE '\\')`);
     params.push(...Array<string>(4).fill(contains(text)));
   }
-  const file = q.file.trim();
+  // Paths are stored as the OS writes them: a typed `src/a.ts` must find `src\\a.ts` on Windows.
+  const file = process.platform === 'win32' ? q.file.trim().replace(/\//g, '\\') : q.file.trim();
   if (file) {
     terms.push(`EXISTS (SELECT 1 FROM files f WHERE f.session_id = s.id AND f.path LIKE ? ESCAPE '\\')`);
     params.push(contains(file));

@@ -67,10 +67,13 @@ test('the board record says how many sessions match beyond the page, and echoes 
 
 test('what the board is sent of a session is clipped: a 10 MB paste arrives as its start and a count', () => {
   const huge = 'x'.repeat(10 << 20);
-  const trail = { intent: huge, commands: [{ command: `echo ${huge}`, exitCode: 0 }], short: 'kept', n: 3, none: null };
+  const longPath = `/repo/${'deep/'.repeat(600)}file.ts`;
+  const trail = { id: 'x'.repeat(3000), intent: huge, commands: [{ command: `echo ${huge}`, exitCode: 0 }], short: 'kept', n: 3, none: null,
+    filesChanged: [{ path: longPath, change: 'modified' }], filesRead: [longPath] };
   const clipped = clipStrings(trail);
   assert.equal(clipped.intent, `${'x'.repeat(SHOWN_CHARS)}… (${(huge.length - SHOWN_CHARS).toLocaleString('en-US')} more characters; Open as Markdown shows all)`);
   assert.ok(clipped.commands[0]!.command.length < SHOWN_CHARS + 100);
   assert.deepEqual([clipped.short, clipped.n, clipped.none, clipped.commands[0]!.exitCode], ['kept', 3, null, 0]);
   assert.equal(trail.intent.length, 10 << 20, 'the trail itself is untouched');
+  assert.deepEqual([clipped.id, clipped.filesChanged[0]!.path, clipped.filesRead[0]], [trail.id, longPath, longPath], 'what the board acts on stays whole');
 });
