@@ -41,6 +41,12 @@ export interface BoardSession {
   rejections: number;
   /** Connected hooks stopped reporting while the transcript shows the agent still working. */
   hooksSilent: boolean;
+  /** From the first to the last event (or the recorded end). */
+  durationMs?: number;
+  pendingReviews: number;
+  /** Required checks not run after the last change, and files changed outside the task's boundary. */
+  skippedChecks: number;
+  boundaryViolations: number;
 }
 
 /** Which sessions need a look: failed checks, refused actions, hooks gone silent. */

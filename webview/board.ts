@@ -1,7 +1,7 @@
 import type { BoardAction, BoardRecord, BoardSession, BoardState, SessionQuery } from '../src/protocol';
 import { checksTrend } from './charts';
 import { h, icon } from './dom';
-import { ago, bytes, clock, count, plural } from './format';
+import { ago, bytes, clock, count, duration, plural } from './format';
 import { groupByDay, isFiltered, STATUS_LABELS } from './sessionFilter';
 
 // Builds the board as a fresh tree; main.ts morphs the live DOM into it. Clickable elements carry a
@@ -39,13 +39,17 @@ function recentList(r: BoardRecord): HTMLElement {
 }
 
 function sessionItem(s: BoardSession): HTMLElement {
-  const meta = [s.agent || 'agent', s.branch, s.startedAt ? clock(s.startedAt) : '', plural(s.commands, 'command'), `${plural(s.filesChanged, 'file')} changed`]
+  const when = s.startedAt ? `${clock(s.startedAt)}${s.durationMs ? ` for ${duration(s.durationMs)}` : ''}` : '';
+  const meta = [s.agent || 'agent', s.branch, when, plural(s.commands, 'command'), `${plural(s.filesChanged, 'file')} changed`]
     .filter(Boolean)
     .join(' · ');
   const flags = h('span', { class: 'flags' });
   if (s.failedChecks) flags.append(h('span', { class: 'flag fail', title: 'failed check runs' }, icon('error'), ` ${count(s.failedChecks)} failed`));
   if (s.hooksSilent) flags.append(h('span', { class: 'flag warn', title: 'Claude Code hooks stopped reporting while the session went on; the transcript is still recorded' }, icon('debug-disconnect'), ' hooks silent'));
   if (s.rejections) flags.append(h('span', { class: 'flag warn', title: 'rejected or denied actions' }, icon('circle-slash'), ` ${count(s.rejections)} refused`));
+  if (s.skippedChecks) flags.append(h('span', { class: 'flag warn', title: 'required checks not run after the last change' }, icon('debug-step-over'), ` ${count(s.skippedChecks)} skipped`));
+  if (s.boundaryViolations) flags.append(h('span', { class: 'flag fail', title: 'files changed outside the task\'s boundary' }, icon('shield'), ` ${count(s.boundaryViolations)} out of bounds`));
+  if (s.pendingReviews) flags.append(h('span', { class: 'flag warn', title: 'risky changes waiting for review' }, icon('eye'), ` ${count(s.pendingReviews)} to review`));
   return h('li', {
     class: 'session', tabindex: '0', role: 'button', 'data-key': `session:${s.id}`, 'data-cmd': 'open-session', 'data-session': s.id,
     'aria-label': `Open the flight record of: ${s.intent || s.id}`,

@@ -42,7 +42,7 @@ async function main() {
   writeFileSync(join(workspace, 'api', 'signup.ts'), 'export function signup(body) {\n  if (!body.email) throw new Error("400");\n}\n');
 
   const server = await startServer({ extensionDevelopmentPath: repoRoot, log, env: { CLAUDE_CONFIG_DIR: claudeHome },
-    userSettings: { ...defaultUserSettings, 'workbench.colorTheme': 'Default Light Modern' } });
+    userSettings: { ...defaultUserSettings, 'workbench.colorTheme': 'Default Light Modern', 'workbench.preferredLightColorTheme': 'Default High Contrast' } });
   const browser = await launchBrowser();
   const page = await openWorkbench(browser, server.url(workspace), { log });
   const dialogs = [];
@@ -52,7 +52,7 @@ async function main() {
   await check('the Flightdeck icon opens the Board with the seeded record', async () => {
     await page.locator('.activitybar [aria-label*="Flightdeck"]').first().click();
     await board.getByText('Recent activity').waitFor({ timeout: 60_000 });
-    await board.getByText('add server-side validation to signup endpoint').first().waitFor({ timeout: 20_000 });
+    await board.locator('.session-title', { hasText: 'add server-side validation to signup endpoint' }).first().waitFor({ timeout: 20_000 });
     await board.getByText(join(workspace, '.git', 'flightdeck'), { exact: false }).first().waitFor();
   });
 
@@ -75,6 +75,12 @@ async function main() {
     }
     await board.locator('.session').nth(0).getByText('1 failed').waitFor();
     await board.locator('.session').nth(0).getByText('2 refused').waitFor();
+    // Under its task: lint was required and not run, and api/signup.test.ts is outside the allowed paths.
+    await board.locator('.session').nth(0).getByText('1 skipped').waitFor();
+    await board.locator('.session').nth(0).getByText('1 out of bounds').waitFor();
+    await board.locator('.session').nth(0).getByText(/for \d+ s/).waitFor();
+    await page.mouse.move(900, 500);
+    await page.screenshot({ path: join(results, 'board-sessions.png') });
   });
 
   await check('sessions are grouped by day, searchable and filterable', async () => {
@@ -210,6 +216,7 @@ async function main() {
     await board.getByText('approved for PR creation, deployment not approved').waitFor({ timeout: 5_000 });
   });
 
+  await board.locator('body').evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(results, 'board-light.png') });
 
   await check('the dashboard opens in a browser with JavaScript off and shows the record, inert', async () => {
@@ -239,20 +246,17 @@ async function main() {
   });
   await page.screenshot({ path: join(results, 'board-dark.png') });
   await check('the board follows a switch to a high-contrast theme', async () => {
-    const settings = join(server.userDataDir, 'User', 'settings.json');
-    // The workbench follows its settings file; a change made while it was busy is sometimes missed, so write again.
-    for (let attempt = 0; ; attempt++) {
-      writeFileSync(settings, JSON.stringify({ ...defaultUserSettings, 'workbench.colorTheme': 'Default High Contrast' }, null, 1 + attempt));
-      try {
-        await page.locator('.monaco-workbench.hc-black').waitFor({ timeout: 8_000 });
-        break;
-      } catch (err) {
-        if (attempt === 3) throw err;
-      }
-    }
+    // The light/dark toggle goes back to the preferred light theme, which this workbench sets to high contrast.
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input[type="text"]');
+    await input.fill('>Preferences: Toggle between Light/Dark Themes');
+    await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+    await input.press('Enter');
+    await page.locator('.monaco-workbench.hc-black').waitFor({ timeout: 15_000 });
     await board.locator('body.vscode-high-contrast').waitFor({ timeout: 5_000 });
+    await page.mouse.move(900, 500);
+    await page.screenshot({ path: join(results, 'board-high-contrast.png') });
   });
-  await page.screenshot({ path: join(results, 'board-high-contrast.png') });
 }
 
 const timeout = setTimeout(() => {

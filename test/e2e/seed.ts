@@ -2,12 +2,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signupSession, TranscriptWriter } from '../fixtures/claudeTranscript';
+import { RecordStore } from '../../src/core/record/store';
 
 const [projects, workspace] = process.argv.slice(2) as [string, string];
 const dir = join(projects, workspace.replace(/[^A-Za-z0-9-]/g, '-'));
 mkdirSync(dir, { recursive: true });
 // Sessions ran after the workspace's first commit, so git knows their starting commit.
-const signup = signupSession(workspace, 'e2e-signup-session', Date.now());
+const signupAt = Date.now();
+const signup = signupSession(workspace, 'e2e-signup-session', signupAt);
 writeFileSync(join(dir, 'e2e-signup.jsonl'), signup.toString());
 const later = new TranscriptWriter({ sessionId: 'e2e-readme-session', cwd: workspace, start: Date.now() - 2 * 3_600_000, branch: 'docs/readme' });
 later.prompt('tidy the README <img src=x onerror="window.__pwned=3">');
@@ -27,3 +29,12 @@ const huge = new TranscriptWriter({ sessionId: 'e2e-huge-session', cwd: workspac
 huge.prompt(`an enormous paste <img src=x onerror="window.__pwned=4"> ${'lorem ipsum '.repeat(900_000)}`);
 huge.bash(`echo ${'</script><script>window.__pwned=5</script>'.repeat(250_000)}`, 0, '');
 writeFileSync(join(dir, 'e2e-huge.jsonl'), huge.toString());
+
+// The signup session ran under a task: only api/signup.ts in bounds, lint required. Its list item shows the badges.
+void (async () => {
+  const store = await RecordStore.open(join(workspace, '.git', 'flightdeck'));
+  store.append([{ kind: 'task.started', at: signupAt - 60_000, source: 'vscode', data: {
+    intent: 'add server-side validation to signup endpoint', allow: ['api/signup.ts'], forbid: ['schema'], requiredChecks: ['lint'],
+  } }]);
+  store.close();
+})();

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { boundaryViolations, describeBoundary, globToRegExp } from '../../../src/core/capture/task';
+import { boardSessions } from '../../../src/core/report/boardState';
 import { RecordStore } from '../../../src/core/record/store';
 import { buildTrail } from '../../../src/core/report/trail';
 import { tempDir } from '../helpers/tmp';
@@ -50,5 +51,12 @@ test('a task gives the session its intent, boundary, violations and skipped chec
   assert.equal(trail?.boundary, 'only api/**; no schema changes');
   assert.deepEqual(trail?.boundaryViolations, ['db/schema.sql: outside api/**', 'db/schema.sql: no schema changes']);
   assert.deepEqual(trail?.skippedChecks, ['test: required, not run after the last change', 'typecheck: required, not run after the last change']);
+  // The board's list badges say the same, without opening the session; a session before the task has none.
+  store.append([
+    { kind: 'session.started', session: 's0', at: t0 - 120_000, data: { agent: 'claude-code', cwd: '/repo' } },
+    { kind: 'file.changed', session: 's0', at: t0 - 110_000, data: { path: '/repo/db/schema.sql', change: 'modified' } },
+  ]);
+  const badges = Object.fromEntries(boardSessions(store.db).map((s) => [s.id, [s.skippedChecks, s.boundaryViolations, s.durationMs]]));
+  assert.deepEqual(badges, { s1: [2, 2, 4000], s0: [0, 0, 10_000] });
   store.close();
 });

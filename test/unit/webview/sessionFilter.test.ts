@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dayLabel, DEFAULT_QUERY, groupByDay, isFiltered } from '../../../webview/sessionFilter';
 import type { BoardSession } from '../../../src/protocol';
+import { duration } from '../../../webview/format';
 
 const session = (id: string, startedAt: number, extra: Partial<BoardSession> = {}): BoardSession => ({
-  id, agent: 'claude-code', intent: `task ${id}`, branch: 'main', startedAt, commands: 0, filesChanged: 0, failedChecks: 0, passedChecks: 0, rejections: 0, hooksSilent: false, ...extra,
+  id, agent: 'claude-code', intent: `task ${id}`, branch: 'main', startedAt, commands: 0, filesChanged: 0, failedChecks: 0, passedChecks: 0, rejections: 0, hooksSilent: false, pendingReviews: 0, skippedChecks: 0, boundaryViolations: 0, ...extra,
 });
 
 test('sessions fall into days people name: today, yesterday, then dates', () => {
@@ -25,4 +26,8 @@ test('a query filters when it has text, a file or a status; paging alone does no
   assert.equal(isFiltered({ ...DEFAULT_QUERY, text: '  ' }), false);
   assert.equal(isFiltered({ ...DEFAULT_QUERY, file: 'api/' }), true);
   assert.equal(isFiltered({ ...DEFAULT_QUERY, status: 'silent' }), true);
+});
+
+test('durations read as people say them', () => {
+  assert.deepEqual([40_000, 12 * 60_000, 125 * 60_000, 120 * 60_000].map(duration), ['40 s', '12 min', '2 h 5 min', '2 h']);
 });
