@@ -40,12 +40,17 @@ export async function webviewPaintTimes(state: BoardState, detail: HostToWebview
     const times: PaintTimes = { board: [], update: [], detail: [] };
     for (let i = 0; i < rounds; i++) {
       const page = await browser.newPage({ viewport: { width: 320, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
       await page.goto(pathToFileURL(join(dir, 'board.html')).href);
       await page.waitForFunction('window.__posted.some((m) => m.type === "ready")');
       // Posted and timed inside the page (page code as a string: this file is compiled without DOM types).
       // The clock starts when the message is posted and stops in the frame after the DOM is there.
-      const paint = (message: unknown, selector: string): Promise<number> => page.evaluate(`new Promise((done) => {
+      const paint = (message: unknown, selector: string, click = ''): Promise<number> => page.evaluate(`new Promise((done, fail) => {
+        setTimeout(() => fail(new Error('nothing rendered in 20 s')), 20000);
         const start = performance.now();
+        ${click ? `document.querySelector(${JSON.stringify(click)}).click();` : ''}
         window.postMessage(${JSON.stringify(message)}, '*');
         const wait = () => {
           if (!document.querySelector(${JSON.stringify(selector)})) return void requestAnimationFrame(wait);
@@ -53,10 +58,16 @@ export async function webviewPaintTimes(state: BoardState, detail: HostToWebview
         };
         wait();
       })`);
-      times.board.push(await paint({ type: 'state', state }, '.session'));
+      const explain = async (e: Error): Promise<never> => {
+        const html = await page.evaluate('document.getElementById("app").innerHTML.slice(0, 300)').catch(() => '?');
+        throw new Error(`${e.message}; page errors: ${errors.join(' | ') || 'none'}; app: ${String(html)}`);
+      };
+      times.board.push(await paint({ type: 'state', state }, '.session').catch(explain));
       const next = { ...state, record: state.record && { ...state.record, counts: { ...state.record.counts, events: state.record.counts.events + 1 } } };
-      times.update.push(await paint({ type: 'state', state: next }, '.session'));
-      times.detail.push(await paint(detail, '.detail-title'));
+      times.update.push(await paint({ type: 'state', state: next }, '.session').catch(explain));
+      // The board shows a session's record only when the user asked for it: click it, then the reply arrives.
+      const id = detail.type === 'sessionDetail' ? detail.trail.id : '';
+      times.detail.push(await paint(detail, '.detail-title', `[data-session=${JSON.stringify(id)}]`).catch(explain));
       await page.close();
     }
     return times;
