@@ -41,6 +41,8 @@ const builds = [
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js' },
   // Loaded on every Claude Code tool call: kept to what the hook needs.
   { ...node, entryPoints: ['src/cli/hookCommand.ts'], outfile: 'dist/cli-hook.js' },
+  // Parses transcripts beside the thread that records them (a large first import).
+  { ...node, entryPoints: ['src/core/capture/importWorker.ts'], outfile: 'dist/import-worker.js' },
   {
     bundle: true,
     platform: 'browser',

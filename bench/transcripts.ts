@@ -40,7 +40,7 @@ async function ourImport(root: string, cwd: string, bytes: number): Promise<numb
   const dir = join(root, 'record');
   const store = await RecordStore.open(dir, { snapshotEveryBytes: Number.MAX_SAFE_INTEGER });
   const t = performance.now();
-  await importTranscripts(store, { projectsDir: join(root, 'projects'), accept: cwdMatcher([cwd]) });
+  await importTranscripts(store, { projectsDir: join(root, 'projects'), accept: cwdMatcher([cwd]), worker: { script: join(__dirname, '..', 'dist', 'import-worker.js'), roots: [cwd] } });
   const ours = mbps(bytes, performance.now() - t);
   store.close();
   rmSync(dir, { recursive: true, force: true });

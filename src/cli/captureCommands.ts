@@ -1,5 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { importTranscripts } from '../core/capture/claudeImport';
 import { gitEvents } from '../core/capture/gitHistory';
 import { claudeProjectsDir, cwdMatcher, workspaceRoots } from '../core/capture/workspace';
@@ -28,7 +28,10 @@ export async function ingest(args: CliArgs, out: Out): Promise<number> {
   if (!existsSync(projectsDir)) throw new UsageError(`no Claude Code projects folder at ${projectsDir} (pass --projects-dir DIR)`);
   const store = await RecordStore.open(dir);
   try {
-    const summary = await importTranscripts(store, { projectsDir, accept: cwdMatcher(workspaceRoots(repoRoot)) });
+    const roots = workspaceRoots(repoRoot);
+    const summary = await importTranscripts(store, {
+      projectsDir, accept: cwdMatcher(roots), worker: { script: join(__dirname, 'import-worker.js'), roots },
+    });
     store.append(await gitEvents(repoRoot, store.db));
     store.snapshotIfDue();
     if (args.json) out(JSON.stringify(summary, null, 2));

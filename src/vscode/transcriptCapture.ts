@@ -4,7 +4,8 @@ import { gitEvents } from '../core/capture/gitHistory';
 import { TranscriptTailer } from '../core/capture/transcriptTailer';
 import { claudeProjectsDir, cwdMatcher, workspaceRoots } from '../core/capture/workspace';
 import { Disposable } from './disposable';
-import { settingsClassifier } from './settings';
+import { join } from 'node:path';
+import { checkRules, settingsClassifier } from './settings';
 import type { RecordService } from './recordService';
 
 /** Follows this workspace's Claude Code sessions into the record while the window is open. */
@@ -51,10 +52,13 @@ export class TranscriptCapture extends Disposable {
     await live.open();
     if (this.isDisposed) return undefined;
     const repoRoot = where.repoRoot;
+    const roots = workspaceRoots(repoRoot);
     this.tailer = new TranscriptTailer(() => live.current, {
       projectsDir: this.projectsDir(),
-      accept: cwdMatcher(workspaceRoots(repoRoot)),
+      accept: cwdMatcher(roots),
       classify: settingsClassifier,
+      // A large history is parsed in a worker beside the extension host's thread; the rules go as data.
+      worker: { script: join(__dirname, 'import-worker.js'), roots, rules: checkRules() },
     }, (summary) => {
       this.imported.fire(summary);
       this.enrichSoon(repoRoot, 15_000);

@@ -1,7 +1,9 @@
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NewEvent } from '../record/events';
+import { completeEvent, type NewEvent, type RecordEvent } from '../record/events';
 import type { RecordStore } from '../record/store';
+import type { CheckRule } from './classify';
+import { importInWorker } from './importWorkerClient';
 import { parseTranscriptLine, TranscriptContext, type CheckClassifier, type TranscriptStats } from './transcript';
 
 export interface ImportSummary extends TranscriptStats {
@@ -10,6 +12,8 @@ export interface ImportSummary extends TranscriptStats {
   bytes: number;
   added: number;
   sessions: number;
+  /** Whether a worker thread did the parsing (a large import), for diagnostics. */
+  parsedInWorker: boolean;
 }
 
 export interface ImportOptions {
@@ -21,7 +25,23 @@ export interface ImportOptions {
   classify?: CheckClassifier;
   /** Called after each chunk, for a progress bar. */
   onProgress?: (doneBytes: number, totalBytes: number) => void;
+  /**
+   * Parses in a worker thread (dist/import-worker.js) while this thread records, when there is enough to
+   * read to pay for starting one. The worker gets the workspace roots and check rules as data.
+   */
+  worker?: ImportWorkerOptions;
 }
+
+export interface ImportWorkerOptions {
+  script: string;
+  roots: string[];
+  rules?: CheckRule[];
+  /** Unread bytes from which the worker is used (default WORKER_MIN_BYTES). */
+  minBytes?: number;
+}
+
+/** Below this much unread transcript, a worker costs more to start than it saves. */
+export const WORKER_MIN_BYTES = 8 << 20;
 
 const CHUNK = 4 << 20;
 
@@ -55,7 +75,7 @@ export function cursorOf(store: RecordStore, source: string): number {
 export async function importTranscripts(store: RecordStore, options: ImportOptions): Promise<ImportSummary> {
   const files = listTranscripts(options.projectsDir);
   const summary: ImportSummary = {
-    files: files.length, filesRead: 0, bytes: 0, added: 0, sessions: 0,
+    files: files.length, filesRead: 0, bytes: 0, added: 0, sessions: 0, parsedInWorker: false,
     lines: 0, entries: 0, events: 0, malformed: 0, skippedTypes: {}, otherWorkspace: 0,
   };
   const stats = files.map((f) => {
@@ -71,6 +91,30 @@ export async function importTranscripts(store: RecordStore, options: ImportOptio
   const sessions = new Set<string>();
   const batch = new ImportBatch(store, summary);
   let done = 0;
+  const unread = files.map((f, i) => ({ path: f, signature: signatures[i] ?? '', size: sizes[i] ?? 0 })).filter((f) => options.seen?.get(f.path) !== f.signature);
+  if (options.worker && unread.length && unread.reduce((n, f) => n + f.size, 0) >= (options.worker.minBytes ?? WORKER_MIN_BYTES)) {
+    try {
+      const jobs = unread.map((f) => ({ path: f.path, offset: cursorOf(store, `claude:${f.path}`), size: f.size }));
+      await importInWorker(options.worker, jobs, batch, (r) => {
+        done += r.size;
+        options.onProgress?.(done, total);
+        if (r.read > 0) summary.filesRead++;
+        summary.bytes += r.read;
+        for (const s of r.sessions) sessions.add(s);
+        mergeStats(summary, r.stats);
+        const f = unread.find((u) => u.path === r.path);
+        if (f) options.seen?.set(f.path, f.signature);
+      });
+      batch.flush();
+      summary.sessions = sessions.size;
+      summary.parsedInWorker = true;
+      return summary;
+    } catch {
+      // The worker failed (missing script, crash): what it sent is recorded with its cursors; go on here.
+      batch.flush();
+      done = 0;
+    }
+  }
   for (const [i, file] of files.entries()) {
     const signature = signatures[i] ?? '';
     if (options.seen?.get(file) === signature) continue;
@@ -94,6 +138,8 @@ export async function importTranscripts(store: RecordStore, options: ImportOptio
  */
 export class ImportBatch {
   private events: NewEvent[] = [];
+  /** Data already serialized by the worker, parallel to `events` while every event in it came prepared. */
+  private dataJson: string[] | undefined = [];
   private cursors = 0;
 
   constructor(
@@ -104,24 +150,35 @@ export class ImportBatch {
 
   add(events: NewEvent[]): void {
     for (const e of events) this.events.push(e);
+    if (events.length) this.dataJson = undefined;
+  }
+
+  /** Events completed and serialized elsewhere (the import worker): this thread only records them. */
+  addPrepared(events: RecordEvent[], dataJson: string[]): void {
+    for (const e of events) this.events.push(e);
+    if (this.dataJson) for (const d of dataJson) this.dataJson.push(d);
   }
 
   cursor(source: string, offset: number): void {
-    this.events.push({ id: `cursor:${source}:${offset}`, kind: 'capture.cursor', source: 'capture', data: { source, offset } });
+    const e = completeEvent({ id: `cursor:${source}:${offset}`, kind: 'capture.cursor', source: 'capture', data: { source, offset } });
+    this.events.push(e);
+    this.dataJson?.push(JSON.stringify(e.data));
     this.cursors++;
     if (this.events.length >= this.size) this.flush();
   }
 
   flush(): void {
     if (this.events.length === 0) return;
-    this.store.append(this.events);
+    if (this.dataJson) this.store.append(this.events as RecordEvent[], this.dataJson);
+    else this.store.append(this.events);
     this.summary.added += Math.max(0, this.store.lastAppendAdded - this.cursors); // not counting cursors
     this.events = [];
+    this.dataJson = [];
     this.cursors = 0;
   }
 }
 
-function mergeStats(into: TranscriptStats, from: TranscriptStats): void {
+export function mergeStats(into: TranscriptStats, from: TranscriptStats): void {
   into.lines += from.lines;
   into.entries += from.entries;
   into.events += from.events;
@@ -143,13 +200,30 @@ function belongsHere(fd: number, ctx: TranscriptContext): boolean {
   }
 }
 
+/** Where parsed events go: the batch here, or the worker's messages to this thread. */
+export interface TranscriptSink {
+  add(events: NewEvent[]): void;
+  cursor(source: string, offset: number): void | Promise<void>;
+}
+
 /** Reads one file from its cursor into the batch; returns the bytes consumed (complete lines only). */
-export async function importFile(
+export function importFile(
   store: RecordStore,
   file: string,
   ctx: TranscriptContext,
   progress: (bytes: number) => void,
   batch: ImportBatch,
+): Promise<number> {
+  return readTranscript(file, cursorOf(store, `claude:${file}`), ctx, progress, batch);
+}
+
+/** Reads one file from `startOffset` into a sink, a cursor after each chunk; returns the bytes consumed. */
+export async function readTranscript(
+  file: string,
+  startOffset: number,
+  ctx: TranscriptContext,
+  progress: (bytes: number) => void,
+  sink: TranscriptSink,
 ): Promise<number> {
   const source = `claude:${file}`;
   let fd: number;
@@ -160,7 +234,7 @@ export async function importFile(
   }
   try {
     const size = fstatSync(fd).size;
-    let offset = cursorOf(store, source);
+    let offset = startOffset;
     if (offset > size) offset = 0; // Rewritten shorter: read it again; event ids keep this harmless.
     // Another project's session: its first cwd says so without parsing the whole file.
     if (offset === 0 && !belongsHere(fd, ctx)) {
@@ -177,12 +251,12 @@ export async function importFile(
       const data = carry ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
       let lineStart = 0;
       for (let nl = data.indexOf(10); nl !== -1; nl = data.indexOf(10, lineStart)) {
-        if (nl > lineStart) batch.add(parseTranscriptLine(data.toString('utf8', lineStart, nl), ctx));
+        if (nl > lineStart) sink.add(parseTranscriptLine(data.toString('utf8', lineStart, nl), ctx));
         lineStart = nl + 1;
       }
       offset += lineStart;
       carry = lineStart < data.length ? Buffer.from(data.subarray(lineStart)) : undefined;
-      if (offset > start) batch.cursor(source, offset);
+      if (offset > start) await sink.cursor(source, offset);
       progress(offset - start);
       // Let the host breathe between chunks: an editor stays responsive during a large first import.
       await new Promise((resolve) => setImmediate(resolve));

@@ -118,11 +118,14 @@ export class RecordStore {
     return store;
   }
 
-  /** Records events durably, then applies them; returns them once their journal line is on disk. */
-  append(events: readonly NewEvent[]): RecordEvent[] {
+  /**
+   * Records events durably, then applies them; returns them once their journal line is on disk.
+   * `prepared` (each event's data as JSON) says the events are complete already: made by the import worker.
+   */
+  append(events: readonly NewEvent[], prepared?: readonly string[]): RecordEvent[] {
     this.assertWritable();
-    const complete = events.map(completeEvent);
-    const dataJson = complete.map((e) => JSON.stringify(e.data));
+    const complete = prepared && prepared.length === events.length ? (events as RecordEvent[]) : events.map(completeEvent);
+    const dataJson = prepared && prepared.length === events.length ? [...prepared] : complete.map((e) => JSON.stringify(e.data));
     const span = this.writer.append(complete, dataJson);
     if (span && this.tail.canSkipOwnAppend(span)) {
       this.lastAppendAdded = this.applyNew(complete, dataJson);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { importTranscripts } from '../../../src/core/capture/claudeImport';
+import { cursorOf, importTranscripts } from '../../../src/core/capture/claudeImport';
 import { cwdMatcher, workspaceRoots } from '../../../src/core/capture/workspace';
 import { RecordStore } from '../../../src/core/record/store';
 import { buildTrail, resolveSessionId } from '../../../src/core/report/trail';
@@ -140,4 +140,45 @@ test('a tool result imported in a later run than its call still gets the call\'s
   assert.equal(row?.[1], Date.UTC(2026, 10, 20, 9, 0, 45) - Number(row?.[2]), 'from the call to the result');
   assert.ok(Number(row?.[1]) > 0);
   second.store.close();
+});
+
+test('a large import parsed in a worker thread records exactly what an in-process import does', async (t) => {
+  const { repo, projects, project } = setup(t);
+  for (let i = 0; i < 6; i++) {
+    const w = signupSession(repo, `worker-session-${i}`, Date.UTC(2026, 10, 20, 9 + i));
+    writeFileSync(join(project, `worker-session-${i}.jsonl`), w.toString() + (i === 2 ? '{"type":"assistant","unterminated' : ''));
+  }
+  const worker = { script: join(__dirname, '..', '..', '..', 'dist', 'import-worker.js'), roots: workspaceRoots(repo), minBytes: 0 };
+  const snapshot = (store: RecordStore): string => JSON.stringify(['events', 'commands', 'files', 'checks', 'sessions', 'approvals'].map((table) =>
+    store.db.exec(`SELECT * FROM ${table} ${table === 'events' ? "WHERE kind <> 'capture.cursor' ORDER BY id" : 'ORDER BY 1, 2'}`)[0]?.values.map((r) => r.filter((_, i) => !(table === 'events' && i === 0)))));
+  const accept = cwdMatcher(workspaceRoots(repo));
+  // The same transcripts into two records: one parsed here, one in the worker.
+  const plain = await RecordStore.open(tempDir(t));
+  const plainSummary = await importTranscripts(plain, { projectsDir: projects, accept });
+  const expected = snapshot(plain);
+  plain.close();
+  const store = await RecordStore.open(tempDir(t));
+  const first = await importTranscripts(store, { projectsDir: projects, accept, worker });
+  assert.equal(first.sessions, 6);
+  assert.equal(first.parsedInWorker, true);
+  assert.deepEqual([first.malformed, first.lines, first.events, first.added, first.filesRead], [plainSummary.malformed, plainSummary.lines, plainSummary.events, plainSummary.added, plainSummary.filesRead]);
+  assert.ok(first.added > 0);
+  const again = await importTranscripts(store, { projectsDir: projects, accept, worker });
+  assert.equal(again.added, 0, 'idempotent through the worker too');
+  assert.equal(snapshot(store), expected);
+  assert.equal(cursorOf(store, `claude:${join(project, 'worker-session-2.jsonl')}`) > 0, true, 'cursors recorded');
+  store.close();
+});
+
+test('when the import worker cannot run, the import goes on in-process', async (t) => {
+  const { repo, projects, project } = setup(t);
+  writeFileSync(join(project, `${SESSION}.jsonl`), signupSession(repo, SESSION).toString());
+  const store = await RecordStore.open(join(repo, '.git', 'flightdeck'));
+  const summary = await importTranscripts(store, {
+    projectsDir: projects, accept: cwdMatcher(workspaceRoots(repo)), worker: { script: join(repo, 'no-such-worker.js'), roots: workspaceRoots(repo), minBytes: 0 },
+  });
+  assert.equal(summary.sessions, 1);
+  assert.equal(summary.parsedInWorker, false);
+  assert.equal(buildTrail(store.db, SESSION)?.checks.length, 3);
+  store.close();
 });

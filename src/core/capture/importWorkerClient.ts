@@ -1,0 +1,57 @@
+import { Worker } from 'node:worker_threads';
+import type { ImportBatch, ImportWorkerOptions } from './claudeImport';
+import type { FromImportWorker, ImportJob, ToImportWorker } from './importWorkerProtocol';
+import type { TranscriptStats } from './transcript';
+
+export interface WorkerFileResult {
+  path: string;
+  read: number;
+  size: number;
+  stats: TranscriptStats;
+  sessions: string[];
+}
+
+/**
+ * Runs an import's reading and parsing in a worker thread while this thread records each batch (with the
+ * file's cursor after its events, as in-process). Rejects if the worker fails; what it sent is recorded.
+ */
+export function importInWorker(
+  options: ImportWorkerOptions,
+  files: { path: string; offset: number; size?: number }[],
+  batch: ImportBatch,
+  onFile: (r: WorkerFileResult) => void,
+): Promise<void> {
+  const job: ImportJob = { files: files.map((f) => ({ path: f.path, offset: f.offset })), roots: options.roots, rules: options.rules ?? [] };
+  const sizes = new Map(files.map((f) => [f.path, f.size ?? 0]));
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const worker = new Worker(options.script, { workerData: job });
+    const fail = (err: Error): void => {
+      if (settled) return;
+      settled = true;
+      void worker.terminate();
+      reject(err);
+    };
+    worker.on('message', (m: FromImportWorker) => {
+      if (settled) return;
+      try {
+        if (m.type === 'batch') {
+          // Taken before it is recorded: the worker goes on parsing while this thread appends.
+          worker.postMessage({ type: 'ack', events: m.events.length } satisfies ToImportWorker);
+          batch.addPrepared(m.events, m.dataJson);
+          batch.cursor(m.source, m.offset);
+        } else if (m.type === 'file') {
+          onFile({ path: m.path, read: m.read, size: sizes.get(m.path) ?? 0, stats: m.stats, sessions: m.sessions });
+        } else {
+          settled = true;
+          void worker.terminate();
+          resolve();
+        }
+      } catch (err) {
+        fail(err as Error); // the record refused a batch: stop reading more
+      }
+    });
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the import worker stopped (exit ${code})`)));
+  });
+}
