@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { completeEvent, type NewEvent, type RecordEvent } from '../record/events';
+import { encodeJournalLines } from '../record/journal';
 import type { RecordStore } from '../record/store';
 import type { CheckRule } from './classify';
 import { importInWorker } from './importWorkerClient';
@@ -138,8 +139,11 @@ export async function importTranscripts(store: RecordStore, options: ImportOptio
  */
 export class ImportBatch {
   private events: NewEvent[] = [];
-  /** Data already serialized by the worker, parallel to `events` while every event in it came prepared. */
-  private dataJson: string[] | undefined = [];
+  /** Journal lines and data views of events that came encoded (from the import worker). */
+  private journal: Buffer[] = [];
+  private data: Uint8Array[] = [];
+  /** Some events came as plain objects: the store encodes the whole batch. */
+  private plain = false;
   private cursors = 0;
 
   constructor(
@@ -150,30 +154,38 @@ export class ImportBatch {
 
   add(events: NewEvent[]): void {
     for (const e of events) this.events.push(e);
-    if (events.length) this.dataJson = undefined;
+    if (events.length) this.plain = true;
   }
 
-  /** Events completed and serialized elsewhere (the import worker): this thread only records them. */
-  addPrepared(events: RecordEvent[], dataJson: string[]): void {
-    for (const e of events) this.events.push(e);
-    if (this.dataJson) for (const d of dataJson) this.dataJson.push(d);
+  /** Events completed and encoded elsewhere (`spans`: start and end of each one's data JSON in `journal`). */
+  addPrepared(events: RecordEvent[], journal: Buffer, spans: readonly number[]): void {
+    for (let i = 0; i < events.length; i++) {
+      this.events.push(events[i] as RecordEvent);
+      this.data.push(journal.subarray(spans[2 * i], spans[2 * i + 1]));
+    }
+    this.journal.push(journal);
   }
 
   cursor(source: string, offset: number): void {
     const e = completeEvent({ id: `cursor:${source}:${offset}`, kind: 'capture.cursor', source: 'capture', data: { source, offset } });
-    this.events.push(e);
-    this.dataJson?.push(JSON.stringify(e.data));
+    if (this.plain) this.events.push(e);
+    else {
+      const { journal, spans } = encodeJournalLines([e]);
+      this.addPrepared([e], journal, spans);
+    }
     this.cursors++;
     if (this.events.length >= this.size) this.flush();
   }
 
   flush(): void {
     if (this.events.length === 0) return;
-    if (this.dataJson) this.store.append(this.events as RecordEvent[], this.dataJson);
-    else this.store.append(this.events);
+    if (this.plain) this.store.append(this.events);
+    else this.store.append(this.events, { journal: Buffer.concat(this.journal), data: this.data });
     this.summary.added += Math.max(0, this.store.lastAppendAdded - this.cursors); // not counting cursors
     this.events = [];
-    this.dataJson = [];
+    this.journal = [];
+    this.data = [];
+    this.plain = false;
     this.cursors = 0;
   }
 }

@@ -2,6 +2,7 @@
 // the record spends its time recording. Started by importTranscripts; see importWorkerProtocol.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { completeEvent, type NewEvent } from '../record/events';
+import { encodeJournalLines } from '../record/journal';
 import { readTranscript } from './claudeImport';
 import { classifyCheck } from './classify';
 import { IMPORT_EVENTS_IN_FLIGHT, type FromImportWorker, type ImportJob, type ToImportWorker } from './importWorkerProtocol';
@@ -32,7 +33,8 @@ async function run(job: ImportJob): Promise<void> {
       cursor: async (source, offset) => {
         const events = pending.map(completeEvent);
         pending = [];
-        send({ type: 'batch', events, dataJson: events.map((e) => JSON.stringify(e.data)), source, offset });
+        const { journal, spans } = encodeJournalLines(events);
+        send({ type: 'batch', events, journal, spans, source, offset });
         inFlight += events.length;
         while (inFlight >= IMPORT_EVENTS_IN_FLIGHT) await new Promise<void>((r) => (release = r));
       },

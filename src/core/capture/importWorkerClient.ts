@@ -38,7 +38,7 @@ export function importInWorker(
         if (m.type === 'batch') {
           // Taken before it is recorded: the worker goes on parsing while this thread appends.
           worker.postMessage({ type: 'ack', events: m.events.length } satisfies ToImportWorker);
-          batch.addPrepared(m.events, m.dataJson);
+          batch.addPrepared(m.events, Buffer.from(m.journal.buffer, m.journal.byteOffset, m.journal.byteLength), m.spans);
           batch.cursor(m.source, m.offset);
         } else if (m.type === 'file') {
           onFile({ path: m.path, read: m.read, size: sizes.get(m.path) ?? 0, stats: m.stats, sessions: m.sessions });

@@ -11,8 +11,11 @@ export interface ImportJob {
 }
 
 export type FromImportWorker =
-  /** One chunk of one file: its events, complete and serialized, and the cursor that follows them. */
-  | { type: 'batch'; events: RecordEvent[]; dataJson: string[]; source: string; offset: number }
+  /**
+   * One chunk of one file: its events, complete, with their journal lines in bytes and where each one's
+   * data JSON lies in them (start, end pairs); then the cursor that follows them.
+   */
+  | { type: 'batch'; events: RecordEvent[]; journal: Uint8Array; spans: number[]; source: string; offset: number }
   | { type: 'file'; path: string; read: number; stats: TranscriptStats; sessions: string[] }
   | { type: 'done' };
 

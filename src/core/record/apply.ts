@@ -273,7 +273,7 @@ export class EventApplier {
    * Returns how many events were new. Runs in one transaction. `dataJson`, when given, holds each
    * event's data already serialized (the journal line had to serialize it anyway).
    */
-  apply(events: readonly RecordEvent[], dataJson?: readonly string[]): number {
+  apply(events: readonly RecordEvent[], dataJson?: readonly (string | Uint8Array)[]): number {
     if (events.length === 0) return 0;
     this.db.exec('BEGIN');
     try {
@@ -286,7 +286,8 @@ export class EventApplier {
         for (let j = i; j < end; j++) {
           const e = events[j] as RecordEvent;
           // As UTF-8 bytes: sql.js copies a byte array into WASM far faster than it encodes a string.
-          params.push(e.id, e.kind, e.at, e.session ?? null, e.source ?? null, Buffer.from(dataJson?.[j] ?? JSON.stringify(e.data)));
+          const data = dataJson?.[j] ?? JSON.stringify(e.data);
+          params.push(e.id, e.kind, e.at, e.session ?? null, e.source ?? null, typeof data === 'string' ? Buffer.from(data) : data);
         }
         this.insertFor(end - i).run(params);
         added += this.db.getRowsModified();

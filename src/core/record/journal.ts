@@ -61,10 +61,35 @@ function writeAll(io: WriteIo, fd: number, buf: Buffer): void {
 
 /** One event as its journal line; `data` may come serialized already. */
 export function journalLine(e: RecordEvent, dataJson = JSON.stringify(e.data)): string {
+  return `${journalLineHead(e)}${dataJson}}\n`;
+}
+
+/** A journal line up to its data: `{"id":…,"data":`. */
+function journalLineHead(e: RecordEvent): string {
   let line = `{"id":${JSON.stringify(e.id)},"kind":${JSON.stringify(e.kind)},"at":${e.at}`;
   if (e.session !== undefined) line += `,"session":${JSON.stringify(e.session)}`;
   if (e.source !== undefined) line += `,"source":${JSON.stringify(e.source)}`;
-  return `${line},"data":${dataJson}}\n`;
+  return `${line},"data":`;
+}
+
+/**
+ * Events as their journal lines in bytes, with where each event's data JSON lies in them (start, end
+ * pairs): what the import worker hands over, so the recording thread neither serializes nor encodes.
+ */
+export function encodeJournalLines(events: readonly RecordEvent[]): { journal: Buffer; spans: number[] } {
+  const parts: string[] = [];
+  const spans: number[] = [];
+  let offset = 0;
+  for (const e of events) {
+    const head = journalLineHead(e);
+    const json = JSON.stringify(e.data);
+    const start = offset + Buffer.byteLength(head);
+    const end = start + Buffer.byteLength(json);
+    parts.push(head, json, '}\n');
+    spans.push(start, end);
+    offset = end + 2;
+  }
+  return { journal: Buffer.from(parts.join(''), 'utf8'), spans };
 }
 
 function headerLine(gen: number, fromOffset?: number): string {
@@ -128,7 +153,12 @@ export class JournalWriter {
     if (events.length === 0) return undefined;
     let text = '';
     for (let i = 0; i < events.length; i++) text += journalLine(events[i] as RecordEvent, dataJson?.[i]);
-    const body = Buffer.from(text, 'utf8');
+    return this.appendLines(Buffer.from(text, 'utf8'));
+  }
+
+  /** Appends whole journal lines encoded elsewhere (the import worker), under the same lock and sync. */
+  appendLines(body: Buffer): AppendedSpan | undefined {
+    if (body.length === 0) return undefined;
     return this.lock.withLock(() => {
       const fd = this.openCurrent();
       const size = fstatSync(fd).size;

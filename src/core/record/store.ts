@@ -34,6 +34,12 @@ const META_GEN = 'journal_gen';
 const META_OFFSET = 'journal_offset';
 const META_SNAPSHOT_AT = 'snapshot_at';
 
+/** Events made ready elsewhere: their journal lines, and each one's data as UTF-8 JSON (views into anything). */
+export interface PreparedEvents {
+  journal: Buffer;
+  data: readonly Uint8Array[];
+}
+
 /**
  * The flight record of one repository: an in-memory sql.js database kept current from an
  * append-only journal that any number of processes write to, and snapshotted by one at a time.
@@ -120,13 +126,15 @@ export class RecordStore {
 
   /**
    * Records events durably, then applies them; returns them once their journal line is on disk.
-   * `prepared` (each event's data as JSON) says the events are complete already: made by the import worker.
+   * `prepared` says the events are complete and encoded already (by the import worker): their journal
+   * lines, and each event's data as UTF-8 JSON.
    */
-  append(events: readonly NewEvent[], prepared?: readonly string[]): RecordEvent[] {
+  append(events: readonly NewEvent[], prepared?: PreparedEvents): RecordEvent[] {
     this.assertWritable();
-    const complete = prepared && prepared.length === events.length ? (events as RecordEvent[]) : events.map(completeEvent);
-    const dataJson = prepared && prepared.length === events.length ? [...prepared] : complete.map((e) => JSON.stringify(e.data));
-    const span = this.writer.append(complete, dataJson);
+    const ready = prepared !== undefined && prepared.data.length === events.length;
+    const complete = ready ? (events as RecordEvent[]) : events.map(completeEvent);
+    const dataJson: (string | Uint8Array)[] = ready ? [...prepared.data] : complete.map((e) => JSON.stringify(e.data));
+    const span = ready ? this.writer.appendLines(prepared.journal) : this.writer.append(complete, dataJson as string[]);
     if (span && this.tail.canSkipOwnAppend(span)) {
       this.lastAppendAdded = this.applyNew(complete, dataJson);
       this.tail.offset = span.end; // only once applied: a failed apply must not be skipped by a snapshot
@@ -149,7 +157,7 @@ export class RecordStore {
     return this.applyNew(batch);
   }
 
-  private applyNew(events: RecordEvent[], dataJson?: string[]): number {
+  private applyNew(events: RecordEvent[], dataJson?: (string | Uint8Array)[]): number {
     let added: number;
     try {
       added = this.applier.apply(events, dataJson);
