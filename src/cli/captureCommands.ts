@@ -1,6 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { readCheckRules } from '../core/capture/checkRules';
 import { importTranscripts } from '../core/capture/claudeImport';
+import { classifyCheck } from '../core/capture/classify';
 import { gitEvents } from '../core/capture/gitHistory';
 import { claudeProjectsDir, cwdMatcher, workspaceRoots } from '../core/capture/workspace';
 import { locateRecord } from '../core/record/location';
@@ -29,8 +31,11 @@ export async function ingest(args: CliArgs, out: Out): Promise<number> {
   const store = await RecordStore.open(dir);
   try {
     const roots = workspaceRoots(repoRoot);
+    // The user's check rules, as the extension left them beside the record (the CLI cannot read VS Code's settings).
+    const rules = readCheckRules(dir);
     const summary = await importTranscripts(store, {
-      projectsDir, accept: cwdMatcher(roots), worker: { script: join(__dirname, 'import-worker.js'), roots },
+      projectsDir, accept: cwdMatcher(roots), classify: (command) => classifyCheck(command, rules)?.kind,
+      worker: { script: join(__dirname, 'import-worker.js'), roots, rules },
     });
     store.append(await gitEvents(repoRoot, store.db));
     store.snapshotIfDue();

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { readCheckRules } from '../core/capture/checkRules';
 import { classifyCheck } from '../core/capture/classify';
@@ -16,6 +15,8 @@ type Out = (text: string) => void;
 /** Whether tracked files have uncommitted changes; unknown (undefined) when git cannot say in time. */
 function treeIsDirty(repoRoot: string): boolean | undefined {
   try {
+    // Loaded here, not at the top: only SessionStart asks git, and every hook call pays for what loads.
+    const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
     return execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repoRoot, encoding: 'utf8', timeout: 2000 }).trim().length > 0;
   } catch {
     return undefined;

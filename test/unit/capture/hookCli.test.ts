@@ -110,4 +110,17 @@ test('hooks classify checks with the user\'s own rules, which the extension keep
   const kinds = Object.fromEntries(store.db.exec('SELECT id, check_kind FROM commands')[0]?.values.map(([id, k]) => [id, k]) ?? []);
   assert.deepEqual(kinds, { toolu_before: null, toolu_after: 'test', toolu_torn: null, toolu_builtin: 'test' });
   store.close();
+  // `flightdeck ingest` classifies transcripts with the same rules.
+  writeCheckRules(dir, [{ kind: 'lint', pattern: '^\\./scripts/house-style' }]);
+  const w = new TranscriptWriter({ sessionId: 'rules-session', cwd: repo });
+  w.prompt('tidy up');
+  w.bash('./scripts/house-style --fix', 0, 'ok');
+  const projects = tempDir(t, 'fd-claude-');
+  mkdirSync(join(projects, 'p'));
+  writeFileSync(join(projects, 'p', 'rules-session.jsonl'), w.toString());
+  const ingest = fd(['ingest', 'claude', '--projects-dir', projects], repo);
+  assert.equal(ingest.code, 0, ingest.err);
+  const after = await RecordStore.open(dir, { readOnly: true });
+  assert.deepEqual(after.db.exec(`SELECT check_kind FROM commands WHERE command = './scripts/house-style --fix'`)[0]?.values, [['lint']]);
+  after.close();
 });
