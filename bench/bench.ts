@@ -8,9 +8,9 @@ import { MIGRATIONS } from '../src/core/record/schema';
 import { RecordStore } from '../src/core/record/store';
 import { measureActivation } from './activation';
 import { makeEvents } from './events';
-import { boardRecord, boardSessions, DEFAULT_QUERY } from '../src/core/report/boardState';
+import { boardRecord, boardSessions } from '../src/core/report/boardState';
 import { clipStrings } from '../src/core/report/clip';
-import type { BoardState, HostToWebview, SessionQuery } from '../src/protocol';
+import { DEFAULT_QUERY, type BoardState, type HostToWebview, type SessionQuery } from '../src/protocol';
 import { webviewPaintTimes } from './webviewPaint';
 import { sessionActivity } from '../src/core/report/activity';
 import { buildTrail } from '../src/core/report/trail';
@@ -18,7 +18,11 @@ import { hookProcessTimes, importThroughput, liveTailLatency, writeCorpus } from
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (bytes: number): string => `${fmt(bytes / (1 << 20), 0)} MB`;
-const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+/** The p-th percentile of some samples (sorted here, so callers need not). */
+const pct = (samples: readonly number[], p: number): number => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
 const row = (label: string, value: string, target = ''): void => console.log(`${label.padEnd(46)} ${value.padEnd(28)} ${target}`);
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'fd-bench-'));
 
@@ -86,7 +90,7 @@ async function appendLatency(count: number): Promise<number[]> {
   }
   store.close();
   rmSync(dir, { recursive: true, force: true });
-  return times.sort((a, b) => a - b);
+  return times;
 }
 
 async function scale(): Promise<void> {
@@ -155,7 +159,7 @@ async function board(): Promise<void> {
       fn();
       out.push(performance.now() - t);
     }
-    return out.sort((a, b) => a - b);
+    return out;
   };
   const first = times(() => boardRecord(store));
   const ids = boardSessions(store.db, { limit: 20 }).map((s) => s.id);
@@ -183,10 +187,10 @@ async function board(): Promise<void> {
   if (typeof paint === 'string') {
     row('webview render (Chromium)', `skipped: ${paint}`);
   } else {
-    const board = pct(paint.board.sort((a, b) => a - b), 50);
-    const detailMs = pct(paint.detail.sort((a, b) => a - b), 50);
+    const board = pct(paint.board, 50);
+    const detailMs = pct(paint.detail, 50);
     row('webview: board rendered and painted (median)', `${fmt(board, 1)} ms`);
-    row('webview: live update patched and painted (median)', `${fmt(pct(paint.update.sort((a, b) => a - b), 50), 1)} ms`);
+    row('webview: live update patched and painted (median)', `${fmt(pct(paint.update, 50), 1)} ms`);
     row('first paint: host state + webview (median)', `${fmt(pct(first, 50) + board, 1)} ms`, 'target ≤ 300 ms');
     row('open a session: host + webview (median)', `${fmt(pct(open, 50) + detailMs, 1)} ms`, 'target ≤ 100 ms');
   }

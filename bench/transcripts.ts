@@ -1,7 +1,7 @@
 // Transcript capture figures: import throughput against ccusage 17.2.1 on the same files, live-tail
 // latency from an appended line to a queryable event, and the hook process's time.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importTranscripts } from '../src/core/capture/claudeImport';
 import { TranscriptTailer } from '../src/core/capture/transcriptTailer';
@@ -95,7 +95,7 @@ export async function liveTailLatency(root: string, cwd: string, samples: number
   }
   tailer.dispose();
   store.close();
-  return times.sort((a, b) => a - b);
+  return times;
 }
 
 /** The whole `flightdeck hook PreToolUse` process, as Claude Code runs it, N times. */
@@ -108,10 +108,5 @@ export function hookProcessTimes(cli: string, repo: string, samples: number): nu
     times.push(performance.now() - t);
     if (r.status !== 0) throw new Error(`hook failed: ${r.stderr}`);
   }
-  return times.sort((a, b) => a - b);
-}
-
-export function corpusSize(root: string): number {
-  const project = join(root, 'projects', readdirSync(join(root, 'projects'))[0] as string);
-  return readdirSync(project).reduce((n, f) => n + statSync(join(project, f)).size, 0);
+  return times;
 }

@@ -16,7 +16,6 @@ export interface FlightdeckApi {
   board: BoardViewProvider;
   commands: RecordCommands;
   capture: TranscriptCapture;
-  checkRules: CheckRulesSync;
   activatedAt: number;
   activationMs: number;
 }
@@ -61,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   }, 1500);
   context.subscriptions.push({ dispose: () => clearTimeout(deferred) });
   const activatedAt = performance.now();
-  return { records, board, commands, capture, checkRules, activatedAt, activationMs: activatedAt - started };
+  return { records, board, commands, capture, activatedAt, activationMs: activatedAt - started };
 }
 
 export function deactivate(): void {

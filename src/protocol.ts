@@ -1,5 +1,5 @@
 // Every message between the extension and the board webview, in both directions.
-// Both sides import it; the webview with `import type` only, the extension also for BOARD_ACTIONS.
+// Both sides import it: its types, and the few constants both must agree on (actions, query defaults and limits).
 
 export interface BoardCounts {
   events: number;
@@ -50,7 +50,8 @@ export interface BoardSession {
 }
 
 /** Which sessions need a look: failed checks, refused actions, hooks gone silent. */
-export type SessionStatus = 'all' | 'failed' | 'refused' | 'silent';
+export const SESSION_STATUSES = ['all', 'failed', 'refused', 'silent'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 /** What the board's session list shows, answered over the whole record by the extension. */
 export interface SessionQuery {
@@ -62,6 +63,13 @@ export interface SessionQuery {
   /** How many of the newest matching sessions to send; grows as the user pages to older ones. */
   limit: number;
 }
+
+/** Sessions a page shows first, and how many more each "Show older sessions" asks for. */
+export const SESSION_PAGE = 20;
+export const SESSION_PAGE_MORE = 50;
+export const DEFAULT_QUERY: SessionQuery = { text: '', status: 'all', file: '', limit: SESSION_PAGE };
+/** The longest query the extension answers: search text, file filter, sessions in one list. */
+export const QUERY_LIMITS = { text: 500, file: 1000, sessions: 10_000 } as const;
 
 export interface BoardRecord {
   dir: string;

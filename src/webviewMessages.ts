@@ -1,16 +1,14 @@
-import { BOARD_ACTIONS, type BoardAction, type BoardState, type SessionQuery, type SessionStatus, type WebviewToHost } from './protocol';
+import { BOARD_ACTIONS, QUERY_LIMITS, SESSION_STATUSES, type BoardAction, type BoardState, type SessionQuery, type SessionStatus, type WebviewToHost } from './protocol';
 
 // The webview is the least trusted party: what it sends is checked against the protocol before anything acts on it.
-
-const STATUSES: readonly SessionStatus[] = ['all', 'failed', 'refused', 'silent'];
 
 /** A session query from the webview, bounded: short strings, a known status, a page of at most 10,000. */
 export function parseQuery(q: unknown): SessionQuery | undefined {
   if (typeof q !== 'object' || q === null) return undefined;
   const { text, status, file, limit } = q as Record<string, unknown>;
-  if (typeof text !== 'string' || typeof file !== 'string' || text.length > 500 || file.length > 1000) return undefined;
-  if (!STATUSES.includes(status as SessionStatus) || !Number.isInteger(limit) || (limit as number) < 1) return undefined;
-  return { text, status: status as SessionStatus, file, limit: Math.min(limit as number, 10_000) };
+  if (typeof text !== 'string' || typeof file !== 'string' || text.length > QUERY_LIMITS.text || file.length > QUERY_LIMITS.file) return undefined;
+  if (!SESSION_STATUSES.includes(status as SessionStatus) || !Number.isInteger(limit) || (limit as number) < 1) return undefined;
+  return { text, status: status as SessionStatus, file, limit: Math.min(limit as number, QUERY_LIMITS.sessions) };
 }
 
 /** Checks a message from the webview: only the typed messages are accepted. */

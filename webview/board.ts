@@ -1,4 +1,4 @@
-import type { BoardAction, BoardRecord, BoardSession, BoardState, SessionQuery } from '../src/protocol';
+import { QUERY_LIMITS, type BoardAction, type BoardRecord, type BoardSession, type BoardState, type SessionQuery } from '../src/protocol';
 import { checksTrend } from './charts';
 import { h, icon } from './dom';
 import { ago, bytes, clock, count, duration, plural } from './format';
@@ -61,9 +61,9 @@ function sessionItem(s: BoardSession): HTMLElement {
 
 /** Search, file and status filter. Built once and kept (`data-keep`): typing is never interrupted by an update. */
 export function sessionToolbar(q: SessionQuery): HTMLElement {
-  const search = h('vscode-text-field', { id: 'session-search', placeholder: 'Search sessions', maxlength: '500', 'aria-label': 'Search sessions by intent, branch, agent or id' });
+  const search = h('vscode-text-field', { id: 'session-search', placeholder: 'Search sessions', maxlength: String(QUERY_LIMITS.text), 'aria-label': 'Search sessions by intent, branch, agent or id' });
   (search as HTMLInputElement).value = q.text;
-  const file = h('vscode-text-field', { id: 'session-file', placeholder: 'Filter by file', maxlength: '1000', 'aria-label': 'Show sessions that read or changed a file whose path contains' });
+  const file = h('vscode-text-field', { id: 'session-file', placeholder: 'Filter by file', maxlength: String(QUERY_LIMITS.file), 'aria-label': 'Show sessions that read or changed a file whose path contains' });
   (file as HTMLInputElement).value = q.file;
   const status = h('vscode-dropdown', { id: 'session-status', 'aria-label': 'Show' });
   for (const [value, label] of Object.entries(STATUS_LABELS)) {
@@ -97,7 +97,7 @@ function sessionList(r: BoardRecord, trusted: boolean, query: SessionQuery): HTM
   const of = filtered ? `${count(r.matchingSessions)} matching` : `${count(r.matchingSessions)}`;
   section.append(h('p', { class: 'muted page-info', 'aria-live': 'polite', 'data-key': 'page-info' }, `Showing ${count(r.sessions.length)} of ${of} sessions`));
   // The extension sends at most 10,000; past that, search narrows the list.
-  if (r.matchingSessions > r.sessions.length && r.sessions.length < 10_000) {
+  if (r.matchingSessions > r.sessions.length && r.sessions.length < QUERY_LIMITS.sessions) {
     section.append(h('vscode-button', { appearance: 'secondary', id: 'older-sessions', 'data-cmd': 'older', 'data-key': 'older' }, 'Show older sessions'));
   }
   return section;

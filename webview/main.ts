@@ -1,9 +1,9 @@
+import { DEFAULT_QUERY, QUERY_LIMITS, SESSION_PAGE, SESSION_PAGE_MORE } from '../src/protocol';
 import type { BoardAction, BoardState, HostToWebview, SessionActivity, SessionQuery, SessionStatus, WebviewToHost } from '../src/protocol';
 import type { FlightTrail } from '../src/core/report/flightTrail';
 import { renderBoard } from './board';
 import { morph } from './morph';
 import { renderSessionDetail } from './sessionDetail';
-import { DEFAULT_QUERY, MORE, PAGE } from './sessionFilter';
 
 /** What survives the view being hidden: the last board state, the open session, the query, where the list was scrolled. */
 interface SavedState {
@@ -79,7 +79,7 @@ let typing: ReturnType<typeof setTimeout> | undefined;
 /** Typing asks once the keys pause; a new search starts again at the newest sessions. */
 function askSoon(next: Omit<SessionQuery, 'limit'>): void {
   // The query changes now, so a second field edited before the post still builds on this one.
-  query = { ...next, limit: PAGE };
+  query = { ...next, limit: SESSION_PAGE };
   save({ ...saved, query });
   clearTimeout(typing);
   typing = setTimeout(() => ask(query), 150);
@@ -96,7 +96,7 @@ function run(el: HTMLElement): void {
       wantedDetail = d.session;
       return vscode.postMessage({ type: 'openSession', id: d.session });
     case 'older':
-      return ask({ ...query, limit: (saved.board?.record?.sessions.length ?? query.limit) + MORE });
+      return ask({ ...query, limit: (saved.board?.record?.sessions.length ?? query.limit) + SESSION_PAGE_MORE });
     case 'back':
       return closeDetail();
     case 'markdown':
@@ -111,7 +111,7 @@ function run(el: HTMLElement): void {
       if (!d.path) return;
       wantedDetail = undefined;
       save({ ...saved, detail: undefined, activity: undefined, boardScroll: 0 });
-      ask({ ...query, file: d.path.slice(0, 1000), limit: PAGE }); // the host takes at most 1,000 characters
+      ask({ ...query, file: d.path.slice(0, QUERY_LIMITS.file), limit: SESSION_PAGE });
       return app.replaceChildren();
   }
 }
@@ -136,7 +136,7 @@ app.addEventListener('input', (e) => {
 });
 app.addEventListener('change', (e) => {
   const el = e.target as HTMLSelectElement;
-  if (el.id === 'session-status') ask({ ...query, status: el.value as SessionStatus, limit: PAGE });
+  if (el.id === 'session-status') ask({ ...query, status: el.value as SessionStatus, limit: SESSION_PAGE });
 });
 
 window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {

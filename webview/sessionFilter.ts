@@ -1,9 +1,5 @@
 import type { BoardSession, SessionQuery, SessionStatus } from '../src/protocol';
 
-export const PAGE = 20;
-export const MORE = 50;
-export const DEFAULT_QUERY: SessionQuery = { text: '', status: 'all', file: '', limit: PAGE };
-
 export const STATUS_LABELS: Record<SessionStatus, string> = {
   all: 'All sessions',
   failed: 'With failed checks',

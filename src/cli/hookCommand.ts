@@ -12,6 +12,11 @@ import { parseCliArgs, UsageError, type CliArgs } from './args';
 
 type Out = (text: string) => void;
 
+/** Hook events that carry a tool call: the ones that classify checks. */
+const TOOL_EVENTS = new Set(['PreToolUse', 'PostToolUse', 'PostToolUseFailure']);
+/** Hook events that record HEAD: a session's starting commit, the commit a check ran on. */
+const HEAD_EVENTS = new Set(['SessionStart', 'PostToolUse', 'PostToolUseFailure']);
+
 /** Whether tracked files have uncommitted changes; unknown (undefined) when git cannot say in time. */
 function treeIsDirty(repoRoot: string): boolean | undefined {
   try {
@@ -44,11 +49,12 @@ export function hook(args: CliArgs, err: Out, stdin: () => string = () => readFi
     const location = locateRecord(existsSync(cwd) ? cwd : args.repo);
     if (!location) return 0; // Not a repository: nothing to record into without VS Code.
     mkdirSync(location.dir, { recursive: true });
-    const git: HookGit = location.repoRoot ? { head: headCommit(location.repoRoot) } : {};
+    // Read only for the events that record them: this runs on every tool call.
+    const git: HookGit = location.repoRoot && HEAD_EVENTS.has(eventName) ? { head: headCommit(location.repoRoot) } : {};
     if (eventName === 'SessionStart' && location.repoRoot) git.dirty = treeIsDirty(location.repoRoot);
     const writer = new JournalWriter(location.dir);
     try {
-      const rules = readCheckRules(location.dir);
+      const rules = TOOL_EVENTS.has(eventName) ? readCheckRules(location.dir) : [];
       const classify = (command: string) => classifyCheck(command, rules)?.kind;
       writer.append(hookEvents(eventName, payload, Date.now(), classify, git).map(completeEvent));
     } finally {

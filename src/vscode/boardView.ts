@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { boardRecord, DEFAULT_QUERY } from '../core/report/boardState';
+import { boardRecord } from '../core/report/boardState';
 import { buildTrail } from '../core/report/trail';
 import { clipStrings } from '../core/report/clip';
 import { sessionActivity } from '../core/report/activity';
-import type { BoardAction, BoardState, HostToWebview, SessionQuery } from '../protocol';
+import { DEFAULT_QUERY, type BoardAction, type BoardState, type HostToWebview, type SessionQuery } from '../protocol';
 import { parseWebviewMessage } from '../webviewMessages';
 import { Disposable } from './disposable';
 import type { RecordService } from './recordService';

@@ -2,9 +2,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CHECK_RULES_FILE, writeCheckRules } from '../core/capture/checkRules';
-import type { CheckRule } from '../core/capture/classify';
 import { Disposable } from './disposable';
 import type { RecordService } from './recordService';
+import { checkRules } from './settings';
 
 /**
  * Keeps `flightdeck.checks.rules` beside the record, so `flightdeck hook` classifies checks as the extension does.
@@ -25,7 +25,7 @@ export class CheckRulesSync extends Disposable {
   sync(): boolean {
     const where = this.records.location();
     if (!where || this.records.readOnly) return false;
-    const rules = vscode.workspace.getConfiguration('flightdeck').get<CheckRule[]>('checks.rules', []);
+    const rules = checkRules();
     // No rules and no file: nothing to say, and no reason to create the record's folder.
     if ((!Array.isArray(rules) || rules.length === 0) && !existsSync(join(where.dir, CHECK_RULES_FILE))) return false;
     try {

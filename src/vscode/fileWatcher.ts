@@ -55,18 +55,22 @@ export class FileWatcher extends Disposable {
     } catch {
       // Gone already: the creation still happened.
     }
-    if (type !== vscode.FileType.Directory) return this.queue(uri, 'created', at);
+    if (type !== vscode.FileType.Directory) return this.push(uri, 'created', at);
     this.recentScans = this.recentScans.filter((s) => at - s.at < SCAN_COVERS_MS);
     const sep = uri.fsPath.includes('\\') ? '\\' : '/';
     if (this.recentScans.some((s) => uri.fsPath === s.path || uri.fsPath.startsWith(s.path + sep))) return;
     this.recentScans.push({ path: uri.fsPath, at });
     const { files, truncated } = await newFolderFiles(uri, (u) => this.skipped(u));
-    for (const file of files) this.queue(file, 'created', at);
-    if (truncated || files.length === 0) this.queue(uri, 'created', at);
+    // Both already checked: the folder above, its files by the listing.
+    for (const file of files) this.push(file, 'created', at);
+    if (truncated || files.length === 0) this.push(uri, 'created', at);
   }
 
-  private queue(uri: vscode.Uri, change: FileChange, at = Date.now()): void {
-    if (this.skipped(uri) || this.records.readOnly) return;
+  private queue(uri: vscode.Uri, change: FileChange): void {
+    if (!this.skipped(uri) && !this.records.readOnly) this.push(uri, change, Date.now());
+  }
+
+  private push(uri: vscode.Uri, change: FileChange, at: number): void {
     this.pending.push({ id: newEventId(at), path: uri.fsPath, change, at });
     if (this.pending.length > MAX_PENDING) this.pending.splice(0, this.pending.length - MAX_PENDING);
     // Saves come in bursts (format on save, a branch switch): one append for the lot.

@@ -12,8 +12,6 @@ import type { RecordService } from './recordService';
 export class TranscriptCapture extends Disposable {
   private tailer: TranscriptTailer | undefined;
   private isDisposed = false;
-  private readonly imported = this._register(new vscode.EventEmitter<ImportSummary>());
-  readonly onDidImport = this.imported.event;
 
   constructor(private readonly records: RecordService) {
     super();
@@ -59,10 +57,7 @@ export class TranscriptCapture extends Disposable {
       classify: settingsClassifier,
       // A large history is parsed in a worker beside the extension host's thread; the rules go as data.
       worker: { script: join(__dirname, 'import-worker.js'), roots, rules: checkRules() },
-    }, (summary) => {
-      this.imported.fire(summary);
-      this.enrichSoon(repoRoot, 15_000);
-    });
+    }, () => this.enrichSoon(repoRoot, 15_000));
     this.enrichSoon(repoRoot, 500);
     const summary = await this.importNow();
     this.tailer?.start();

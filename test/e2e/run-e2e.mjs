@@ -26,10 +26,22 @@ async function check(name, fn) {
   }
 }
 
-function note(workspace, text) {
-  const r = spawnSync(process.execPath, [cli, 'note', text, '--repo', workspace], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`flightdeck note failed: ${r.stderr}`);
+/** Runs a Node script to completion; its stdout, or an error naming what it printed on stderr. */
+function runNode(script, ...args) {
+  const r = spawnSync(process.execPath, [script, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`node ${script} ${args[0] ?? ''} failed: ${r.stderr}`);
   return r.stdout.trim();
+}
+
+const note = (workspace, text) => runNode(cli, 'note', text, '--repo', workspace);
+
+/** Runs a command from the palette by its title, as a user would. */
+async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input[type="text"]');
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+  await input.press('Enter');
 }
 
 async function main() {
@@ -37,8 +49,7 @@ async function main() {
   const log = createLog(join(results, 'e2e-server.log'));
   const workspace = makeGitWorkspace({ files: { 'README.md': '# e2e\n', 'api/signup.ts': 'export function signup() {}\n' } });
   const claudeHome = makeTempDir('claude');
-  const seeded = spawnSync(process.execPath, [join(repoRoot, 'dist-test', 'e2e-seed.js'), join(claudeHome, 'projects'), workspace], { encoding: 'utf8' });
-  if (seeded.status !== 0) throw new Error(`seeding transcripts failed: ${seeded.stderr}`);
+  runNode(join(repoRoot, 'dist-test', 'e2e-seed.js'), join(claudeHome, 'projects'), workspace);
   writeFileSync(join(workspace, 'api', 'signup.ts'), 'export function signup(body) {\n  if (!body.email) throw new Error("400");\n}\n');
 
   const server = await startServer({ extensionDevelopmentPath: repoRoot, log, env: { CLAUDE_CONFIG_DIR: claudeHome },
@@ -221,8 +232,7 @@ async function main() {
 
   await check('the dashboard opens in a browser with JavaScript off and shows the record, inert', async () => {
     const file = join(results, 'dashboard.html');
-    const r = spawnSync(process.execPath, [cli, 'dashboard', '--out', file, '--repo', workspace], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(r.stderr);
+    runNode(cli, 'dashboard', '--out', file, '--repo', workspace);
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1200, height: 900 } });
     const doc = await context.newPage();
     await doc.goto(`file://${file}`);
@@ -233,30 +243,18 @@ async function main() {
     await doc.screenshot({ path: join(results, 'dashboard.png'), fullPage: false });
     await context.close();
   });
-  await check('the board follows a switch to a dark theme', async () => {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input[type="text"]');
-    await input.fill('>Preferences: Toggle between Light/Dark Themes');
-    await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
-    await input.press('Enter');
-    await page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 15_000 });
-    // The webview restyles from the theme's variables; its background must follow.
-    await board.locator('body.vscode-dark').waitFor({ timeout: 5_000 });
+  // The light/dark toggle goes to the dark theme, then back to the preferred light one, which this workbench
+  // sets to high contrast. The webview restyles from the theme's variables; its body must follow.
+  const toggleTheme = (name, workbenchClass, bodyClass) => check(`the board follows a switch to a ${name} theme`, async () => {
+    await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
+    await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 15_000 });
+    await board.locator(`body.${bodyClass}`).waitFor({ timeout: 5_000 });
     await page.mouse.move(900, 500);
   });
+  await toggleTheme('dark', 'vs-dark', 'vscode-dark');
   await page.screenshot({ path: join(results, 'board-dark.png') });
-  await check('the board follows a switch to a high-contrast theme', async () => {
-    // The light/dark toggle goes back to the preferred light theme, which this workbench sets to high contrast.
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input[type="text"]');
-    await input.fill('>Preferences: Toggle between Light/Dark Themes');
-    await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
-    await input.press('Enter');
-    await page.locator('.monaco-workbench.hc-black').waitFor({ timeout: 15_000 });
-    await board.locator('body.vscode-high-contrast').waitFor({ timeout: 5_000 });
-    await page.mouse.move(900, 500);
-    await page.screenshot({ path: join(results, 'board-high-contrast.png') });
-  });
+  await toggleTheme('high-contrast', 'hc-black', 'vscode-high-contrast');
+  await page.screenshot({ path: join(results, 'board-high-contrast.png') });
 }
 
 const timeout = setTimeout(() => {

@@ -79,32 +79,36 @@ export async function importTranscripts(store: RecordStore, options: ImportOptio
     files: files.length, filesRead: 0, bytes: 0, added: 0, sessions: 0, parsedInWorker: false,
     lines: 0, entries: 0, events: 0, malformed: 0, skippedTypes: {}, otherWorkspace: 0,
   };
-  const stats = files.map((f) => {
+  const listed = files.map((path) => {
     try {
-      return statSync(f);
+      const st = statSync(path);
+      return { path, size: st.size, signature: `${st.size}:${st.mtimeMs}` };
     } catch {
-      return undefined;
+      return { path, size: 0, signature: '' };
     }
   });
-  const sizes = stats.map((st) => st?.size ?? 0);
-  const signatures = stats.map((st) => (st ? `${st.size}:${st.mtimeMs}` : ''));
-  const total = sizes.reduce((a, b) => a + b, 0);
+  const total = listed.reduce((n, f) => n + f.size, 0);
+  const unread = listed.filter((f) => options.seen?.get(f.path) !== f.signature);
   const sessions = new Set<string>();
   const batch = new ImportBatch(store, summary);
   let done = 0;
-  const unread = files.map((f, i) => ({ path: f, signature: signatures[i] ?? '', size: sizes[i] ?? 0 })).filter((f) => options.seen?.get(f.path) !== f.signature);
+  /** A file read to its end (here or in the worker): its counts, and its signature so a later run skips it. */
+  const finished = (f: { path: string; size: number; signature: string }, read: number, stats: TranscriptStats, started: Iterable<string>): void => {
+    done += f.size;
+    if (read > 0) summary.filesRead++;
+    summary.bytes += read;
+    for (const s of started) sessions.add(s);
+    mergeStats(summary, stats);
+    options.seen?.set(f.path, f.signature);
+  };
   if (options.worker && unread.length && unread.reduce((n, f) => n + f.size, 0) >= (options.worker.minBytes ?? WORKER_MIN_BYTES)) {
+    const byPath = new Map(unread.map((f) => [f.path, f]));
+    const cursors = claudeCursors(store);
     try {
-      const jobs = unread.map((f) => ({ path: f.path, offset: cursorOf(store, `claude:${f.path}`), size: f.size }));
-      await importInWorker(options.worker, jobs, batch, (r) => {
-        done += r.size;
+      await importInWorker(options.worker, unread.map((f) => ({ path: f.path, offset: cursors.get(f.path) ?? 0 })), batch, (r) => {
+        const f = byPath.get(r.path);
+        if (f) finished(f, r.read, r.stats, r.sessions);
         options.onProgress?.(done, total);
-        if (r.read > 0) summary.filesRead++;
-        summary.bytes += r.read;
-        for (const s of r.sessions) sessions.add(s);
-        mergeStats(summary, r.stats);
-        const f = unread.find((u) => u.path === r.path);
-        if (f) options.seen?.set(f.path, f.signature);
       });
       batch.flush();
       summary.sessions = sessions.size;
@@ -113,24 +117,23 @@ export async function importTranscripts(store: RecordStore, options: ImportOptio
     } catch {
       // The worker failed (missing script, crash): what it sent is recorded with its cursors; go on here.
       batch.flush();
-      done = 0;
     }
   }
-  for (const [i, file] of files.entries()) {
-    const signature = signatures[i] ?? '';
-    if (options.seen?.get(file) === signature) continue;
+  for (const f of unread) {
+    if (options.seen?.get(f.path) === f.signature) continue; // finished by the worker before it failed
     const ctx = new TranscriptContext(options.accept, options.classify);
-    const read = await importFile(store, file, ctx, (bytes) => options.onProgress?.(done + bytes, total), batch);
-    done += sizes[i] ?? 0;
-    if (read > 0) summary.filesRead++;
-    summary.bytes += read;
-    for (const s of ctx.startedSessions) sessions.add(s);
-    mergeStats(summary, ctx.stats);
-    options.seen?.set(file, signature);
+    const read = await importFile(store, f.path, ctx, (bytes) => options.onProgress?.(done + bytes, total), batch);
+    finished(f, read, ctx.stats, ctx.startedSessions);
   }
   batch.flush();
   summary.sessions = sessions.size;
   return summary;
+}
+
+/** Every transcript's cursor, in one query rather than one per file. */
+function claudeCursors(store: RecordStore): Map<string, number> {
+  const rows = store.db.exec(`SELECT source, offset FROM capture_cursors WHERE source LIKE 'claude:%'`)[0]?.values ?? [];
+  return new Map(rows.map(([source, offset]) => [String(source).slice('claude:'.length), Number(offset)]));
 }
 
 /**
@@ -190,7 +193,7 @@ export class ImportBatch {
   }
 }
 
-export function mergeStats(into: TranscriptStats, from: TranscriptStats): void {
+function mergeStats(into: TranscriptStats, from: TranscriptStats): void {
   into.lines += from.lines;
   into.entries += from.entries;
   into.events += from.events;
@@ -219,7 +222,7 @@ export interface TranscriptSink {
 }
 
 /** Reads one file from its cursor into the batch; returns the bytes consumed (complete lines only). */
-export function importFile(
+function importFile(
   store: RecordStore,
   file: string,
   ctx: TranscriptContext,

@@ -6,7 +6,6 @@ import type { TranscriptStats } from './transcript';
 export interface WorkerFileResult {
   path: string;
   read: number;
-  size: number;
   stats: TranscriptStats;
   sessions: string[];
 }
@@ -17,12 +16,11 @@ export interface WorkerFileResult {
  */
 export function importInWorker(
   options: ImportWorkerOptions,
-  files: { path: string; offset: number; size?: number }[],
+  files: { path: string; offset: number }[],
   batch: ImportBatch,
   onFile: (r: WorkerFileResult) => void,
 ): Promise<void> {
-  const job: ImportJob = { files: files.map((f) => ({ path: f.path, offset: f.offset })), roots: options.roots, rules: options.rules ?? [] };
-  const sizes = new Map(files.map((f) => [f.path, f.size ?? 0]));
+  const job: ImportJob = { files, roots: options.roots, rules: options.rules ?? [] };
   return new Promise((resolve, reject) => {
     let settled = false;
     const worker = new Worker(options.script, { workerData: job });
@@ -41,7 +39,7 @@ export function importInWorker(
           batch.addPrepared(m.events, Buffer.from(m.journal.buffer, m.journal.byteOffset, m.journal.byteLength), m.spans);
           batch.cursor(m.source, m.offset);
         } else if (m.type === 'file') {
-          onFile({ path: m.path, read: m.read, size: sizes.get(m.path) ?? 0, stats: m.stats, sessions: m.sessions });
+          onFile(m);
         } else {
           settled = true;
           void worker.terminate();

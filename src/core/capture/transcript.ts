@@ -35,8 +35,6 @@ export class TranscriptContext {
   readonly startedSessions = new Set<string>();
   readonly usageSeen = new Set<string>();
   readonly promptedSessions = new Set<string>();
-  /** Sessions seen working in this workspace: their later entries count even from another folder (an added dir). */
-  readonly acceptedSessions = new Set<string>();
 
   /** `rootOf(cwd)` names the workspace root (repository or worktree) an entry's folder belongs to, if any. */
   constructor(
@@ -123,11 +121,11 @@ export function parseTranscriptEntry(entry: Json, ctx: TranscriptContext): NewEv
   }
   const cwd = str(entry.cwd);
   const root = cwd === undefined ? undefined : ctx.rootOf(cwd);
-  if (cwd !== undefined && root === undefined && !ctx.acceptedSessions.has(session)) {
+  // A session seen working in this workspace counts even from another folder (an added dir) later on.
+  if (cwd !== undefined && root === undefined && !ctx.startedSessions.has(session)) {
     ctx.stats.otherWorkspace++;
     return [];
   }
-  ctx.acceptedSessions.add(session);
   ctx.stats.entries++;
   const at = Date.parse(str(entry.timestamp) ?? '') || Date.now();
   const base = { session, at, source: 'claude-transcript' };

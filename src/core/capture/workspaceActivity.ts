@@ -39,8 +39,8 @@ export type FileChange = 'created' | 'modified' | 'deleted';
 /** Paths never worth a record entry: version control internals, installed dependencies, build output caches. */
 const IGNORED = /(^|[\\/])(\.git|node_modules|\.vscode-test|\.next|\.turbo|\.cache|__pycache__|\.venv)([\\/]|$)/;
 
-export function isIgnoredPath(path: string, extra: readonly RegExp[] = []): boolean {
-  return IGNORED.test(path) || extra.some((r) => r.test(path));
+export function isIgnoredPath(path: string): boolean {
+  return IGNORED.test(path);
 }
 
 /** Files changed on disk by anyone, attributed to the session that was active, if any. */

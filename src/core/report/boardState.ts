@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { Database } from 'sql.js';
-import type { BoardRecord, BoardSession, SessionQuery } from '../../protocol';
+import { DEFAULT_QUERY, type BoardRecord, type BoardSession, type SessionQuery } from '../../protocol';
 import { listEvents, recordStatus } from '../record/queries';
 import type { OpenReport, RecordStore } from '../record/store';
-import { buildTrail } from './trail';
+import { sessionConcerns } from './trail';
 
 const RECENT = 12;
 
@@ -60,7 +60,6 @@ export function describeReport(r: OpenReport, dir: string): string[] {
 /** Transcript activity this long after the last hook event means the hooks stopped firing. */
 export const HOOKS_SILENT_AFTER_MS = 2 * 60_000;
 
-export const DEFAULT_QUERY: SessionQuery = { text: '', status: 'all', file: '', limit: 20 };
 
 /** `%text%` for LIKE, with the user's own `%`, `_` and `\` taken literally. */
 const contains = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -112,14 +111,12 @@ export function boardSessions(db: Database, query: Partial<SessionQuery> = {}): 
        ${HOOK_LAST},
        ${TRANSCRIPT_LAST},
        coalesce(s.ended_at, (SELECT max(at) FROM events e WHERE e.session_id = s.id)),
-       (SELECT count(*) FROM reviews r WHERE r.session_id = s.id AND r.status = 'pending'),
-       s.boundary
+       (SELECT count(*) FROM reviews r WHERE r.session_id = s.id AND r.status = 'pending')
      FROM (SELECT * FROM sessions s ${where} ORDER BY coalesce(started_at, 0) DESC LIMIT ?) s
      ORDER BY coalesce(s.started_at, 0) DESC`,
     [...params, q.limit],
   )[0]?.values ?? [];
-  const tasks = taskEvents(db);
-  return rows.map((r, i) => ({
+  return rows.map((r) => ({
     id: String(r[0]),
     agent: r[1] === null ? '' : String(r[1]),
     intent: r[2] === null ? '' : summarize('prompt', { text: String(r[2]) }),
@@ -133,32 +130,8 @@ export function boardSessions(db: Database, query: Partial<SessionQuery> = {}): 
     hooksSilent: r[10] !== null && r[11] !== null && Number(r[11]) - Number(r[10]) > HOOKS_SILENT_AFTER_MS,
     durationMs: r[4] !== null && r[12] !== null ? Math.max(0, Number(r[12]) - Number(r[4])) : undefined,
     pendingReviews: Number(r[13]),
-    ...concerns(db, String(r[0]), r[4] === null ? 0 : Number(r[4]), r[14] !== null && r[14] !== '', tasks, i),
+    ...sessionConcerns(db, String(r[0])),
   }));
-}
-
-/** Task starts and ends, oldest first: few, and read through their own index. */
-function taskEvents(db: Database): { at: number; started: boolean }[] {
-  return (db.exec(`SELECT at, kind FROM events WHERE kind IN ('task.started', 'task.ended') ORDER BY at, seq`)[0]?.values ?? [])
-    .map(([at, kind]) => ({ at: Number(at), started: kind === 'task.started' }));
-}
-
-/** Sessions past this many in one list show no skipped-check or boundary badges: each needs its whole trail. */
-const CONCERNS_FOR_FIRST = 500;
-
-/**
- * Skipped required checks and boundary violations: only a session under a task or with a stated boundary
- * can have them, and for those the trail (which owns those rules) says how many.
- */
-function concerns(db: Database, id: string, startedAt: number, hasBoundary: boolean, tasks: readonly { at: number; started: boolean }[], index: number): { skippedChecks: number; boundaryViolations: number } {
-  let inTask = false;
-  for (const t of tasks) {
-    if (t.at > startedAt) break;
-    inTask = t.started;
-  }
-  if ((!inTask && !hasBoundary) || index >= CONCERNS_FOR_FIRST) return { skippedChecks: 0, boundaryViolations: 0 };
-  const trail = buildTrail(db, id);
-  return { skippedChecks: trail?.skippedChecks.length ?? 0, boundaryViolations: trail?.boundaryViolations.length ?? 0 };
 }
 
 /** The record as the board shows it, with the sessions that answer the board's query. */

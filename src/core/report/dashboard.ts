@@ -2,6 +2,7 @@ import type { Database } from 'sql.js';
 import type { FlightTrail } from './flightTrail';
 import { boardSessions } from './boardState';
 import { buildTrail } from './trail';
+import { recordCounts } from '../record/queries';
 
 /** Everything that reaches the page is text: markup in the record stays inert. */
 export function escapeHtml(text: string): string {
@@ -58,6 +59,7 @@ export function renderDashboard(db: Database, options: DashboardOptions): string
   const sessions = boardSessions(db, { limit: 10_000 });
   const detailed = sessions.slice(0, options.detailed ?? 200).map((s) => buildTrail(db, s.id)).filter((t): t is FlightTrail => !!t);
   const count = (sql: string): number => Number(db.exec(sql)[0]?.values[0]?.[0] ?? 0);
+  const totals = recordCounts(db);
   const reviews = db.exec(`SELECT subject, status, verdict FROM reviews ORDER BY opened_at DESC LIMIT 200`)[0]?.values ?? [];
   const ships = db.exec(`SELECT commit_sha, target, status, rollback, at FROM ships ORDER BY at DESC LIMIT 200`)[0]?.values ?? [];
   const rows = sessions.map((s) => `<tr>
@@ -86,9 +88,9 @@ ul { margin: 0; padding-left: 20px; } li { overflow-wrap: anywhere; } .tiles { d
 <h1>${e(options.title)}</h1>
 <p class="muted">Generated ${e(new Date(options.generatedAt ?? Date.now()).toISOString())} from the Flightdeck record. Read-only.</p>
 <div class="tiles">
-<div><b>${sessions.length}</b>sessions</div><div><b>${count('SELECT count(*) FROM checks')}</b>check runs</div>
-<div><b>${count('SELECT count(*) FROM checks WHERE passed = 0')}</b>failed</div><div><b>${count(`SELECT count(*) FROM reviews WHERE status = 'pending'`)}</b>reviews pending</div>
-<div><b>${ships.length}</b>ships</div><div><b>${count('SELECT count(*) FROM events')}</b>events</div>
+<div><b>${totals.sessions}</b>sessions</div><div><b>${totals.checks}</b>check runs</div>
+<div><b>${count('SELECT count(*) FROM checks WHERE passed = 0')}</b>failed</div><div><b>${totals.pendingReviews}</b>reviews pending</div>
+<div><b>${totals.ships}</b>ships</div><div><b>${totals.events}</b>events</div>
 </div>
 <h2>Sessions</h2>
 ${sessions.length ? `<table><thead><tr><th>Started (UTC)</th><th>Task</th><th>Agent</th><th>Branch</th><th class="num">Commands</th><th class="num">Files</th><th class="num">Failed checks</th><th class="num">Refused</th></tr></thead><tbody>

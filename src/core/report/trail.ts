@@ -37,6 +37,50 @@ function parseList(v: SqlValue | undefined): string[] {
   }
 }
 
+/** Paths inside the repository read better relative to it, as a reviewer would write them. */
+function relativeTo(root: string): (p: string) => string {
+  return (p) => {
+    const r = root ? relative(root, p) : p;
+    return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
+  };
+}
+
+/** Files a session created, changed or deleted, in the order first touched. */
+function changedFiles(db: Database, id: string, rel: (p: string) => string): { path: string; change: string }[] {
+  return rows(
+    db,
+    `SELECT path, CASE WHEN max(action = 'deleted') THEN 'deleted' WHEN max(action = 'created') THEN 'created' ELSE 'modified' END
+     FROM files WHERE session_id = ? AND action <> 'read' GROUP BY path ORDER BY min(first_at)`,
+    [id],
+  ).map((r) => ({ path: rel(s(r[0])), change: s(r[1]) }));
+}
+
+/** Required checks not run after the last change, and changes outside the boundary. */
+function concerns(db: Database, id: string, changed: string[], task: Task | undefined, boundary: TaskBoundary | undefined): { skippedChecks: string[]; boundaryViolations: string[] } {
+  let skippedChecks: string[] = [];
+  if (changed.length && task?.requiredChecks.length) {
+    const lastChangeAt = Number(rows(db, `SELECT max(last_at) FROM files WHERE session_id = ? AND action <> 'read'`, [id])[0]?.[0] ?? 0);
+    const ranAfterChange = new Set(rows(db, 'SELECT kind FROM checks WHERE session_id = ? AND at >= ?', [id, lastChangeAt]).map((r) => s(r[0])));
+    skippedChecks = task.requiredChecks.filter((k) => !ranAfterChange.has(k)).map((k) => `${k}: required, not run after the last change`);
+  }
+  return { skippedChecks, boundaryViolations: boundary ? boundaryViolations(changed, boundary) : [] };
+}
+
+/**
+ * How many skipped checks and boundary violations a session has: the board's badges, without building
+ * the whole flight record. The same rules as buildTrail.
+ */
+export function sessionConcerns(db: Database, id: string): { skippedChecks: number; boundaryViolations: number } {
+  const [session] = rows(db, 'SELECT repo, cwd, boundary, started_at FROM sessions WHERE id = ?', [id]);
+  if (!session) return { skippedChecks: 0, boundaryViolations: 0 };
+  const task = taskFor(db, Number(session[3] ?? 0));
+  const boundary = task?.boundary ?? parseBoundary(session[2]);
+  if (!boundary && !task?.requiredChecks.length) return { skippedChecks: 0, boundaryViolations: 0 };
+  const changed = changedFiles(db, id, relativeTo(s(session[0]) || s(session[1]))).map((f) => f.path);
+  const c = concerns(db, id, changed, task, boundary);
+  return { skippedChecks: c.skippedChecks.length, boundaryViolations: c.boundaryViolations.length };
+}
+
 /** Newest session first; `latest` picks it. */
 export function resolveSessionId(db: Database, idOrLatest: string): string | undefined {
   if (idOrLatest !== 'latest') {
@@ -56,18 +100,9 @@ export function buildTrail(db: Database, id: string): FlightTrail | undefined {
   );
   if (!session) return undefined;
   const root = s(session[4]) || s(session[10]);
-  // Paths inside the repository read better relative to it, as a reviewer would write them.
-  const rel = (p: string): string => {
-    const r = root ? relative(root, p) : p;
-    return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
-  };
+  const rel = relativeTo(root);
   const filesRead = rows(db, `SELECT path FROM files WHERE session_id = ? AND action = 'read' ORDER BY first_at`, [id]).map((r) => rel(s(r[0])));
-  const filesChanged = rows(
-    db,
-    `SELECT path, CASE WHEN max(action = 'deleted') THEN 'deleted' WHEN max(action = 'created') THEN 'created' ELSE 'modified' END
-     FROM files WHERE session_id = ? AND action <> 'read' GROUP BY path ORDER BY min(first_at)`,
-    [id],
-  ).map((r) => ({ path: rel(s(r[0])), change: s(r[1]) }));
+  const filesChanged = changedFiles(db, id, rel);
   const commands = rows(
     db,
     'SELECT command, cwd, exit_code, started_at, duration_ms, source FROM commands WHERE session_id = ? ORDER BY started_at',
@@ -112,13 +147,7 @@ export function buildTrail(db: Database, id: string): FlightTrail | undefined {
   const commits = parseList(session[11]);
   const task = taskFor(db, Number(session[8] ?? 0));
   const boundary = task?.boundary ?? parseBoundary(session[3]);
-  const lastChangeAt = Number(rows(db, `SELECT max(last_at) FROM files WHERE session_id = ? AND action <> 'read'`, [id])[0]?.[0] ?? 0);
-  const ranAfterChange = new Set(
-    rows(db, 'SELECT kind FROM checks WHERE session_id = ? AND at >= ?', [id, lastChangeAt]).map((r) => s(r[0])),
-  );
-  const skippedChecks = changed.length
-    ? (task?.requiredChecks ?? []).filter((k) => !ranAfterChange.has(k)).map((k) => `${k}: required, not run after the last change`)
-    : [];
+  const { skippedChecks, boundaryViolations: violations } = concerns(db, id, changed, task, boundary);
   const rollback = commits.length
     ? `revert ${commits.map((c) => c.split(' ')[0]).reverse().join(', ')}${startCommit ? ` (or reset to ${startCommit})` : ''}`
     : changed.length === 0 ? '' : startCommit
@@ -132,6 +161,6 @@ export function buildTrail(db: Database, id: string): FlightTrail | undefined {
     endCommit: s(session[7]),
     startedAt: iso(session[8]), endedAt: iso(session[9]),
     filesRead, filesChanged, commands, checks, failures, retries, skippedChecks, dependencyChanges, configChanges,
-    boundaryViolations: boundary ? boundaryViolations(changed, boundary) : [], approvals, overrides, reviews, commits, diffStat: s(session[12]), rollback,
+    boundaryViolations: violations, approvals, overrides, reviews, commits, diffStat: s(session[12]), rollback,
   };
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dayLabel, DEFAULT_QUERY, groupByDay, isFiltered } from '../../../webview/sessionFilter';
+import { dayLabel, groupByDay, isFiltered } from '../../../webview/sessionFilter';
+import { DEFAULT_QUERY } from '../../../src/protocol';
 import type { BoardSession } from '../../../src/protocol';
 import { duration } from '../../../webview/format';
 
