@@ -7,14 +7,68 @@ const bool = (v: unknown): number => (v === true ? 1 : 0);
 
 export type RunSql = (sql: string, params: SqlValue[]) => void;
 
+/**
+ * A row written once a batch ends, many rows a statement: for tables no deriver reads and whose
+ * rows commute (distinct keys, or min/max merges), so moving them to the batch's end changes nothing.
+ */
+export interface DeferredInsert {
+  /** `INSERT … INTO table (cols) VALUES` */
+  head: string;
+  /** How many values a row binds. */
+  width: number;
+  /** `ON CONFLICT …`, or empty. */
+  tail: string;
+}
+
+const FILE_ROW: DeferredInsert = {
+  head: 'INSERT INTO files (session_id, path, action, first_at, last_at) VALUES',
+  width: 5,
+  tail: `ON CONFLICT(session_id, path, action) DO UPDATE SET first_at = min(first_at, excluded.first_at),
+       last_at = max(last_at, excluded.last_at)`,
+};
+const CHECK_ROW: DeferredInsert = {
+  head: 'INSERT OR IGNORE INTO checks (event_id, session_id, kind, command, passed, exit_code, commit_sha, at) VALUES',
+  width: 8,
+  tail: '',
+};
+const COMMAND_RAN_ROW: DeferredInsert = {
+  head: `INSERT OR IGNORE INTO commands (id, session_id, command, cwd, exit_code, outcome, started_at, duration_ms, source, check_kind, commit_sha)
+       VALUES`,
+  width: 11,
+  tail: '',
+};
+
 /** What derivers remember between events of one applier, to skip statements that would change nothing. */
 export interface DeriveMemo {
   /** Sessions known to have a row, with the earliest start seen. */
   sessions: Map<string, number>;
   /** Token usage gathered during one batch, per session, written by flushDerived. */
   usage: Map<string, { model: string | null; input: number; output: number; cache: number; at: number }>;
+  /** Files touched in this batch, one row per session, path and action (an editor saves the same file often). */
+  files: Map<string, [session: string, path: string, action: string, firstAt: number, lastAt: number]>;
+  /** Deferred rows of this batch, their values one after another. */
+  rows: Map<DeferredInsert, SqlValue[]>;
 }
-export const newDeriveMemo = (): DeriveMemo => ({ sessions: new Map(), usage: new Map() });
+export const newDeriveMemo = (): DeriveMemo => ({ sessions: new Map(), usage: new Map(), files: new Map(), rows: new Map() });
+
+/** Forgets what a rolled-back batch gathered. */
+export function clearDeriveMemo(memo: DeriveMemo): void {
+  memo.sessions.clear();
+  memo.usage.clear();
+  memo.files.clear();
+  memo.rows.clear();
+}
+
+function defer(memo: DeriveMemo, insert: DeferredInsert, ...values: SqlValue[]): void {
+  let rows = memo.rows.get(insert);
+  if (!rows) memo.rows.set(insert, (rows = []));
+  for (const v of values) rows.push(v);
+}
+
+/** Rows a statement, at most; the rest go in power-of-two chunks so few statement texts exist. */
+const DEFERRED_CHUNK = 64;
+const multiRowSql = (insert: DeferredInsert, rows: number): string =>
+  `${insert.head} ${Array(rows).fill(`(${Array(insert.width).fill('?').join(',')})`).join(',')} ${insert.tail}`;
 
 /** Writes what derivers gathered over a batch; call once after the batch's events, in its transaction. */
 export function flushDerived(run: RunSql, memo: DeriveMemo): void {
@@ -28,6 +82,20 @@ export function flushDerived(run: RunSql, memo: DeriveMemo): void {
     );
   }
   memo.usage.clear();
+  for (const row of memo.files.values()) defer(memo, FILE_ROW, ...row);
+  memo.files.clear();
+  for (const [insert, values] of memo.rows) {
+    const count = values.length / insert.width;
+    let done = 0;
+    for (let chunk = DEFERRED_CHUNK; chunk >= 1; chunk >>= 1) {
+      while (count - done >= chunk) {
+        run(multiRowSql(insert, chunk), values.slice(done * insert.width, (done + chunk) * insert.width));
+        done += chunk;
+        if (chunk < DEFERRED_CHUNK) break; // below the full size each power of two is needed at most once
+      }
+    }
+  }
+  memo.rows.clear();
 }
 
 type Deriver = (e: RecordEvent, run: RunSql, memo: DeriveMemo) => void;
@@ -85,7 +153,7 @@ const derivers: Record<string, Deriver> = {
       );
       if (d.check) recordCheck(run, id);
     }
-    if (typeof d.path === 'string' && typeof d.action === 'string') touchFile(run, e, d.path, d.action);
+    if (typeof d.path === 'string' && typeof d.action === 'string') touchFile(memo, e, d.path, d.action);
   },
   'tool.result': (e, run, memo) => {
     ensureSession(run, e, memo);
@@ -100,7 +168,8 @@ const derivers: Record<string, Deriver> = {
            commit_sha = coalesce(excluded.commit_sha, commit_sha)`,
         [id, e.session ?? null, d.command, exitCode, str(d.outcome), num(d.durationMs), e.source ?? null, str(d.check), str(d.commit), e.at],
       );
-    } else {
+    } else if (typeof d.tool !== 'string') {
+      // A result naming its tool without a command is not a shell command's (calls carry the command): no row.
       run(
         `UPDATE commands SET exit_code = coalesce(?, CASE WHEN ? = 'ok' THEN 0 END, exit_code), outcome = ?,
            duration_ms = coalesce(?, duration_ms, max(0, ? - started_at)) WHERE id = ?`,
@@ -108,8 +177,8 @@ const derivers: Record<string, Deriver> = {
       );
     }
     // Whether the command is a check is known from the call; a result that came without it may still be one.
-    if (d.check || typeof d.command !== 'string') recordCheck(run, id);
-    if (typeof d.path === 'string' && d.created === true) touchFile(run, e, d.path, 'created');
+    if (d.check || (typeof d.command !== 'string' && typeof d.tool !== 'string')) recordCheck(run, id);
+    if (typeof d.path === 'string' && d.created === true) touchFile(memo, e, d.path, 'created');
     if (d.outcome === 'rejected' || d.outcome === 'denied') {
       const subject = [str(d.tool), str(d.command) ?? str(d.path)].filter(Boolean).join(': ');
       run('INSERT OR IGNORE INTO approvals VALUES (?,?,?,?,?,?,?)', [
@@ -121,15 +190,20 @@ const derivers: Record<string, Deriver> = {
   'command.ran': (e, run, memo) => {
     ensureSession(run, e, memo);
     const d = e.data;
-    run(
-      `INSERT OR IGNORE INTO commands (id, session_id, command, cwd, exit_code, outcome, started_at, duration_ms, source, check_kind, commit_sha)
-       VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
-      [e.id, e.session ?? null, str(d.command), str(d.cwd), num(d.exitCode), str(d.outcome), e.at, num(d.durationMs), e.source ?? null, str(d.check), str(d.commit)],
-    );
-    if (d.check) recordCheck(run, e.id);
+    const command = str(d.command);
+    const exitCode = num(d.exitCode);
+    const outcome = str(d.outcome);
+    const check = d.check ? str(d.check) : null;
+    const commit = str(d.commit);
+    defer(memo, COMMAND_RAN_ROW, e.id, e.session ?? null, command, str(d.cwd), exitCode, outcome, e.at, num(d.durationMs),
+      e.source ?? null, check, commit);
+    // The check row recordCheck would read back from this new command row, written directly.
+    if (check !== null && command !== null && (exitCode !== null || outcome === 'error')) {
+      defer(memo, CHECK_ROW, `check:${e.id}`, e.session ?? null, check, command, exitCode === 0 ? 1 : 0, exitCode, commit, e.at);
+    }
   },
-  'file.changed': (e, run) => {
-    if (typeof e.data.path === 'string') touchFile(run, e, e.data.path, str(e.data.change) ?? 'modified');
+  'file.changed': (e, _run, memo) => {
+    if (typeof e.data.path === 'string') touchFile(memo, e, e.data.path, str(e.data.change) ?? 'modified');
   },
   'session.git': (e, run) => {
     if (!e.session) return;
@@ -156,12 +230,10 @@ const derivers: Record<string, Deriver> = {
       [e.session ?? e.id, str(e.data.endCommit), e.at],
     );
   },
-  'check.recorded': (e, run) => {
+  'check.recorded': (e, _run, memo) => {
     const d = e.data;
-    run('INSERT OR IGNORE INTO checks VALUES (?,?,?,?,?,?,?,?)', [
-      e.id, e.session ?? null, str(d.kind) ?? 'check', str(d.command) ?? '', bool(d.passed), num(d.exitCode),
-      str(d.commit), e.at,
-    ]);
+    defer(memo, CHECK_ROW, e.id, e.session ?? null, str(d.kind) ?? 'check', str(d.command) ?? '', bool(d.passed),
+      num(d.exitCode), str(d.commit), e.at);
   },
   'review.opened': (e, run) => {
     const d = e.data;
@@ -237,13 +309,15 @@ function ensureSession(run: RunSql, e: RecordEvent, memo: DeriveMemo): void {
   );
 }
 
-function touchFile(run: RunSql, e: RecordEvent, path: string, action: string): void {
-  run(
-    `INSERT INTO files (session_id, path, action, first_at, last_at) VALUES (?,?,?,?,?)
-     ON CONFLICT(session_id, path, action) DO UPDATE SET first_at = min(first_at, excluded.first_at),
-       last_at = max(last_at, excluded.last_at)`,
-    [e.session ?? '', path, action, e.at, e.at],
-  );
+function touchFile(memo: DeriveMemo, e: RecordEvent, path: string, action: string): void {
+  const session = e.session ?? '';
+  const key = `${session}\0${action}\0${path}`;
+  const row = memo.files.get(key);
+  if (!row) memo.files.set(key, [session, path, action, e.at, e.at]);
+  else {
+    row[3] = Math.min(row[3], e.at);
+    row[4] = Math.max(row[4], e.at);
+  }
 }
 
 /** Writes the queryable rows one event implies (none for kinds that live in `events` only). */
@@ -271,9 +345,9 @@ export class EventApplier {
 
   /**
    * Returns how many events were new. Runs in one transaction. `dataJson`, when given, holds each
-   * event's data already serialized (the journal line had to serialize it anyway).
+   * event's data as UTF-8 JSON (views into the journal lines, which had to encode it anyway).
    */
-  apply(events: readonly RecordEvent[], dataJson?: readonly (string | Uint8Array)[]): number {
+  apply(events: readonly RecordEvent[], dataJson?: readonly Uint8Array[]): number {
     if (events.length === 0) return 0;
     this.db.exec('BEGIN');
     try {
@@ -286,8 +360,8 @@ export class EventApplier {
         for (let j = i; j < end; j++) {
           const e = events[j] as RecordEvent;
           // As UTF-8 bytes: sql.js copies a byte array into WASM far faster than it encodes a string.
-          const data = dataJson?.[j] ?? JSON.stringify(e.data);
-          params.push(e.id, e.kind, e.at, e.session ?? null, e.source ?? null, typeof data === 'string' ? Buffer.from(data) : data);
+          // As bytes: sql.js copies a byte array into WASM far faster than it encodes a string.
+          params.push(e.id, e.kind, e.at, e.session ?? null, e.source ?? null, dataJson?.[j] ?? Buffer.from(JSON.stringify(e.data)));
         }
         this.insertFor(end - i).run(params);
         added += this.db.getRowsModified();
@@ -297,8 +371,7 @@ export class EventApplier {
       return added;
     } catch (err) {
       this.db.exec('ROLLBACK');
-      this.memo.sessions.clear(); // rows remembered from the rolled-back batch are gone
-      this.memo.usage.clear();
+      clearDeriveMemo(this.memo); // rows remembered from the rolled-back batch are gone
       throw err;
     }
   }

@@ -64,32 +64,66 @@ export function journalLine(e: RecordEvent, dataJson = JSON.stringify(e.data)): 
   return `${journalLineHead(e)}${dataJson}}\n`;
 }
 
+/** A string as JSON, skipping JSON.stringify when nothing needs escaping (ids, kinds, sessions nearly always). */
+function quote(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+  }
+  return `"${s}"`;
+}
+
 /** A journal line up to its data: `{"id":…,"data":`. */
 function journalLineHead(e: RecordEvent): string {
-  let line = `{"id":${JSON.stringify(e.id)},"kind":${JSON.stringify(e.kind)},"at":${e.at}`;
-  if (e.session !== undefined) line += `,"session":${JSON.stringify(e.session)}`;
-  if (e.source !== undefined) line += `,"source":${JSON.stringify(e.source)}`;
+  let line = `{"id":${quote(e.id)},"kind":${quote(e.kind)},"at":${e.at}`;
+  if (e.session !== undefined) line += `,"session":${quote(e.session)}`;
+  if (e.source !== undefined) line += `,"source":${quote(e.source)}`;
   return `${line},"data":`;
 }
 
+/** Journal lines in bytes, with where each event's data JSON lies in them: start, end pairs. */
+export interface EncodedLines {
+  journal: Buffer;
+  spans: number[];
+}
+
 /**
- * Events as their journal lines in bytes, with where each event's data JSON lies in them (start, end
- * pairs): what the import worker hands over, so the recording thread neither serializes nor encodes.
+ * Events as their journal lines in bytes, with each one's data JSON located in them, so that whoever
+ * records them neither serializes nor encodes again. `dataJson` may hold each event's data serialized.
  */
-export function encodeJournalLines(events: readonly RecordEvent[]): { journal: Buffer; spans: number[] } {
-  const parts: string[] = [];
-  const spans: number[] = [];
-  let offset = 0;
-  for (const e of events) {
+export function encodeJournalLines(events: readonly RecordEvent[], dataJson?: readonly string[]): EncodedLines {
+  const heads: string[] = new Array<string>(events.length);
+  const datas: string[] = new Array<string>(events.length);
+  let text = '';
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as RecordEvent;
     const head = journalLineHead(e);
-    const json = JSON.stringify(e.data);
-    const start = offset + Buffer.byteLength(head);
-    const end = start + Buffer.byteLength(json);
-    parts.push(head, json, '}\n');
-    spans.push(start, end);
+    const json = dataJson?.[i] ?? JSON.stringify(e.data);
+    heads[i] = head;
+    datas[i] = json;
+    text += `${head}${json}}\n`;
+  }
+  const journal = Buffer.from(text, 'utf8');
+  // As many bytes as characters means all ASCII: offsets are string lengths, no per-line byte counting.
+  const ascii = journal.length === text.length;
+  const bytes = ascii ? (s: string): number => s.length : (s: string): number => Buffer.byteLength(s, 'utf8');
+  const spans: number[] = new Array<number>(events.length * 2);
+  let offset = 0;
+  for (let i = 0; i < events.length; i++) {
+    const start = offset + bytes(heads[i] as string);
+    const end = start + bytes(datas[i] as string);
+    spans[2 * i] = start;
+    spans[2 * i + 1] = end;
     offset = end + 2;
   }
-  return { journal: Buffer.from(parts.join(''), 'utf8'), spans };
+  return { journal, spans };
+}
+
+/** Each event's data JSON as a view into the journal bytes that hold it. */
+export function dataViews({ journal, spans }: EncodedLines): Uint8Array[] {
+  const views: Uint8Array[] = new Array<Uint8Array>(spans.length / 2);
+  for (let i = 0; i < views.length; i++) views[i] = journal.subarray(spans[2 * i], spans[2 * i + 1]);
+  return views;
 }
 
 function headerLine(gen: number, fromOffset?: number): string {

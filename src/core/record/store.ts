@@ -5,7 +5,9 @@ import { EventApplier } from './apply';
 import { describeFsError, RecordError } from './errors';
 import { completeEvent, type NewEvent, type RecordEvent } from './events';
 import { FileLock } from './fileLock';
-import { JOURNAL_FILE, JournalTail, JournalWriter, type JournalDamage, type WriteIo } from './journal';
+import {
+  dataViews, encodeJournalLines, JOURNAL_FILE, JournalTail, JournalWriter, type JournalDamage, type WriteIo,
+} from './journal';
 import { migrate } from './schema';
 import {
   inodeOf, keepDamagedLine, moveAside, PREVIOUS_SNAPSHOT_FILE, readSnapshot, SNAPSHOT_FILE, writeSnapshot,
@@ -133,10 +135,15 @@ export class RecordStore {
     this.assertWritable();
     const ready = prepared !== undefined && prepared.data.length === events.length;
     const complete = ready ? (events as RecordEvent[]) : events.map(completeEvent);
-    const dataJson: (string | Uint8Array)[] = ready ? [...prepared.data] : complete.map((e) => JSON.stringify(e.data));
-    const span = ready ? this.writer.appendLines(prepared.journal) : this.writer.append(complete, dataJson as string[]);
+    let encoded: PreparedEvents;
+    if (ready) encoded = prepared;
+    else {
+      const lines = encodeJournalLines(complete);
+      encoded = { journal: lines.journal, data: dataViews(lines) };
+    }
+    const span = this.writer.appendLines(encoded.journal);
     if (span && this.tail.canSkipOwnAppend(span)) {
-      this.lastAppendAdded = this.applyNew(complete, dataJson);
+      this.lastAppendAdded = this.applyNew(complete, encoded.data);
       this.tail.offset = span.end; // only once applied: a failed apply must not be skipped by a snapshot
     } else {
       // Another writer came in between: read everything, then count which of ours were new by their place.
@@ -157,7 +164,7 @@ export class RecordStore {
     return this.applyNew(batch);
   }
 
-  private applyNew(events: RecordEvent[], dataJson?: (string | Uint8Array)[]): number {
+  private applyNew(events: RecordEvent[], dataJson?: readonly Uint8Array[]): number {
     let added: number;
     try {
       added = this.applier.apply(events, dataJson);

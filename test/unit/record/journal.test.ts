@@ -105,3 +105,18 @@ test('journal lines encoded for the import worker are byte for byte what the jou
   assert.equal(journal.toString('utf8'), events.map((e) => journalLine(e)).join(''));
   for (const [i, e] of events.entries()) assert.equal(journal.subarray(spans[2 * i], spans[2 * i + 1]).toString('utf8'), JSON.stringify(e.data));
 });
+
+test('journal lines quote ids, kinds, sessions and sources exactly as JSON does, in all-ASCII batches and others', () => {
+  const odd = ['plain-id_1', 'with "quotes"', 'back\\slash', 'tab\there', 'nul\u0000', 'lone \ud800 surrogate', 'pair 🚀', 'é', 'line\u2028sep'];
+  // Each string alone (so ASCII-only batches take their own path), then all of them in one batch.
+  const batches = [...odd.map((s) => [s]), odd];
+  for (const strings of batches) {
+    const events = strings.map((s, i) => ({ id: `${s}#${i}`, kind: s, at: i, session: s, source: s, data: { s } }));
+    const { journal, spans } = encodeJournalLines(events);
+    const expected = events
+      .map((e) => `{"id":${JSON.stringify(e.id)},"kind":${JSON.stringify(e.kind)},"at":${e.at},"session":${JSON.stringify(e.session)},"source":${JSON.stringify(e.source)},"data":${JSON.stringify(e.data)}}\n`)
+      .join('');
+    assert.equal(journal.toString('utf8'), expected);
+    for (const [i, e] of events.entries()) assert.deepEqual(JSON.parse(journal.subarray(spans[2 * i], spans[2 * i + 1]).toString('utf8')), e.data);
+  }
+});
