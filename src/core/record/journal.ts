@@ -423,7 +423,30 @@ export class JournalTail {
    * are already in memory, so reading and parsing them back would be wasted work.
    */
   canSkipOwnAppend(span: AppendedSpan): boolean {
+    if (this.fd < 0) this.followNewJournal(span);
     return this.fd >= 0 && span.ino === this.ino && span.start === this.offset;
+  }
+
+  /** The journal did not exist when we last looked: when our append is all it holds after its header, follow it from there. */
+  private followNewJournal(span: AppendedSpan): void {
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'r');
+    } catch {
+      return;
+    }
+    const first = Buffer.alloc(256);
+    const line = first.toString('utf8', 0, readSync(fd, first, 0, first.length, 0)).split('\n')[0] ?? '';
+    const header = parseHeader(line);
+    const fresh = this.offset === 0 && header?.gen === this.gen + 1 && header.fromOffset === undefined;
+    if (!fresh || fstatSync(fd).ino !== span.ino || Buffer.byteLength(line) + 1 !== span.start) {
+      closeSync(fd);
+      return;
+    }
+    this.fd = fd;
+    this.ino = span.ino;
+    this.gen = header.gen;
+    this.offset = span.start;
   }
 
   /** Bytes in the journal file being followed. */

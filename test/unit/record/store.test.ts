@@ -141,6 +141,30 @@ test('two stores on one folder see each other\'s events, across a rotation', asy
   b.close();
 });
 
+test('a new record\'s first append is not read back from disk, and another writer\'s first append still reads it', async (t) => {
+  const dir = tempDir(t);
+  const a = await RecordStore.open(dir);
+  const b = await RecordStore.open(dir); // both opened before any journal exists
+  const readBack = { a: 0, b: 0 };
+  const count = (s: RecordStore, key: 'a' | 'b'): void => {
+    const catchUp = s.catchUp.bind(s);
+    s.catchUp = () => (readBack[key]++, catchUp());
+  };
+  count(a, 'a');
+  count(b, 'b');
+  a.append(notes(2, 'a'));
+  assert.equal(a.lastAppendAdded, 2);
+  assert.equal(readBack.a, 0);
+  b.append(notes(1, 'b'));
+  assert.equal(readBack.b, 1, 'b found a journal it had not read, so it read it');
+  assert.equal(b.lastAppendAdded, 1);
+  assert.deepEqual(texts(b), ['a0', 'a1', 'b0']);
+  a.append(notes(1, 'c'));
+  assert.deepEqual(texts(a), ['a0', 'a1', 'b0', 'c0']);
+  a.close();
+  b.close();
+});
+
 test('a read-only open writes nothing, not even a folder', async (t) => {
   const dir = join(tempDir(t), 'never-created');
   const s = await RecordStore.open(dir, { readOnly: true });
