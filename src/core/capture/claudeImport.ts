@@ -39,6 +39,8 @@ export interface ImportWorkerOptions {
   rules?: CheckRule[];
   /** Unread bytes from which the worker is used (default WORKER_MIN_BYTES). */
   minBytes?: number;
+  /** Untaken events from which the worker encodes journal lines too (default IMPORT_ENCODE_FROM). */
+  encodeFrom?: number;
 }
 
 /** Below this much unread transcript, a worker costs more to start than it saves. */

@@ -33,8 +33,9 @@ async function run(job: ImportJob): Promise<void> {
       cursor: async (source, offset) => {
         const events = pending.map(completeEvent);
         pending = [];
-        const { journal, spans } = encodeJournalLines(events);
-        send({ type: 'batch', events, journal, spans, source, offset });
+        // Encoding is work either thread can do: this one does it while the recording thread is behind.
+        const encoded = inFlight >= job.encodeFrom ? encodeJournalLines(events) : undefined;
+        send({ type: 'batch', events, encoded, source, offset });
         inFlight += events.length;
         while (inFlight >= IMPORT_EVENTS_IN_FLIGHT) await new Promise<void>((r) => (release = r));
       },

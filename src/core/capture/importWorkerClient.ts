@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
+import { encodeJournalLines } from '../record/journal';
 import type { ImportBatch, ImportWorkerOptions } from './claudeImport';
-import type { FromImportWorker, ImportJob, ToImportWorker } from './importWorkerProtocol';
+import { IMPORT_ENCODE_FROM, type FromImportWorker, type ImportJob, type ToImportWorker } from './importWorkerProtocol';
 import type { TranscriptStats } from './transcript';
 
 export interface WorkerFileResult {
@@ -20,7 +21,7 @@ export function importInWorker(
   batch: ImportBatch,
   onFile: (r: WorkerFileResult) => void,
 ): Promise<void> {
-  const job: ImportJob = { files, roots: options.roots, rules: options.rules ?? [] };
+  const job: ImportJob = { files, roots: options.roots, rules: options.rules ?? [], encodeFrom: options.encodeFrom ?? IMPORT_ENCODE_FROM };
   return new Promise((resolve, reject) => {
     let settled = false;
     const worker = new Worker(options.script, { workerData: job });
@@ -36,7 +37,8 @@ export function importInWorker(
         if (m.type === 'batch') {
           // Taken before it is recorded: the worker goes on parsing while this thread appends.
           worker.postMessage({ type: 'ack', events: m.events.length } satisfies ToImportWorker);
-          batch.addPrepared(m.events, Buffer.from(m.journal.buffer, m.journal.byteOffset, m.journal.byteLength), m.spans);
+          const { journal, spans } = m.encoded ?? encodeJournalLines(m.events);
+          batch.addPrepared(m.events, Buffer.from(journal.buffer, journal.byteOffset, journal.byteLength), spans);
           batch.cursor(m.source, m.offset);
         } else if (m.type === 'file') {
           onFile(m);

@@ -157,17 +157,20 @@ test('a large import parsed in a worker thread records exactly what an in-proces
   const plainSummary = await importTranscripts(plain, { projectsDir: projects, accept });
   const expected = snapshot(plain);
   plain.close();
-  const store = await RecordStore.open(tempDir(t));
-  const first = await importTranscripts(store, { projectsDir: projects, accept, worker });
-  assert.equal(first.sessions, 6);
-  assert.equal(first.parsedInWorker, true);
-  assert.deepEqual([first.malformed, first.lines, first.events, first.added, first.filesRead], [plainSummary.malformed, plainSummary.lines, plainSummary.events, plainSummary.added, plainSummary.filesRead]);
-  assert.ok(first.added > 0);
-  const again = await importTranscripts(store, { projectsDir: projects, accept, worker });
-  assert.equal(again.added, 0, 'idempotent through the worker too');
-  assert.equal(snapshot(store), expected);
-  assert.equal(cursorOf(store, `claude:${join(project, 'worker-session-2.jsonl')}`) > 0, true, 'cursors recorded');
-  store.close();
+  // The worker encodes journal lines only while this thread is behind: each way must record the same.
+  for (const encodeFrom of [0, Infinity]) {
+    const store = await RecordStore.open(tempDir(t));
+    const first = await importTranscripts(store, { projectsDir: projects, accept, worker: { ...worker, encodeFrom } });
+    assert.equal(first.sessions, 6);
+    assert.equal(first.parsedInWorker, true);
+    assert.deepEqual([first.malformed, first.lines, first.events, first.added, first.filesRead], [plainSummary.malformed, plainSummary.lines, plainSummary.events, plainSummary.added, plainSummary.filesRead]);
+    assert.ok(first.added > 0);
+    const again = await importTranscripts(store, { projectsDir: projects, accept, worker: { ...worker, encodeFrom } });
+    assert.equal(again.added, 0, 'idempotent through the worker too');
+    assert.equal(snapshot(store), expected);
+    assert.equal(cursorOf(store, `claude:${join(project, 'worker-session-2.jsonl')}`) > 0, true, 'cursors recorded');
+    store.close();
+  }
 });
 
 test('when the import worker cannot run, the import goes on in-process', async (t) => {
