@@ -133,12 +133,9 @@ export function parseTranscriptEntry(entry: Json, ctx: TranscriptContext): NewEv
 
   if (!ctx.startedSessions.has(session)) {
     ctx.startedSessions.add(session);
-    out.push({
-      ...base,
-      id: `cc-session:${session}`,
-      kind: 'session.started',
-      data: { agent: 'claude-code', version: str(entry.version), branch: str(entry.gitBranch) || undefined, cwd, repo: root },
-    });
+    out.push(sessionEvent(base, `cc-session:${session}`, 'session.started', {
+      agent: 'claude-code', version: str(entry.version), branch: str(entry.gitBranch) || undefined, cwd, repo: root,
+    }));
   }
 
   if (type === 'user') {
@@ -146,7 +143,7 @@ export function parseTranscriptEntry(entry: Json, ctx: TranscriptContext): NewEv
     if (prompt !== undefined) {
       const followUp = ctx.promptedSessions.has(session);
       ctx.promptedSessions.add(session);
-      out.push({ ...base, id: `cc:${uuid}`, kind: 'prompt.submitted', data: { text: redactText(prompt), followUp } });
+      out.push(sessionEvent(base, `cc:${uuid}`, 'prompt.submitted', { text: redactText(prompt), followUp }));
     }
     if (Array.isArray(message.content)) {
       message.content.forEach((block) => {
@@ -162,18 +159,13 @@ export function parseTranscriptEntry(entry: Json, ctx: TranscriptContext): NewEv
   if (messageId && usage && !ctx.usageSeen.has(messageId)) {
     ctx.usageSeen.add(messageId);
     const n = (k: string): number => (typeof usage[k] === 'number' ? (usage[k] as number) : 0);
-    out.push({
-      ...base,
-      id: `cc-usage:${messageId}`,
-      kind: 'usage.recorded',
-      data: {
-        model: str(message.model),
-        inputTokens: n('input_tokens'),
-        outputTokens: n('output_tokens'),
-        cacheReadTokens: n('cache_read_input_tokens'),
-        cacheCreationTokens: n('cache_creation_input_tokens'),
-      },
-    });
+    out.push(sessionEvent(base, `cc-usage:${messageId}`, 'usage.recorded', {
+      model: str(message.model),
+      inputTokens: n('input_tokens'),
+      outputTokens: n('output_tokens'),
+      cacheReadTokens: n('cache_read_input_tokens'),
+      cacheCreationTokens: n('cache_creation_input_tokens'),
+    }));
   }
   if (Array.isArray(message.content)) {
     for (const block of message.content) {
@@ -187,6 +179,11 @@ export function parseTranscriptEntry(entry: Json, ctx: TranscriptContext): NewEv
 }
 
 export type Base = { session: string; at: number; source: string };
+
+/** An event of a session, built with one fixed shape: spreading `base` into each was a measurable cost. */
+export function sessionEvent(base: Base, id: string, kind: string, data: Json): NewEvent {
+  return { id, kind, at: base.at, session: base.session, source: base.source, data };
+}
 
 /** A tool call, by the same id the hooks see (`tool_use_id`), so both sources make one event. */
 export function toolCallEvent(
@@ -212,7 +209,7 @@ export function toolCallEvent(
     if (FILE_TOOLS[name]) data.action = FILE_TOOLS[name];
     if (name === 'Glob' || name === 'Grep') data.pattern = str(input.pattern);
   }
-  return { ...base, id: `tool:${id}`, kind: 'tool.called', data };
+  return sessionEvent(base, `tool:${id}`, 'tool.called', data);
 }
 
 function toolCall(block: Json, base: Base, cwd: string | undefined, ctx: TranscriptContext): NewEvent | undefined {
@@ -260,5 +257,5 @@ function toolResult(block: Json, entry: Json, base: Base, ctx: TranscriptContext
   }
   if (structured?.type === 'create') data.created = true;
   if (result.outcome !== 'ok') data.output = clip(text);
-  return [{ ...base, id: `tool-result:${id}`, kind: 'tool.result', data }];
+  return [sessionEvent(base, `tool-result:${id}`, 'tool.result', data)];
 }
