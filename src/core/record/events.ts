@@ -37,7 +37,11 @@ export function newEventId(at = Date.now()): string {
 export function completeEvent(e: NewEvent): RecordEvent {
   if (e.id !== undefined && e.at !== undefined && e.data) return e as RecordEvent;
   const at = e.at ?? Date.now();
-  return { ...e, id: e.id ?? newEventId(at), at, data: e.data ?? {} };
+  // Built field by field, not spread: objects of one shape are much cheaper to serialize and record.
+  const out: RecordEvent = { id: e.id ?? newEventId(at), kind: e.kind, at, data: e.data ?? {} };
+  if (e.session !== undefined) out.session = e.session;
+  if (e.source !== undefined) out.source = e.source;
+  return out;
 }
 
 /** Checks the shape of a parsed journal line; anything else is damage, not an event. */
