@@ -3,15 +3,18 @@
 import type * as Cli from './main';
 import type * as Hook from './hookCommand';
 
-const line = (stream: NodeJS.WriteStream) => (text: string): void => void stream.write(text + '\n');
+// The stream is looked up only when written to: creating process.stderr loads node's streams (~3 ms a hook).
+const line = (stream: () => NodeJS.WriteStream) => (text: string): void => void stream().write(text + '\n');
+const stdout = (): NodeJS.WriteStream => process.stdout;
+const stderr = (): NodeJS.WriteStream => process.stderr;
 const argv = process.argv.slice(2);
 
 if (argv[0] === 'hook') {
   const { runHook } = require('./cli-hook.js') as typeof Hook;
-  process.exitCode = runHook(argv, process.cwd(), line(process.stderr));
+  process.exitCode = runHook(argv, process.cwd(), line(stderr));
 } else {
   const { main } = require('./cli-main.js') as typeof Cli;
-  void main(argv, process.cwd(), line(process.stdout), line(process.stderr)).then((code) => {
+  void main(argv, process.cwd(), line(stdout), line(stderr)).then((code) => {
     process.exitCode = code;
   });
 }

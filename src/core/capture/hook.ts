@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { NewEvent } from '../record/events';
 import { redactText, redactValue } from './redact';
 import { classifyResult, defaultClassifier, toolCallEvent, type CheckClassifier } from './transcript';
@@ -12,7 +11,17 @@ export const HOOK_EVENTS = [
   'SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'Stop', 'SessionEnd',
 ] as const;
 
-const digest = (text: string): string => createHash('sha256').update(text).digest('base64url').slice(0, 16);
+/** Names a payload, so the same delivery twice is one event: two 32-bit FNV-1a style hashes (no secrecy needed). */
+function digest(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return (a >>> 0).toString(36).padStart(7, '0') + (b >>> 0).toString(36).padStart(7, '0');
+}
 
 /**
  * Turns one hook payload into record events. Tool events use the same ids as the transcript's

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomName } from './randomName';
 
 /** What kinds of thing the record holds; later capture work adds more kinds. */
 export type EventKind =
@@ -31,7 +31,7 @@ export type NewEvent = Omit<RecordEvent, 'id' | 'at'> & Partial<Pick<RecordEvent
 
 /** Time-ordered, unique across processes and machines without coordination (48 random bits a millisecond). */
 export function newEventId(at = Date.now()): string {
-  return `${at.toString(36).padStart(9, '0')}-${randomBytes(6).toString('base64url')}`;
+  return `${at.toString(36).padStart(9, '0')}-${randomName(8)}`;
 }
 
 export function completeEvent(e: NewEvent): RecordEvent {

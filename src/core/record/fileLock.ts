@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { randomName } from './randomName';
 import { describeFsError, RecordError } from './errors';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -46,7 +46,7 @@ export class FileLock {
   ) {}
 
   tryAcquire(): boolean {
-    const token = randomBytes(8).toString('hex');
+    const token = randomName(12);
     const staging = `${this.path}.${process.pid}.${token}`;
     try {
       mkdirSync(staging);
@@ -93,7 +93,13 @@ export class FileLock {
       this.restore(grave);
       return;
     }
-    rmSync(grave, { recursive: true, force: true });
+    try {
+      // What we made holds only the owner note: two calls, not a recursive removal, on every append.
+      unlinkSync(join(grave, 'owner'));
+      rmdirSync(grave);
+    } catch {
+      rmSync(grave, { recursive: true, force: true });
+    }
   }
 
   withLock<T>(fn: () => T, timeoutMs?: number): T {
@@ -160,7 +166,7 @@ export class FileLock {
       const now = this.ownerAt(this.path);
       if (!now && !existsSync(this.path)) return true;
       if (now?.token !== owner?.token || !this.isStale(now)) return false;
-      const grave = `${this.path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+      const grave = `${this.path}.stale-${process.pid}-${randomName(6)}`;
       renameSync(this.path, grave);
       rmSync(grave, { recursive: true, force: true });
       return true;
