@@ -124,3 +124,18 @@ test('hooks classify checks with the user\'s own rules, which the extension keep
   assert.deepEqual(after.db.exec(`SELECT check_kind FROM commands WHERE command = './scripts/house-style --fix'`)[0]?.values, [['lint']]);
   after.close();
 });
+
+test('a hook process loads only what it needs: no node:crypto, no streams (each costs milliseconds on every tool call)', (t) => {
+  const repo = gitRepo(t);
+  const probe = join(tempDir(t), 'probe.js');
+  // Reported at exit, after the hook ran: the built-in modules the process loaded.
+  writeFileSync(probe, `process.on('exit', () => require('fs').writeSync(3, JSON.stringify(process.moduleLoadList)));`);
+  const payload = { session_id: SESSION, cwd: repo, hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_input: { command: 'npm test' }, tool_use_id: 'toolu_probe', tool_response: {} };
+  const r = spawnSync(process.execPath, ['-r', probe, CLI, 'hook', 'PostToolUse'], { cwd: repo, input: JSON.stringify(payload), encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
+  assert.equal(r.status, 0, r.stderr);
+  const loaded = JSON.parse(String(r.output[3])) as string[];
+  assert.ok(loaded.includes('NativeModule fs'), 'the probe saw the module list');
+  for (const heavy of ['NativeModule crypto', 'NativeModule stream', 'NativeModule internal/streams/readable']) {
+    assert.ok(!loaded.includes(heavy), `${heavy} was loaded`);
+  }
+});

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { RecordStore } from '../../../src/core/record/store';
 import { listEvents, recordCounts } from '../../../src/core/record/queries';
 import { EventApplier } from '../../../src/core/record/apply';
-import { completeEvent } from '../../../src/core/record/events';
+import { completeEvent, newEventId } from '../../../src/core/record/events';
 import { SCHEMA_VERSION } from '../../../src/core/record/schema';
 import { JOURNAL_FILE } from '../../../src/core/record/journal';
 import { tempDir } from '../helpers/tmp';
@@ -172,4 +172,11 @@ test('a read-only open writes nothing, not even a folder', async (t) => {
   assert.throws(() => s.append(notes(1)), /read-only/);
   s.close();
   assert.equal(existsSync(dir), false);
+});
+
+test('event ids made in the same millisecond are unique and time-ordered by their prefix', () => {
+  const ids = Array.from({ length: 100_000 }, () => newEventId(1_700_000_000_000));
+  assert.equal(new Set(ids).size, ids.length);
+  for (const id of ids.slice(0, 100)) assert.match(id, /^[0-9a-z]{9}-[A-Za-z0-9_-]{8}$/);
+  assert.ok(newEventId(1_700_000_000_001) > (ids[0] as string).slice(0, 9));
 });
