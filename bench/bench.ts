@@ -103,11 +103,20 @@ async function scale(): Promise<void> {
       store.append(makeEvents(n, written + 11));
       written += n;
     }
-    const t = performance.now();
-    store.snapshot();
-    const ms = performance.now() - t;
+    // As a record lives: several snapshots, events in between; the first into a new file, later ones over the older file.
+    const times: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      if (i > 0) {
+        store.append(makeEvents(10_000, written + 11));
+        written += 10_000;
+      }
+      const t = performance.now();
+      store.snapshot();
+      times.push(performance.now() - t);
+    }
     const size = statSync(join(dir, 'record.sqlite')).size;
-    row(`snapshot at ${fmt(target)} events`, `${fmt(ms)} ms (${mb(size)} file)`, target === 1_000_000 ? 'target ≤ 1,000 ms' : '');
+    row(`snapshot at ${fmt(target)} events, median of 4`, `${fmt(pct(times, 50))} ms (${mb(size)} file)`, target === 1_000_000 ? 'target ≤ 1,000 ms' : '');
+    row(`  each (the first writes a new file)`, times.map((x) => fmt(x)).join(', ') + ' ms');
     row(`process memory (RSS) at ${fmt(target)} events`, mb(process.memoryUsage().rss));
   }
   // A realistic open: the snapshot plus a journal tail of 10,000 events written since.

@@ -1,4 +1,6 @@
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync, existsSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync,
+} from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { describeFsError } from './errors';
@@ -39,29 +41,45 @@ export function readSnapshot(path: string): Uint8Array | undefined {
   return image;
 }
 
-/** Writes the image atomically: temp file, fsync, keep the last good one as the previous, rename. */
+/**
+ * Writes the image so that a whole snapshot is always there to open: while both a current and a previous
+ * one exist, over the previous one (its file's pages are reused: writing a fresh 250 MB file here took up
+ * to ten times longer), then swapped in; otherwise into a new file renamed into place. Either way the last
+ * good snapshot becomes the previous one.
+ */
 export function writeSnapshot(dir: string, image: Uint8Array): void {
   const target = join(dir, SNAPSHOT_FILE);
-  const staging = join(dir, `${SNAPSHOT_FILE}.writing-${process.pid}`);
+  const previous = join(dir, PREVIOUS_SNAPSHOT_FILE);
+  const reuse = existsSync(target) && existsSync(previous);
+  const slot = reuse ? previous : join(dir, `${SNAPSHOT_FILE}.writing-${process.pid}`);
   try {
-    const fd = openSync(staging, 'w');
+    const fd = openSync(slot, reuse ? 'r+' : 'w');
     try {
       let done = 0;
-      while (done < image.length) done += writeSync(fd, image, done, image.length - done);
-      writeSync(fd, trailer(image));
+      while (done < image.length) done += writeSync(fd, image, done, image.length - done, done);
+      writeSync(fd, trailer(image), 0, TRAILER_BYTES, image.length);
+      ftruncateSync(fd, image.length + TRAILER_BYTES);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
-    const previous = join(dir, PREVIOUS_SNAPSHOT_FILE);
-    if (existsSync(target)) {
-      rmSync(previous, { force: true });
-      linkSync(target, previous);
+    if (reuse) {
+      // The current snapshot stays linked (as the swap file) until it is the previous one.
+      const swap = join(dir, `${SNAPSHOT_FILE}.swap`);
+      rmSync(swap, { force: true });
+      linkSync(target, swap);
+      renameSync(previous, target);
+      renameSync(swap, previous);
+    } else {
+      if (existsSync(target)) {
+        rmSync(previous, { force: true });
+        linkSync(target, previous);
+      }
+      renameSync(slot, target);
     }
-    renameSync(staging, target);
     fsyncDir(dir);
   } catch (err) {
-    rmSync(staging, { force: true });
+    if (!reuse) rmSync(slot, { force: true });
     throw describeFsError('write the snapshot', target, err);
   }
 }

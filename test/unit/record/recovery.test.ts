@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, renameSync, writeFileSync, writeSync, fsyncSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, writeFileSync, writeSync, fsyncSync, existsSync, linkSync } from 'node:fs';
+import { readSnapshot } from '../../../src/core/record/snapshot';
+import { loadSqlJs } from '../../../src/core/record/sqlite';
 import { join } from 'node:path';
 import { RecordStore } from '../../../src/core/record/store';
 import { listEvents } from '../../../src/core/record/queries';
@@ -102,4 +104,50 @@ test('releasing a lock that was broken and re-taken by another process leaves th
   b.release();
   assert.equal(c.tryAcquire(), true);
   c.release();
+});
+
+test('snapshots take turns in two files: the newest is current, the one before it previous, nothing left over', async (t) => {
+  const dir = tempDir(t);
+  const s = await RecordStore.open(dir);
+  const counts: number[] = [];
+  for (let round = 0; round < 4; round++) {
+    s.append(notes(10 * (round + 1), `r${round}-`));
+    assert.equal(s.snapshot(), true);
+    counts.push(texts(s).length);
+  }
+  s.close();
+  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('record.')).sort(), ['record.prev.sqlite', 'record.sqlite']);
+  const rowsIn = async (file: string): Promise<number> => {
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database(readSnapshot(join(dir, file)));
+    const n = Number(db.exec('SELECT count(*) FROM events')[0]?.values[0]?.[0]);
+    db.close();
+    return n;
+  };
+  assert.equal(await rowsIn('record.sqlite'), counts[3]);
+  assert.equal(await rowsIn('record.prev.sqlite'), counts[2]);
+});
+
+test('a snapshot cut off while overwriting the previous one, or a swap file left by a crash, loses nothing', async (t) => {
+  const dir = tempDir(t);
+  const s = await RecordStore.open(dir);
+  s.append(notes(5, 'a'));
+  s.snapshot();
+  s.append(notes(5, 'b'));
+  s.snapshot();
+  s.append(notes(5, 'c'));
+  s.close();
+  // Killed half-way through writing over the previous snapshot, just after linking the swap file.
+  const prev = join(dir, 'record.prev.sqlite');
+  writeFileSync(prev, readFileSync(prev).subarray(0, 5000));
+  linkSync(join(dir, 'record.sqlite'), join(dir, 'record.sqlite.swap'));
+  const again = await RecordStore.open(dir);
+  assert.equal(again.report.snapshot, 'current');
+  assert.equal(texts(again).length, 15);
+  again.append(notes(1, 'd'));
+  assert.equal(again.snapshot(), true);
+  again.close();
+  const last = await RecordStore.open(dir);
+  assert.equal(texts(last).length, 16);
+  last.close();
 });
