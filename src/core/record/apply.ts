@@ -11,7 +11,7 @@ export type RunSql = (sql: string, params: SqlValue[]) => void;
  * A row written once a batch ends, many rows a statement: for tables no deriver reads and whose
  * rows commute (distinct keys, or min/max merges), so moving them to the batch's end changes nothing.
  */
-export interface DeferredInsert {
+interface DeferredInsert {
   /** `INSERT … INTO table (cols) VALUES` */
   head: string;
   /** How many values a row binds. */
@@ -52,7 +52,7 @@ export interface DeriveMemo {
 export const newDeriveMemo = (): DeriveMemo => ({ sessions: new Map(), usage: new Map(), files: new Map(), rows: new Map() });
 
 /** Forgets what a rolled-back batch gathered. */
-export function clearDeriveMemo(memo: DeriveMemo): void {
+function clearDeriveMemo(memo: DeriveMemo): void {
   memo.sessions.clear();
   memo.usage.clear();
   memo.files.clear();
@@ -67,8 +67,12 @@ function defer(memo: DeriveMemo, insert: DeferredInsert, ...values: SqlValue[]):
 
 /** Rows a statement, at most; the rest go in power-of-two chunks so few statement texts exist. */
 const DEFERRED_CHUNK = 64;
-const multiRowSql = (insert: DeferredInsert, rows: number): string =>
-  `${insert.head} ${Array(rows).fill(`(${Array(insert.width).fill('?').join(',')})`).join(',')} ${insert.tail}`;
+const multiRowTexts = new Map<DeferredInsert, string[]>();
+function multiRowSql(insert: DeferredInsert, rows: number): string {
+  let texts = multiRowTexts.get(insert);
+  if (!texts) multiRowTexts.set(insert, (texts = []));
+  return (texts[rows] ??= `${insert.head} ${Array(rows).fill(`(${Array(insert.width).fill('?').join(',')})`).join(',')} ${insert.tail}`);
+}
 
 /** Writes what derivers gathered over a batch; call once after the batch's events, in its transaction. */
 export function flushDerived(run: RunSql, memo: DeriveMemo): void {
