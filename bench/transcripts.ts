@@ -98,15 +98,22 @@ export async function liveTailLatency(root: string, cwd: string, samples: number
   return times;
 }
 
-/** The whole `flightdeck hook PreToolUse` process, as Claude Code runs it, N times. */
-export function hookProcessTimes(cli: string, repo: string, samples: number): number[] {
-  const times: number[] = [];
+/**
+ * The whole `flightdeck hook PreToolUse` process, as Claude Code runs it, N times; beside each run, an
+ * empty node process, so what the hook adds to node's own start shows apart from this machine's noise.
+ */
+export function hookProcessTimes(cli: string, repo: string, samples: number): { hook: number[]; node: number[] } {
+  const hook: number[] = [];
+  const node: number[] = [];
   for (let i = 0; i < samples; i++) {
     const input = JSON.stringify({ session_id: 'bench', cwd: repo, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'npm test' }, tool_use_id: `toolu_bench_${i}` });
-    const t = performance.now();
+    let t = performance.now();
     const r = spawnSync(process.execPath, [cli, 'hook', 'PreToolUse'], { input, encoding: 'utf8' });
-    times.push(performance.now() - t);
+    hook.push(performance.now() - t);
     if (r.status !== 0) throw new Error(`hook failed: ${r.stderr}`);
+    t = performance.now();
+    spawnSync(process.execPath, ['-e', ''], { input, encoding: 'utf8' });
+    node.push(performance.now() - t);
   }
-  return times;
+  return { hook, node };
 }
