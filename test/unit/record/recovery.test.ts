@@ -9,6 +9,7 @@ import { listEvents } from '../../../src/core/record/queries';
 import { FileLock } from '../../../src/core/record/fileLock';
 import type { WriteIo } from '../../../src/core/record/journal';
 import { tempDir } from '../helpers/tmp';
+import { recordWithTwoSnapshots } from '../helpers/records';
 
 const notes = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => ({ kind: 'note', data: { text: `${prefix}${i}` } }));
 const texts = (s: RecordStore): string[] => listEvents(s.db, { limit: 100_000 }).map((e) => String(e.data.text)).sort();
@@ -130,13 +131,7 @@ test('snapshots take turns in two files: the newest is current, the one before i
 
 test('a snapshot cut off while overwriting the previous one, or a swap file left by a crash, loses nothing', async (t) => {
   const dir = tempDir(t);
-  const s = await RecordStore.open(dir);
-  s.append(notes(5, 'a'));
-  s.snapshot();
-  s.append(notes(5, 'b'));
-  s.snapshot();
-  s.append(notes(5, 'c'));
-  s.close();
+  await recordWithTwoSnapshots(dir, 5);
   // Killed half-way through writing over the previous snapshot, just after linking the swap file.
   const prev = join(dir, 'record.prev.sqlite');
   writeFileSync(prev, readFileSync(prev).subarray(0, 5000));

@@ -9,6 +9,7 @@ import { completeEvent, newEventId } from '../../../src/core/record/events';
 import { SCHEMA_VERSION } from '../../../src/core/record/schema';
 import { JOURNAL_FILE } from '../../../src/core/record/journal';
 import { tempDir } from '../helpers/tmp';
+import { recordWithTwoSnapshots } from '../helpers/records';
 
 const notes = (n: number, prefix = 'n') => Array.from({ length: n }, (_, i) => ({ kind: 'note', data: { text: `${prefix}${i}` } }));
 const texts = (s: RecordStore): string[] => listEvents(s.db, { limit: 100_000 }).map((e) => String(e.data.text)).reverse();
@@ -56,13 +57,7 @@ test('a snapshot compacts the journal; events after it replay on open', async (t
 
 test('a corrupt snapshot is moved aside and the record rebuilt from the previous one and the journal', async (t) => {
   const dir = tempDir(t);
-  const s = await RecordStore.open(dir);
-  s.append(notes(10, 'a'));
-  s.snapshot();
-  s.append(notes(10, 'b'));
-  s.snapshot();
-  s.append(notes(10, 'c'));
-  s.close();
+  await recordWithTwoSnapshots(dir, 10);
   writeFileSync(join(dir, 'record.sqlite'), 'SQLite format 3\0' + 'x'.repeat(5000));
   const r = await RecordStore.open(dir);
   assert.equal(r.report.snapshot, 'previous');
@@ -76,13 +71,7 @@ test('a corrupt snapshot is moved aside and the record rebuilt from the previous
 
 test('with every snapshot damaged, the journal that survives is recovered and the gap is reported', async (t) => {
   const dir = tempDir(t);
-  const s = await RecordStore.open(dir);
-  s.append(notes(5, 'a'));
-  s.snapshot();
-  s.append(notes(5, 'b'));
-  s.snapshot();
-  s.append(notes(5, 'c'));
-  s.close();
+  await recordWithTwoSnapshots(dir, 5);
   writeFileSync(join(dir, 'record.sqlite'), 'garbage');
   writeFileSync(join(dir, 'record.prev.sqlite'), 'more garbage');
   const r = await RecordStore.open(dir);
