@@ -363,7 +363,6 @@ export class EventApplier {
         const params: SqlValue[] = [];
         for (let j = i; j < end; j++) {
           const e = events[j] as RecordEvent;
-          // As UTF-8 bytes: sql.js copies a byte array into WASM far faster than it encodes a string.
           // As bytes: sql.js copies a byte array into WASM far faster than it encodes a string.
           params.push(e.id, e.kind, e.at, e.session ?? null, e.source ?? null, dataJson?.[j] ?? Buffer.from(JSON.stringify(e.data)));
         }

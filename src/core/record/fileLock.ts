@@ -5,7 +5,7 @@ import { randomName } from './randomName';
 import { describeFsError, RecordError } from './errors';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
-function sleepMs(ms: number): void {
+export function sleepMs(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
 }
 

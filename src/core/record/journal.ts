@@ -89,16 +89,16 @@ export interface EncodedLines {
 
 /**
  * Events as their journal lines in bytes, with each one's data JSON located in them, so that whoever
- * records them neither serializes nor encodes again. `dataJson` may hold each event's data serialized.
+ * records them neither serializes nor encodes again.
  */
-export function encodeJournalLines(events: readonly RecordEvent[], dataJson?: readonly string[]): EncodedLines {
+export function encodeJournalLines(events: readonly RecordEvent[]): EncodedLines {
   const heads: string[] = new Array<string>(events.length);
   const datas: string[] = new Array<string>(events.length);
   let text = '';
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as RecordEvent;
     const head = journalLineHead(e);
-    const json = dataJson?.[i] ?? JSON.stringify(e.data);
+    const json = JSON.stringify(e.data);
     heads[i] = head;
     datas[i] = json;
     text += `${head}${json}}\n`;
@@ -435,14 +435,18 @@ export class JournalTail {
     } catch {
       return;
     }
-    const first = Buffer.alloc(256);
-    const line = first.toString('utf8', 0, readSync(fd, first, 0, first.length, 0)).split('\n')[0] ?? '';
-    const header = parseHeader(line);
-    const fresh = this.offset === 0 && header?.gen === this.gen + 1 && header.fromOffset === undefined;
-    if (!fresh || fstatSync(fd).ino !== span.ino || Buffer.byteLength(line) + 1 !== span.start) {
-      closeSync(fd);
-      return;
+    let header: { gen: number; fromOffset?: number } | undefined;
+    let follow = false;
+    try {
+      const first = Buffer.alloc(256);
+      const line = first.toString('utf8', 0, readSync(fd, first, 0, first.length, 0)).split('\n')[0] ?? '';
+      header = parseHeader(line);
+      const fresh = this.offset === 0 && header?.gen === this.gen + 1 && header.fromOffset === undefined;
+      follow = fresh && fstatSync(fd).ino === span.ino && Buffer.byteLength(line) + 1 === span.start;
+    } finally {
+      if (!follow) closeSync(fd);
     }
+    if (!follow || !header) return;
     this.fd = fd;
     this.ino = span.ino;
     this.gen = header.gen;

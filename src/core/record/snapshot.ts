@@ -4,10 +4,15 @@ import {
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { describeFsError } from './errors';
+import { sleepMs } from './fileLock';
 import { fsyncDir } from './journal';
 
 export const SNAPSHOT_FILE = 'record.sqlite';
 export const PREVIOUS_SNAPSHOT_FILE = 'record.prev.sqlite';
+/** Held (a lock directory) by the one process writing a snapshot. */
+export const SNAPSHOT_LEASE = 'snapshot.lock';
+/** The current snapshot's second name while a new one is swapped in; after a crash there, the previous one. */
+export const SWAP_SNAPSHOT_FILE = 'record.sqlite.swap';
 export const DAMAGED_DIR = 'damaged';
 const SQLITE_MAGIC = 'SQLite format 3\0';
 /** A snapshot ends with this trailer: magic, CRC-32 and length of the image, so damage is caught on load. */
@@ -41,6 +46,42 @@ export function readSnapshot(path: string): Uint8Array | undefined {
   return image;
 }
 
+/** Whether another process holds the snapshot lease (one left by a crash long ago does not count). */
+function snapshotBeingWritten(dir: string): boolean {
+  try {
+    return Date.now() - statSync(join(dir, SNAPSHOT_LEASE)).mtimeMs < 60_000;
+  } catch {
+    return false;
+  }
+}
+
+const stampOf = (path: string): string => {
+  try {
+    const st = statSync(path);
+    return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return '';
+  }
+};
+
+/**
+ * Reads a snapshot as readSnapshot does, but one that looks damaged while another process writes a
+ * snapshot (the previous file is written over in place), or that changed as it was read, is read again
+ * once that writer is done: only a file damaged at rest is reported.
+ */
+export function readSettledSnapshot(dir: string, file: string): Uint8Array | undefined {
+  const path = join(dir, file);
+  for (let attempt = 1; ; attempt++) {
+    const before = stampOf(path);
+    try {
+      return readSnapshot(path);
+    } catch (err) {
+      if (attempt === 3 || (stampOf(path) === before && !snapshotBeingWritten(dir))) throw err;
+      for (const deadline = Date.now() + 10_000; snapshotBeingWritten(dir) && Date.now() < deadline; ) sleepMs(50);
+    }
+  }
+}
+
 /**
  * Writes the image so that a whole snapshot is always there to open: while both a current and a previous
  * one exist, over the previous one (its file's pages are reused: writing a fresh 250 MB file here took up
@@ -50,7 +91,9 @@ export function readSnapshot(path: string): Uint8Array | undefined {
 export function writeSnapshot(dir: string, image: Uint8Array): void {
   const target = join(dir, SNAPSHOT_FILE);
   const previous = join(dir, PREVIOUS_SNAPSHOT_FILE);
-  const reuse = existsSync(target) && existsSync(previous);
+  const swap = join(dir, SWAP_SNAPSHOT_FILE);
+  // Never over a file that is also the current one (two names for one file, left by a crash): that would be the only copy.
+  const reuse = inodeOf(target) !== -1 && inodeOf(previous) !== -1 && inodeOf(target) !== inodeOf(previous);
   const slot = reuse ? previous : join(dir, `${SNAPSHOT_FILE}.writing-${process.pid}`);
   try {
     const fd = openSync(slot, reuse ? 'r+' : 'w');
@@ -65,7 +108,6 @@ export function writeSnapshot(dir: string, image: Uint8Array): void {
     }
     if (reuse) {
       // The current snapshot stays linked (as the swap file) until it is the previous one.
-      const swap = join(dir, `${SNAPSHOT_FILE}.swap`);
       rmSync(swap, { force: true });
       linkSync(target, swap);
       renameSync(previous, target);
@@ -76,6 +118,7 @@ export function writeSnapshot(dir: string, image: Uint8Array): void {
         linkSync(target, previous);
       }
       renameSync(slot, target);
+      rmSync(swap, { force: true }); // a crash's leftover: current and previous are both in place now
     }
     fsyncDir(dir);
   } catch (err) {

@@ -10,7 +10,8 @@ import {
 } from './journal';
 import { migrate } from './schema';
 import {
-  inodeOf, keepDamagedLine, moveAside, PREVIOUS_SNAPSHOT_FILE, readSnapshot, SNAPSHOT_FILE, writeSnapshot,
+  inodeOf, keepDamagedLine, moveAside, PREVIOUS_SNAPSHOT_FILE, readSettledSnapshot, SNAPSHOT_FILE, SNAPSHOT_LEASE, SWAP_SNAPSHOT_FILE,
+  writeSnapshot,
 } from './snapshot';
 import { loadSqlJs } from './sqlite';
 
@@ -73,7 +74,7 @@ export class RecordStore {
     this.tail = tail;
     this.writer = new JournalWriter(dir, options.io);
     this.applier = new EventApplier(db);
-    this.lease = new FileLock(join(dir, 'snapshot.lock'), 120_000);
+    this.lease = new FileLock(join(dir, SNAPSHOT_LEASE), 120_000);
   }
 
   static async open(dir: string, options: StoreOptions = {}): Promise<RecordStore> {
@@ -90,11 +91,12 @@ export class RecordStore {
     const report: OpenReport = { snapshot: 'none', movedAside: [], damagedLines: 0, unterminatedTail: false, replayed: 0 };
 
     let db: Database | undefined;
-    for (const [file, which] of [[SNAPSHOT_FILE, 'current'], [PREVIOUS_SNAPSHOT_FILE, 'previous']] as const) {
+    const candidates = [[SNAPSHOT_FILE, 'current'], [PREVIOUS_SNAPSHOT_FILE, 'previous'], [SWAP_SNAPSHOT_FILE, 'previous']] as const;
+    for (const [file, which] of candidates) {
       const path = join(dir, file);
       const ino = inodeOf(path);
       try {
-        const image = readSnapshot(path);
+        const image = readSettledSnapshot(dir, file);
         if (!image) continue;
         const candidate = new SQL.Database(image);
         try {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, renameSync, writeFileSync, writeSync, fsyncSync, existsSync, linkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync, renameSync, writeFileSync, writeSync, fsyncSync, existsSync, linkSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { readSnapshot } from '../../../src/core/record/snapshot';
 import { loadSqlJs } from '../../../src/core/record/sqlite';
 import { join } from 'node:path';
@@ -145,4 +146,52 @@ test('a snapshot cut off while overwriting the previous one, or a swap file left
   const last = await RecordStore.open(dir);
   assert.equal(texts(last).length, 16);
   last.close();
+});
+
+test('after a crash left the current and previous snapshot as two names of one file, the next snapshot writes a new file', async (t) => {
+  const dir = tempDir(t);
+  await recordWithTwoSnapshots(dir, 5);
+  // Killed between linking the current snapshot as the previous one and renaming the new one into place.
+  rmSync(join(dir, 'record.prev.sqlite'));
+  linkSync(join(dir, 'record.sqlite'), join(dir, 'record.prev.sqlite'));
+  const s = await RecordStore.open(dir);
+  s.append(notes(3, 'd'));
+  assert.equal(s.snapshot(), true);
+  s.close();
+  assert.notEqual(statSync(join(dir, 'record.sqlite')).ino, statSync(join(dir, 'record.prev.sqlite')).ino);
+  const reopened = await RecordStore.open(dir);
+  assert.equal(texts(reopened).length, 18);
+  reopened.close();
+});
+
+test('with the current snapshot damaged and no previous, the swap file a crash left is used', async (t) => {
+  const dir = tempDir(t);
+  await recordWithTwoSnapshots(dir, 5);
+  // Killed after the new snapshot was renamed in, before the swap file became the previous one; then current is damaged.
+  renameSync(join(dir, 'record.prev.sqlite'), join(dir, 'record.sqlite.swap'));
+  writeFileSync(join(dir, 'record.sqlite'), 'garbage');
+  const s = await RecordStore.open(dir);
+  assert.equal(s.report.snapshot, 'previous');
+  assert.equal(texts(s).length, 15);
+  s.close();
+});
+
+test('a previous snapshot read while another process writes over it is read again once that writer is done', async (t) => {
+  const dir = tempDir(t);
+  await recordWithTwoSnapshots(dir, 5);
+  const prev = join(dir, 'record.prev.sqlite');
+  const good = readFileSync(prev);
+  rmSync(join(dir, 'record.sqlite')); // only the previous one to open
+  writeFileSync(prev, good.subarray(0, 3000)); // half written…
+  mkdirSync(join(dir, 'snapshot.lock')); // …by a process holding the snapshot lease, which finishes soon
+  const finished = join(tempDir(t), 'finished.sqlite');
+  writeFileSync(finished, good);
+  const finish = `const fs = require('fs'); fs.copyFileSync(${JSON.stringify(finished)}, ${JSON.stringify(prev)}); fs.rmSync(${JSON.stringify(join(dir, 'snapshot.lock'))}, { recursive: true });`;
+  const writer = spawn(process.execPath, ['-e', `setTimeout(() => { ${finish} }, 300)`]);
+  const s = await RecordStore.open(dir);
+  await new Promise((r) => writer.on('exit', r));
+  assert.deepEqual(s.report.movedAside, [], 'nothing was taken for damage');
+  assert.equal(s.report.snapshot, 'previous');
+  assert.equal(texts(s).length, 15);
+  s.close();
 });
