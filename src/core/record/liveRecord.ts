@@ -121,12 +121,14 @@ export class LiveRecord {
     this.snapshotScheduled = true;
     // Off the path of whatever triggered it: a snapshot exports and writes the whole database.
     setTimeout(() => {
-      this.snapshotScheduled = false;
-      try {
-        if (!this.disposed) this.store?.snapshotIfDue();
-      } catch {
-        // Retried at the next catch-up that finds it due.
-      }
+      const store = this.disposed ? undefined : this.store;
+      const due = store !== undefined && store.snapshotDue();
+      // Failures are retried at the next catch-up that finds a snapshot due.
+      void (due ? store.snapshotInBackground() : Promise.resolve(false))
+        .catch(() => false)
+        .finally(() => {
+          this.snapshotScheduled = false;
+        });
     }, 1000).unref();
   }
 }

@@ -1,6 +1,7 @@
 import {
   closeSync, existsSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync,
 } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { describeFsError } from './errors';
@@ -82,21 +83,57 @@ export function readSettledSnapshot(dir: string, file: string): Uint8Array | und
   }
 }
 
+/** Where a new snapshot is written before it is put in place, and whether that is over the older file. */
+interface SnapshotSlot {
+  path: string;
+  reuse: boolean;
+}
+
 /**
- * Writes the image so that a whole snapshot is always there to open: while both a current and a previous
- * one exist, over the previous one (its file's pages are reused: writing a fresh 250 MB file here took up
- * to ten times longer), then swapped in; otherwise into a new file renamed into place. Either way the last
- * good snapshot becomes the previous one.
+ * While both a current and a previous snapshot exist, the new one is written over the previous one (its
+ * file's pages are reused: writing a fresh 250 MB file here took up to ten times longer), then swapped in;
+ * otherwise into a new file renamed into place. Either way the last good snapshot becomes the previous one.
  */
-export function writeSnapshot(dir: string, image: Uint8Array): void {
+function slotFor(dir: string): SnapshotSlot {
+  const current = inodeOf(join(dir, SNAPSHOT_FILE));
+  const previous = inodeOf(join(dir, PREVIOUS_SNAPSHOT_FILE));
+  // Never over a file that is also the current one (two names for one file, left by a crash): that would be the only copy.
+  const reuse = current !== -1 && previous !== -1 && current !== previous;
+  return { path: reuse ? join(dir, PREVIOUS_SNAPSHOT_FILE) : join(dir, `${SNAPSHOT_FILE}.writing-${process.pid}`), reuse };
+}
+
+/** Makes the written slot the current snapshot, so that a whole snapshot is there to open at every step. */
+function putInPlace(dir: string, slot: SnapshotSlot): void {
   const target = join(dir, SNAPSHOT_FILE);
   const previous = join(dir, PREVIOUS_SNAPSHOT_FILE);
   const swap = join(dir, SWAP_SNAPSHOT_FILE);
-  // Never over a file that is also the current one (two names for one file, left by a crash): that would be the only copy.
-  const reuse = inodeOf(target) !== -1 && inodeOf(previous) !== -1 && inodeOf(target) !== inodeOf(previous);
-  const slot = reuse ? previous : join(dir, `${SNAPSHOT_FILE}.writing-${process.pid}`);
+  if (slot.reuse) {
+    // The current snapshot stays linked (as the swap file) until it is the previous one.
+    rmSync(swap, { force: true });
+    linkSync(target, swap);
+    renameSync(previous, target);
+    renameSync(swap, previous);
+  } else {
+    if (existsSync(target)) {
+      rmSync(previous, { force: true });
+      linkSync(target, previous);
+    }
+    renameSync(slot.path, target);
+    rmSync(swap, { force: true }); // a crash's leftover: current and previous are both in place now
+  }
+  fsyncDir(dir);
+}
+
+function failed(dir: string, slot: SnapshotSlot, err: unknown): Error {
+  if (!slot.reuse) rmSync(slot.path, { force: true });
+  return describeFsError('write the snapshot', join(dir, SNAPSHOT_FILE), err);
+}
+
+/** Writes the image as the current snapshot, durably (see slotFor). */
+export function writeSnapshot(dir: string, image: Uint8Array): void {
+  const slot = slotFor(dir);
   try {
-    const fd = openSync(slot, reuse ? 'r+' : 'w');
+    const fd = openSync(slot.path, slot.reuse ? 'r+' : 'w');
     try {
       let done = 0;
       while (done < image.length) done += writeSync(fd, image, done, image.length - done, done);
@@ -106,24 +143,29 @@ export function writeSnapshot(dir: string, image: Uint8Array): void {
     } finally {
       closeSync(fd);
     }
-    if (reuse) {
-      // The current snapshot stays linked (as the swap file) until it is the previous one.
-      rmSync(swap, { force: true });
-      linkSync(target, swap);
-      renameSync(previous, target);
-      renameSync(swap, previous);
-    } else {
-      if (existsSync(target)) {
-        rmSync(previous, { force: true });
-        linkSync(target, previous);
-      }
-      renameSync(slot, target);
-      rmSync(swap, { force: true }); // a crash's leftover: current and previous are both in place now
-    }
-    fsyncDir(dir);
+    putInPlace(dir, slot);
   } catch (err) {
-    if (!reuse) rmSync(slot, { force: true });
-    throw describeFsError('write the snapshot', target, err);
+    throw failed(dir, slot, err);
+  }
+}
+
+/** writeSnapshot with the bytes written and synced on libuv's threads, so this thread is free meanwhile. */
+export async function writeSnapshotInBackground(dir: string, image: Uint8Array): Promise<void> {
+  const slot = slotFor(dir);
+  try {
+    const file = await open(slot.path, slot.reuse ? 'r+' : 'w');
+    try {
+      let done = 0;
+      while (done < image.length) done += (await file.write(image, done, image.length - done, done)).bytesWritten;
+      await file.write(trailer(image), 0, TRAILER_BYTES, image.length);
+      await file.truncate(image.length + TRAILER_BYTES);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    putInPlace(dir, slot);
+  } catch (err) {
+    throw failed(dir, slot, err);
   }
 }
 

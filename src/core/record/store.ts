@@ -11,7 +11,7 @@ import {
 import { migrate } from './schema';
 import {
   inodeOf, keepDamagedLine, moveAside, PREVIOUS_SNAPSHOT_FILE, readSettledSnapshot, SNAPSHOT_FILE, SNAPSHOT_LEASE, SWAP_SNAPSHOT_FILE,
-  writeSnapshot,
+  writeSnapshot, writeSnapshotInBackground,
 } from './snapshot';
 import { loadSqlJs } from './sqlite';
 
@@ -208,24 +208,54 @@ export class RecordStore {
 
   /** Writes a snapshot and compacts the journal behind it, if this process can take the lease. */
   snapshot(): boolean {
-    this.assertWritable();
-    if (this.broken || this.stale) return false;
-    if (!this.lease.tryAcquire()) return false;
+    if (!this.takeSnapshotLease()) return false;
     try {
-      this.catchUp();
-      const gen = this.tail.gen;
-      const offset = this.tail.offset;
-      this.setMeta(META_GEN, String(gen));
-      this.setMeta(META_OFFSET, String(offset));
-      this.setMeta(META_SNAPSHOT_AT, String(Date.now()));
-      writeSnapshot(this.dir, this.db.export());
-      if (gen > 0) this.writer.rotate(gen, offset);
-      this.eventsSinceSnapshot = 0;
-      this.catchUp();
+      const at = this.exportForSnapshot();
+      writeSnapshot(this.dir, at.image);
+      this.afterSnapshot(at);
       return true;
     } finally {
       this.lease.release();
     }
+  }
+
+  /**
+   * snapshot() with the file written and synced off this thread, so only the export holds it (at 1M
+   * events about half the time). Appends go on meanwhile; the journal is cut where the exported image ends.
+   */
+  async snapshotInBackground(): Promise<boolean> {
+    if (!this.takeSnapshotLease()) return false;
+    try {
+      const at = this.exportForSnapshot();
+      await writeSnapshotInBackground(this.dir, at.image);
+      // Closed meanwhile: the snapshot is in place; the journal is cut at the next snapshot.
+      if (!this.closed) this.afterSnapshot(at);
+      return true;
+    } finally {
+      this.lease.release();
+    }
+  }
+
+  private takeSnapshotLease(): boolean {
+    this.assertWritable();
+    return !this.broken && !this.stale && this.lease.tryAcquire();
+  }
+
+  /** The database as a snapshot image, holding where in the journal it stands. */
+  private exportForSnapshot(): { gen: number; offset: number; events: number; image: Uint8Array } {
+    this.catchUp();
+    const gen = this.tail.gen;
+    const offset = this.tail.offset;
+    this.setMeta(META_GEN, String(gen));
+    this.setMeta(META_OFFSET, String(offset));
+    this.setMeta(META_SNAPSHOT_AT, String(Date.now()));
+    return { gen, offset, events: this.eventsSinceSnapshot, image: this.db.export() };
+  }
+
+  private afterSnapshot(at: { gen: number; offset: number; events: number }): void {
+    if (at.gen > 0) this.writer.rotate(at.gen, at.offset);
+    this.eventsSinceSnapshot = Math.max(0, this.eventsSinceSnapshot - at.events); // those recorded since still count
+    this.catchUp();
   }
 
   meta(key: string): string | undefined {

@@ -169,3 +169,28 @@ test('event ids made in the same millisecond are unique and time-ordered by thei
   for (const id of ids.slice(0, 100)) assert.match(id, /^[0-9a-z]{9}-[A-Za-z0-9_-]{8}$/);
   assert.ok(newEventId(1_700_000_000_001) > (ids[0] as string).slice(0, 9));
 });
+
+test('a snapshot written in the background keeps what is appended meanwhile, and survives the record closing', async (t) => {
+  const dir = tempDir(t);
+  const s = await RecordStore.open(dir);
+  s.append(notes(200, 'before'));
+  const genBefore = s.journalGeneration();
+  const writing = s.snapshotInBackground();
+  s.append(notes(3, 'during')); // recorded while the file is written
+  assert.equal(s.snapshot(), false, 'one snapshot at a time');
+  assert.equal(await writing, true);
+  assert.ok(s.journalGeneration() > genBefore, 'the journal was cut behind the snapshot');
+  assert.equal(s.pendingSnapshotEvents, 3, 'what came during the write still waits for the next snapshot');
+  s.close();
+  const r = await RecordStore.open(dir);
+  assert.equal(r.report.snapshot, 'current');
+  assert.equal(r.report.replayed, 3);
+  assert.equal(texts(r).length, 203);
+  const closing = r.snapshotInBackground();
+  r.append(notes(1, 'last'));
+  r.close(); // VS Code closing while the file is written
+  assert.equal(await closing, true);
+  const again = await RecordStore.open(dir);
+  assert.equal(texts(again).length, 204);
+  again.close();
+});
