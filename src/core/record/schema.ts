@@ -80,6 +80,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX events_notes ON events(at) WHERE kind = 'note';
   `,
+  // 5: a session's last hook and last transcript event (are its hooks silent?) found without scanning its events.
+  `
+  CREATE INDEX events_hook_at ON events(session_id, at) WHERE source = 'claude-hook';
+  CREATE INDEX events_transcript_at ON events(session_id, at) WHERE source = 'claude-transcript';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
