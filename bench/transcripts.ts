@@ -7,13 +7,13 @@ import { importTranscripts } from '../src/core/capture/claudeImport';
 import { TranscriptTailer } from '../src/core/capture/transcriptTailer';
 import { cwdMatcher } from '../src/core/capture/workspace';
 import { RecordStore } from '../src/core/record/store';
-import { TranscriptWriter } from '../test/fixtures/claudeTranscript';
+import { projectFolderName, TranscriptWriter } from '../test/fixtures/claudeTranscript';
 
 const CODE = 'export function signup(req: Request) {\n  const { email, password } = req.body;\n  if (!email.includes("@")) throw new HttpError(400);\n}\n'.repeat(20);
 
 /** A corpus shaped like real sessions: prompts, tool calls, bulky Read results, usage on every response. */
 export function writeCorpus(root: string, cwd: string, targetBytes: number): { files: number; bytes: number } {
-  const project = join(root, 'projects', cwd.replace(/[^A-Za-z0-9-]/g, '-'));
+  const project = join(root, 'projects', projectFolderName(cwd));
   mkdirSync(project, { recursive: true });
   let bytes = 0;
   let files = 0;

@@ -1,11 +1,11 @@
 // Writes the fixture transcripts of test/fixtures for the e2e workspace: node dist-test/e2e-seed.js PROJECTS_DIR WORKSPACE
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { signupSession, TranscriptWriter } from '../fixtures/claudeTranscript';
+import { projectFolderName, signupSession, TranscriptWriter } from '../fixtures/claudeTranscript';
 import { RecordStore } from '../../src/core/record/store';
 
 const [projects, workspace] = process.argv.slice(2) as [string, string];
-const dir = join(projects, workspace.replace(/[^A-Za-z0-9-]/g, '-'));
+const dir = join(projects, projectFolderName(workspace));
 mkdirSync(dir, { recursive: true });
 // Sessions ran after the workspace's first commit, so git knows their starting commit.
 const signupAt = Date.now();

@@ -9,7 +9,7 @@ import { EXTENSION_ID, workspaceRoot } from './workspace';
 import { listEvents, recordCounts } from '../../../src/core/record/queries';
 import { eventually, nextEvent, test } from './harness';
 import { buildTrail } from '../../../src/core/report/trail';
-import { signupSession } from '../../fixtures/claudeTranscript';
+import { projectFolderName, signupSession } from '../../fixtures/claudeTranscript';
 
 let api: FlightdeckApi;
 
@@ -93,7 +93,7 @@ export function registerTrustedTests(): void {
     const projects = process.env.CLAUDE_CONFIG_DIR ? join(process.env.CLAUDE_CONFIG_DIR, 'projects') : undefined;
     assert.ok(projects, 'the launcher sets CLAUDE_CONFIG_DIR');
     const sessionId = 'integration-session-0001';
-    const dir = join(projects, workspaceRoot().replace(/[^A-Za-z0-9-]/g, '-'));
+    const dir = join(projects, projectFolderName(workspaceRoot()));
     mkdirSync(dir, { recursive: true });
     const board = nextEvent(api.board.onDidRender, (r) => r.sessions >= 1, 15_000, 'the session on the board');
     writeFileSync(join(dir, `${sessionId}.jsonl`), signupSession(workspaceRoot(), sessionId).toString());

@@ -7,7 +7,7 @@ import { cwdMatcher, workspaceRoots } from '../../../src/core/capture/workspace'
 import { RecordStore } from '../../../src/core/record/store';
 import { buildTrail, resolveSessionId } from '../../../src/core/report/trail';
 import { trailToMarkdown } from '../../../src/core/report/trailMarkdown';
-import { signupSession, TranscriptWriter } from '../../fixtures/claudeTranscript';
+import { projectFolderName, signupSession, TranscriptWriter } from '../../fixtures/claudeTranscript';
 import { gitRepo, tempDir } from '../helpers/tmp';
 
 const SESSION = 'a1b2c3d4-0000-4000-8000-000000000001';
@@ -15,7 +15,7 @@ const SESSION = 'a1b2c3d4-0000-4000-8000-000000000001';
 function setup(t: { after(fn: () => void): void }): { repo: string; projects: string; project: string } {
   const repo = gitRepo(t);
   const projects = tempDir(t, 'fd-claude-');
-  const project = join(projects, repo.replace(/[^A-Za-z0-9-]/g, '-'));
+  const project = join(projects, projectFolderName(repo));
   mkdirSync(project, { recursive: true });
   return { repo, projects, project };
 }
