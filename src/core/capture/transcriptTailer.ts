@@ -5,11 +5,13 @@ import { importTranscripts, type ImportOptions, type ImportSummary } from './cla
 /**
  * Follows Claude Code's transcripts live: the first run imports history, later runs read only what
  * was appended (by byte offset). File events trigger a run within milliseconds; a poll covers
- * file systems where watching does not work. Runs never overlap.
+ * file systems where watching does not work, and only slowly where it does (a poll lists every
+ * transcript of every project). Runs never overlap.
  */
 export class TranscriptTailer {
   private watcher: FSWatcher | undefined;
   private poll: NodeJS.Timeout | undefined;
+  private started = false;
   private soon: NodeJS.Timeout | undefined;
   private running: Promise<ImportSummary | undefined> | undefined;
   private again = false;
@@ -22,17 +24,44 @@ export class TranscriptTailer {
     private readonly options: ImportOptions,
     private readonly onImported: (summary: ImportSummary) => void = () => {},
     private readonly pollMs = 1000,
+    /** Behind a working watch, a poll only catches what the watch missed. */
+    private readonly watchedPollMs = 10_000,
   ) {}
 
   start(): void {
-    if (this.disposed || this.poll) return;
+    if (this.disposed || this.started) return;
+    this.started = true;
+    this.watchFolder();
+    this.schedulePoll();
+  }
+
+  /** Whether file events drive it (else only the poll does). */
+  get watching(): boolean {
+    return this.watcher !== undefined;
+  }
+
+  private watchFolder(): void {
     try {
-      this.watcher = watch(this.options.projectsDir, { recursive: true, persistent: false }, () => this.runSoon());
-      this.watcher.on('error', () => this.watcher?.close());
+      const watcher = watch(this.options.projectsDir, { recursive: true, persistent: false }, () => this.runSoon());
+      watcher.on('error', () => {
+        watcher.close();
+        if (this.watcher === watcher) this.watcher = undefined;
+      });
+      this.watcher = watcher;
     } catch {
       this.watcher = undefined; // No such folder yet, or no recursive watching here: the poll covers it.
     }
-    this.poll = setInterval(() => void this.run().catch(() => undefined), this.pollMs);
+  }
+
+  private schedulePoll(): void {
+    this.poll = setTimeout(() => {
+      if (!this.watcher) this.watchFolder(); // the folder may exist by now
+      void this.run()
+        .catch(() => undefined)
+        .finally(() => {
+          if (!this.disposed) this.schedulePoll();
+        });
+    }, this.watcher ? this.watchedPollMs : this.pollMs);
     this.poll.unref();
   }
 
@@ -61,7 +90,7 @@ export class TranscriptTailer {
   dispose(): void {
     this.disposed = true;
     this.watcher?.close();
-    clearInterval(this.poll);
+    clearTimeout(this.poll);
     clearTimeout(this.soon);
   }
 
