@@ -20,10 +20,14 @@ export interface FlightdeckApi {
   activationMs: number;
 }
 
+/** Kept for deactivate(), which VS Code awaits before disposing what activate() registered. */
+let recordsToSettle: RecordService | undefined;
+
 /** Wires the parts together; opens nothing (the record and its WASM load on first use). */
 export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const started = performance.now();
   const records = new RecordService(context);
+  recordsToSettle = records;
   const commands = new RecordCommands(records);
   const sessionFiles = new SessionFiles(records, (id) => void commands.showSession(id));
   const board = new BoardViewProvider(
@@ -63,6 +67,8 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   return { records, board, commands, capture, activatedAt, activationMs: activatedAt - started };
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions; the record snapshots on close when due.
+export function deactivate(): Promise<void> {
+  // A snapshot being written finishes first; then everything is disposed through context.subscriptions,
+  // and the record, closing, snapshots if one is due.
+  return recordsToSettle?.settled() ?? Promise.resolve();
 }

@@ -41,6 +41,11 @@ export class RecordService extends Disposable {
     return live;
   }
 
+  /** Resolves once the record writes no snapshot in the background (awaited when VS Code shuts down). */
+  settled(): Promise<void> {
+    return this.live?.settled() ?? Promise.resolve();
+  }
+
   private reset(): void {
     this.live?.dispose();
     this.live = undefined;

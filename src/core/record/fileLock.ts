@@ -9,7 +9,7 @@ export function sleepMs(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -100,6 +100,14 @@ export class FileLock {
     } catch {
       rmSync(grave, { recursive: true, force: true });
     }
+  }
+
+  /** Whether another live process holds the lock now (one whose owner died, or this process, does not count). */
+  heldByAnother(): boolean {
+    const owner = this.ownerAt(this.path);
+    if (owner && owner.host === hostname() && owner.pid === process.pid) return false;
+    if (!owner && !existsSync(this.path)) return false;
+    return !this.isStale(owner);
   }
 
   withLock<T>(fn: () => T, timeoutMs?: number): T {

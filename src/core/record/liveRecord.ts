@@ -80,6 +80,11 @@ export class LiveRecord {
     );
   }
 
+  /** Resolves once no snapshot is being written in the background. */
+  settled(): Promise<void> {
+    return this.store?.snapshotWritten() ?? Promise.resolve();
+  }
+
   dispose(): void {
     this.disposed = true;
     this.watcher?.close();
@@ -121,14 +126,14 @@ export class LiveRecord {
     this.snapshotScheduled = true;
     // Off the path of whatever triggered it: a snapshot exports and writes the whole database.
     setTimeout(() => {
-      const store = this.disposed ? undefined : this.store;
-      const due = store !== undefined && store.snapshotDue();
       // Failures are retried at the next catch-up that finds a snapshot due.
-      void (due ? store.snapshotInBackground() : Promise.resolve(false))
-        .catch(() => false)
-        .finally(() => {
-          this.snapshotScheduled = false;
-        });
+      const written = (async () => {
+        const store = this.disposed ? undefined : this.store;
+        if (store?.snapshotDue()) await store.snapshotInBackground();
+      })();
+      void written.catch(() => undefined).finally(() => {
+        this.snapshotScheduled = false;
+      });
     }, 1000).unref();
   }
 }

@@ -1,11 +1,12 @@
 import {
-  closeSync, existsSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync,
+  closeSync, existsSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync,
+  writeSync,
 } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { describeFsError } from './errors';
-import { sleepMs } from './fileLock';
+import { FileLock, isAlive, sleepMs } from './fileLock';
 import { fsyncDir } from './journal';
 
 export const SNAPSHOT_FILE = 'record.sqlite';
@@ -47,12 +48,20 @@ export function readSnapshot(path: string): Uint8Array | undefined {
   return image;
 }
 
-/** Whether another process holds the snapshot lease (one left by a crash long ago does not count). */
-function snapshotBeingWritten(dir: string): boolean {
+/** The lease a process holds while it writes a snapshot (and cuts the journal behind it). */
+export const snapshotLease = (dir: string): FileLock => new FileLock(join(dir, SNAPSHOT_LEASE), 120_000);
+
+/** Snapshot files a process killed while writing one left behind (up to the size of the record). */
+export function removeAbandonedSnapshotFiles(dir: string): void {
+  let names: string[];
   try {
-    return Date.now() - statSync(join(dir, SNAPSHOT_LEASE)).mtimeMs < 60_000;
+    names = readdirSync(dir);
   } catch {
-    return false;
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^record\.sqlite\.writing-(\d+)$/.exec(name)?.[1]);
+    if (pid && pid !== process.pid && !isAlive(pid)) rmSync(join(dir, name), { force: true });
   }
 }
 
@@ -77,8 +86,9 @@ export function readSettledSnapshot(dir: string, file: string): Uint8Array | und
     try {
       return readSnapshot(path);
     } catch (err) {
-      if (attempt === 3 || (stampOf(path) === before && !snapshotBeingWritten(dir))) throw err;
-      for (const deadline = Date.now() + 10_000; snapshotBeingWritten(dir) && Date.now() < deadline; ) sleepMs(50);
+      const lease = snapshotLease(dir);
+      if (attempt === 3 || (stampOf(path) === before && !lease.heldByAnother())) throw err;
+      for (const deadline = Date.now() + 10_000; lease.heldByAnother() && Date.now() < deadline; ) sleepMs(50);
     }
   }
 }
@@ -161,7 +171,7 @@ export async function writeSnapshotInBackground(dir: string, image: Uint8Array):
       await file.truncate(image.length + TRAILER_BYTES);
       await file.sync();
     } finally {
-      await file.close();
+      await file.close().catch(() => undefined); // after a good sync nothing is lost; after a failure, that one is reported
     }
     putInPlace(dir, slot);
   } catch (err) {

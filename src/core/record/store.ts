@@ -10,8 +10,8 @@ import {
 } from './journal';
 import { migrate } from './schema';
 import {
-  inodeOf, keepDamagedLine, moveAside, PREVIOUS_SNAPSHOT_FILE, readSettledSnapshot, SNAPSHOT_FILE, SNAPSHOT_LEASE, SWAP_SNAPSHOT_FILE,
-  writeSnapshot, writeSnapshotInBackground,
+  inodeOf, keepDamagedLine, moveAside, PREVIOUS_SNAPSHOT_FILE, readSettledSnapshot, removeAbandonedSnapshotFiles, SNAPSHOT_FILE,
+  snapshotLease, SWAP_SNAPSHOT_FILE, writeSnapshot, writeSnapshotInBackground,
 } from './snapshot';
 import { loadSqlJs } from './sqlite';
 
@@ -62,6 +62,8 @@ export class RecordStore {
   /** Set when the journal moved on past events this process never saw: reopen to load them. */
   stale = false;
   private closed = false;
+  /** A snapshot being written in the background. */
+  private writing: Promise<boolean> | undefined;
 
   private constructor(
     readonly dir: string,
@@ -74,7 +76,7 @@ export class RecordStore {
     this.tail = tail;
     this.writer = new JournalWriter(dir, options.io);
     this.applier = new EventApplier(db);
-    this.lease = new FileLock(join(dir, SNAPSHOT_LEASE), 120_000);
+    this.lease = snapshotLease(dir);
   }
 
   static async open(dir: string, options: StoreOptions = {}): Promise<RecordStore> {
@@ -87,6 +89,7 @@ export class RecordStore {
         throw describeFsError('create the record in', dir, err);
       }
     }
+    if (!options.readOnly) removeAbandonedSnapshotFiles(dir);
     const SQL = await loadSqlJs();
     const report: OpenReport = { snapshot: 'none', movedAside: [], damagedLines: 0, unterminatedTail: false, replayed: 0 };
 
@@ -111,9 +114,10 @@ export class RecordStore {
         break;
       } catch (err) {
         if (err instanceof RecordError) throw err;
-        // Damaged: set it aside (never overwrite it with an empty record) and try the next one.
+        // Damaged: set it aside (never overwrite it with an empty record) and try the next one. Not while
+        // another process holds the snapshot lease: the file may be the one it is still writing.
         const reason = (err as Error).message;
-        const moved = options.readOnly ? undefined : moveAside(dir, file, ino);
+        const moved = options.readOnly || snapshotLease(dir).heldByAnother() ? undefined : moveAside(dir, file, ino);
         report.movedAside.push(moved ? `${moved} (${reason})` : `${path} (damaged: ${reason})`);
       }
     }
@@ -225,15 +229,26 @@ export class RecordStore {
    */
   async snapshotInBackground(): Promise<boolean> {
     if (!this.takeSnapshotLease()) return false;
-    try {
-      const at = this.exportForSnapshot();
-      await writeSnapshotInBackground(this.dir, at.image);
-      // Closed meanwhile: the snapshot is in place; the journal is cut at the next snapshot.
-      if (!this.closed) this.afterSnapshot(at);
-      return true;
-    } finally {
-      this.lease.release();
-    }
+    const writing = (async () => {
+      try {
+        const at = this.exportForSnapshot();
+        await writeSnapshotInBackground(this.dir, at.image);
+        // Closed meanwhile: the snapshot is in place; the journal is cut at the next snapshot.
+        if (!this.closed) this.afterSnapshot(at);
+        return true;
+      } finally {
+        this.lease.release();
+      }
+    })();
+    this.writing = writing;
+    return writing.finally(() => {
+      if (this.writing === writing) this.writing = undefined;
+    });
+  }
+
+  /** Resolves once no snapshot is being written in the background (wait for it before the process exits). */
+  async snapshotWritten(): Promise<void> {
+    await this.writing?.catch(() => undefined);
   }
 
   private takeSnapshotLease(): boolean {

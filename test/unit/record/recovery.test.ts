@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { readFileSync, readdirSync, renameSync, writeFileSync, writeSync, fsyncSync, existsSync, linkSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { readSnapshot } from '../../../src/core/record/snapshot';
 import { loadSqlJs } from '../../../src/core/record/sqlite';
@@ -193,5 +194,42 @@ test('a previous snapshot read while another process writes over it is read agai
   assert.deepEqual(s.report.movedAside, [], 'nothing was taken for damage');
   assert.equal(s.report.snapshot, 'previous');
   assert.equal(texts(s).length, 15);
+  s.close();
+});
+
+/** The pid of a process that has exited. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  return Number(child.stdout);
+}
+
+test('a snapshot file abandoned by a killed writer is removed when the record opens; a lease it left does not make opening wait', async (t) => {
+  const dir = tempDir(t);
+  await recordWithTwoSnapshots(dir, 5);
+  const pid = deadPid();
+  writeFileSync(join(dir, `record.sqlite.writing-${pid}`), 'x'.repeat(10_000));
+  // The dead writer's lease, with its owner note, and a current snapshot damaged in the meantime.
+  mkdirSync(join(dir, 'snapshot.lock'));
+  writeFileSync(join(dir, 'snapshot.lock', 'owner'), `${pid} ${hostname()} ${Date.now()} token`);
+  writeFileSync(join(dir, 'record.sqlite'), 'garbage');
+  const started = Date.now();
+  const s = await RecordStore.open(dir);
+  assert.ok(Date.now() - started < 5_000, 'did not wait for a writer that is gone');
+  assert.equal(existsSync(join(dir, `record.sqlite.writing-${pid}`)), false);
+  assert.equal(s.report.snapshot, 'previous');
+  assert.equal(s.report.movedAside.length, 1, 'the damaged current snapshot was set aside');
+  assert.equal(texts(s).length, 15);
+  s.close();
+});
+
+test('a background snapshot can be waited for, and leaves only the two snapshot files and no lease', async (t) => {
+  const dir = tempDir(t);
+  const s = await RecordStore.open(dir);
+  for (let i = 0; i < 3; i++) {
+    s.append(notes(50, `r${i}-`));
+    void s.snapshotInBackground();
+    await s.snapshotWritten();
+  }
+  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('record.') || f.startsWith('snapshot.')).sort(), ['record.prev.sqlite', 'record.sqlite']);
   s.close();
 });
