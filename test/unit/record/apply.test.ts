@@ -67,3 +67,18 @@ test('a file saved many times in a batch keeps its first and last time', async (
   assert.deepEqual(store.db.exec('SELECT path, first_at, last_at FROM files')[0]?.values, [['a.ts', 5, 30]]);
   store.close();
 });
+
+test('every event keeps its own session and source, in statements whose rows share them and in those that do not', async (t) => {
+  const store = await RecordStore.open(tempDir(t));
+  // Statements of 50 rows: runs of one session and source (bound once), mixed stretches, runs without either.
+  const who = (i: number): { session?: string; source?: string } =>
+    i < 150 ? { session: 's0', source: 'cli' }
+      : i < 200 ? { session: `s${i % 3}`, source: i % 2 ? 'cli' : 'hook' }
+        : i < 260 ? { source: 'vscode' }
+          : { session: 's1' };
+  const events: NewEvent[] = Array.from({ length: 337 }, (_, i) => ({ kind: i % 3 ? 'note' : 'file.changed', at: i, ...who(i), data: { path: `f${i}.ts`, text: `n${i}` } }));
+  const recorded = store.append(events);
+  const rows = store.db.exec('SELECT id, session_id, source, kind, at, data FROM events ORDER BY seq')[0]?.values ?? [];
+  assert.deepEqual(rows, recorded.map((e) => [e.id, e.session ?? null, e.source ?? null, e.kind, e.at, JSON.stringify(e.data)]));
+  store.close();
+});
