@@ -80,10 +80,12 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX events_notes ON events(at) WHERE kind = 'note';
   `,
-  // 5: a session's last hook and last transcript event (are its hooks silent?) found without scanning its events.
+  // 5: a session's last hook and last transcript event (are its hooks silent?) and its failed checks, found
+  // without scanning its events or checks.
   `
   CREATE INDEX events_hook_at ON events(session_id, at) WHERE source = 'claude-hook';
   CREATE INDEX events_transcript_at ON events(session_id, at) WHERE source = 'claude-transcript';
+  CREATE INDEX checks_failed ON checks(session_id) WHERE passed = 0;
   `,
 ];
 

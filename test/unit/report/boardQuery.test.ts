@@ -78,12 +78,14 @@ test('what the board is sent of a session is clipped: a 10 MB paste arrives as i
   assert.deepEqual([clipped.id, clipped.filesChanged[0]!.path, clipped.filesRead[0]], [trail.id, longPath, longPath], 'what the board acts on stays whole');
 });
 
-test('a session\'s last hook and transcript events are found through their indexes, not by reading its events', async (t) => {
+test('a session\'s last hook and transcript events, and its failed checks, are found through their indexes', async (t) => {
   const store = await RecordStore.open(tempDir(t));
   for (const source of ['claude-hook', 'claude-transcript']) {
     const plan = store.db.exec(`EXPLAIN QUERY PLAN SELECT max(at) FROM events e WHERE e.session_id = 's' AND e.source = '${source}'`)[0]?.values.map((r) => String(r[3])).join(' ');
     assert.match(plan ?? '', source === 'claude-hook' ? /events_hook_at/ : /events_transcript_at/);
   }
+  const failed = store.db.exec(`EXPLAIN QUERY PLAN SELECT 1 FROM checks c WHERE c.session_id = 's' AND c.passed = 0`)[0]?.values.map((r) => String(r[3])).join(' ');
+  assert.match(failed ?? '', /checks_failed/);
   store.append([
     { kind: 'hook.received', session: 's', source: 'claude-hook', at: 1_000, data: {} },
     { kind: 'tool.called', session: 's', source: 'claude-transcript', at: 1_000 + 3 * 60_000, data: { toolUseId: 't', tool: 'Read', path: 'a' } },
