@@ -90,7 +90,9 @@ async function main() {
     await board.locator('.session').nth(0).getByText('1 skipped').waitFor();
     await board.locator('.session').nth(0).getByText('1 out of bounds').waitFor();
     await board.locator('.session').nth(0).getByText(/for \d+ s/).waitFor();
+    // The activity bar's tooltip (from clicking the Flightdeck icon) would cover the status filter.
     await page.mouse.move(900, 500);
+    await page.locator('.workbench-hover, .monaco-hover').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
     await page.screenshot({ path: join(results, 'board-sessions.png') });
   });
 
