@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { completeEvent, type NewEvent, type RecordEvent } from '../record/events';
-import { encodeJournalLines } from '../record/journal';
+import { dataViews, encodeJournalLines, type EncodedLines } from '../record/journal';
 import type { RecordStore } from '../record/store';
 import type { CheckRule } from './classify';
 import { importInWorker } from './importWorkerClient';
@@ -162,21 +162,18 @@ export class ImportBatch {
     if (events.length) this.plain = true;
   }
 
-  /** Events completed and encoded elsewhere (`spans`: start and end of each one's data JSON in `journal`). */
-  addPrepared(events: RecordEvent[], journal: Buffer, spans: readonly number[]): void {
-    for (let i = 0; i < events.length; i++) {
-      this.events.push(events[i] as RecordEvent);
-      this.data.push(journal.subarray(spans[2 * i], spans[2 * i + 1]));
-    }
-    this.journal.push(journal);
+  /** Events completed and encoded already, as encodeJournalLines encodes them. */
+  addPrepared(events: readonly RecordEvent[], lines: EncodedLines): void {
+    for (const e of events) this.events.push(e);
+    for (const view of dataViews(lines)) this.data.push(view);
+    this.journal.push(lines.journal);
   }
 
   cursor(source: string, offset: number): void {
     const e = completeEvent({ id: `cursor:${source}:${offset}`, kind: 'capture.cursor', source: 'capture', data: { source, offset } });
     if (this.plain) this.events.push(e);
     else {
-      const { journal, spans } = encodeJournalLines([e]);
-      this.addPrepared([e], journal, spans);
+      this.addPrepared([e], encodeJournalLines([e]));
     }
     this.cursors++;
     if (this.events.length >= this.size) this.flush();

@@ -37,8 +37,10 @@ export function importInWorker(
         if (m.type === 'batch') {
           // Taken before it is recorded: the worker goes on parsing while this thread appends.
           worker.postMessage({ type: 'ack', events: m.events.length } satisfies ToImportWorker);
-          const { journal, spans } = m.encoded ?? encodeJournalLines(m.events);
-          batch.addPrepared(m.events, Buffer.from(journal.buffer, journal.byteOffset, journal.byteLength), spans);
+          // Encoded there (its bytes arrive as a plain Uint8Array) or, with time to spare, here.
+          const sent = m.encoded;
+          const lines = sent ? { journal: Buffer.from(sent.journal.buffer, sent.journal.byteOffset, sent.journal.byteLength), spans: sent.spans } : encodeJournalLines(m.events);
+          batch.addPrepared(m.events, lines);
           batch.cursor(m.source, m.offset);
         } else if (m.type === 'file') {
           onFile(m);

@@ -67,12 +67,16 @@ function defer(memo: DeriveMemo, insert: DeferredInsert, ...values: SqlValue[]):
 
 /** Rows a statement, at most; the rest go in power-of-two chunks so few statement texts exist. */
 const DEFERRED_CHUNK = 64;
-const multiRowTexts = new Map<DeferredInsert, string[]>();
-function multiRowSql(insert: DeferredInsert, rows: number): string {
-  let texts = multiRowTexts.get(insert);
-  if (!texts) multiRowTexts.set(insert, (texts = []));
-  return (texts[rows] ??= `${insert.head} ${Array(rows).fill(`(${Array(insert.width).fill('?').join(',')})`).join(',')} ${insert.tail}`);
+/** Statement texts built once: statements are cached by their text, and building one for every chunk was waste. */
+const sqlTexts = new Map<string, string>();
+function sqlText(key: string, build: () => string): string {
+  let text = sqlTexts.get(key);
+  if (text === undefined) sqlTexts.set(key, (text = build()));
+  return text;
 }
+
+const multiRowSql = (insert: DeferredInsert, rows: number): string =>
+  sqlText(`${insert.head}#${rows}`, () => `${insert.head} ${Array(rows).fill(`(${Array(insert.width).fill('?').join(',')})`).join(',')} ${insert.tail}`);
 
 /** Writes what derivers gathered over a batch; call once after the batch's events, in its transaction. */
 export function flushDerived(run: RunSql, memo: DeriveMemo): void {
@@ -339,17 +343,17 @@ const ROWS_PER_INSERT = 50;
  * sql.js allocates and encodes every string it binds (17% of the insert, measured).
  */
 const insertSql = (rows: number, shared: boolean): string =>
-  'INSERT OR IGNORE INTO events (id, kind, at, session_id, source, data) VALUES ' +
-  Array.from({ length: rows }, (_, k) =>
-    shared ? `(?${3 + 4 * k},?${4 + 4 * k},?${5 + 4 * k},?1,?2,CAST(?${6 + 4 * k} AS TEXT))` : '(?,?,?,?,?,CAST(? AS TEXT))',
-  ).join(',');
+  sqlText(`events#${rows}${shared ? 's' : ''}`, () =>
+    'INSERT OR IGNORE INTO events (id, kind, at, session_id, source, data) VALUES ' +
+    Array.from({ length: rows }, (_, k) =>
+      shared ? `(?${3 + 4 * k},?${4 + 4 * k},?${5 + 4 * k},?1,?2,CAST(?${6 + 4 * k} AS TEXT))` : '(?,?,?,?,?,CAST(? AS TEXT))',
+    ).join(','));
 
 /**
  * Applies events to the database. Applying an event that is already there changes nothing, so a
  * journal read twice (replay after a crash, two processes' copies) never duplicates a row.
  */
 export class EventApplier {
-  private readonly inserts = new Map<string, Statement>();
   private readonly cache = new Map<string, Statement>();
   private readonly memo = newDeriveMemo();
 
@@ -378,7 +382,7 @@ export class EventApplier {
           if (shared) params.push(e.id, e.kind, e.at, data);
           else params.push(e.id, e.kind, e.at, e.session ?? null, e.source ?? null, data);
         }
-        this.insertFor(end - i, shared).run(params);
+        this.run(insertSql(end - i, shared), params);
         added += this.db.getRowsModified();
       }
       if (added > 0) this.derive(events, added === events.length ? undefined : this.idsAfter(lastSeq));
@@ -392,9 +396,7 @@ export class EventApplier {
   }
 
   free(): void {
-    for (const s of this.inserts.values()) s.free();
     for (const s of this.cache.values()) s.free();
-    this.inserts.clear();
     this.cache.clear();
   }
 
@@ -415,16 +417,6 @@ export class EventApplier {
     const ids = new Set<string>();
     for (const [id] of this.db.exec('SELECT id FROM events WHERE seq > ?', [seq])[0]?.values ?? []) ids.add(String(id));
     return ids;
-  }
-
-  private insertFor(rows: number, shared: boolean): Statement {
-    const key = `${rows}${shared ? 's' : ''}`;
-    let stmt = this.inserts.get(key);
-    if (!stmt) {
-      stmt = this.db.prepare(insertSql(rows, shared));
-      this.inserts.set(key, stmt);
-    }
-    return stmt;
   }
 
   private readonly run = (sql: string, params: SqlValue[]): void => {

@@ -59,11 +59,6 @@ function writeAll(io: WriteIo, fd: number, buf: Buffer): void {
   while (done < buf.length) done += io.writeSync(fd, buf, done, buf.length - done);
 }
 
-/** One event as its journal line; `data` may come serialized already. */
-export function journalLine(e: RecordEvent, dataJson = JSON.stringify(e.data)): string {
-  return `${journalLineHead(e)}${dataJson}}\n`;
-}
-
 /** A string as JSON, skipping JSON.stringify when nothing needs escaping (ids, kinds, sessions nearly always). */
 function quote(s: string): string {
   for (let i = 0; i < s.length; i++) {
@@ -183,11 +178,8 @@ export class JournalWriter {
     this.lock = new FileLock(join(dir, LOCK_DIR), 5_000);
   }
 
-  append(events: readonly RecordEvent[], dataJson?: readonly string[]): AppendedSpan | undefined {
-    if (events.length === 0) return undefined;
-    let text = '';
-    for (let i = 0; i < events.length; i++) text += journalLine(events[i] as RecordEvent, dataJson?.[i]);
-    return this.appendLines(Buffer.from(text, 'utf8'));
+  append(events: readonly RecordEvent[]): AppendedSpan | undefined {
+    return this.appendLines(encodeJournalLines(events).journal);
   }
 
   /** Appends whole journal lines encoded elsewhere (the import worker), under the same lock and sync. */

@@ -1,7 +1,7 @@
 import { RecordStore } from '../../../src/core/record/store';
 
 /** Notes `${prefix}0` … `${prefix}${n - 1}`. */
-export const noteEvents = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => ({ kind: 'note', data: { text: `${prefix}${i}` } }));
+export const noteEvents = (n: number, prefix = 'n') => Array.from({ length: n }, (_, i) => ({ kind: 'note', data: { text: `${prefix}${i}` } }));
 
 /** A closed record with two snapshots (after notes a…, then b…) and notes c… in the journal after them. */
 export async function recordWithTwoSnapshots(dir: string, perStep: number): Promise<void> {

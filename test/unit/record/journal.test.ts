@@ -4,7 +4,7 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { completeEvent, type RecordEvent } from '../../../src/core/record/events';
-import { encodeJournalLines, JOURNAL_FILE, journalLine, JournalTail, JournalWriter, type JournalDamage } from '../../../src/core/record/journal';
+import { encodeJournalLines, JOURNAL_FILE, JournalTail, JournalWriter, type JournalDamage } from '../../../src/core/record/journal';
 import { tempDir } from '../helpers/tmp';
 
 const note = (text: string): RecordEvent => completeEvent({ kind: 'note', data: { text } });
@@ -96,13 +96,15 @@ test('a lock left by a writer that died is broken at once', (t) => {
   assert.equal(readAll(dir).events.length, 1);
 });
 
-test('journal lines encoded for the import worker are byte for byte what the journal writes, with each data span exact', () => {
+test('journal lines are byte for byte each event as JSON, with each data span exact', () => {
   const events = [
     { id: 'a', kind: 'note', at: 1, data: { text: 'héllo ✓ 🚀' } },
     { id: 'b', kind: 'tool.called', at: 2, session: 's', source: 'claude-transcript', data: { command: 'echo "quoted"\n', n: 3 } },
   ];
   const { journal, spans } = encodeJournalLines(events);
-  assert.equal(journal.toString('utf8'), events.map((e) => journalLine(e)).join(''));
+  // JSON.stringify drops the keys left undefined (no session, no source), as the journal does.
+  const asJson = (e: RecordEvent): string => `${JSON.stringify({ id: e.id, kind: e.kind, at: e.at, session: e.session, source: e.source, data: e.data })}\n`;
+  assert.equal(journal.toString('utf8'), events.map(asJson).join(''));
   for (const [i, e] of events.entries()) assert.equal(journal.subarray(spans[2 * i], spans[2 * i + 1]).toString('utf8'), JSON.stringify(e.data));
 });
 

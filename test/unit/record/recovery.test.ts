@@ -11,9 +11,9 @@ import { listEvents } from '../../../src/core/record/queries';
 import { FileLock } from '../../../src/core/record/fileLock';
 import type { WriteIo } from '../../../src/core/record/journal';
 import { tempDir } from '../helpers/tmp';
-import { recordWithTwoSnapshots } from '../helpers/records';
+import { noteEvents, recordWithTwoSnapshots } from '../helpers/records';
 
-const notes = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => ({ kind: 'note', data: { text: `${prefix}${i}` } }));
+const notes = noteEvents;
 const texts = (s: RecordStore): string[] => listEvents(s.db, { limit: 100_000 }).map((e) => String(e.data.text)).sort();
 
 test('a reader that misses two rotations by another process still sees every event', async (t) => {

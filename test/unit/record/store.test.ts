@@ -9,9 +9,9 @@ import { completeEvent, newEventId } from '../../../src/core/record/events';
 import { SCHEMA_VERSION } from '../../../src/core/record/schema';
 import { JOURNAL_FILE } from '../../../src/core/record/journal';
 import { tempDir } from '../helpers/tmp';
-import { recordWithTwoSnapshots } from '../helpers/records';
+import { noteEvents, recordWithTwoSnapshots } from '../helpers/records';
 
-const notes = (n: number, prefix = 'n') => Array.from({ length: n }, (_, i) => ({ kind: 'note', data: { text: `${prefix}${i}` } }));
+const notes = noteEvents;
 const texts = (s: RecordStore): string[] => listEvents(s.db, { limit: 100_000 }).map((e) => String(e.data.text)).reverse();
 
 test('events survive closing and reopening, in order', async (t) => {
