@@ -1,4 +1,4 @@
-import type { FlightTrail } from '../src/core/report/flightTrail';
+import { shortCommit, shortCommitLine, type FlightTrail } from '../src/core/report/flightTrail';
 import type { SessionActivity } from '../src/protocol';
 import { activityChart } from './charts';
 import { h, icon } from './dom';
@@ -43,8 +43,8 @@ export function renderSessionDetail(t: FlightTrail, activity: SessionActivity | 
   }
   const facts: [string, string][] = [
     ['Boundary', t.boundary || 'none given'],
-    ['Starting commit', t.startCommit || 'unknown'],
-    ['End commit', t.endCommit || '—'],
+    ['Starting commit', shortCommit(t.startCommit) || 'unknown'],
+    ['End commit', shortCommit(t.endCommit) || '—'],
     ['Diff', t.diffStat || '—'],
     ['Rollback', t.rollback || 'nothing to roll back'],
   ];
@@ -60,7 +60,9 @@ export function renderSessionDetail(t: FlightTrail, activity: SessionActivity | 
     const list = h('ul', { class: 'plain checks' });
     for (const c of t.checks) {
       list.append(h('li', { class: c.passed ? 'pass' : 'fail' }, icon(c.passed ? 'pass' : 'error', c.passed ? 'passed' : 'failed'), ` ${c.kind}: `,
-        h('code', {}, c.command), c.attempt > 1 ? ` (attempt ${c.attempt})` : '', !c.passed && c.exitCode !== null ? ` exit ${c.exitCode}` : ''));
+        h('code', {}, c.command), c.attempt > 1 ? ` (attempt ${c.attempt})` : '', !c.passed && c.exitCode !== null ? ` exit ${c.exitCode}` : '',
+        c.commit ? h('span', { class: 'muted', title: c.treeDirty ? `HEAD ${c.commit}; the working tree (${c.tree}) held uncommitted changes` : `at ${c.commit}` },
+          ` at ${shortCommit(c.commit)}${c.treeDirty ? ' + uncommitted changes' : ''}`) : undefined));
     }
     root.append(section('Checks', list));
   }
@@ -79,8 +81,10 @@ export function renderSessionDetail(t: FlightTrail, activity: SessionActivity | 
 
   const cmds = h('ul', { class: 'plain commands' });
   for (const c of t.commands) {
-    const status = c.exitCode === null ? '' : c.exitCode === 0 ? 'ok' : `exit ${c.exitCode}`;
-    cmds.append(h('li', { class: c.exitCode ? 'fail' : '' }, h('code', {}, c.command), status ? ` ${status}` : '',
+    const status = c.exitCode === null ? '' : c.exitCode === 0 ? 'ok' : `exit ${c.exitCode}${c.note ? ` (${c.note})` : ''}`;
+    // A non-zero exit Claude Code reads as an answer ("No matches found") is not a failure.
+    const failed = c.outcome ? c.outcome !== 'ok' : !!c.exitCode;
+    cmds.append(h('li', { class: failed ? 'fail' : '' }, h('code', {}, c.command), status ? ` ${status}` : '',
       c.durationMs !== null ? h('span', { class: 'muted' }, ` ${(c.durationMs / 1000).toFixed(1)} s`) : undefined));
   }
   root.append(section(`Commands (${t.commands.length})`, t.commands.length ? cmds : h('p', { class: 'muted' }, 'none')));
@@ -90,7 +94,7 @@ export function renderSessionDetail(t: FlightTrail, activity: SessionActivity | 
   if (t.approvals.length) root.append(section('Approvals and refusals', lines(t.approvals.map((a) => `${a.kind} of ${a.subject || 'an action'} by ${a.by}`))));
   if (t.overrides.length) root.append(section('Overrides', lines(t.overrides.map((o) => `${o.subject}: ${o.reason} (${o.by})`))));
   if (t.reviews.length) root.append(section('Reviews', lines(t.reviews.map((r) => `${r.subject} ${r.status}${r.verdict ? `: ${r.verdict}` : ''}`))));
-  if (t.commits.length) root.append(section(`Commits (${t.commits.length})`, lines(t.commits)));
+  if (t.commits.length) root.append(section(`Commits (${t.commits.length})`, lines(t.commits.map(shortCommitLine))));
   if (t.filesRead.length) {
     const details = h('details', {}, h('summary', {}, plural(t.filesRead.length, 'file') + ' read'), lines(t.filesRead));
     root.append(section('Files read', details));

@@ -4,7 +4,8 @@ import { classifyCheck } from '../core/capture/classify';
 import { hookEvents, type HookGit } from '../core/capture/hook';
 import { completeEvent } from '../core/record/events';
 import { JournalWriter } from '../core/record/journal';
-import { headCommit, locateRecord } from '../core/record/location';
+import { workingTree } from '../core/capture/workingTree';
+import { locateRecord, readHead } from '../core/record/location';
 import { parseCliArgs, UsageError, type CliArgs } from './args';
 
 // `flightdeck hook`: run by Claude Code on every tool call, so it is bundled on its own (dist/cli-hook.js)
@@ -14,8 +15,8 @@ type Out = (text: string) => void;
 
 /** Hook events that carry a tool call: the ones that classify checks. */
 const TOOL_EVENTS = new Set(['PreToolUse', 'PostToolUse', 'PostToolUseFailure']);
-/** Hook events that record HEAD: a session's starting commit, the commit a check ran on. */
-const HEAD_EVENTS = new Set(['SessionStart', 'PostToolUse', 'PostToolUseFailure']);
+/** Hook events that record HEAD: a session's starting commit and branch, the commit a check ran on, the end commit. */
+const HEAD_EVENTS = new Set(['SessionStart', 'PostToolUse', 'PostToolUseFailure', 'Stop', 'SessionEnd']);
 
 /** Whether tracked files have uncommitted changes; unknown (undefined) when git cannot say in time. */
 function treeIsDirty(repoRoot: string): boolean | undefined {
@@ -50,8 +51,11 @@ export function hook(args: CliArgs, err: Out, stdin: () => string = () => readFi
     if (!location) return 0; // Not a repository: nothing to record into without VS Code.
     mkdirSync(location.dir, { recursive: true });
     // Read only for the events that record them: this runs on every tool call.
-    const git: HookGit = location.repoRoot && HEAD_EVENTS.has(eventName) ? { head: headCommit(location.repoRoot) } : {};
-    if (eventName === 'SessionStart' && location.repoRoot) git.dirty = treeIsDirty(location.repoRoot);
+    const repoRoot = location.repoRoot;
+    const head = repoRoot && HEAD_EVENTS.has(eventName) ? readHead(repoRoot) : {};
+    const git: HookGit = { head: head.commit, branch: head.branch };
+    if (eventName === 'SessionStart' && repoRoot) git.dirty = treeIsDirty(repoRoot);
+    if (repoRoot && TOOL_EVENTS.has(eventName)) git.tree = () => workingTree(repoRoot);
     const writer = new JournalWriter(location.dir);
     try {
       const rules = TOOL_EVENTS.has(eventName) ? readCheckRules(location.dir) : [];

@@ -91,7 +91,7 @@ export class TranscriptCapture extends Disposable {
       if (!store) return;
       // The newest sessions first, so the ones people look at get their facts in a moment.
       void (async () => {
-        for (const limit of [3, 50]) {
+        for (const limit of [3, undefined]) {
           const events = await gitEvents(repoRoot, store.db, limit);
           if (events.length) store.append(events);
         }

@@ -87,6 +87,8 @@ interface SimpleCommand {
   text: string;
   /** Words with quotes removed and redirections dropped. */
   words: string[];
+  /** Files the command's output redirections write (`> f`, `>> f`, `&> f`), as written. */
+  writes: string[];
 }
 
 interface Heredoc {
@@ -111,7 +113,9 @@ class ShellSplitter {
   private start = 0;
   private word: string | undefined;
   private words: string[] = [];
-  private skipNextWord = false;
+  private writes: string[] = [];
+  /** The next word is a redirection's file: read (`<`) or written (`>`). */
+  private redirectTarget: 'read' | 'write' | undefined;
   private heredocs: Heredoc[] = [];
   private readonly out: SimpleCommand[] = [];
 
@@ -158,16 +162,20 @@ class ShellSplitter {
 
   private endWord(): void {
     if (this.word === undefined) return;
-    if (this.skipNextWord) this.skipNextWord = false;
+    if (this.redirectTarget === 'write') this.writes.push(this.word);
+    if (this.redirectTarget) this.redirectTarget = undefined;
     else this.words.push(this.word);
     this.word = undefined;
   }
 
   private endCommand(end: number): void {
     this.endWord();
-    this.skipNextWord = false;
-    if (this.words.length > 0) this.out.push({ text: this.src.slice(this.start, end).trim(), words: this.words });
+    this.redirectTarget = undefined;
+    if (this.words.length > 0 || this.writes.length > 0) {
+      this.out.push({ text: this.src.slice(this.start, end).trim(), words: this.words, writes: this.writes });
+    }
     this.words = [];
+    this.writes = [];
   }
 
   private readSeparator(c: string, next: string): void {
@@ -194,7 +202,7 @@ class ShellSplitter {
     }
     const fd = op.endsWith('&') ? this.match(FD_DUPLICATE) : '';
     if (fd) this.i += fd.length;
-    else this.skipNextWord = true; // the next word is the redirection's file
+    else this.redirectTarget = op.includes('>') ? 'write' : 'read'; // the next word is the redirection's file
   }
 
   private match(re: RegExp): string {
@@ -350,8 +358,80 @@ function* simpleCommands(line: string, depth = 0): Generator<SimpleCommand> {
     const words = stripPrefixes(cmd.words);
     const script = depth < 3 ? shellScript(words) : undefined;
     if (script !== undefined) yield* simpleCommands(script, depth + 1);
-    else if (words.length > 0) yield { text: cmd.text, words };
+    else if (words.length > 0 || cmd.writes.length > 0) yield { text: cmd.text, words, writes: cmd.writes };
   }
+}
+
+/** A file a shell command line writes or deletes, as written (relative to the directory it runs in). */
+export interface ShellFileWrite {
+  path: string;
+  change: 'modified' | 'deleted';
+  /** The directory `cd` moved to before it, as written, when the line changes directory first. */
+  dir?: string;
+}
+
+/** Commands that name the files they change, and how to find them among their words. */
+const FILE_COMMANDS: Readonly<Record<string, (args: string[]) => ShellFileWrite[]>> = {
+  tee: (args) => operands(args).map((path) => ({ path, change: 'modified' })),
+  touch: (args) => operands(args, ['-d', '-r', '-t']).map((path) => ({ path, change: 'modified' })),
+  rm: (args) => operands(args).map((path) => ({ path, change: 'deleted' })),
+  unlink: (args) => operands(args).map((path) => ({ path, change: 'deleted' })),
+  mv: (args) => {
+    const files = operands(args, ['-t', '-S']);
+    const target = files.pop();
+    return target === undefined || files.length === 0 ? [] : [...files.map((path) => ({ path, change: 'deleted' as const })), { path: target, change: 'modified' as const }];
+  },
+  cp: (args) => {
+    const files = operands(args, ['-t', '-S']);
+    const target = files.pop();
+    return target === undefined || files.length === 0 ? [] : [{ path: target, change: 'modified' }];
+  },
+  sed: (args) => {
+    if (!args.some((a) => /^-[a-zA-Z]*i/.test(a) || a.startsWith('--in-place'))) return [];
+    const scripted = args.some((a) => a === '-e' || a === '-f' || a.startsWith('--expression') || a.startsWith('--file'));
+    const files = operands(args, ['-e', '-f', '--expression', '--file', '-l']);
+    return (scripted ? files : files.slice(1)).map((path) => ({ path, change: 'modified' }));
+  },
+};
+
+/** Words that are not options (nor the values of `valueFlags`); everything after `--` is an operand. */
+function operands(args: readonly string[], valueFlags: readonly string[] = []): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--') return [...out, ...args.slice(i + 1)];
+    if (valueFlags.includes(a)) i++;
+    else if (!a.startsWith('-') || a === '-') out.push(a);
+  }
+  return out.filter((a) => a !== '-');
+}
+
+/** Pseudo-files and whole-system paths that are never a workspace's files. */
+const NOT_A_FILE = /^\/(dev|proc|sys)\//;
+
+/**
+ * The files a shell command line visibly writes or deletes: output redirections, `tee`, `touch`, `rm`,
+ * `mv`, `cp`, `sed -i`. Read from the text alone, so a hook and a transcript find the same files;
+ * what a program writes on its own (a build, a formatter) is not visible here.
+ */
+export function fileWrites(commandLine: string): ShellFileWrite[] {
+  const out: ShellFileWrite[] = [];
+  let dir: string | undefined;
+  for (const cmd of simpleCommands(commandLine)) {
+    const [first, ...args] = cmd.words;
+    const name = first === undefined ? '' : commandName(first);
+    if (name === 'cd') {
+      const target = args.find((a) => !a.startsWith('-'));
+      dir = target === undefined ? undefined : target.startsWith('/') || dir === undefined ? target : `${dir}/${target}`;
+      continue;
+    }
+    const found = [...cmd.writes.map((path): ShellFileWrite => ({ path, change: 'modified' })), ...(own(FILE_COMMANDS, name)?.(args) ?? [])];
+    for (const w of found) {
+      if (w.path === '' || NOT_A_FILE.test(w.path) || /[*?$`]/.test(w.path)) continue;
+      out.push(dir === undefined ? w : { ...w, dir });
+    }
+  }
+  return out;
 }
 
 function stripPrefixes(words: readonly string[]): string[] {

@@ -1,6 +1,6 @@
 import type { NewEvent } from '../record/events';
 import { redactText, redactValue } from './redact';
-import { classifyResult, defaultClassifier, toolCallEvent, type CheckClassifier } from './transcript';
+import { classifyResult, defaultClassifier, realPrompt, succeededBash, toolCallEvent, type CheckClassifier } from './transcript';
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -23,17 +23,21 @@ function digest(text: string): string {
   return (a >>> 0).toString(36).padStart(7, '0') + (b >>> 0).toString(36).padStart(7, '0');
 }
 
-/**
- * Turns one hook payload into record events. Tool events use the same ids as the transcript's
- * (`tool:<tool_use_id>`, `tool-result:<tool_use_id>`), so a call seen by both is recorded once.
- */
 /** What the hook process knows of git at the moment of the event (read from files, without a git process). */
 export interface HookGit {
   head?: string;
+  branch?: string;
   /** Only worth a git process at session start. */
   dirty?: boolean;
+  /** The working tree a check ran on: asked of git only when a check finished. */
+  tree?: (() => { tree: string; dirty: boolean } | undefined);
 }
 
+/**
+ * Turns one hook payload into record events. Tool events use the same ids as the transcript's
+ * (`tool:<tool_use_id>`, `tool-result:<tool_use_id>`), so a call seen by both is recorded once.
+ * Claude Code 1.0.x sends no `tool_use_id`: such calls are recorded from PostToolUse alone, under an id of their own.
+ */
 export function hookEvents(
   eventName: string,
   payload: unknown,
@@ -54,43 +58,61 @@ export function hookEvents(
     data: { hook: eventName, transcriptPath: str(payload.transcript_path), cwd, permissionMode: str(payload.permission_mode) },
   };
   const out: NewEvent[] = [seen];
-  const toolUseId = str(payload.tool_use_id);
   const tool = str(payload.tool_name);
   const input = isObj(payload.tool_input) ? payload.tool_input : {};
+  const givenId = str(payload.tool_use_id);
+  // Without an id, Pre and Post cannot be joined: the call is recorded once, from its PostToolUse.
+  const toolUseId = givenId ?? (eventName.startsWith('PostToolUse') ? `hook-${digest(`${session}:${tool}:${JSON.stringify(input)}:${at}`)}` : undefined);
   switch (eventName) {
     case 'SessionStart':
       out.push({
         ...base,
         id: `hook-session:${session}:${str(payload.source) ?? 'startup'}:${at}`,
         kind: 'session.started',
-        data: { agent: 'claude-code', cwd, startCommit: git.head, dirty: git.dirty },
+        data: { agent: 'claude-code', cwd, startCommit: git.head, branch: git.branch, dirty: git.dirty, model: str(payload.model) },
       });
       break;
-    case 'UserPromptSubmit':
-      seen.data.prompt = redactText(str(payload.prompt) ?? '');
+    case 'UserPromptSubmit': {
+      const prompt = str(payload.prompt) ?? '';
+      seen.data.prompt = redactText(prompt);
+      if (realPrompt(prompt) !== undefined) seen.data.isPrompt = true;
       break;
+    }
     case 'PreToolUse':
-      if (toolUseId && tool) out.push(toolCallEvent(toolUseId, tool, input, base, cwd, classify));
+      if (givenId && tool) out.push(toolCallEvent(givenId, tool, input, base, cwd, classify));
       break;
     case 'PostToolUse':
     case 'PostToolUseFailure': {
       if (!toolUseId || !tool) break;
       const call = toolCallEvent(toolUseId, tool, input, base, cwd, classify);
+      if (!givenId) out.push({ ...call, at: at - (typeof payload.duration_ms === 'number' ? payload.duration_ms : 0) });
       const failed = eventName === 'PostToolUseFailure';
+      const response = isObj(payload.tool_response) ? payload.tool_response : {};
       const result = failed
         ? classifyResult(true, str(payload.error) ?? '', payload.is_interrupt === true)
-        : { outcome: 'ok' as const, exitCode: tool === 'Bash' && input.run_in_background !== true ? 0 : undefined };
-      const response = isObj(payload.tool_response) ? payload.tool_response : {};
+        : tool === 'Bash' && input.run_in_background !== true ? succeededBash(response.returnCodeInterpretation) : { outcome: 'ok' as const };
       const data: Json = { ...call.data, ...result };
       if (typeof payload.duration_ms === 'number') data.durationMs = payload.duration_ms;
-      if (git.head && data.check) data.commit = git.head; // the exact tree a check ran on
+      if (data.check) {
+        // The exact tree a check ran on: HEAD, and the working tree's own id when it held changes.
+        if (git.head) data.commit = git.head;
+        const tree = git.tree?.();
+        if (tree) {
+          data.tree = tree.tree;
+          data.dirty = tree.dirty;
+        }
+      }
       if (response.type === 'create') data.created = true;
       if (failed) data.output = redactText((str(payload.error) ?? '').slice(0, 2000));
       out.push({ ...base, id: `tool-result:${toolUseId}`, kind: 'tool.result', data });
       break;
     }
+    case 'Stop':
+      // The end of a turn: HEAD now is the session's end commit until a later turn moves it.
+      if (git.head) seen.data.head = git.head;
+      break;
     case 'SessionEnd':
-      out.push({ ...base, id: `hook-end:${session}:${at}`, kind: 'session.ended', data: { reason: str(payload.reason) } });
+      out.push({ ...base, id: `hook-end:${session}:${at}`, kind: 'session.ended', data: { reason: str(payload.reason), endCommit: git.head } });
       break;
     default:
       seen.data.payload = redactValue(payload);

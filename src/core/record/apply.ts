@@ -128,12 +128,7 @@ const derivers: Record<string, Deriver> = {
     );
   },
   'prompt.submitted': (e, run) => {
-    if (e.data.followUp === true || !e.session) return;
-    run(
-      `INSERT INTO sessions (id, intent, started_at) VALUES (?,?,?)
-       ON CONFLICT(id) DO UPDATE SET intent = coalesce(intent, excluded.intent)`,
-      [e.session, str(e.data.text), e.at],
-    );
+    if (e.session) setIntent(run, e.session, str(e.data.text), e.at);
   },
   'usage.recorded': (e, _run, memo) => {
     if (!e.session) return;
@@ -147,7 +142,14 @@ const derivers: Record<string, Deriver> = {
     u.at = Math.min(u.at, e.at);
     memo.usage.set(e.session, u);
   },
-  'hook.received': (e, run, memo) => ensureSession(run, e, memo),
+  'hook.received': (e, run, memo) => {
+    ensureSession(run, e, memo);
+    const d = e.data;
+    if (!e.session) return;
+    // A prompt the UserPromptSubmit hook saw is the intent as much as the transcript's copy of it.
+    if (d.isPrompt === true) setIntent(run, e.session, str(d.prompt), e.at);
+    if (typeof d.head === 'string' && d.hook === 'Stop') setEndCommit(run, e.session, d.head, e.at);
+  },
   'tool.called': (e, run, memo) => {
     ensureSession(run, e, memo);
     const d = e.data;
@@ -170,11 +172,18 @@ const derivers: Record<string, Deriver> = {
     const exitCode = num(d.exitCode);
     if (typeof d.command === 'string') {
       run(
-        `INSERT INTO commands (id, session_id, command, exit_code, outcome, duration_ms, source, check_kind, commit_sha) VALUES (?,?,?,?,?,?,?,?,?)
+        `INSERT INTO commands (id, session_id, command, exit_code, outcome, duration_ms, source, check_kind, commit_sha, note, tree_sha, tree_dirty,
+           started_at)
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
          ON CONFLICT(id) DO UPDATE SET exit_code = coalesce(excluded.exit_code, exit_code), outcome = excluded.outcome,
            duration_ms = coalesce(excluded.duration_ms, duration_ms, max(0, ? - started_at)), check_kind = coalesce(check_kind, excluded.check_kind),
-           commit_sha = coalesce(excluded.commit_sha, commit_sha)`,
-        [id, e.session ?? null, d.command, exitCode, str(d.outcome), num(d.durationMs), e.source ?? null, str(d.check), str(d.commit), e.at],
+           commit_sha = coalesce(excluded.commit_sha, commit_sha), note = coalesce(excluded.note, note),
+           tree_sha = coalesce(excluded.tree_sha, tree_sha), tree_dirty = coalesce(excluded.tree_dirty, tree_dirty),
+           started_at = coalesce(started_at, excluded.started_at)`,
+        [id, e.session ?? null, d.command, exitCode, str(d.outcome), num(d.durationMs), e.source ?? null, str(d.check), str(d.commit),
+          str(d.interpretation), str(d.tree), typeof d.dirty === 'boolean' ? Number(d.dirty) : null,
+          // A result whose call was never seen (a hook without its PreToolUse) still places the command in time.
+          e.at - (num(d.durationMs) ?? 0), e.at],
       );
     } else if (typeof d.tool !== 'string') {
       // A result naming its tool without a command is not a shell command's (calls carry the command): no row.
@@ -187,6 +196,13 @@ const derivers: Record<string, Deriver> = {
     // Whether the command is a check is known from the call; a result that came without it may still be one.
     if (d.check || (typeof d.command !== 'string' && typeof d.tool !== 'string')) recordCheck(run, id);
     if (typeof d.path === 'string' && d.created === true) touchFile(memo, e, d.path, 'created');
+    // Files a shell command wrote: known from its text, so a hook and a transcript find the same ones.
+    if (Array.isArray(d.writes) && d.outcome !== 'rejected' && d.outcome !== 'denied') {
+      for (const w of d.writes as unknown[]) {
+        const path = typeof w === 'object' && w !== null ? str((w as Record<string, unknown>).path) : null;
+        if (path) touchFile(memo, e, path, str((w as Record<string, unknown>).change) ?? 'modified');
+      }
+    }
     if (d.outcome === 'rejected' || d.outcome === 'denied') {
       const subject = [str(d.tool), str(d.command) ?? str(d.path)].filter(Boolean).join(': ');
       run('INSERT OR IGNORE INTO approvals VALUES (?,?,?,?,?,?,?)', [
@@ -216,12 +232,21 @@ const derivers: Record<string, Deriver> = {
   'session.git': (e, run) => {
     if (!e.session) return;
     const d = e.data;
+    const upTo = num(d.upTo) ?? e.at;
     run(
-      `UPDATE sessions SET start_commit = coalesce(start_commit, ?), end_commit = coalesce(?, end_commit),
-         commits = ?, diff_stat = ?, git_at = max(coalesce(git_at, 0), ?) WHERE id = ? AND coalesce(git_at, 0) <= ?`,
-      [str(d.startCommit), str(d.endCommit), JSON.stringify(Array.isArray(d.commits) ? d.commits : []), str(d.diffStat) ?? '',
-        num(d.upTo) ?? e.at, e.session, num(d.upTo) ?? e.at],
+      `UPDATE sessions SET start_commit = coalesce(start_commit, ?), commits = ?, diff_stat = ?, git_at = max(coalesce(git_at, 0), ?)
+       WHERE id = ? AND coalesce(git_at, 0) <= ?`,
+      [str(d.startCommit), JSON.stringify(Array.isArray(d.commits) ? d.commits : []), str(d.diffStat) ?? '', upTo, e.session, upTo],
     );
+    if (typeof d.endCommit === 'string') setEndCommit(run, e.session, d.endCommit, upTo);
+    // The commit each check ran on, read from history for checks no hook saw (imported from a transcript).
+    if (typeof d.checkCommits === 'object' && d.checkCommits !== null) {
+      for (const [commandId, sha] of Object.entries(d.checkCommits as Record<string, unknown>)) {
+        if (typeof sha !== 'string') continue;
+        run('UPDATE commands SET commit_sha = ? WHERE id = ? AND commit_sha IS NULL', [sha, commandId]);
+        run('UPDATE checks SET commit_sha = ? WHERE event_id = ? AND commit_sha IS NULL', [sha, `check:${commandId}`]);
+      }
+    }
   },
   'capture.cursor': (e, run) => {
     run(
@@ -232,11 +257,11 @@ const derivers: Record<string, Deriver> = {
   },
   'session.ended': (e, run) => {
     run(
-      `INSERT INTO sessions (id, end_commit, ended_at) VALUES (?,?,?)
-       ON CONFLICT(id) DO UPDATE SET end_commit = coalesce(excluded.end_commit, end_commit),
-         ended_at = max(coalesce(ended_at, 0), excluded.ended_at)`,
-      [e.session ?? e.id, str(e.data.endCommit), e.at],
+      `INSERT INTO sessions (id, ended_at) VALUES (?,?)
+       ON CONFLICT(id) DO UPDATE SET ended_at = max(coalesce(ended_at, 0), excluded.ended_at)`,
+      [e.session ?? e.id, e.at],
     );
+    if (typeof e.data.endCommit === 'string') setEndCommit(run, e.session ?? e.id, e.data.endCommit, e.at);
   },
   'check.recorded': (e, _run, memo) => {
     const d = e.data;
@@ -296,10 +321,31 @@ const derivers: Record<string, Deriver> = {
  * failed without an exit code (timed out, killed) is a failed check. */
 function recordCheck(run: RunSql, commandId: string): void {
   run(
-    `INSERT OR IGNORE INTO checks (event_id, session_id, kind, command, passed, exit_code, commit_sha, at)
-     SELECT 'check:' || id, session_id, check_kind, command, coalesce(exit_code = 0, 0), exit_code, commit_sha, coalesce(started_at, 0)
+    `INSERT OR IGNORE INTO checks (event_id, session_id, kind, command, passed, exit_code, commit_sha, at, tree_sha, tree_dirty)
+     SELECT 'check:' || id, session_id, check_kind, command, coalesce(exit_code = 0, 0), exit_code, commit_sha, coalesce(started_at, 0),
+       tree_sha, tree_dirty
      FROM commands WHERE id = ? AND check_kind IS NOT NULL AND (exit_code IS NOT NULL OR outcome = 'error')`,
     [commandId],
+  );
+}
+
+/** The session's intent is its earliest real prompt, whichever source (hook, transcript) delivered it first. */
+function setIntent(run: RunSql, session: string, text: string | null, at: number): void {
+  if (!text) return;
+  run(
+    `INSERT INTO sessions (id, intent, intent_at, started_at) VALUES (?,?,?,?)
+     ON CONFLICT(id) DO UPDATE SET
+       intent = CASE WHEN intent IS NULL OR coalesce(intent_at, 9e15) > excluded.intent_at THEN excluded.intent ELSE intent END,
+       intent_at = CASE WHEN intent IS NULL OR coalesce(intent_at, 9e15) > excluded.intent_at THEN excluded.intent_at ELSE intent_at END`,
+    [session, text, at, at],
+  );
+}
+
+/** The session's end commit is the latest HEAD seen, whether a hook read it or git history told it. */
+function setEndCommit(run: RunSql, session: string, sha: string, at: number): void {
+  run(
+    `UPDATE sessions SET end_commit = ?, end_commit_at = ? WHERE id = ? AND coalesce(end_commit_at, 0) <= ?`,
+    [sha, at, session, at],
   );
 }
 

@@ -49,25 +49,46 @@ export function locateRecord(path: string, fallbackDir?: string): RecordLocation
   return fallbackDir ? { dir: fallbackDir } : undefined;
 }
 
+/** The repository's own git dir (a worktree's differs from the common dir), read from `.git`. */
+export function gitDirOf(repoRoot: string): string {
+  const dotGit = join(repoRoot, '.git');
+  return statSync(dotGit).isDirectory() ? dotGit : resolve(repoRoot, (/^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1] ?? '').trim());
+}
+
+export interface GitHead {
+  /** The full commit id; undefined on an unborn branch. */
+  commit?: string;
+  /** The branch HEAD is on; undefined when detached. */
+  branch?: string;
+}
+
 /**
- * The commit HEAD points at, read from git's files (no git process: hooks must stay fast).
- * Undefined on an unborn branch or a layout this does not know.
+ * HEAD's commit and branch, read from git's files (no git process: hooks must stay fast).
+ * Empty on a layout this does not know.
  */
-export function headCommit(repoRoot: string): string | undefined {
+export function readHead(repoRoot: string): GitHead {
   try {
     const common = gitCommonDir(repoRoot);
-    const dotGit = join(repoRoot, '.git');
-    const gitDir = statSync(dotGit).isDirectory() ? dotGit : resolve(repoRoot, (/^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1] ?? '').trim());
-    const head = readFileSync(join(gitDir, 'HEAD'), 'utf8').trim();
+    const head = readFileSync(join(gitDirOf(repoRoot), 'HEAD'), 'utf8').trim();
     const ref = /^ref:\s*(.+)$/.exec(head)?.[1];
-    if (!ref) return /^[0-9a-f]{40}$/.test(head) ? head : undefined;
+    if (!ref) return /^[0-9a-f]{40}$/.test(head) ? { commit: head } : {};
+    const branch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
     try {
-      return readFileSync(join(common, ref), 'utf8').trim();
+      return { commit: readFileSync(join(common, ref), 'utf8').trim(), branch };
     } catch {
-      const packed = readFileSync(join(common, 'packed-refs'), 'utf8');
-      return new RegExp(`^([0-9a-f]{40}) ${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm').exec(packed)?.[1];
+      try {
+        const packed = readFileSync(join(common, 'packed-refs'), 'utf8');
+        return { commit: new RegExp(`^([0-9a-f]{40}) ${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm').exec(packed)?.[1], branch };
+      } catch {
+        return { branch };
+      }
     }
   } catch {
-    return undefined;
+    return {};
   }
+}
+
+/** The commit HEAD points at; undefined on an unborn branch or a layout this does not know. */
+export function headCommit(repoRoot: string): string | undefined {
+  return readHead(repoRoot).commit;
 }

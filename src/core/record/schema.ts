@@ -87,6 +87,19 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX events_transcript_at ON events(session_id, at) WHERE source = 'claude-transcript';
   CREATE INDEX checks_failed ON checks(session_id) WHERE passed = 0;
   `,
+  // 6: one flight record from hooks, transcripts or both: the earliest prompt is the intent and the latest
+  // HEAD the end commit, whichever source arrives first; what a non-zero exit meant; the tree a check ran on.
+  `
+  ALTER TABLE sessions ADD COLUMN intent_at INTEGER;
+  ALTER TABLE sessions ADD COLUMN end_commit_at INTEGER;
+  ALTER TABLE commands ADD COLUMN note TEXT;
+  ALTER TABLE commands ADD COLUMN tree_sha TEXT;
+  ALTER TABLE commands ADD COLUMN tree_dirty INTEGER;
+  ALTER TABLE checks ADD COLUMN tree_sha TEXT;
+  ALTER TABLE checks ADD COLUMN tree_dirty INTEGER;
+  UPDATE sessions SET intent_at = started_at WHERE intent IS NOT NULL;
+  UPDATE sessions SET end_commit_at = coalesce(git_at, ended_at, started_at) WHERE end_commit IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

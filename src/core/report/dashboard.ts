@@ -1,5 +1,6 @@
 import type { Database } from 'sql.js';
-import type { FlightTrail } from './flightTrail';
+import { shortCommit, shortCommitLine, type FlightTrail } from './flightTrail';
+import { checkTree } from './trailMarkdown';
 import { boardSessions } from './boardState';
 import { buildTrail } from './trail';
 import { recordCounts } from '../record/queries';
@@ -18,14 +19,14 @@ function sessionSection(t: FlightTrail): string {
     ['Session', `${t.id} (${[t.agent, t.agentVersion, t.model].filter(Boolean).join(' ')})`],
     ['Boundary', t.boundary || 'none given'],
     ['Repository', `${t.repo || 'unknown'}${t.branch ? ` on ${t.branch}` : ''}`],
-    ['Starting commit', `${t.startCommit || 'unknown'}${t.startDirty ? ' (with uncommitted changes)' : ''}`],
-    ['End commit', t.endCommit || '—'],
+    ['Starting commit', `${shortCommit(t.startCommit) || 'unknown'}${t.startDirty ? ' (with uncommitted changes)' : ''}`],
+    ['End commit', shortCommit(t.endCommit) || '—'],
     ['When', `${t.startedAt || '?'} → ${t.endedAt || '?'}`],
     ['Diff', t.diffStat || '—'],
     ['Rollback', t.rollback || 'nothing to roll back'],
   ];
-  const checks = t.checks.map((c) => `${c.passed ? '✓ passed' : '✗ failed'} · ${c.kind} · ${c.command}${c.attempt > 1 ? ` (attempt ${c.attempt})` : ''}${c.commit ? ` at ${c.commit.slice(0, 12)}` : ''}`);
-  const commands = t.commands.map((c) => `${c.command}${c.exitCode === null ? '' : ` → exit ${c.exitCode}`}${c.durationMs === null ? '' : ` (${(c.durationMs / 1000).toFixed(1)} s)`}`);
+  const checks = t.checks.map((c) => `${c.passed ? '✓ passed' : '✗ failed'} · ${c.kind} · ${c.command}${c.attempt > 1 ? ` (attempt ${c.attempt})` : ''}${checkTree(c)}`);
+  const commands = t.commands.map((c) => `${c.command}${c.exitCode === null ? '' : ` → exit ${c.exitCode}${c.note ? ` (${c.note})` : ''}`}${c.durationMs === null ? '' : ` (${(c.durationMs / 1000).toFixed(1)} s)`}`);
   const warn = [...t.failures.map((f) => `Failed: ${f}`), ...t.retries.map((r) => `Retry: ${r}`), ...t.skippedChecks.map((s) => `Skipped: ${s}`),
     ...t.boundaryViolations.map((b) => `Boundary: ${b}`)];
   return `<section class="session" id="${anchor(t.id)}">
@@ -38,7 +39,7 @@ ${warn.length ? `<div class="warn">${list(warn)}</div>` : ''}
 <h3>Dependency and configuration changes</h3>${list([...t.dependencyChanges, ...t.configChanges])}
 <h3>Approvals, refusals and overrides</h3>${list([...t.approvals.map((a) => `${a.kind} of ${a.subject || 'an action'} by ${a.by}`), ...t.overrides.map((o) => `override of ${o.subject}: ${o.reason} (${o.by})`)])}
 <h3>Reviews</h3>${list(t.reviews.map((r) => `${r.subject} ${r.status}${r.verdict ? `: ${r.verdict}` : ''}`))}
-<h3>Commits</h3>${list(t.commits)}
+<h3>Commits</h3>${list(t.commits.map(shortCommitLine))}
 <details><summary>${t.filesRead.length} files read</summary>${list(t.filesRead)}</details>
 <p><a href="#top">↑ all sessions</a></p>
 </section>`;

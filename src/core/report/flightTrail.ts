@@ -19,8 +19,17 @@ export interface FlightTrail {
   endedAt: string;
   filesRead: string[];
   filesChanged: { path: string; change: string }[];
-  commands: { command: string; cwd: string; exitCode: number | null; startedAt: string; durationMs: number | null; source: string }[];
-  checks: { kind: string; command: string; passed: boolean; exitCode: number | null; commit: string; attempt: number }[];
+  /** `outcome` ok with a non-zero exit code is a command that did what was asked (`note` says how: "No matches found"). */
+  commands: {
+    command: string; cwd: string; exitCode: number | null; outcome: string; note: string; startedAt: string; durationMs: number | null; source: string;
+  }[];
+  /**
+   * `commit` is HEAD when the check ran (full id); `tree` the working tree's own id and `treeDirty` whether it held
+   * changes HEAD does not (then the check proves that tree, not the commit); null when not known.
+   */
+  checks: {
+    kind: string; command: string; passed: boolean; exitCode: number | null; commit: string; tree: string; treeDirty: boolean | null; attempt: number;
+  }[];
   failures: string[];
   retries: string[];
   skippedChecks: string[];
@@ -34,3 +43,9 @@ export interface FlightTrail {
   diffStat: string;
   rollback: string;
 }
+
+/** A commit id as people read it; the record keeps the full one. */
+export const shortCommit = (sha: string): string => (/^[0-9a-f]{13,}$/.test(sha) ? sha.slice(0, 12) : sha);
+
+/** "sha subject" lines of a commit list, with the id shortened. */
+export const shortCommitLine = (line: string): string => line.replace(/^[0-9a-f]{13,}(?= |$)/, (sha) => sha.slice(0, 12));

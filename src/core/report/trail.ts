@@ -1,6 +1,6 @@
 import type { Database, SqlValue } from 'sql.js';
 import { isAbsolute, relative } from 'node:path';
-import type { FlightTrail } from './flightTrail';
+import { shortCommit, type FlightTrail } from './flightTrail';
 import { configChange, dependencyChange, dependencyCommand } from '../capture/classify';
 import { boundaryViolations, describeBoundary, parseBoundary, type TaskBoundary } from '../capture/task';
 
@@ -105,18 +105,23 @@ export function buildTrail(db: Database, id: string): FlightTrail | undefined {
   const filesChanged = changedFiles(db, id, rel);
   const commands = rows(
     db,
-    'SELECT command, cwd, exit_code, started_at, duration_ms, source FROM commands WHERE session_id = ? ORDER BY started_at',
+    'SELECT command, cwd, exit_code, started_at, duration_ms, source, outcome, note FROM commands WHERE session_id = ? ORDER BY started_at, id',
     [id],
-  ).map((r) => ({ command: s(r[0]), cwd: s(r[1]), exitCode: n(r[2]), startedAt: iso(r[3]), durationMs: n(r[4]), source: s(r[5]) }));
+  ).map((r) => ({
+    command: s(r[0]), cwd: s(r[1]), exitCode: n(r[2]), outcome: s(r[6]), note: s(r[7]), startedAt: iso(r[3]), durationMs: n(r[4]), source: s(r[5]),
+  }));
 
   const attempts = new Map<string, number>();
-  const checks = rows(db, 'SELECT kind, command, passed, exit_code, commit_sha FROM checks WHERE session_id = ? ORDER BY at', [id]).map((r) => {
+  const checks = rows(db, 'SELECT kind, command, passed, exit_code, commit_sha, tree_sha, tree_dirty FROM checks WHERE session_id = ? ORDER BY at, event_id', [id]).map((r) => {
     const command = s(r[1]);
     const attempt = (attempts.get(command) ?? 0) + 1;
     attempts.set(command, attempt);
-    return { kind: s(r[0]), command, passed: r[2] === 1, exitCode: n(r[3]), commit: s(r[4]), attempt };
+    return {
+      kind: s(r[0]), command, passed: r[2] === 1, exitCode: n(r[3]), commit: s(r[4]), tree: s(r[5]),
+      treeDirty: r[6] === null || r[6] === undefined ? null : r[6] === 1, attempt,
+    };
   });
-  const failures = checks.filter((c) => !c.passed).map((c) => `${c.command} failed (exit ${c.exitCode ?? '?'})${c.commit ? ` at ${c.commit.slice(0, 12)}` : ''}`);
+  const failures = checks.filter((c) => !c.passed).map((c) => `${c.command} failed (exit ${c.exitCode ?? '?'})${c.commit ? ` at ${shortCommit(c.commit)}${c.treeDirty ? ' with uncommitted changes' : ''}` : ''}`);
   const retries: string[] = [];
   for (const [command, count] of attempts) {
     if (count < 2) continue;
@@ -149,9 +154,9 @@ export function buildTrail(db: Database, id: string): FlightTrail | undefined {
   const boundary = task?.boundary ?? parseBoundary(session[3]);
   const { skippedChecks, boundaryViolations: violations } = concerns(db, id, changed, task, boundary);
   const rollback = commits.length
-    ? `revert ${commits.map((c) => c.split(' ')[0]).reverse().join(', ')}${startCommit ? ` (or reset to ${startCommit})` : ''}`
+    ? `revert ${commits.map((c) => shortCommit(c.split(' ')[0] ?? '')).reverse().join(', ')}${startCommit ? ` (or reset to ${shortCommit(startCommit)})` : ''}`
     : changed.length === 0 ? '' : startCommit
-      ? `restore ${changed.join(', ')} from ${startCommit}`
+      ? `restore ${changed.join(', ')} from ${shortCommit(startCommit)}`
       : `revert the changes to ${changed.join(', ')}`;
 
   return {

@@ -1,6 +1,12 @@
-import type { FlightTrail } from './flightTrail';
+import { shortCommit, shortCommitLine, type FlightTrail } from './flightTrail';
 
 const list = (items: string[]): string => (items.length ? items.join('; ') : 'none');
+
+/** Which tree a check proves: the commit, or the working tree with changes on top of it. */
+export function checkTree(c: FlightTrail['checks'][number]): string {
+  if (!c.commit) return '';
+  return c.treeDirty ? ` at ${shortCommit(c.commit)} with uncommitted changes (tree ${shortCommit(c.tree)})` : ` at ${shortCommit(c.commit)}`;
+}
 
 /** The artifact trail as compact Markdown, one fact a line, in the order a reviewer asks. */
 export function trailToMarkdown(t: FlightTrail): string {
@@ -13,14 +19,14 @@ export function trailToMarkdown(t: FlightTrail): string {
     `- Task: ${t.intent || 'not stated'}`,
     `- Boundary: ${t.boundary || 'none given'}`,
     `- Repo: ${t.repo || 'unknown'}${t.branch ? ` on ${t.branch}` : ''}`,
-    `- Starting commit: ${t.startCommit || 'unknown'}${t.startDirty ? ' (with uncommitted changes)' : ''}${t.endCommit ? `; end commit: ${t.endCommit}` : ''}`,
+    `- Starting commit: ${shortCommit(t.startCommit) || 'unknown'}${t.startDirty ? ' (with uncommitted changes)' : ''}${t.endCommit ? `; end commit: ${shortCommit(t.endCommit)}` : ''}`,
     `- When: ${t.startedAt || '?'} → ${t.endedAt || '?'}`,
     `- Files read: ${list(t.filesRead)}`,
     `- Files changed: ${list(t.filesChanged.map((f) => (f.change === 'modified' ? f.path : `${f.path} (${f.change})`)))}`,
-    `- Commands run: ${list(t.commands.map((c) => (c.exitCode === null ? c.command : `${c.command} (exit ${c.exitCode})`)))}`,
+    `- Commands run: ${list(t.commands.map((c) => (c.exitCode === null ? c.command : `${c.command} (exit ${c.exitCode}${c.note ? `: ${c.note}` : ''})`)))}`,
     `- Failed checks: ${list(t.failures)}`,
     `- Retries: ${list(t.retries)}`,
-    `- Final checks: ${list([...finalChecks.values()].map((c) => `${c.command} ${c.passed ? 'passed' : 'failed'}`))}`,
+    `- Final checks: ${list([...finalChecks.values()].map((c) => `${c.command} ${c.passed ? 'passed' : 'failed'}${checkTree(c)}`))}`,
     `- Skipped checks: ${list(t.skippedChecks)}`,
     `- Dependency changes: ${list(t.dependencyChanges)}`,
     `- Configuration changes: ${list(t.configChanges)}`,
@@ -28,7 +34,7 @@ export function trailToMarkdown(t: FlightTrail): string {
     `- Human approvals and rejections: ${list(t.approvals.map((a) => `${a.kind} of ${a.subject || 'an action'} by ${a.by || 'someone'}`))}`,
     `- Overrides: ${list(t.overrides.map((o) => `${o.subject}: ${o.reason} (${o.by})`))}`,
     `- Reviews: ${list(t.reviews.map((r) => `${r.subject} ${r.status}${r.verdict ? `: ${r.verdict}` : ''}`))}`,
-    `- Commits: ${list(t.commits)}${t.diffStat ? ` (${t.diffStat})` : ''}`,
+    `- Commits: ${list(t.commits.map(shortCommitLine))}${t.diffStat ? ` (${t.diffStat})` : ''}`,
     `- Rollback: ${t.rollback || 'nothing to roll back'}`,
   ];
   // Prompts and commands may span lines; each fact stays on one.
