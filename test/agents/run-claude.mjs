@@ -178,7 +178,7 @@ check('Claude Code finishes the scripted task (exit 0, final answer, no error)',
   expectEqual(result.is_error, false, 'is_error: ');
   expectEqual(result.result, steps[steps.length - 1].text, 'final answer: ');
 });
-check('the scripted model played every step once, in order', () => {
+check('the scripted model played every step, in order', () => {
   expectEqual(model.problems, [], 'problems: ');
   const mainSteps = model.requests.filter((r) => r.role.startsWith('main')).map((r) => r.role);
   expectEqual([...new Set(mainSteps)], steps.map((_, i) => `main step ${i}`));
