@@ -1,4 +1,5 @@
-// The whole test suite, as CI runs it: build, typecheck, unit, integration (inside VS Code), e2e.
+// The whole test suite, as CI runs it: build, typecheck, unit, the real Claude Code against a scripted
+// model (agents), integration (inside VS Code), e2e.
 // Every stage runs even if an earlier one failed, so one run shows everything that is wrong.
 import { spawnSync } from 'node:child_process';
 
@@ -7,20 +8,30 @@ const stages = [
   ['typecheck', ['npx', 'tsc', '--noEmit', '-p', '.']],
   ['typecheck webview', ['npx', 'tsc', '--noEmit', '-p', 'webview']],
   ['unit', ['node', '--test', '--test-concurrency=1', '--test-reporter=./dist-test/closing-line-reporter.mjs', 'dist-test/unit/']],
+  // A failed download of Claude Code fails only these two stages: the VS Code stages still run.
+  ['install Claude Code (npm)', ['node', 'scripts/install-claude-code.mjs'], { alone: true }],
+  ['agents', ['node', 'test/agents/run-claude.mjs'], { needs: 'install Claude Code (npm)' }],
   ['install VS Code (offline)', ['node', 'scripts/install-vscode-server.mjs']],
   ['integration', ['node', 'test/integration/run-server.mjs']],
   ['e2e', ['node', 'test/e2e/run-e2e.mjs']],
 ];
 
 const outcome = [];
-for (const [name, [cmd, ...args]] of stages) {
+const failedStages = new Set();
+for (const [name, [cmd, ...args], { alone = false, needs } = {}] of stages) {
   const started = Date.now();
   console.log(`\n=== ${name}`);
+  if (needs && failedStages.has(needs)) {
+    console.log(`skipped: "${needs}" failed (see above)`);
+    outcome.push(`FAIL ${name} (skipped: ${needs} failed)`);
+    continue;
+  }
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, FLIGHTDECK_STAGE: name } });
   const ok = r.status === 0;
+  if (!ok) failedStages.add(name);
   outcome.push(`${ok ? 'ok  ' : 'FAIL'} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   // Without a build or VS Code, later stages can only fail for the same reason.
-  if (!ok && (name === 'build' || name.startsWith('install'))) break;
+  if (!ok && !alone && (name === 'build' || name.startsWith('install'))) break;
 }
 console.log(`\n=== summary\n${outcome.join('\n')}`);
 process.exit(outcome.every((l) => l.startsWith('ok')) ? 0 : 1);
