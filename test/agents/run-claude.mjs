@@ -255,7 +255,8 @@ const commandsExpected = [
 ];
 const filesExpected = [
   { path: 'CHANGELOG.md', change: 'created' },
-  { path: 'notes.txt', change: 'created' },
+  // The command's text says a file was written, not whether it existed before: a shell write is recorded as modified.
+  { path: 'notes.txt', change: 'modified' },
   { path: 'src/greet.js', change: 'modified' },
 ];
 /** A commit id names HEAD: a prefix of its full id, at least 7 characters. */
