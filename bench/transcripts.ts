@@ -55,19 +55,19 @@ function ccusageRead(root: string, bytes: number): number {
   return r.status === 0 ? mbps(bytes, performance.now() - t) : NaN;
 }
 
-/** Alternating rounds, best of each: this machine's speed drifts, and both sides should see the same drift. */
+/** Alternating rounds, median of each: this machine's speed drifts, and both sides should see the same drift. */
 export async function importThroughput(root: string, cwd: string, bytes: number): Promise<{ ours: number; ccusage: number; parse: number }> {
-  let ours = 0;
-  let theirs = 0;
+  const ours: number[] = [];
+  const theirs: number[] = [];
   for (let round = 0; round < 3; round++) {
-    ours = Math.max(ours, await ourImport(root, cwd, bytes));
-    theirs = Math.max(theirs, ccusageRead(root, bytes));
+    ours.push(await ourImport(root, cwd, bytes));
+    theirs.push(ccusageRead(root, bytes));
   }
   const t = performance.now();
   const project = join(root, 'projects', readdirSync(join(root, 'projects'))[0] as string);
   for (const f of readdirSync(project)) for (const line of readFileSync(join(project, f), 'utf8').split('\n')) if (line) JSON.parse(line);
   const parse = mbps(bytes, performance.now() - t);
-  return { ours, ccusage: theirs, parse };
+  return { ours: median(ours), ccusage: median(theirs), parse };
 }
 
 /** Appends one Bash call at a time to a followed transcript; measures until its command row is queryable. */
@@ -117,3 +117,47 @@ export function hookProcessTimes(cli: string, repo: string, samples: number): { 
   }
   return { hook, node };
 }
+
+/** Puts a `git` first on PATH that counts its calls, then runs the real one. */
+function countingGit(dir: string): { path: string; calls: () => number } {
+  const bin = join(dir, 'git-bin');
+  const log = join(bin, 'calls.log');
+  mkdirSync(bin, { recursive: true });
+  const real = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+  writeFileSync(join(bin, 'git'), `#!/bin/sh\necho x >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+  writeFileSync(log, '');
+  return { path: `${bin}:${process.env.PATH ?? ''}`, calls: () => readFileSync(log, 'utf8').split('\n').filter(Boolean).length };
+}
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+/**
+ * `flightdeck ingest claude` as a user runs it (a fresh record each round: the whole history, git facts
+ * included), against ccusage reading the same files; alternating rounds, medians reported.
+ */
+export function ingestCommandThroughput(root: string, repo: string, bytes: number, rounds = 3): {
+  ours: number[]; ccusage: number[]; gitCalls: number; sessions: number;
+} {
+  const cli = join(__dirname, '..', 'dist', 'cli.js');
+  const git = countingGit(root);
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  let gitCalls = 0;
+  let sessions = 0;
+  for (let round = 0; round < rounds; round++) {
+    rmSync(join(repo, '.git', 'flightdeck'), { recursive: true, force: true });
+    writeFileSync(join(root, 'git-bin', 'calls.log'), '');
+    const t = performance.now();
+    const r = spawnSync(process.execPath, [cli, 'ingest', 'claude', '--projects-dir', join(root, 'projects'), '--repo', repo, '--json'], {
+      encoding: 'utf8', env: { ...process.env, PATH: git.path }, maxBuffer: 1 << 26,
+    });
+    ours.push(mbps(bytes, performance.now() - t));
+    if (r.status !== 0) throw new Error(`flightdeck ingest failed: ${r.stderr}`);
+    sessions = (JSON.parse(r.stdout) as { sessions: number }).sessions;
+    gitCalls = git.calls();
+    theirs.push(ccusageRead(root, bytes));
+  }
+  return { ours, ccusage: theirs, gitCalls, sessions };
+}
+
+export { median };
