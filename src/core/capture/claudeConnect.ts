@@ -171,8 +171,10 @@ export function describeConnect(plan: ConnectPlan, done = true): string[] {
   const events = support.events.join(', ');
   if (!plan.changed) lines.push(`Already connected: ${events} in ${plan.path}; nothing changed.`);
   else lines.push(`${done ? 'Connected' : 'Connects'} ${events} in ${plan.path}${plan.added.length && plan.added.length < support.events.length ? ` (new or updated: ${plan.added.join(', ')})` : ''}.`);
-  if (support.version) {
-    for (const m of support.missing) lines.push(`Left out ${m.event}: it needs Claude Code ${m.since}, and ${who} ignores a settings file that names it.`);
+  if (support.version && support.missing.length) {
+    const one = support.missing.length === 1;
+    lines.push(`Left out ${support.missing.map((m) => `${m.event} (Claude Code ${m.since} or later)`).join(', ')}: ` +
+      `${who} does not know ${one ? 'it' : 'them'} and would ignore a settings file that names ${one ? 'it' : 'them'}.`);
   }
   if (plan.removed.length) lines.push(`${done ? 'Removed' : 'Removes'} Flightdeck's hooks for ${plan.removed.join(', ')}: ${who} does not know ${plan.removed.length === 1 ? 'that event' : 'those events'}.`);
   for (const e of plan.userUnknown) {

@@ -24,7 +24,7 @@ export const ASSUMED_VERSION = '1.0.85';
 
 /** The first version number in `claude --version`'s output ("2.0.47 (Claude Code)"). */
 export function parseClaudeVersion(text: string): string | undefined {
-  return /\b(\d+)\.(\d+)\.(\d+)\b/.exec(text)?.slice(1, 4).map(Number).join('.');
+  return /(?<![\d.])(\d+)\.(\d+)\.(\d+)(?![\d])/.exec(text)?.slice(1, 4).map(Number).join('.');
 }
 
 /** Orders dotted version numbers numerically (1.0.9 < 1.0.38); missing parts count as 0. */
