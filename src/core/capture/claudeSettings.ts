@@ -30,12 +30,7 @@ export function hookCommand(runtime: string, cli: string, event: string, env: Re
 
 /** The commands of Flightdeck's hooks now in a settings object. */
 export function flightdeckCommands(settings: Json): string[] {
-  const hooks = isObj(settings.hooks) ? settings.hooks : {};
-  return Object.values(hooks).flatMap((groups) =>
-    Array.isArray(groups)
-      ? groups.flatMap((g) => (isObj(g) && Array.isArray(g.hooks) ? g.hooks.filter(isFlightdeckCommand).map((h) => String((h as Json).command)) : []))
-      : [],
-  );
+  return [...flightdeckCommandsByEvent(settings).values()].flat();
 }
 
 export interface HookChange {
