@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   // Capture starts after activation, off the startup path: it loads the record and reads transcripts.
   const deferred = setTimeout(() => {
     void capture.start().catch(() => undefined);
-    claude.refreshInstalledHooks();
+    void claude.refreshInstalledHooks();
     checkRules.sync();
   }, 1500);
   context.subscriptions.push({ dispose: () => clearTimeout(deferred) });

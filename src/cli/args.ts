@@ -26,6 +26,9 @@ commands:
   show ID|latest    one session's flight record (--format md|json)
   hook EVENT        record a Claude Code hook event from stdin (installed by Connect Claude Code)
   dashboard --out F write the record as one self-contained, read-only HTML file
+  connect claude    add Flightdeck's hooks to .claude/settings.local.json, only the events the
+                    installed Claude Code knows (asks claude --version); run again: nothing changes
+  disconnect claude remove only Flightdeck's hooks from .claude/settings.local.json
 
 options:
   --repo PATH       the repository (default: the one containing the current folder)

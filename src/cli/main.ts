@@ -9,6 +9,7 @@ import { parseCliArgs, USAGE, UsageError, type CliArgs } from './args';
 import { formatEvent, formatStatus } from './format';
 import { dashboard, ingest, sessions, show } from './captureCommands';
 import { hook } from './hookCommand';
+import { connect, disconnect } from './connectCommand';
 import { formatVerify, verifyRecord } from '../core/report/verify';
 
 type Out = (text: string) => void;
@@ -82,6 +83,10 @@ async function run(args: CliArgs, out: Out, err: Out): Promise<number> {
       return hook(args, err);
     case 'dashboard':
       return dashboard(args, out);
+    case 'connect':
+      return connect(args, out);
+    case 'disconnect':
+      return disconnect(args, out);
     case '':
       throw new UsageError('a command is needed; try flightdeck --help');
     default:

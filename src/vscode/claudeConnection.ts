@@ -1,30 +1,14 @@
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { flightdeckCommands, hookCommand, parseSettings, withFlightdeckHooks, withoutFlightdeckHooks } from '../core/capture/claudeSettings';
-import { HOOK_EVENTS } from '../core/capture/hook';
-import { gitCommonDir } from '../core/record/location';
+import {
+  applyConnect, applyDisconnect, claudeSettingsPath, cliHookCommand, describeConnect, describeDisconnect, planConnect, planDisconnect, planRefresh,
+} from '../core/capture/claudeConnect';
+import { probeClaude } from '../core/capture/claudeProbe';
 import type { RecordService } from './recordService';
 
 export interface ConnectOptions {
   /** Skip the confirmation (tests, and callers that already asked). */
   confirm?: boolean;
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Writes the whole file or nothing (temp file, then rename): a crash never leaves half a settings file. */
-function writeSettings(path: string, settings: object): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const staging = `${path}.flightdeck-${process.pid}`;
-  writeFileSync(staging, JSON.stringify(settings, null, 2) + '\n');
-  renameSync(staging, path);
 }
 
 /** Connect/Disconnect Claude Code: Flightdeck's hooks in the workspace's `.claude/settings.local.json`. */
@@ -41,38 +25,43 @@ export class ClaudeConnection {
     ];
   }
 
-  private settingsPath(): string | undefined {
-    const root = this.records.location()?.repoRoot ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    return root ? join(root, '.claude', 'settings.local.json') : undefined;
+  private root(): string | undefined {
+    return this.records.location()?.repoRoot ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   }
 
   /** The hook command runs the bundled CLI with the runtime running us (Electron as Node on desktop). */
-  private command(event: string): string {
-    const cli = join(this.extensionUri.fsPath, 'dist', 'cli.js');
-    const env: Record<string, string> = process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {};
-    return hookCommand(process.execPath, cli, event, env);
+  private commandFor(): (event: string) => string {
+    return cliHookCommand(join(this.extensionUri.fsPath, 'dist', 'cli.js'));
   }
 
+  /** Connects the events the installed Claude Code knows; returns them (undefined when nothing was done). */
   async connect(options: ConnectOptions = {}): Promise<string[] | undefined> {
-    const path = this.settingsPath();
-    if (!path || this.records.readOnly) {
+    const root = this.root();
+    if (!root || this.records.readOnly) {
       void vscode.window.showWarningMessage('Connecting Claude Code needs a trusted workspace folder.');
       return undefined;
     }
+    const path = claudeSettingsPath(root);
     try {
-      let change = withFlightdeckHooks(parseSettings(readText(path), path), (e) => this.command(e));
-      if (options.confirm !== false) {
-        const detail = `Adds hooks for ${change.added.join(', ')} to ${path} (personal, not committed). ` +
-          `Each runs:\n${this.command('<event>')}\nEverything else in the file stays as it is.`;
+      const claude = await probeClaude();
+      let plan = planConnect(path, claude, this.commandFor());
+      if (plan.support.events.length === 0) {
+        void vscode.window.showWarningMessage(`Flightdeck did not connect Claude Code. ${describeConnect(plan).join(' ')}`);
+        return undefined;
+      }
+      if (options.confirm !== false && plan.changed) {
+        const detail = `${describeConnect(plan, false).join('\n')}\n\n(${path} is personal and not committed.) Each hook runs:\n${plan.command}\n` +
+          'Everything else in the file stays as it is.';
         const ok = await vscode.window.showInformationMessage('Connect Claude Code to Flightdeck?', { modal: true, detail }, 'Connect');
         if (ok !== 'Connect') return undefined;
         // Read again: the file may have changed while the dialog was open.
-        change = withFlightdeckHooks(parseSettings(readText(path), path), (e) => this.command(e));
+        plan = planConnect(path, claude, this.commandFor());
       }
-      writeSettings(path, change.settings);
-      this.keepOutOfGit(path);
-      void vscode.window.setStatusBarMessage('$(plug) Claude Code is connected to Flightdeck', 4000);
-      return change.added;
+      applyConnect(plan, this.records.location()?.repoRoot);
+      const said = describeConnect(plan);
+      const show = plan.userUnknown.length || plan.support.assumed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+      void show(said.join(' '));
+      return plan.support.events;
     } catch (err) {
       void vscode.window.showErrorMessage(`Flightdeck could not connect Claude Code: ${(err as Error).message}`);
       return undefined;
@@ -80,59 +69,39 @@ export class ClaudeConnection {
   }
 
   /**
-   * Keeps the personal settings file out of commits (it holds absolute paths of this machine):
-   * listed in .git/info/exclude unless git already ignores it.
+   * After an update the extension lives in a new folder, and Claude Code may have been updated or replaced
+   * by an older one: rewrites Flightdeck's own hooks (only those) when their command or events changed.
    */
-  private keepOutOfGit(path: string): void {
-    const root = this.records.location()?.repoRoot;
-    if (!root) return;
+  async refreshInstalledHooks(): Promise<void> {
+    const root = this.root();
+    if (!root || this.records.readOnly) return;
+    const path = claudeSettingsPath(root);
     try {
-      const exclude = join(gitCommonDir(root), 'info', 'exclude');
-      const line = '/.claude/settings.local.json';
-      const existing = readText(exclude) ?? '';
-      if (existing.split('\n').some((l) => l.trim() === line || l.trim() === '.claude/settings.local.json')) return;
-      if (relative(root, path).replace(/\\/g, '/') !== '.claude/settings.local.json') return;
-      mkdirSync(dirname(exclude), { recursive: true });
-      appendFileSync(exclude, `${existing && !existing.endsWith('\n') ? '\n' : ''}${line}\n`);
-    } catch {
-      // Not being able to add the exclusion is no reason to fail connecting.
-    }
-  }
-
-  /**
-   * After an update the extension lives in a new folder: hooks installed by an older one point at
-   * a CLI that is gone. Rewrites Flightdeck's own hooks (only those) when their command changed.
-   */
-  refreshInstalledHooks(): void {
-    const path = this.settingsPath();
-    const text = path ? readText(path) : undefined;
-    if (!path || text === undefined || this.records.readOnly || !text.includes('flightdeck-hook')) return;
-    try {
-      const current = parseSettings(text, path);
-      const installed = new Set(flightdeckCommands(current));
-      if (HOOK_EVENTS.every((e) => installed.has(this.command(e)))) return;
-      writeSettings(path, withFlightdeckHooks(current, (e) => this.command(e)).settings);
+      const plan = planRefresh(path, await probeClaude(), this.commandFor());
+      if (plan && plan.support.events.length > 0) applyConnect(plan, undefined);
     } catch {
       // A settings file we cannot read is reported when the user connects; never rewritten here.
     }
   }
 
   async disconnect(options: ConnectOptions = {}): Promise<string[] | undefined> {
-    const path = this.settingsPath();
-    const text = path ? readText(path) : undefined;
-    if (!path || text === undefined) return [];
+    const root = this.root();
+    if (!root) return [];
+    const path = claudeSettingsPath(root);
     try {
-      const change = withoutFlightdeckHooks(parseSettings(text, path));
-      if (change.removed.length === 0) return [];
+      const plan = planDisconnect(path);
+      if (!plan.changed) return [];
       if (options.confirm !== false) {
         const ok = await vscode.window.showInformationMessage('Disconnect Claude Code from Flightdeck?', {
           modal: true,
-          detail: `Removes only Flightdeck's hooks (${change.removed.join(', ')}) from ${path}.`,
+          detail: `Removes only Flightdeck's hooks (${plan.removed.join(', ')}) from ${path}.`,
         }, 'Disconnect');
         if (ok !== 'Disconnect') return undefined;
       }
-      writeSettings(path, withoutFlightdeckHooks(parseSettings(readText(path), path)).settings);
-      return change.removed;
+      const now = planDisconnect(path);
+      applyDisconnect(now);
+      void vscode.window.setStatusBarMessage(`$(debug-disconnect) ${describeDisconnect(now)}`, 6000);
+      return now.removed;
     } catch (err) {
       void vscode.window.showErrorMessage(`Flightdeck could not disconnect Claude Code: ${(err as Error).message}`);
       return undefined;

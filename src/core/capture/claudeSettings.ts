@@ -1,3 +1,4 @@
+import { RecordError } from '../record/errors';
 import { HOOK_EVENTS } from './hook';
 
 type Json = Record<string, unknown>;
@@ -29,12 +30,7 @@ export function hookCommand(runtime: string, cli: string, event: string, env: Re
 
 /** The commands of Flightdeck's hooks now in a settings object. */
 export function flightdeckCommands(settings: Json): string[] {
-  const hooks = isObj(settings.hooks) ? settings.hooks : {};
-  return Object.values(hooks).flatMap((groups) =>
-    Array.isArray(groups)
-      ? groups.flatMap((g) => (isObj(g) && Array.isArray(g.hooks) ? g.hooks.filter(isFlightdeckCommand).map((h) => String((h as Json).command)) : []))
-      : [],
-  );
+  return [...flightdeckCommandsByEvent(settings).values()].flat();
 }
 
 export interface HookChange {
@@ -46,16 +42,15 @@ export interface HookChange {
 /** Removes Flightdeck's hooks from a settings object; everything else stays as it was. */
 export function withoutFlightdeckHooks(settings: Json): HookChange {
   const out: Json = structuredClone(settings);
-  const removed: string[] = [];
+  const removed = new Set<string>();
   const hooks = isObj(out.hooks) ? out.hooks : undefined;
-  if (!hooks) return { settings: out, added: [], removed };
+  if (!hooks) return { settings: out, added: [], removed: [] };
   for (const [event, groups] of Object.entries(hooks)) {
     if (!Array.isArray(groups)) continue;
     const kept = groups
       .map((g) => {
         if (!isObj(g) || !Array.isArray(g.hooks)) return g;
-        const own = g.hooks.filter(isFlightdeckCommand);
-        if (own.length) removed.push(event);
+        if (g.hooks.some(isFlightdeckCommand)) removed.add(event);
         return { ...g, hooks: g.hooks.filter((h) => !isFlightdeckCommand(h)) };
       })
       .filter((g) => !isObj(g) || !Array.isArray(g.hooks) || g.hooks.length > 0);
@@ -63,25 +58,45 @@ export function withoutFlightdeckHooks(settings: Json): HookChange {
     else delete hooks[event];
   }
   if (Object.keys(hooks).length === 0) delete out.hooks;
-  return { settings: out, added: [], removed };
+  return { settings: out, added: [], removed: [...removed] };
+}
+
+/** Flightdeck's hook commands in a settings object, by event. */
+export function flightdeckCommandsByEvent(settings: Json): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const hooks = isObj(settings.hooks) ? settings.hooks : {};
+  for (const [event, groups] of Object.entries(hooks)) {
+    if (!Array.isArray(groups)) continue;
+    const own = groups.flatMap((g) => (isObj(g) && Array.isArray(g.hooks) ? g.hooks.filter(isFlightdeckCommand).map((h) => String((h as Json).command)) : []));
+    if (own.length) out.set(event, own);
+  }
+  return out;
 }
 
 /**
- * Adds Flightdeck's hooks to a Claude Code settings object (idempotent: an earlier Flightdeck entry
- * is replaced, say after the extension moved), keeping every other setting and hook.
+ * Adds Flightdeck's hooks for `events` to a Claude Code settings object, keeping every other setting and
+ * hook. Idempotent: Flightdeck's earlier entries are replaced (say after the extension moved), and those for
+ * events not in `events` are dropped. `added` lists the events whose hook is new or rewritten, `removed`
+ * those Flightdeck no longer hooks.
  */
-export function withFlightdeckHooks(settings: Json, commandFor: (event: string) => string): HookChange {
+export function withFlightdeckHooks(settings: Json, commandFor: (event: string) => string, events: readonly string[] = HOOK_EVENTS): HookChange {
+  const before = flightdeckCommandsByEvent(settings);
   const base = withoutFlightdeckHooks(settings).settings;
   const hooks: Json = isObj(base.hooks) ? base.hooks : {};
   const added: string[] = [];
-  for (const event of HOOK_EVENTS) {
-    const group: HookGroup = { hooks: [{ type: 'command', command: commandFor(event), timeout: 10 }] };
+  for (const event of events) {
+    const command = commandFor(event);
+    const group: HookGroup = { hooks: [{ type: 'command', command, timeout: 10 }] };
     if (event.includes('ToolUse')) group.matcher = '*';
     const existing = Array.isArray(hooks[event]) ? (hooks[event] as unknown[]) : [];
     hooks[event] = [...existing, group];
-    added.push(event);
+    const had = before.get(event);
+    if (!(had?.length === 1 && had[0] === command)) added.push(event);
   }
-  return { settings: { ...base, hooks }, added, removed: [] };
+  const removed = [...before.keys()].filter((e) => !events.includes(e));
+  const out: Json = { ...base };
+  if (Object.keys(hooks).length) out.hooks = hooks;
+  return { settings: out, added, removed };
 }
 
 /** Parses a settings file's text; a missing file is an empty object, a broken one an error that names it. */
@@ -91,8 +106,8 @@ export function parseSettings(text: string | undefined, path: string): Json {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${path} is not valid JSON (${(err as Error).message}); fix it or move it aside, then connect again`);
+    throw new RecordError(`${path} is not valid JSON (${(err as Error).message}); fix it or move it aside, then connect again`, 'ESETTINGS');
   }
-  if (!isObj(value)) throw new Error(`${path} does not hold a JSON object`);
+  if (!isObj(value)) throw new RecordError(`${path} does not hold a JSON object; fix it or move it aside, then connect again`, 'ESETTINGS');
   return value;
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hookCommand, parseSettings, withFlightdeckHooks, withoutFlightdeckHooks } from '../../../src/core/capture/claudeSettings';
+import { HOOK_EVENTS } from '../../../src/core/capture/hook';
 
 const command = (e: string): string => hookCommand('/usr/bin/node', '/ext/dist/cli.js', e);
 
@@ -39,4 +40,20 @@ test('paths with quotes stay one shell word; a broken settings file is named, no
   assert.deepEqual(parseSettings(undefined, 'p'), {});
   assert.throws(() => parseSettings('{"hooks": ', '/w/.claude/settings.local.json'), /settings.local.json is not valid JSON/);
   assert.throws(() => parseSettings('[]', 'p'), /does not hold a JSON object/);
+});
+
+test('connecting for fewer events drops only Flightdeck\'s entries for the others, and says which', () => {
+  const mine = { hooks: { PostToolUseFailure: [{ matcher: 'Bash', hooks: [{ type: 'command', command: './on-failure.sh' }] }] } };
+  const all = withFlightdeckHooks(mine, command);
+  assert.deepEqual(all.added, [...HOOK_EVENTS]);
+  assert.deepEqual(all.removed, []);
+  const older = withFlightdeckHooks(all.settings, command, ['PreToolUse', 'PostToolUse', 'Stop']);
+  assert.deepEqual(older.added, [], 'hooks already in place are not new');
+  assert.deepEqual(older.removed.sort(), ['PostToolUseFailure', 'SessionEnd', 'SessionStart', 'UserPromptSubmit']);
+  const hooks = older.settings.hooks as Record<string, { hooks: { command: string }[] }[]>;
+  assert.deepEqual(Object.keys(hooks).sort(), ['PostToolUse', 'PostToolUseFailure', 'PreToolUse', 'Stop']);
+  assert.deepEqual(hooks.PostToolUseFailure, mine.hooks.PostToolUseFailure, 'the user\'s own hook for an event stays');
+  const moved = withFlightdeckHooks(older.settings, (e) => hookCommand('/usr/bin/node', '/new/dist/cli.js', e), ['PreToolUse', 'PostToolUse', 'Stop']);
+  assert.deepEqual(moved.added, ['PreToolUse', 'PostToolUse', 'Stop'], 'a changed command is rewritten');
+  assert.deepEqual(withFlightdeckHooks({}, command, []).settings, {}, 'no events: no empty hooks object');
 });

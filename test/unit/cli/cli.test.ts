@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitRepo, tempDir } from '../helpers/tmp';
 import { SCHEMA_VERSION } from '../../../src/core/record/schema';
@@ -78,5 +78,146 @@ test('user mistakes are one line on stderr with a non-zero exit, never a stack t
     assert.match(r.err, message);
     assert.equal(r.err.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${r.err}`);
     assert.doesNotMatch(r.err, /\n\s+at /);
+  }
+});
+
+/** Runs the CLI with only `bin` on PATH and a fresh HOME, so the machine's own claude (if any) is not found. */
+function fdWith(args: string[], cwd: string, bin: string, home: string): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, PATH: bin, HOME: home } });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+/** A folder holding a fake `claude` that prints `output` for --version. */
+function fakeClaudeBin(t: { after(fn: () => void): void }, output: string): string {
+  const bin = tempDir(t, 'fd-bin-');
+  writeFileSync(join(bin, 'claude'), `#!/bin/sh\necho '${output}'\n`);
+  chmodSync(join(bin, 'claude'), 0o755);
+  return bin;
+}
+
+interface ConnectJson {
+  settingsPath: string; claude: { version: string | null; path: string | null; assumed: boolean }; connected: string[];
+  added: string[]; removed: string[]; leftOut: { event: string; since: string }[]; changed: boolean; hookCommand: string;
+}
+type Settings = { hooks?: Record<string, { matcher?: string; hooks: { command: string }[] }[]> } & Record<string, unknown>;
+
+test('connect claude adds hooks for the CLI itself, keeps the user\'s settings, and run twice changes nothing', (t) => {
+  const repo = gitRepo(t);
+  const home = tempDir(t);
+  const bin = fakeClaudeBin(t, '2.1.20 (Claude Code)');
+  const path = join(repo, '.claude', 'settings.local.json');
+  mkdirSync(join(repo, '.claude'));
+  const mine = { model: 'opus', permissions: { allow: ['Bash(npm test:*)'] }, hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: './guard.sh' }] }] } };
+  writeFileSync(path, JSON.stringify(mine));
+  const r = fdWith(['connect', 'claude', '--json', '--repo', repo], '/', bin, home);
+  assert.equal(r.code, 0, r.err);
+  const first = JSON.parse(r.out) as ConnectJson;
+  assert.equal(first.settingsPath, path);
+  assert.deepEqual([first.claude.version, first.claude.path, first.claude.assumed], ['2.1.20', join(bin, 'claude'), false]);
+  assert.deepEqual(first.connected, ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'Stop', 'SessionEnd']);
+  assert.deepEqual(first.added, first.connected);
+  assert.equal(first.changed, true);
+  const settings = JSON.parse(readFileSync(path, 'utf8')) as Settings;
+  assert.equal(settings.model, 'opus');
+  assert.deepEqual(settings.permissions, mine.permissions);
+  assert.equal(settings.hooks?.PreToolUse?.[0]?.hooks[0]?.command, './guard.sh');
+  const own = settings.hooks?.PreToolUse?.[1]?.hooks[0]?.command ?? '';
+  assert.equal(own, `FLIGHTDECK_MARK='flightdeck-hook' '${process.execPath}' '${CLI}' hook PreToolUse`, 'the node running the CLI, and its own dist/cli.js');
+  const text = readFileSync(path, 'utf8');
+  const second = fdWith(['connect', 'claude', '--repo', repo], '/', bin, home);
+  assert.equal(second.code, 0, second.err);
+  assert.match(second.out, /^Claude Code 2\.1\.20 \(.*\/claude\)$/m);
+  assert.match(second.out, /Already connected: .* in .*settings\.local\.json; nothing changed/);
+  assert.equal(readFileSync(path, 'utf8'), text, 'the second run changes nothing');
+});
+
+test('the hook command connect claude writes really records', (t) => {
+  const repo = gitRepo(t);
+  const home = tempDir(t);
+  const r = fdWith(['connect', 'claude', '--json'], repo, fakeClaudeBin(t, '2.1.20 (Claude Code)'), home);
+  const command = (JSON.parse(r.out) as ConnectJson).hookCommand.replace('<event>', 'PreToolUse');
+  const payload = JSON.stringify({ session_id: 'cli-hooked', cwd: repo, tool_name: 'Bash', tool_input: { command: 'npm test' }, tool_use_id: 'toolu_cli' });
+  const run = spawnSync('/bin/sh', ['-c', command], { cwd: repo, input: payload, encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const log = JSON.parse(fd(['log', '--json', '--limit', '50'], repo).out) as { kind: string; session?: string }[];
+  assert.ok(log.some((e) => e.session === 'cli-hooked'), 'the hook\'s event is in the record');
+});
+
+test('an old Claude Code on PATH gets no PostToolUseFailure, and an earlier one is taken out', (t) => {
+  const repo = gitRepo(t);
+  const home = tempDir(t);
+  const path = join(repo, '.claude', 'settings.local.json');
+  assert.equal(fdWith(['connect', 'claude'], repo, fakeClaudeBin(t, '2.0.58 (Claude Code)'), home).code, 0);
+  assert.ok((JSON.parse(readFileSync(path, 'utf8')) as Settings).hooks?.PostToolUseFailure);
+  const old = fdWith(['connect', 'claude', '--json'], repo, fakeClaudeBin(t, '2.0.47 (Claude Code)'), home);
+  assert.equal(old.code, 0, old.err);
+  const r = JSON.parse(old.out) as ConnectJson;
+  assert.equal(r.claude.version, '2.0.47');
+  assert.ok(!r.connected.includes('PostToolUseFailure'));
+  assert.deepEqual(r.removed, ['PostToolUseFailure']);
+  assert.deepEqual(r.leftOut, [{ event: 'PostToolUseFailure', since: '2.0.56' }]);
+  const settings = JSON.parse(readFileSync(path, 'utf8')) as Settings;
+  assert.deepEqual(Object.keys(settings.hooks ?? {}).sort(), ['PostToolUse', 'PreToolUse', 'SessionEnd', 'SessionStart', 'Stop', 'UserPromptSubmit']);
+  const human = fdWith(['connect', 'claude'], repo, fakeClaudeBin(t, '2.0.47 (Claude Code)'), home);
+  assert.match(human.out, /Left out PostToolUseFailure \(Claude Code 2\.0\.56 or later\): Claude Code 2\.0\.47 does not know it/);
+});
+
+test('without a claude to ask, connect says so and leaves out what an older one would reject; too old writes nothing', (t) => {
+  const repo = gitRepo(t);
+  const home = tempDir(t);
+  const none = fdWith(['connect', 'claude'], repo, tempDir(t), home);
+  assert.equal(none.code, 0, none.err);
+  assert.match(none.out, /version could not be told \(no claude on PATH.*assumed 1\.0\.85 or later, so PostToolUseFailure is left out/);
+  const ancient = gitRepo(t);
+  const r = fdWith(['connect', 'claude'], ancient, fakeClaudeBin(t, '1.0.30 (Claude Code)'), home);
+  assert.equal(r.code, 1);
+  assert.match(r.out, /Claude Code 1\.0\.30 has no hooks \(they came in 1\.0\.38\): nothing was written/);
+  assert.ok(!existsSync(join(ancient, '.claude', 'settings.local.json')));
+});
+
+test('disconnect claude removes only Flightdeck\'s entries', (t) => {
+  const repo = gitRepo(t);
+  const home = tempDir(t);
+  const bin = fakeClaudeBin(t, '2.1.20 (Claude Code)');
+  const path = join(repo, '.claude', 'settings.local.json');
+  mkdirSync(join(repo, '.claude'));
+  const mine = { env: { A: '1' }, hooks: { Stop: [{ hooks: [{ type: 'command', command: './notify.sh' }] }] } };
+  writeFileSync(path, JSON.stringify(mine));
+  assert.equal(fdWith(['connect', 'claude'], repo, bin, home).code, 0);
+  const r = fdWith(['disconnect', 'claude', '--json'], repo, bin, home);
+  assert.equal(r.code, 0, r.err);
+  const out = JSON.parse(r.out) as { settingsPath: string; removed: string[]; changed: boolean };
+  assert.equal(out.settingsPath, path);
+  assert.equal(out.removed.length, 7);
+  assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), mine);
+  const again = fdWith(['disconnect', 'claude'], repo, bin, home);
+  assert.match(again.out, /No Flightdeck hooks in .*settings\.local\.json; nothing changed/);
+});
+
+test('a broken settings file is a clear error and is not overwritten; usage mistakes exit 2', (t) => {
+  const repo = gitRepo(t);
+  const home = tempDir(t);
+  const bin = fakeClaudeBin(t, '2.1.20 (Claude Code)');
+  const path = join(repo, '.claude', 'settings.local.json');
+  mkdirSync(join(repo, '.claude'));
+  writeFileSync(path, '{"hooks": {');
+  for (const command of ['connect', 'disconnect']) {
+    const r = fdWith([command, 'claude'], repo, bin, home);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /settings\.local\.json is not valid JSON .*fix it or move it aside/);
+    assert.equal(r.err.trim().split('\n').length, 1);
+    assert.equal(readFileSync(path, 'utf8'), '{"hooks": {');
+  }
+  const plain = tempDir(t);
+  const cases: [string[], RegExp][] = [
+    [['connect'], /connect wants what to connect: flightdeck connect claude/],
+    [['disconnect', 'cursor'], /disconnect knows only "claude", not "cursor"/],
+    [['connect', 'claude', '--repo', join(plain, 'nope')], /no such folder/],
+    [['connect', 'claude', '--repo', plain], /is not inside a git repository/],
+  ];
+  for (const [args, message] of cases) {
+    const r = fdWith(args, plain, bin, home);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.err, message);
   }
 });
