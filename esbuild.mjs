@@ -93,7 +93,6 @@ if (tests) {
     outfile: 'dist-test/writer-process.js',
   });
   builds.push({ ...node, entryPoints: ['test/e2e/seed.ts'], outfile: 'dist-test/e2e-seed.js' });
-  builds.push({ ...node, entryPoints: ['test/agents/connect.ts'], outfile: 'dist-test/agents-connect.js' });
 }
 if (bench) {
   builds.push({ ...node, entryPoints: ['bench/bench.ts'], outfile: 'dist-bench/bench.js', external: ['vscode', 'better-sqlite3', 'playwright-core'] });

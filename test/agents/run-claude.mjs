@@ -6,7 +6,6 @@
 // --keep leaves the temporary folder; --save-fixtures writes test/fixtures/claude-code-2.x from this run.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -17,7 +16,6 @@ import { saveFixtures } from './fixtures.mjs';
 const keep = process.argv.includes('--keep');
 const saveFixturesToo = process.argv.includes('--save-fixtures');
 const cli = join(repoRoot, 'dist', 'cli.js');
-const connectModule = join(repoRoot, 'dist-test', 'agents-connect.js');
 const recorder = join(repoRoot, 'test', 'agents', 'recordHookPayload.mjs');
 const BRANCH = 'fix/greeting';
 const PROMPT = 'The greeting in src/greet.js is missing its comma and exclamation mark, so `npm test` fails. '
@@ -76,14 +74,13 @@ if (!existsSync(installStamp) || !existsSync(claudeBin)) {
   failures.push(`Claude Code ${CLAUDE_CODE} is not installed in .agents-test/: run node scripts/install-claude-code.mjs`);
   finish();
 }
-for (const built of [cli, connectModule]) {
+for (const built of [cli]) {
   if (!existsSync(built)) {
     failed++;
     failures.push(`${built} is missing: run node esbuild.mjs --tests`);
     finish();
   }
 }
-const { connectClaude } = createRequire(import.meta.url)(connectModule);
 
 // --- a small repository with one commit, on a feature branch ----------------------------------------
 const tmpRoot = realpathSync(mkdtempSync(join(tmpdir(), 'fd-agents-')));
@@ -120,9 +117,17 @@ const rawSettings = { hooks: Object.fromEntries(RAW_EVENTS.map((event) => [event
 }]])) };
 mkdirSync(dirname(settingsPath), { recursive: true });
 writeFileSync(settingsPath, JSON.stringify(rawSettings, null, 2) + '\n');
-const added = connectClaude(settingsPath, process.execPath, cli);
-// As the extension does: the personal settings file stays out of git.
-writeFileSync(join(repo, '.git', 'info', 'exclude'), '/.claude/settings.local.json\n', { flag: 'a' });
+// `flightdeck connect claude`: the same code as the Connect command, asking this Claude Code its version.
+const connectRun = spawnSync(process.execPath, [cli, 'connect', 'claude', '--repo', repo, '--json'], {
+  encoding: 'utf8', env: { PATH: `${dirname(claudeBin)}:${process.env.PATH}`, HOME: home },
+});
+if (connectRun.status !== 0) throw new Error(`flightdeck connect claude exited ${connectRun.status}: ${connectRun.stderr}`);
+const connected = JSON.parse(connectRun.stdout);
+const added = connected.connected;
+check('connect found this Claude Code and connected every event it knows', () => {
+  expectEqual(connected.claude.version, CLAUDE_CODE, 'version: ');
+  expect(added.includes('PostToolUseFailure') && added.includes('UserPromptSubmit'), `connected ${JSON.stringify(added)}`);
+});
 
 // --- the script the model plays -----------------------------------------------------------------------
 const abs = (p) => join(repo, p);
