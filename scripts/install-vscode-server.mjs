@@ -1,40 +1,37 @@
-// Installs code-server@4.99.4 (VS Code 1.99.3 server + web workbench) into .vscode-test/code-server,
-// so the integration tests can run in a real VS Code without the internet. Idempotent.
+// Installs a code-server release (VS Code server + web workbench) into .vscode-test/, so the integration
+// tests can run in a real VS Code without the internet. Idempotent: a stamp per release.
+//   node scripts/install-vscode-server.mjs [--code-server 4.99.4|4.93.1]   (or a VS Code version: --code-server 1.93)
+// Default 4.99.4 (VS Code 1.99.3) into .vscode-test/code-server; 4.93.1 (VS Code 1.93.1, the oldest that
+// engines.vscode accepts) into .vscode-test/code-server-4.93.1. Releases: scripts/vscode-servers.mjs.
 // Recipe: shared/reference/vscode-testing.md.
 import { spawnSync } from 'node:child_process';
 import {
   closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { resolveCodeServer } from './vscode-servers.mjs';
 
-const CODE_SERVER = '4.99.4';
-const RIPGREP = '1.15.11'; // the @vscode/ripgrep that code-server's VS Code pins
-const RG_ARCHIVE = 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz';
 const RG_SOURCE = '@vscode/ripgrep-linux-x64@1.18.0'; // a registry package that ships an rg binary
 
 // npm 11 gates dependency install scripts by an allow list (`npm install-scripts ls` names them).
 // 11.19 still runs unlisted ones with a warning, but a stricter npm skips or refuses them, so list them all.
 // Outer install: code-server's postinstall (it runs `npm install` in lib/vscode and lib/vscode/extensions)
-// and argon2. The nested lib/vscode install: its native modules (the windows-* ones build as no-ops here).
-// lib/vscode/extensions installs with --omit=dev; its dev deps are listed only to pass --strict-allow-scripts.
+// and argon2. The nested lists come with each release (scripts/vscode-servers.mjs).
 const ALLOW_OUTER = { 'code-server': true, argon2: true };
-const ALLOW_NESTED = {
-  'lib/vscode': ['@parcel/watcher', '@vscode/deviceid', '@vscode/ripgrep', '@vscode/spdlog',
-    '@vscode/windows-process-tree', '@vscode/windows-registry', 'kerberos', 'native-watchdog', 'node-pty'],
-  'lib/vscode/extensions': ['@parcel/watcher', 'esbuild'],
-};
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const dir = join(root, '.vscode-test', 'code-server');
-const pkgDir = join(dir, 'node_modules', 'code-server');
-const marker = join(pkgDir, 'lib', 'vscode', 'out', 'server-main.js');
-// Written last: server-main.js alone also exists after an install that was killed half way.
-const stamp = join(dir, `installed-${CODE_SERVER}`);
 
 const say = (msg) => console.log(`install-vscode-server: ${msg}`);
 const fail = (msg) => { console.error(`install-vscode-server: ${msg}`); process.exit(1); };
+
+let release;
+try {
+  const { values } = parseArgs({ options: { 'code-server': { type: 'string' } } });
+  release = resolveCodeServer(values['code-server']);
+} catch (err) { fail(err.message); }
+const { version: CODE_SERVER, vscode: VSCODE, dir, pkgDir, serverMain: marker, stamp } = release;
+const RIPGREP = release.ripgrep.pkg;
+const RG_ARCHIVE = release.ripgrep.archive;
 
 // npm's root install must not prompt (postinstall calls npx) and must keep permissions as root.
 const npmEnv = { ...process.env, npm_config_unsafe_perm: 'true', npm_config_yes: 'true' };
@@ -95,7 +92,7 @@ function seedRipgrepCache() {
 }
 
 if (existsSync(marker) && existsSync(stamp)) {
-  say(`code-server ${CODE_SERVER} already installed in ${dir}`);
+  say(`code-server ${CODE_SERVER} (VS Code ${VSCODE}) already installed in ${dir}`);
   process.exit(0);
 }
 const major = Number(process.versions.node.split('.')[0]);
@@ -117,7 +114,11 @@ try {
   const logFile = join(dir, 'install.log');
   writeFileSync(logFile, '');
   run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], dir, npmEnv, logFile);
-  for (const [folder, names] of Object.entries(ALLOW_NESTED)) {
+  // The ripgrep cache was seeded for the version named in scripts/vscode-servers.mjs: check the release agrees.
+  const pinned = JSON.parse(readFileSync(join(pkgDir, 'lib', 'vscode', 'npm-shrinkwrap.json'), 'utf8'))
+    .packages?.['node_modules/@vscode/ripgrep']?.version;
+  if (pinned !== RIPGREP) throw new Error(`code-server ${CODE_SERVER} pins @vscode/ripgrep ${pinned}, scripts/vscode-servers.mjs says ${RIPGREP}`);
+  for (const [folder, names] of Object.entries(release.nestedAllow)) {
     writeFileSync(join(pkgDir, folder, '.npmrc'), `allow-scripts=${names.join(',')}\n`);
   }
   say('building native modules and VS Code dependencies (about a minute)');
@@ -131,4 +132,4 @@ try {
   fail(`${err.message}`);
 }
 writeFileSync(stamp, new Date().toISOString() + '\n');
-say(`installed code-server ${CODE_SERVER} in ${dir} (${Math.round((Date.now() - started) / 1000)} s)`);
+say(`installed code-server ${CODE_SERVER} (VS Code ${VSCODE}) in ${dir} (${Math.round((Date.now() - started) / 1000)} s)`);

@@ -1,7 +1,9 @@
 // The whole test suite, as CI runs it: build, typecheck, unit, the real Claude Code against a scripted
-// model (agents), integration (inside VS Code), e2e.
+// model (agents), integration (inside VS Code 1.99.3), e2e, and integration again inside VS Code 1.93.1,
+// the oldest that engines.vscode accepts.
 // Every stage runs even if an earlier one failed, so one run shows everything that is wrong.
 import { spawnSync } from 'node:child_process';
+import { OLDEST_CODE_SERVER } from './vscode-servers.mjs';
 
 const stages = [
   ['build', ['node', 'esbuild.mjs', '--tests']],
@@ -12,8 +14,13 @@ const stages = [
   ['install Claude Code (npm)', ['node', 'scripts/install-claude-code.mjs'], { alone: true }],
   ['agents', ['node', 'test/agents/run-claude.mjs'], { needs: 'install Claude Code (npm)' }],
   ['install VS Code (offline)', ['node', 'scripts/install-vscode-server.mjs']],
-  ['integration', ['node', 'test/integration/run-server.mjs']],
+  ['integration (VS Code 1.99)', ['node', 'test/integration/run-server.mjs']],
   ['e2e', ['node', 'test/e2e/run-e2e.mjs']],
+  // The oldest VS Code the manifest accepts: its own install (cached by its stamp) and the same suite.
+  // A failed 1.93 install fails only these two stages.
+  ['install VS Code 1.93 (offline)', ['node', 'scripts/install-vscode-server.mjs', '--code-server', OLDEST_CODE_SERVER], { alone: true }],
+  ['integration (VS Code 1.93)', ['node', 'test/integration/run-server.mjs', '--code-server', OLDEST_CODE_SERVER],
+    { needs: 'install VS Code 1.93 (offline)' }],
 ];
 
 const outcome = [];

@@ -1,6 +1,8 @@
 // Offline integration launcher: runs the compiled integration suite inside a real VS Code (code-server's
 // VS Code server + its web workbench in headless Chromium). Build first: npm run build && node esbuild.mjs --tests.
-//   node test/integration/run-server.mjs [--extension-root DIR] [--tests-entry FILE] [--timeout SECONDS]
+//   node test/integration/run-server.mjs [--code-server 4.99.4|4.93.1] [--extension-root DIR] [--tests-entry FILE] [--timeout SECONDS]
+// --code-server picks the VS Code (scripts/vscode-servers.mjs; a VS Code version such as 1.93 also works):
+// 4.99.4 (VS Code 1.99.3) by default, 4.93.1 for VS Code 1.93.1, the oldest that engines.vscode accepts.
 // Contract with the test entry (exports run(): Promise<void>): it reads these env vars, which reach the
 // remote extension host because it inherits the server's environment (checked with a probe extension):
 //   FLIGHTDECK_TEST_RESULTS   file to write: {"vscodeVersion","passed","failed","failures":[{"name","error"}]}
@@ -12,8 +14,10 @@ import { parseArgs } from 'node:util';
 import {
   cleanupAll, createLog, defaultUserSettings, launchBrowser, makeGitWorkspace, makeTempDir, openWorkbench, remoteUri, repoRoot, startServer,
 } from '../support/vscode-server.mjs';
+import { resolveCodeServer } from '../../scripts/vscode-servers.mjs';
 
 const { values: opts } = parseArgs({ options: {
+  'code-server': { type: 'string' },
   'extension-root': { type: 'string', default: repoRoot },
   'tests-entry': { type: 'string' },
   timeout: { type: 'string', default: '300' },
@@ -21,7 +25,13 @@ const { values: opts } = parseArgs({ options: {
 const root = resolve(opts['extension-root']);
 const testsEntry = resolve(opts['tests-entry'] ?? join(root, 'dist-test', 'integration', 'index.js'));
 const timeoutMs = Number(opts.timeout) * 1000;
-const log = createLog(join(repoRoot, 'test-results', 'integration-server.log'));
+let release;
+try { release = resolveCodeServer(opts['code-server']); } catch (err) {
+  console.log(`integration: ${err.message}`);
+  process.exit(1);
+}
+// One log per VS Code, so a run on 1.93 does not overwrite the 1.99 run's log.
+const log = createLog(join(repoRoot, 'test-results', `integration-server-${release.vscode}.log`));
 const started = Date.now();
 
 function printLogTail() {
@@ -71,6 +81,7 @@ async function runPass(pass) {
   const resultsFile = join(makeTempDir('results'), 'results.json');
   const server = await startServer({
     log,
+    codeServer: release.version,
     userSettings: { ...defaultUserSettings, ...pass.settings },
     extensionDevelopmentPath: root,
     env: { FLIGHTDECK_TEST_RESULTS: resultsFile, FLIGHTDECK_TEST_WORKSPACE: workspace, FLIGHTDECK_REPO_ROOT: root, CLAUDE_CONFIG_DIR: claudeHome, ...pass.env },
@@ -86,8 +97,9 @@ async function runPass(pass) {
   }
 }
 
+const label = `integration (VS Code ${release.vscode})`;
 try {
-  if (!existsSync(testsEntry)) await finish(1, `integration: no test entry at ${testsEntry} (run: node esbuild.mjs --tests)`);
+  if (!existsSync(testsEntry)) await finish(1, `${label}: no test entry at ${testsEntry} (run: node esbuild.mjs --tests)`);
   let passed = 0;
   let failed = 0;
   let version = 'unknown';
@@ -99,11 +111,16 @@ try {
     version = results.vscodeVersion ?? version;
     for (const name of results.passedNames ?? []) console.log(`ok [${pass.name}] ${name}`);
     for (const f of results.failures ?? []) console.log(`FAIL [${pass.name}] ${f.name}\n  ${String(f.error).replace(/\n/g, '\n  ')}`);
+    // The tests report vscode.version from inside the host: a run in some other VS Code must not pass as this one.
+    if (results.vscodeVersion !== release.vscode) {
+      failed++;
+      console.log(`FAIL [${pass.name}] ran in VS Code ${results.vscodeVersion}, expected ${release.vscode} (code-server ${release.version})`);
+    }
   }
   if (failed > 0 || passed === 0) printLogTail();
   log.write('launcher', `took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`integration (VS Code ${version}): ${passed} passed, ${failed} failed`);
   await finish(failed === 0 && passed > 0 ? 0 : 1);
 } catch (err) {
-  await finish(1, `integration: ${err.message}`);
+  await finish(1, `${label}: ${err.message}`);
 }

@@ -7,10 +7,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_CODE_SERVER, resolveCodeServer } from '../../scripts/vscode-servers.mjs';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const serverMain = join(repoRoot, '.vscode-test', 'code-server', 'node_modules', 'code-server',
-  'lib', 'vscode', 'out', 'server-main.js');
+/** The default test host's server (code-server 4.99.4, VS Code 1.99.3). */
+export const serverMain = resolveCodeServer(DEFAULT_CODE_SERVER).serverMain;
 
 // Quiet, dialog-free workbench: trust off (the trust modal blocks every click), no gallery traffic.
 export const defaultUserSettings = {
@@ -96,19 +97,25 @@ export function freePort() {
 export function remoteUri(port, path) { return `vscode-remote://127.0.0.1:${port}${path}`; }
 
 /**
- * Starts the VS Code server. `env` is added to the server's environment, which the remote extension
+ * Starts the VS Code server of the code-server release `codeServer` (a version from scripts/vscode-servers.mjs,
+ * default 4.99.4). `env` is added to the server's environment, which the remote extension
  * host inherits. With `extensionDevelopmentPath`, url() puts it in every page's payload.
  * Returns { port, userDataDir, url(folder, payload = []), stop() }.
  */
 export async function startServer({ userSettings = defaultUserSettings, env = {}, extensionDevelopmentPath,
-  extensionsDir, log, readyTimeoutMs = 60_000 } = {}) {
-  if (!existsSync(serverMain)) throw new Error(`VS Code server missing: run node scripts/install-vscode-server.mjs`);
+  extensionsDir, log, readyTimeoutMs = 60_000, codeServer = DEFAULT_CODE_SERVER } = {}) {
+  const release = resolveCodeServer(codeServer);
+  const { serverMain } = release;
+  if (!existsSync(serverMain) || !existsSync(release.stamp)) {
+    throw new Error(`VS Code ${release.vscode} server missing: run node scripts/install-vscode-server.mjs --code-server ${release.version}`);
+  }
   const port = await freePort();
   const userDataDir = makeTempDir('user-data');
   const serverDataDir = makeTempDir('server-data');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
-  const args = [serverMain, '--host', '127.0.0.1', '--port', String(port), '--without-connection-token',
+  const start = release.selfStarting ? [serverMain] : [join(repoRoot, 'test', 'support', 'start-server-main.mjs'), serverMain];
+  const args = [...start, '--host', '127.0.0.1', '--port', String(port), '--without-connection-token',
     '--accept-server-license-terms', '--user-data-dir', userDataDir, '--server-data-dir', serverDataDir];
   if (extensionsDir) args.push('--extensions-dir', extensionsDir);
   // Own process group: the server forks the extension host, pty host and file watcher; stop() ends them all.
