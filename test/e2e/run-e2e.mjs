@@ -27,6 +27,17 @@ async function check(name, fn) {
 }
 
 /** Runs a Node script to completion; its stdout, or an error naming what it printed on stderr. */
+/** Waits until `locator` matches exactly `n` elements: a list re-renders after its reply arrives, a moment after the click. */
+async function countIs(locator, n, what, timeout = 10_000) {
+  const deadline = Date.now() + timeout;
+  let seen = await locator.count();
+  while (seen !== n) {
+    if (Date.now() > deadline) throw new Error(`${what} (saw ${seen}, wanted ${n})`);
+    await new Promise((r) => setTimeout(r, 50));
+    seen = await locator.count();
+  }
+}
+
 function runNode(script, ...args) {
   const r = spawnSync(process.execPath, [script, ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`node ${script} ${args[0] ?? ''} failed: ${r.stderr}`);
@@ -101,7 +112,7 @@ async function main() {
     await board.locator('svg.chart.trend[aria-label="Checks in the last 20 sessions: 2 passed, 1 failed"]').waitFor();
     await board.locator('#session-search').locator('input').pressSequentially('readme', { delay: 30 });
     await board.locator('.session-title').first().getByText('tidy the README', { exact: false }).waitFor();
-    if ((await board.locator('.session').count()) !== 1) throw new Error('search did not narrow the list to one session');
+    await countIs(board.locator('.session'), 1, 'search did not narrow the list to one session');
     await page.screenshot({ path: join(results, 'board-search.png') });
     await board.locator('#session-search').locator('input').fill('');
     // Search covers the whole record: this session is not among the 20 the board has loaded.
@@ -117,14 +128,14 @@ async function main() {
     await board.locator('#session-status').click();
     await board.locator('vscode-option', { hasText: 'With failed checks' }).click();
     await board.locator('.session-title', { hasText: 'add server-side validation' }).waitFor();
-    if ((await board.locator('.session').count()) !== 1) throw new Error('the status filter did not narrow the list');
+    await countIs(board.locator('.session'), 1, 'the status filter did not narrow the list');
     await board.locator('#session-status').click();
     await board.locator('vscode-option', { hasText: 'All sessions' }).click();
     await board.locator('.session').nth(1).waitFor();
   });
 
   await check('older sessions are a click away', async () => {
-    if ((await board.locator('.session').count()) !== 20) throw new Error('the board should show the newest 20 sessions first');
+    await countIs(board.locator('.session'), 20, 'the board should show the newest 20 sessions first');
     await board.locator('#older-sessions').click();
     await board.locator('.session-title', { hasText: 'routine chore number 22' }).waitFor({ timeout: 5_000 });
     if ((await board.locator('#older-sessions').count()) !== 0) throw new Error('no more sessions to page to');
