@@ -111,8 +111,8 @@ export class RulesEngine implements ReviewEngine {
         const kind = /\[REDACTED:([a-z-]+)\]/.exec(l.text)?.[1];
         return kind ? [{ file: f.path, line: l.line, kind }] : [];
       }));
-    return found.map((s) => concern('secret-literal', s.file, s.line, 'high', `A ${s.kind.replace(/-/g, ' ')} is written into the code`,
-      `An added line holds what looks like a ${s.kind.replace(/-/g, ' ')}. Anyone who can read the repository can use it; move it to the environment or a secret store, and rotate it if it is real.`));
+    return found.map((s) => concern('secret-literal', s.file, s.line, 'high', `A secret is written into the code (${s.kind.replace(/-/g, ' ')})`,
+      `An added line holds what looks like a secret (${s.kind.replace(/-/g, ' ')}). Anyone who can read the repository can use it; move it to the environment or a secret store, and rotate it if it is real.`));
   }
 
   private requiredChecks(input: ReviewInput): Concern[] {
