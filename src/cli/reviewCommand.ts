@@ -1,9 +1,9 @@
 // `flightdeck review`: the second eye on the risky changes `flightdeck risk` lists, recorded in the flight record.
 import { existsSync } from 'node:fs';
+import type * as AnthropicModule from '../core/review/anthropicEngine';
 import { activeSession } from '../core/capture/workspaceActivity';
 import { locateRecord } from '../core/record/location';
 import { RecordStore } from '../core/record/store';
-import { AnthropicEngine, DEFAULT_MODEL } from '../core/review/anthropicEngine';
 import { reviewContext } from '../core/review/evidence';
 import { gitIdentity, runReview, type ReviewOutcome } from '../core/review/reviews';
 import { RulesEngine } from '../core/review/rulesEngine';
@@ -26,7 +26,9 @@ function engines(args: CliArgs, policy: ConstructorParameters<typeof RulesEngine
   if (which === 'anthropic') {
     const apiKey = env.ANTHROPIC_API_KEY?.trim();
     if (!apiKey) throw new UsageError('--engine anthropic needs an API key: set ANTHROPIC_API_KEY (the base URL comes from ANTHROPIC_BASE_URL)');
-    list.push(new AnthropicEngine({ apiKey, model: env.FLIGHTDECK_REVIEW_MODEL?.trim() || DEFAULT_MODEL }));
+    // Loaded only here: the SDK is most of the CLI's size, and every other command would pay for it.
+    const { AnthropicEngine } = require('../core/review/anthropicEngine') as typeof AnthropicModule;
+    list.push(new AnthropicEngine({ apiKey, model: env.FLIGHTDECK_REVIEW_MODEL?.trim() || undefined }));
   }
   return list;
 }
