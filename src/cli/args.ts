@@ -12,6 +12,7 @@ export interface CliArgs {
   format?: string;
   projectsDir?: string;
   out?: string;
+  engine?: string;
 }
 
 export const USAGE = `usage: flightdeck <command> [options]
@@ -29,6 +30,9 @@ commands:
   connect claude    add Flightdeck's hooks to .claude/settings.local.json, only the events the
                     installed Claude Code knows (asks claude --version); run again: nothing changes
   disconnect claude remove only Flightdeck's hooks from .claude/settings.local.json
+  review            a second eye on the risky changes (those flightdeck risk lists): records the
+                    review and its verdict, prints the concerns; exit 0 passed, 1 concerns, 2 error
+                    (--engine rules|anthropic; anthropic needs ANTHROPIC_API_KEY and also runs rules)
 
 options:
   --repo PATH       the repository (default: the one containing the current folder)
@@ -36,7 +40,8 @@ options:
   --limit N         how many events to list (log; default 20)
   --kind K          only events of this kind (log)
   --format md|json  the flight record's format (show; default md)
-  --projects-dir D  where Claude Code keeps its transcripts (ingest; default ~/.claude/projects)`;
+  --projects-dir D  where Claude Code keeps its transcripts (ingest; default ~/.claude/projects)
+  --engine E        rules (default, offline) or anthropic (review)`;
 
 /** Parses argv strictly: an unknown option or a bad value is a one-line usage error. */
 export function parseCliArgs(argv: string[], cwd: string): CliArgs {
@@ -54,6 +59,7 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
         format: { type: 'string' },
         'projects-dir': { type: 'string' },
         out: { type: 'string' },
+        engine: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -69,6 +75,6 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
   }
   return {
     command, positionals: rest, repo: values.repo ?? cwd, json: values.json ?? false, limit, kind: values.kind,
-    format: values.format, projectsDir: values['projects-dir'], out: values.out,
+    format: values.format, projectsDir: values['projects-dir'], out: values.out, engine: values.engine,
   };
 }

@@ -108,6 +108,44 @@ export function flushDerived(run: RunSql, memo: DeriveMemo): void {
 
 type Deriver = (e: RecordEvent, run: RunSql, memo: DeriveMemo) => void;
 
+const APPROVAL_ROW = `INSERT OR IGNORE INTO approvals (event_id, session_id, kind, subject, reason, by, at, review_id, gate, expires_at)
+  VALUES (?,?,?,?,?,?,?,?,?,?)`;
+
+/**
+ * A review's columns from its engines' latest verdicts on its current change: concerns combined (each naming its
+ * engine), status failed if any engine failed, else concerns if any has one, else passed. An override or a
+ * resolution stays: a verdict on the same change does not undo it.
+ */
+const REVIEW_FROM_VERDICTS = `
+  WITH v AS (
+    SELECT rv.* FROM review_verdicts rv JOIN reviews r ON r.id = rv.review_id
+    WHERE rv.review_id = ?1 AND (rv.change_hash IS NULL OR r.change_hash IS NULL OR rv.change_hash = r.change_hash)
+  ), agg AS (
+    SELECT
+      CASE WHEN max(status = 'failed') THEN 'failed' WHEN max(status = 'concerns') THEN 'concerns' ELSE 'passed' END AS status,
+      (SELECT json_group_array(json(c)) FROM (
+        SELECT json_set(c.value, '$.engine', coalesce(json_extract(c.value, '$.engine'), v.engine)) AS c
+        FROM v, json_each(CASE WHEN json_valid(v.concerns) THEN v.concerns ELSE '[]' END) c ORDER BY v.engine, c.key)) AS concerns,
+      (SELECT group_concat(engine, '+') FROM (SELECT engine FROM v ORDER BY engine)) AS engines,
+      max(model) AS model,
+      (SELECT group_concat(engine || ':' || coalesce(prompt_version, '?'), ' ') FROM (SELECT * FROM v ORDER BY engine)) AS prompt_version,
+      (SELECT group_concat(engine || ':' || coalesce(input_hash, '?'), ' ') FROM (SELECT * FROM v ORDER BY engine)) AS input_hash,
+      (SELECT group_concat(engine || ': ' || error, '; ') FROM (SELECT * FROM v WHERE error IS NOT NULL ORDER BY engine)) AS error,
+      (SELECT by FROM v ORDER BY at DESC LIMIT 1) AS by,
+      (SELECT policy_hash FROM v ORDER BY at DESC LIMIT 1) AS policy_hash,
+      max(at) AS at, count(*) AS n
+    FROM v
+  )
+  UPDATE reviews SET
+    verdict_status = agg.status, concerns = agg.concerns, engine = agg.engines, model = agg.model, prompt_version = agg.prompt_version,
+    input_hash = agg.input_hash, error = agg.error, by = agg.by, policy_hash = coalesce(agg.policy_hash, reviews.policy_hash), verdict_at = agg.at,
+    verdict = CASE agg.status WHEN 'failed' THEN agg.error
+      WHEN 'concerns' THEN json_array_length(agg.concerns) || CASE json_array_length(agg.concerns) WHEN 1 THEN ' concern' ELSE ' concerns' END
+      ELSE 'no concerns' END,
+    status = CASE WHEN reviews.status IN ('overridden', 'resolved') THEN reviews.status ELSE agg.status END,
+    closed_at = CASE WHEN reviews.status IN ('overridden', 'resolved') THEN reviews.closed_at WHEN agg.status = 'passed' THEN agg.at ELSE NULL END
+  FROM agg WHERE reviews.id = ?1 AND agg.n > 0`;
+
 /** How each kind of event shapes the queryable tables; kinds not listed live in `events` only. */
 const derivers: Record<string, Deriver> = {
   'session.started': (e, run) => {
@@ -205,9 +243,9 @@ const derivers: Record<string, Deriver> = {
     }
     if (d.outcome === 'rejected' || d.outcome === 'denied') {
       const subject = [str(d.tool), str(d.command) ?? str(d.path)].filter(Boolean).join(': ');
-      run('INSERT OR IGNORE INTO approvals VALUES (?,?,?,?,?,?,?)', [
+      run(APPROVAL_ROW, [
         e.id, e.session ?? null, d.outcome === 'rejected' ? 'rejection' : 'denial', subject || null, str(d.output),
-        d.outcome === 'rejected' ? 'user' : 'permissions', e.at,
+        d.outcome === 'rejected' ? 'user' : 'permissions', e.at, null, null, null,
       ]);
     }
   },
@@ -270,30 +308,75 @@ const derivers: Record<string, Deriver> = {
   },
   'review.opened': (e, run) => {
     const d = e.data;
+    const id = str(d.reviewId) ?? e.id;
     run(
-      `INSERT INTO reviews (id, session_id, subject, categories, status, opened_at) VALUES (?,?,?,?,'pending',?)
+      `INSERT INTO reviews (id, session_id, subject, categories, status, opened_at, files, intent, boundary, base_commit, policy_hash, change_hash)
+       VALUES (?,?,?,?,
+         CASE WHEN EXISTS (SELECT 1 FROM approvals WHERE kind = 'override' AND review_id = ?1) THEN 'overridden' ELSE 'pending' END,
+         ?,?,?,?,?,?,?)
        ON CONFLICT(id) DO NOTHING`,
-      [str(d.reviewId) ?? e.id, e.session ?? null, str(d.subject), str(d.categories), e.at],
+      [id, e.session ?? null, str(d.subject), str(d.categories), e.at, str(d.files), str(d.intent), str(d.boundary), str(d.baseCommit),
+        str(d.policyHash), str(d.changeHash)],
     );
+    // An override recorded before its review arrived (another process's journal) still holds.
+    run(`UPDATE reviews SET override_id = (SELECT event_id FROM approvals WHERE kind = 'override' AND review_id = ?1 ORDER BY at DESC LIMIT 1),
+           expires_at = (SELECT expires_at FROM approvals WHERE kind = 'override' AND review_id = ?1 ORDER BY at DESC LIMIT 1)
+         WHERE id = ?1 AND status = 'overridden' AND override_id IS NULL`, [id]);
+    run(REVIEW_FROM_VERDICTS, [id]);
   },
   'review.verdict': (e, run) => {
     const d = e.data;
+    const id = str(d.reviewId);
+    if (!id) return;
+    const changeHash = str(d.changeHash);
+    // Each engine's latest verdict counts; replaying an older one changes nothing.
     run(
-      `UPDATE reviews SET status = ?, verdict = ?, engine = ?, concerns = ?, closed_at = ? WHERE id = ?`,
-      [str(d.status) ?? 'closed', str(d.verdict), str(d.engine), str(d.concerns), e.at, str(d.reviewId)],
+      `INSERT INTO review_verdicts (review_id, engine, event_id, status, concerns, model, prompt_version, input_hash, policy_hash, change_hash, error, by, at)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+       ON CONFLICT(review_id, engine) DO UPDATE SET event_id = excluded.event_id, status = excluded.status, concerns = excluded.concerns,
+         model = excluded.model, prompt_version = excluded.prompt_version, input_hash = excluded.input_hash, policy_hash = excluded.policy_hash,
+         change_hash = excluded.change_hash, error = excluded.error, by = excluded.by, at = excluded.at
+       WHERE excluded.at > review_verdicts.at OR (excluded.at = review_verdicts.at AND excluded.event_id > review_verdicts.event_id)`,
+      [id, str(d.engine) ?? 'unknown', e.id, str(d.status) ?? 'failed', JSON.stringify(Array.isArray(d.concerns) ? d.concerns : []), str(d.model),
+        str(d.promptVersion), str(d.inputHash), str(d.policyHash), changeHash, str(d.error), str(d.by), e.at],
+    );
+    // A verdict on a newer change of the review lifts an override given for the older one; one on the same change does not.
+    if (changeHash) {
+      run(
+        `UPDATE reviews SET change_hash = ?, status = CASE WHEN status = 'overridden' THEN 'pending' ELSE status END, override_id = NULL, expires_at = NULL
+         WHERE id = ? AND change_hash IS NOT NULL AND change_hash <> ? AND status <> 'resolved'`,
+        [changeHash, id, changeHash],
+      );
+    }
+    run(REVIEW_FROM_VERDICTS, [id]);
+  },
+  'review.resolved': (e, run) => {
+    const d = e.data;
+    run(
+      `UPDATE reviews SET status = 'resolved', resolved_by = ?, closed_at = coalesce(closed_at, ?)
+       WHERE id = ? AND status IN ('pending', 'concerns', 'failed')`,
+      [str(d.supersededBy) ?? str(d.by), e.at, str(d.reviewId)],
     );
   },
   'approval.recorded': (e, run) => {
     const d = e.data;
-    run('INSERT OR IGNORE INTO approvals VALUES (?,?,?,?,?,?,?)', [
-      e.id, e.session ?? null, str(d.kind) ?? 'approval', str(d.subject), str(d.reason), str(d.by), e.at,
+    run(APPROVAL_ROW, [
+      e.id, e.session ?? null, str(d.kind) ?? 'approval', str(d.subject), str(d.reason), str(d.by), e.at, null, null, null,
     ]);
   },
   'override.recorded': (e, run) => {
     const d = e.data;
-    run('INSERT OR IGNORE INTO approvals VALUES (?,?,?,?,?,?,?)', [
-      e.id, e.session ?? null, 'override', str(d.subject), str(d.reason), str(d.by), e.at,
+    const reviewId = str(d.reviewId);
+    const expiresAt = num(d.expiresAt);
+    run(APPROVAL_ROW, [
+      e.id, e.session ?? null, 'override', str(d.subject) ?? reviewId ?? str(d.gate), str(d.reason), str(d.by), e.at, reviewId, str(d.gate), expiresAt,
     ]);
+    if (reviewId) {
+      run(
+        `UPDATE reviews SET status = 'overridden', override_id = ?, expires_at = ?, closed_at = ? WHERE id = ? AND status <> 'resolved'`,
+        [e.id, expiresAt, e.at, reviewId],
+      );
+    }
   },
   'decision.recorded': (e, run) => {
     run('INSERT OR IGNORE INTO decisions VALUES (?,?,?,?,?)', [

@@ -100,6 +100,36 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE sessions SET intent_at = started_at WHERE intent IS NOT NULL;
   UPDATE sessions SET end_commit_at = coalesce(git_at, ended_at, started_at) WHERE end_commit IS NOT NULL;
   `,
+  // 7: the second eye. A review holds what it was about and, per engine, its latest verdict (model, prompt
+  // version, hash of what was sent) for the change it reviewed; an override names its review or gate and may expire.
+  `
+  ALTER TABLE reviews ADD COLUMN files TEXT;
+  ALTER TABLE reviews ADD COLUMN intent TEXT;
+  ALTER TABLE reviews ADD COLUMN boundary TEXT;
+  ALTER TABLE reviews ADD COLUMN base_commit TEXT;
+  ALTER TABLE reviews ADD COLUMN policy_hash TEXT;
+  ALTER TABLE reviews ADD COLUMN change_hash TEXT;
+  ALTER TABLE reviews ADD COLUMN model TEXT;
+  ALTER TABLE reviews ADD COLUMN prompt_version TEXT;
+  ALTER TABLE reviews ADD COLUMN input_hash TEXT;
+  ALTER TABLE reviews ADD COLUMN by TEXT;
+  ALTER TABLE reviews ADD COLUMN verdict_status TEXT;
+  ALTER TABLE reviews ADD COLUMN verdict_at INTEGER;
+  ALTER TABLE reviews ADD COLUMN error TEXT;
+  ALTER TABLE reviews ADD COLUMN override_id TEXT;
+  ALTER TABLE reviews ADD COLUMN expires_at INTEGER;
+  ALTER TABLE reviews ADD COLUMN resolved_by TEXT;
+  CREATE INDEX reviews_by_session ON reviews(session_id);
+  CREATE INDEX reviews_open ON reviews(opened_at) WHERE status IN ('pending', 'concerns', 'failed', 'overridden');
+  CREATE TABLE review_verdicts (
+    review_id TEXT NOT NULL, engine TEXT NOT NULL, event_id TEXT NOT NULL, status TEXT NOT NULL, concerns TEXT,
+    model TEXT, prompt_version TEXT, input_hash TEXT, policy_hash TEXT, change_hash TEXT, error TEXT, by TEXT, at INTEGER NOT NULL,
+    PRIMARY KEY (review_id, engine)
+  ) WITHOUT ROWID;
+  ALTER TABLE approvals ADD COLUMN review_id TEXT;
+  ALTER TABLE approvals ADD COLUMN gate TEXT;
+  ALTER TABLE approvals ADD COLUMN expires_at INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -14,6 +14,19 @@ const e = escapeHtml;
 const list = (items: string[]): string => (items.length ? `<ul>${items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>` : '<p class="muted">none</p>');
 const anchor = (id: string): string => `s-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
+/** One review with its engines, concerns (file:line, severity, which engine) and overrides; all text escaped. */
+function reviewBlock(r: FlightTrail['reviews'][number]): string {
+  const facts = [
+    `${r.id}${r.by ? ` · by ${r.by}` : ''} · opened ${r.openedAt || '?'}${r.verdictAt ? ` · verdict ${r.verdictAt}` : ''}`,
+    `engine ${r.engine || 'none yet'}${r.model ? ` (${r.model})` : ''}${r.promptVersion ? ` · prompt ${r.promptVersion}` : ''}`,
+    `input ${r.inputHash || '?'} · policy ${r.policyHash || '?'}`,
+  ];
+  const concerns = r.concerns.map((c) => `<li><b class="sev-${e(c.severity)}">${e(c.severity)}</b> <code>${e(c.file)}${c.line === null ? '' : `:${c.line}`}</code> ${e(c.title)}<br><span class="muted">${e(c.explanation)}${c.engine || c.rule ? ` (${e([c.engine, c.rule].filter(Boolean).join(': '))})` : ''}</span></li>`);
+  const overrides = r.overrides.map((o) => `<li>Override by ${e(o.by || 'someone')} at ${e(o.at)}: ${e(o.reason)}${o.expiresAt ? ` (until ${e(o.expiresAt)})` : ''}</li>`);
+  return `<div class="review review-${e(r.status)}"><p><b>${e(r.subject)}</b> — ${e(r.status)}${r.verdict ? `: ${e(r.verdict)}` : ''}</p>
+<p class="muted">${facts.map(e).join('<br>')}</p>${concerns.length || overrides.length ? `<ul>${[...concerns, ...overrides].join('')}</ul>` : ''}</div>`;
+}
+
 function sessionSection(t: FlightTrail): string {
   const facts: [string, string][] = [
     ['Session', `${t.id} (${[t.agent, t.agentVersion, t.model].filter(Boolean).join(' ')})`],
@@ -38,7 +51,7 @@ ${warn.length ? `<div class="warn">${list(warn)}</div>` : ''}
 <h3>Commands</h3>${list(commands)}
 <h3>Dependency and configuration changes</h3>${list([...t.dependencyChanges, ...t.configChanges])}
 <h3>Approvals, refusals and overrides</h3>${list([...t.approvals.map((a) => `${a.kind} of ${a.subject || 'an action'} by ${a.by}`), ...t.overrides.map((o) => `override of ${o.subject}: ${o.reason} (${o.by})`)])}
-<h3>Reviews</h3>${list(t.reviews.map((r) => `${r.subject} ${r.status}${r.verdict ? `: ${r.verdict}` : ''}`))}
+<h3>Reviews</h3>${t.reviews.length ? t.reviews.map(reviewBlock).join('') : '<p class="muted">none</p>'}
 <h3>Commits</h3>${list(t.commits.map(shortCommitLine))}
 <details><summary>${t.filesRead.length} files read</summary>${list(t.filesRead)}</details>
 <p><a href="#top">↑ all sessions</a></p>
@@ -83,7 +96,8 @@ h1 { margin: 0 0 4px; } h2 { margin: 0 0 8px; font-size: 18px; overflow-wrap: an
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; } .bad { color: var(--bad); font-weight: 600; }
 .session { border-top: 2px solid var(--line); padding: 16px 0; } dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; }
 dt { color: var(--muted); } dd { margin: 0; overflow-wrap: anywhere; } .warn { background: var(--warn-bg); padding: 4px 12px; border-radius: 4px; margin-top: 8px; }
-ul { margin: 0; padding-left: 20px; } li { overflow-wrap: anywhere; } .tiles { display: flex; gap: 24px; margin: 12px 0 20px; } .tiles b { font-size: 20px; display: block; }
+ul { margin: 0; padding-left: 20px; } .review { border-left: 3px solid var(--line); padding: 2px 10px; margin: 6px 0; } .review p { margin: 2px 0; }
+.review-concerns, .review-failed { border-left-color: var(--bad); } .sev-high { color: var(--bad); } code { overflow-wrap: anywhere; } li { overflow-wrap: anywhere; } .tiles { display: flex; gap: 24px; margin: 12px 0 20px; } .tiles b { font-size: 20px; display: block; }
 </style></head>
 <body id="top">
 <h1>${e(options.title)}</h1>

@@ -38,10 +38,32 @@ export interface FlightTrail {
   boundaryViolations: string[];
   approvals: { kind: string; subject: string; by: string; at: string }[];
   overrides: { subject: string; reason: string; by: string; at: string }[];
-  reviews: { id: string; subject: string; status: string; verdict: string }[];
+  /** Second-eye reviews of the session's risky changes: each engine's verdict combined, every concern and override. */
+  reviews: TrailReview[];
   commits: string[];
   diffStat: string;
   rollback: string;
+}
+
+export interface TrailReview {
+  id: string;
+  subject: string;
+  /** pending | passed | concerns | failed | resolved | overridden (an override past its expiry shows the verdict again). */
+  status: string;
+  /** One line: "2 concerns", "no concerns", or why it failed. */
+  verdict: string;
+  /** "rules", "anthropic" or "anthropic+rules". */
+  engine: string;
+  model: string;
+  promptVersion: string;
+  inputHash: string;
+  policyHash: string;
+  /** Who asked for the verdict (git identity). */
+  by: string;
+  openedAt: string;
+  verdictAt: string;
+  concerns: { file: string; line: number | null; severity: string; title: string; explanation: string; rule: string; engine: string }[];
+  overrides: { reason: string; by: string; at: string; expiresAt: string }[];
 }
 
 /** A commit id as people read it; the record keeps the full one. */

@@ -1,7 +1,8 @@
 import type { Database, SqlValue } from 'sql.js';
 import { isAbsolute, relative } from 'node:path';
-import { shortCommit, type FlightTrail } from './flightTrail';
+import { shortCommit, type FlightTrail, type TrailReview } from './flightTrail';
 import { configChange, dependencyChange, dependencyCommand } from '../capture/classify';
+import { sessionReviews } from '../review/reviewQueries';
 import { boundaryViolations, describeBoundary, parseBoundary, type TaskBoundary } from '../capture/task';
 
 
@@ -81,6 +82,22 @@ export function sessionConcerns(db: Database, id: string): { skippedChecks: numb
   return { skippedChecks: c.skippedChecks.length, boundaryViolations: c.boundaryViolations.length };
 }
 
+const isoOf = (ms: number | undefined): string => (ms === undefined ? '' : new Date(ms).toISOString());
+
+/** A session's reviews as plain strings and numbers (the webview and exports read them). */
+function trailReviews(db: Database, id: string): TrailReview[] {
+  return sessionReviews(db, id).map((r) => ({
+    id: r.id, subject: r.subject, status: r.status, verdict: r.verdict ?? '', engine: r.engine ?? '', model: r.model ?? '',
+    promptVersion: r.promptVersion ?? '', inputHash: r.inputHash ?? '', policyHash: r.policyHash ?? '', by: r.by ?? '',
+    openedAt: isoOf(r.openedAt), verdictAt: isoOf(r.verdictAt),
+    concerns: r.concerns.map((c) => ({
+      file: String(c.file ?? ''), line: typeof c.line === 'number' ? c.line : null, severity: String(c.severity ?? ''), title: String(c.title ?? ''),
+      explanation: String(c.explanation ?? ''), rule: c.rule ?? '', engine: c.engine ?? '',
+    })),
+    overrides: r.overrides.map((o) => ({ reason: o.reason, by: o.by, at: isoOf(o.at), expiresAt: isoOf(o.expiresAt) })),
+  }));
+}
+
 /** Newest session first; `latest` picks it. */
 export function resolveSessionId(db: Database, idOrLatest: string): string | undefined {
   if (idOrLatest !== 'latest') {
@@ -137,9 +154,7 @@ export function buildTrail(db: Database, id: string): FlightTrail | undefined {
   const overrides = rows(db, `SELECT subject, reason, by, at FROM approvals WHERE session_id = ? AND kind = 'override' ORDER BY at`, [id]).map((r) => ({
     subject: s(r[0]), reason: s(r[1]), by: s(r[2]), at: iso(r[3]),
   }));
-  const reviews = rows(db, 'SELECT id, subject, status, verdict FROM reviews WHERE session_id = ? ORDER BY opened_at', [id]).map((r) => ({
-    id: s(r[0]), subject: s(r[1]), status: s(r[2]), verdict: s(r[3]),
-  }));
+  const reviews = trailReviews(db, id);
 
   const changed = filesChanged.map((f) => f.path);
   const installs = commands.flatMap((c) => {

@@ -37,6 +37,29 @@ export function trailToMarkdown(t: FlightTrail): string {
     `- Commits: ${list(t.commits.map(shortCommitLine))}${t.diffStat ? ` (${t.diffStat})` : ''}`,
     `- Rollback: ${t.rollback || 'nothing to roll back'}`,
   ];
+  if (t.reviews.length) lines.push('', '## Reviews', ...t.reviews.flatMap(reviewLines));
   // Prompts and commands may span lines; each fact stays on one.
   return lines.map((l) => l.replace(/\s*\n\s*/g, ' ')).join('\n') + '\n';
+}
+
+/** Text from a model or a diff stays text where Markdown is rendered: no tags, no HTML entities acted on. */
+const md = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** One review: who, which engines and model, what was sent (hashes), every concern and override. */
+function reviewLines(r: FlightTrail['reviews'][number]): string[] {
+  const out = [
+    '',
+    `### ${md(r.subject)}: ${r.status}${r.verdict ? ` (${md(r.verdict)})` : ''}`,
+    '',
+    `- Review: ${r.id}${r.by ? ` by ${md(r.by)}` : ''}; opened ${r.openedAt || '?'}${r.verdictAt ? `, verdict ${r.verdictAt}` : ''}`,
+    `- Engine: ${r.engine || 'none yet'}${r.model ? ` (${md(r.model)})` : ''}${r.promptVersion ? `; prompt ${r.promptVersion}` : ''}`,
+    `- Reproduce: input ${r.inputHash || '?'}; policy ${r.policyHash || '?'}`,
+  ];
+  for (const c of r.concerns) {
+    const where = `${c.file}${c.line === null ? '' : `:${c.line}`}`;
+    const by = [c.engine, c.rule].filter(Boolean).join(': ');
+    out.push(`- Concern [${c.severity}] ${md(where)}: ${md(c.title)}. ${md(c.explanation)}${by ? ` (${md(by)})` : ''}`);
+  }
+  for (const o of r.overrides) out.push(`- Override by ${md(o.by || 'someone')} at ${o.at}: ${md(o.reason)}${o.expiresAt ? ` (until ${o.expiresAt})` : ''}`);
+  return out;
 }

@@ -16,6 +16,8 @@ export interface Concern {
   explanation: string;
   /** The rules engine's rule id (e.g. "migration-without-down"); absent for a model's concern. */
   rule?: string;
+  /** The engine that raised it ("rules", "anthropic"), when concerns of several engines are combined. */
+  engine?: string;
 }
 
 /** Exactly what an engine is given: never the agent's transcript or reasoning. */
@@ -33,6 +35,10 @@ export interface ReviewInput {
   /** Evidence from the record: checks run after the last change, by kind, with pass/fail. */
   checks: { kind: string; command: string; passed: boolean }[];
   policyHash: string;
+  /** Every path changed in the same change, risky or not (a test changed beside auth code is evidence). */
+  changedPaths?: string[];
+  /** Secret-looking literals on added lines, found before the diff was redacted: where and what kind, never the value. */
+  secrets?: { file: string; line: number; kind: string }[];
 }
 
 /** An engine's answer. `failed` is never a pass: the review stays open and says why. */

@@ -1,0 +1,83 @@
+// `flightdeck review`: the second eye on the risky changes `flightdeck risk` lists, recorded in the flight record.
+import { existsSync } from 'node:fs';
+import type * as AnthropicModule from '../core/review/anthropicEngine';
+import { activeSession } from '../core/capture/workspaceActivity';
+import { locateRecord } from '../core/record/location';
+import { RecordStore } from '../core/record/store';
+import { reviewContext } from '../core/review/evidence';
+import { gitIdentity, runReview, type ReviewOutcome } from '../core/review/reviews';
+import { RulesEngine } from '../core/review/rulesEngine';
+import { describeSubject, subjectFromScan, type RiskScanner } from '../core/review/subject';
+import type { Concern, ReviewEngine } from '../core/review/types';
+import { UsageError, type CliArgs } from './args';
+// STAND-IN until the risk branch is merged: replace with the scanner built on src/core/risk (see reviewStandIn.ts).
+import { standInScanner } from './reviewStandIn';
+
+type Out = (text: string) => void;
+
+/** Exit codes: 0 passed (or nothing risky), 1 concerns, 2 an engine failed (never a pass). */
+const EXIT = { passed: 0, concerns: 1, failed: 2 } as const;
+
+function engines(args: CliArgs, policy: ConstructorParameters<typeof RulesEngine>[0], env: NodeJS.ProcessEnv): ReviewEngine[] {
+  const which = args.engine ?? 'rules';
+  if (which !== 'rules' && which !== 'anthropic') throw new UsageError(`--engine wants rules or anthropic, not "${which}"`);
+  // Rules always run: offline, deterministic, free.
+  const list: ReviewEngine[] = [new RulesEngine(policy)];
+  if (which === 'anthropic') {
+    const apiKey = env.ANTHROPIC_API_KEY?.trim();
+    if (!apiKey) throw new UsageError('--engine anthropic needs an API key: set ANTHROPIC_API_KEY (the base URL comes from ANTHROPIC_BASE_URL)');
+    // Loaded only here: the SDK is most of the CLI's size, and every other command would pay for it.
+    const { AnthropicEngine } = require('../core/review/anthropicEngine') as typeof AnthropicModule;
+    list.push(new AnthropicEngine({ apiKey, model: env.FLIGHTDECK_REVIEW_MODEL?.trim() || undefined }));
+  }
+  return list;
+}
+
+const where = (c: Concern): string => `${c.file}${c.line === undefined ? '' : `:${c.line}`}`;
+
+function human(outcome: ReviewOutcome, subject: string): string {
+  const lines = [`Review ${outcome.reviewId} of ${subject}: ${outcome.status}`];
+  for (const v of outcome.verdicts) {
+    const label = `${v.engine}${v.model ? ` (${v.model})` : ''}`;
+    lines.push(`  ${label}: ${v.status}${v.status === 'failed' ? ` — ${v.error ?? 'review failed, retry'}` : v.concerns.length ? ` (${v.concerns.length})` : ''}`);
+  }
+  const concerns = outcome.verdicts.flatMap((v) => v.concerns.map((c) => ({ ...c, engine: c.engine ?? v.engine })));
+  if (concerns.length) lines.push('', 'Concerns:');
+  for (const c of concerns) {
+    lines.push(`  [${c.severity}] ${where(c)}  ${c.title}  (${[c.engine, c.rule].filter(Boolean).join(': ')})`);
+    lines.push(`      ${c.explanation.replace(/\s*\n\s*/g, ' ')}`);
+  }
+  if (outcome.resolved.length) lines.push('', `Resolved by this review: ${outcome.resolved.join(', ')}`);
+  return lines.join('\n');
+}
+
+export async function review(args: CliArgs, out: Out, scanner: RiskScanner = standInScanner, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (!existsSync(args.repo)) throw new UsageError(`--repo ${args.repo}: no such folder`);
+  const location = locateRecord(args.repo);
+  if (!location?.repoRoot) throw new UsageError(`${args.repo} is not inside a git repository (pass --repo PATH)`);
+  const store = await RecordStore.open(location.dir);
+  try {
+    const context = reviewContext(store.db, activeSession(store.db));
+    const scan = await scanner(location.repoRoot, context.startCommit);
+    const list = engines(args, scan.policy.policy, env);
+    const subject = await subjectFromScan(scan, { intent: context.intent, boundary: context.boundary, session: context.session });
+    if (subject.files.length === 0) {
+      out(args.json ? JSON.stringify({ status: 'nothing-to-review', baseCommit: scan.baseCommit, changed: scan.changed.length }, null, 2)
+        : `Nothing to review: no risky changes since ${scan.baseCommit.slice(0, 12)} (${scan.changed.length} changed files).`);
+      return 0;
+    }
+    const outcome = await runReview(store, subject, list, { by: await gitIdentity(location.repoRoot), checks: context.checks });
+    const description = describeSubject(subject.files);
+    if (args.json) {
+      out(JSON.stringify({
+        reviewId: outcome.reviewId, status: outcome.status, subject: description, session: subject.session ?? null, baseCommit: subject.baseCommit,
+        policyHash: subject.policy.hash, files: subject.files, resolved: outcome.resolved,
+        verdicts: outcome.verdicts.map((v) => ({ engine: v.engine, status: v.status, model: v.model ?? null, promptVersion: v.promptVersion, inputHash: v.inputHash, error: v.error ?? null })),
+        concerns: outcome.verdicts.flatMap((v) => v.concerns.map((c) => ({ ...c, engine: c.engine ?? v.engine }))),
+      }, null, 2));
+    } else out(human(outcome, description));
+    return EXIT[outcome.status];
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,201 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { AnthropicEngine, PROMPT_VERSION } from '../../../src/core/review/anthropicEngine';
+import { buildReviewInput, type ReviewSubject } from '../../../src/core/review/subject';
+import type { ReviewInput } from '../../../src/core/review/types';
+import { messagesServer, type Reply } from './messagesServer';
+
+const AWS_KEY = 'AKIAQ3EGVP7XKM2ZT4NB';
+const PASSWORD = 'hunter2hunter2';
+const STRIPE = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
+
+const RAW_DIFF = `diff --git a/app/auth/session.rb b/app/auth/session.rb
+index 1111111..2222222 100644
+--- a/app/auth/session.rb
++++ b/app/auth/session.rb
+@@ -10,7 +10,9 @@ class Session
+   def active?
+-    last_seen_at > 30.minutes.ago
++    # idle sessions stay valid
++    true
+   end
++  AWS_ACCESS_KEY_ID = "${AWS_KEY}"
++  password = "${PASSWORD}"
+ end
+diff --git a/app/billing/charge.rb b/app/billing/charge.rb
+index 3333333..4444444 100644
+--- a/app/billing/charge.rb
++++ b/app/billing/charge.rb
+@@ -1,3 +1,4 @@
+ class Charge
++  Stripe.api_key = "${STRIPE}"
+   def amount_cents = (amount * 100).round
+ end
+`;
+
+function subject(): ReviewSubject {
+  return {
+    policy: { policy: { version: 1, mode: 'advisory', protectedBranches: ['main'], ignore: [], categories: [] }, source: 'default', path: '', hash: 'p'.repeat(64) },
+    baseCommit: 'a'.repeat(40),
+    files: [
+      { path: 'app/auth/session.rb', change: 'modified', categories: ['auth'], matches: [{ category: 'auth', rule: 'path **/auth/**' }] },
+      { path: 'app/billing/charge.rb', change: 'modified', categories: ['payments'], matches: [{ category: 'payments', rule: 'path **/billing/**' }] },
+    ],
+    changedPaths: ['app/auth/session.rb', 'app/billing/charge.rb'],
+    rawDiff: RAW_DIFF,
+    intent: 'Expire idle sessions after 30 minutes of inactivity',
+    boundary: 'may change: app/auth/**; forbids: no schema changes',
+  };
+}
+
+const input = (): ReviewInput => buildReviewInput(subject(), 'rev-1', []);
+
+async function withServer(replies: Reply[], t: { after(fn: () => Promise<void>): void }) {
+  const server = await messagesServer(replies);
+  t.after(() => server.close());
+  return server;
+}
+
+const engine = (baseUrl: string, extra: Partial<ConstructorParameters<typeof AnthropicEngine>[0]> = {}) =>
+  new AnthropicEngine({ apiKey: 'test-key-123', model: 'claude-test-1', baseUrl, timeoutMs: 5_000, ...extra });
+
+test('a passing review: the server gets the intent, boundary, categories and diff, never a planted secret', async (t) => {
+  const server = await withServer([{ kind: 'tool', input: { verdict: 'pass', concerns: [] } }], t);
+  const verdict = await engine(server.url).review(input());
+  assert.equal(verdict.status, 'passed', verdict.error);
+  assert.deepEqual(verdict.concerns, []);
+  assert.equal(verdict.engine, 'anthropic');
+  assert.equal(verdict.model, 'claude-test-1');
+  assert.equal(verdict.promptVersion, PROMPT_VERSION);
+
+  assert.equal(server.received.length, 1);
+  const [req] = server.received;
+  assert.ok(req);
+  assert.equal(req.method, 'POST');
+  assert.equal(req.url, '/v1/messages');
+  assert.equal(req.body.model, 'claude-test-1');
+  assert.deepEqual(req.body.tool_choice, { type: 'tool', name: 'report_review' });
+  assert.match(String(req.headers.authorization ?? req.headers['x-api-key']), /test-key-123/);
+  const user = req.body.messages?.[0]?.content ?? '';
+  assert.match(user, /Expire idle sessions after 30 minutes of inactivity/);
+  assert.match(user, /may change: app\/auth\/\*\*; forbids: no schema changes/);
+  assert.match(user, /app\/auth\/session\.rb \(modified\): auth/);
+  assert.match(user, /app\/billing\/charge\.rb \(modified\): payments/);
+  assert.match(user, /\+    # idle sessions stay valid/);
+  assert.match(user, /-    last_seen_at > 30\.minutes\.ago/);
+  assert.match(req.body.system ?? '', /not style|Do not comment on style/);
+  for (const secret of [AWS_KEY, PASSWORD, STRIPE]) assert.equal(req.raw.includes(secret), false, `${secret} reached the server`);
+  assert.match(user, /\[REDACTED:aws-access-key\]/);
+  // The hash is of exactly the bytes the server received.
+  assert.equal(verdict.inputHash, createHash('sha256').update(req.raw).digest('hex'));
+});
+
+test('a review with concerns: each with file, line, severity, title, explanation, raised by anthropic', async (t) => {
+  const server = await withServer([{
+    kind: 'tool',
+    model: 'claude-test-1-20260101',
+    input: {
+      verdict: 'concerns',
+      concerns: [
+        { file: 'app/auth/session.rb', line: 12, severity: 'high', title: 'Idle sessions never expire', explanation: 'active? now always returns true, the opposite of the intent.' },
+        { file: 'app/billing/charge.rb', severity: 'low', title: 'Rounding', explanation: 'Float money.' },
+      ],
+    },
+  }], t);
+  const verdict = await engine(server.url).review(input());
+  assert.equal(verdict.status, 'concerns');
+  assert.equal(verdict.model, 'claude-test-1-20260101', 'the model that answered is recorded');
+  assert.deepEqual(verdict.concerns, [
+    { file: 'app/auth/session.rb', line: 12, severity: 'high', title: 'Idle sessions never expire', explanation: 'active? now always returns true, the opposite of the intent.', engine: 'anthropic' },
+    { file: 'app/billing/charge.rb', severity: 'low', title: 'Rounding', explanation: 'Float money.', engine: 'anthropic' },
+  ]);
+});
+
+test('"pass" with concerns listed is concerns: a contradictory answer never hides one', async (t) => {
+  const server = await withServer([{ kind: 'tool', input: { verdict: 'pass', concerns: [{ file: 'a.rb', severity: 'medium', title: 't', explanation: 'e' }] } }], t);
+  const verdict = await engine(server.url).review(input());
+  assert.equal(verdict.status, 'concerns');
+  assert.equal(verdict.concerns.length, 1);
+});
+
+test('malformed answers fail with a clear error and never pass', async (t) => {
+  const cases: [Reply, RegExp][] = [
+    [{ kind: 'tool', input: { verdict: 'maybe', concerns: [] } }, /verdict is "maybe"/],
+    [{ kind: 'tool', input: { verdict: 'pass' } }, /concerns is not a list/],
+    [{ kind: 'tool', input: { verdict: 'concerns', concerns: [] } }, /none is listed/],
+    [{ kind: 'tool', input: { verdict: 'concerns', concerns: [{ file: 'a', severity: 'critical', title: 't', explanation: 'e' }] } }, /severity "critical"/],
+    [{ kind: 'tool', input: { verdict: 'concerns', concerns: [{ file: 'a', line: -3, severity: 'high', title: 't', explanation: 'e' }] } }, /line -3/],
+    [{ kind: 'tool', input: { verdict: 'concerns', concerns: [{ file: 'a', severity: 'high', title: '', explanation: 'e' }] } }, /title is not a non-empty string/],
+    [{ kind: 'tool', input: { verdict: 'pass', concerns: [] }, stopReason: 'max_tokens' }, /cut off/],
+    [{ kind: 'text', text: 'Looks good to me!' }, /no report_review call/],
+    [{ kind: 'raw', status: 200, body: '{"type":"message","content":"nope"}' }, /not a message/],
+  ];
+  for (const [reply, message] of cases) {
+    const server = await withServer([reply], t);
+    const verdict = await engine(server.url).review(input());
+    assert.equal(verdict.status, 'failed', JSON.stringify(reply));
+    assert.deepEqual(verdict.concerns, []);
+    assert.match(verdict.error ?? '', /^review failed: malformed answer from claude-test-1: /);
+    assert.match(verdict.error ?? '', message);
+    assert.match(verdict.error ?? '', /, retry$/);
+  }
+});
+
+test('a 429 with retry-after is retried once after waiting; a second 429 fails saying when to retry', async (t) => {
+  const limited: Reply = { kind: 'status', status: 429, headers: { 'retry-after': '1' }, error: { type: 'rate_limit_error', message: 'slow down' } };
+  const once = await withServer([limited, { kind: 'tool', input: { verdict: 'pass', concerns: [] } }], t);
+  const start = Date.now();
+  const ok = await engine(once.url).review(input());
+  assert.equal(ok.status, 'passed', ok.error);
+  assert.equal(once.received.length, 2);
+  assert.ok(Date.now() - start >= 900, 'waited for retry-after before retrying');
+  assert.equal(once.received[0]?.raw, once.received[1]?.raw, 'the retry sends the same request');
+
+  const twice = await withServer([limited, limited, limited], t);
+  const failed = await engine(twice.url).review(input());
+  assert.equal(failed.status, 'failed');
+  assert.equal(failed.error, 'review failed: rate limited, retry after 1 s');
+  assert.equal(twice.received.length, 2, 'one bounded retry, not more');
+
+  const long = await withServer([{ ...limited, headers: { 'retry-after': '120' } }], t);
+  const tooLong = await engine(long.url, { maxRetryWaitMs: 10_000 }).review(input());
+  assert.equal(tooLong.error, 'review failed: rate limited, retry after 120 s');
+  assert.equal(long.received.length, 1, 'a wait beyond the bound is not waited for');
+});
+
+test('a 500 fails at once saying so, and asks for a retry', async (t) => {
+  const server = await withServer([{ kind: 'status', status: 500 }], t);
+  const verdict = await engine(server.url).review(input());
+  assert.equal(verdict.status, 'failed');
+  assert.match(verdict.error ?? '', /^review failed: the API answered 500 \(Internal server error\), retry$/);
+  assert.equal(server.received.length, 1);
+  assert.equal(verdict.inputHash, createHash('sha256').update(server.received[0]?.raw ?? '').digest('hex'));
+});
+
+test('a server that never answers times out after the engine\'s timeout', async (t) => {
+  const server = await withServer([{ kind: 'hang' }], t);
+  const start = Date.now();
+  const verdict = await engine(server.url, { timeoutMs: 300 }).review(input());
+  assert.equal(verdict.status, 'failed');
+  assert.equal(verdict.error, 'review failed: no answer within 0.3 s, retry');
+  assert.ok(Date.now() - start < 4_500, 'gave up well before the 5 s default of this test');
+  assert.equal(server.received.length, 1);
+});
+
+test('a refused key and an unreachable server fail with what to do', async (t) => {
+  const server = await withServer([{ kind: 'status', status: 401, error: { type: 'authentication_error', message: 'invalid x-api-key' } }], t);
+  const refused = await engine(server.url).review(input());
+  assert.equal(refused.status, 'failed');
+  assert.match(refused.error ?? '', /the API key was refused \(401: invalid x-api-key\); set a valid key and retry/);
+
+  const gone = await messagesServer([]);
+  await gone.close();
+  const unreachable = await engine(gone.url).review(input());
+  assert.equal(unreachable.status, 'failed');
+  assert.match(unreachable.error ?? '', /^review failed: could not reach the API \(.+\), retry$/);
+});
+
+test('an engine without a key refuses to start', () => {
+  assert.throws(() => new AnthropicEngine({ apiKey: ' ' }), /needs an API key/);
+});
