@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ImportSummary } from '../core/capture/claudeImport';
 import { gitEvents } from '../core/capture/gitHistory';
 import { TranscriptTailer } from '../core/capture/transcriptTailer';
-import { claudeProjectsDir, cwdMatcher, workspaceRoots } from '../core/capture/workspace';
+import { claudeProjectsDir, cwdMatcher, projectFolderFilter, workspaceRoots } from '../core/capture/workspace';
 import { Disposable } from './disposable';
 import { join } from 'node:path';
 import { checkRules, settingsClassifier } from './settings';
@@ -54,6 +54,7 @@ export class TranscriptCapture extends Disposable {
     this.tailer = new TranscriptTailer(() => live.current, {
       projectsDir: this.projectsDir(),
       accept: cwdMatcher(roots),
+      folders: projectFolderFilter(roots),
       classify: settingsClassifier,
       // A large history is parsed in a worker beside the extension host's thread; the rules go as data.
       worker: { script: join(__dirname, 'import-worker.js'), roots, rules: checkRules() },

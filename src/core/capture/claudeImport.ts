@@ -19,6 +19,8 @@ export interface ImportSummary extends TranscriptStats {
 
 export interface ImportOptions {
   projectsDir: string;
+  /** Which project folders (by name) are worth opening; all when absent. See projectFolderFilter. */
+  folders?: (name: string) => boolean;
   /** The workspace root an entry's cwd belongs to (its folder, subfolders, worktrees), if any. */
   accept: (cwd: string) => string | undefined;
   /** Size and modification time of each file when last read, so unchanged files are skipped (kept by the caller). */
@@ -48,8 +50,15 @@ export const WORKER_MIN_BYTES = 8 << 20;
 
 const CHUNK = 4 << 20;
 
-/** Every transcript under the projects folder: sessions, and subagents' files beside or below them. */
-export function listTranscripts(projectsDir: string, depth = 4): string[] {
+/**
+ * Every transcript under the projects folder (in the project folders `folders` accepts): sessions, and
+ * subagents' files beside or below them.
+ */
+export function listTranscripts(projectsDir: string, folders?: (name: string) => boolean): string[] {
+  return listBelow(projectsDir, 4, folders);
+}
+
+function listBelow(projectsDir: string, depth: number, folders?: (name: string) => boolean): string[] {
   const out: string[] = [];
   let entries;
   try {
@@ -59,7 +68,9 @@ export function listTranscripts(projectsDir: string, depth = 4): string[] {
   }
   for (const entry of entries) {
     const path = join(projectsDir, entry.name);
-    if (entry.isDirectory() && depth > 1) out.push(...listTranscripts(path, depth - 1));
+    if (entry.isDirectory() && depth > 1) {
+      if (!folders || folders(entry.name)) out.push(...listBelow(path, depth - 1));
+    }
     else if (entry.isFile() && entry.name.endsWith('.jsonl')) out.push(path);
   }
   return out.sort();
@@ -76,7 +87,7 @@ export function cursorOf(store: RecordStore, source: string): number {
  * batch, so an import cut off by a crash resumes where it stopped without duplicates.
  */
 export async function importTranscripts(store: RecordStore, options: ImportOptions): Promise<ImportSummary> {
-  const files = listTranscripts(options.projectsDir);
+  const files = listTranscripts(options.projectsDir, options.folders);
   const summary: ImportSummary = {
     files: files.length, filesRead: 0, bytes: 0, added: 0, sessions: 0, parsedInWorker: false,
     lines: 0, entries: 0, events: 0, malformed: 0, skippedTypes: {}, otherWorkspace: 0,

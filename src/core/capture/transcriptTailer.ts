@@ -42,7 +42,9 @@ export class TranscriptTailer {
 
   private watchFolder(): void {
     try {
-      const watcher = watch(this.options.projectsDir, { recursive: true, persistent: false }, () => this.runSoon());
+      const watcher = watch(this.options.projectsDir, { recursive: true, persistent: false }, (_event, name) => {
+        if (this.concerns(name)) this.runSoon();
+      });
       watcher.on('error', () => {
         watcher.close();
         if (this.watcher === watcher) this.watcher = undefined;
@@ -51,6 +53,14 @@ export class TranscriptTailer {
     } catch {
       this.watcher = undefined; // No such folder yet, or no recursive watching here: the poll covers it.
     }
+  }
+
+  /** Whether a change there (relative to the projects folder) may be this workspace's: other projects' writes are ignored. */
+  private concerns(name: string | Buffer | null): boolean {
+    const folders = this.options.folders;
+    if (!folders || !name) return true;
+    const first = name.toString().split(/[\\/]/)[0] ?? '';
+    return first.endsWith('.jsonl') || folders(first); // a transcript beside the project folders is read too
   }
 
   private schedulePoll(): void {

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordStore } from '../../../src/core/record/store';
 import { CHECK_RULES_FILE, writeCheckRules } from '../../../src/core/capture/checkRules';
-import { TranscriptWriter } from '../../fixtures/claudeTranscript';
+import { projectFolderName, TranscriptWriter } from '../../fixtures/claudeTranscript';
 import { gitRepo, tempDir } from '../helpers/tmp';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
@@ -41,8 +41,8 @@ test('hook payloads are recorded, and a tool call seen by hooks and transcript i
   w.assistant([{ type: 'tool_use', id: toolUseId, name: 'Bash', input: { command: 'npm test -- signup' } }]);
   w.push({ type: 'user', sessionId: SESSION, uuid: 'r-1', cwd: repo, timestamp: new Date().toISOString(), message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUseId, content: 'Exit code 1\nFAIL signup', is_error: true }] } });
   const projects = tempDir(t, 'fd-claude-');
-  mkdirSync(join(projects, 'p'));
-  writeFileSync(join(projects, 'p', `${SESSION}.jsonl`), w.toString());
+  mkdirSync(join(projects, projectFolderName(repo)));
+  writeFileSync(join(projects, projectFolderName(repo), `${SESSION}.jsonl`), w.toString());
   const ingest = fd(['ingest', 'claude', '--projects-dir', projects], repo);
   assert.equal(ingest.code, 0, ingest.err);
   const store = await RecordStore.open(join(repo, '.git', 'flightdeck'), { readOnly: true });
@@ -116,8 +116,8 @@ test('hooks classify checks with the user\'s own rules, which the extension keep
   w.prompt('tidy up');
   w.bash('./scripts/house-style --fix', 0, 'ok');
   const projects = tempDir(t, 'fd-claude-');
-  mkdirSync(join(projects, 'p'));
-  writeFileSync(join(projects, 'p', 'rules-session.jsonl'), w.toString());
+  mkdirSync(join(projects, projectFolderName(repo)));
+  writeFileSync(join(projects, projectFolderName(repo), 'rules-session.jsonl'), w.toString());
   const ingest = fd(['ingest', 'claude', '--projects-dir', projects], repo);
   assert.equal(ingest.code, 0, ingest.err);
   const after = await RecordStore.open(dir, { readOnly: true });
