@@ -2,7 +2,7 @@ import { QUERY_LIMITS, type BoardAction, type BoardRecord, type BoardSession, ty
 import { checksTrend } from './charts';
 import { h, icon } from './dom';
 import { ago, bytes, clock, count, duration, plural } from './format';
-import { groupByDay, isFiltered, STATUS_LABELS } from './sessionFilter';
+import { groupByDay, isFiltered, pageInfo, STATUS_LABELS } from './sessionFilter';
 
 // Builds the board as a fresh tree; main.ts morphs the live DOM into it. Clickable elements carry a
 // `data-cmd` (and its arguments as data attributes) for the one delegated click handler: no closures
@@ -86,7 +86,9 @@ function sessionList(r: BoardRecord, trusted: boolean, query: SessionQuery): HTM
   if (trend) section.append(h('div', { class: 'trend-row', 'data-key': 'trend' }, trend, h('span', { class: 'muted' }, 'checks per session, oldest left')));
   // From the webview's own query: it may be newer than the one these results answer.
   section.append(sessionToolbar(query));
-  const groups = h('div', { class: 'session-groups', 'data-key': 'groups' });
+  const info = pageInfo(r, query);
+  // Until the new query's answer arrives, the list (the last query's) is dimmed and marked busy.
+  const groups = h('div', { class: info.pending ? 'session-groups stale' : 'session-groups', 'data-key': 'groups', 'aria-busy': info.pending ? 'true' : 'false' });
   if (r.sessions.length === 0) groups.append(h('p', { class: 'muted' }, 'No session matches.'));
   for (const group of groupByDay(r.sessions)) {
     const list = h('ol', { class: 'sessions', 'aria-label': `Sessions of ${group.day}, newest first`, 'data-key': `list:${group.day}` });
@@ -94,10 +96,9 @@ function sessionList(r: BoardRecord, trusted: boolean, query: SessionQuery): HTM
     groups.append(h('h3', { class: 'day', 'data-key': `day:${group.day}` }, group.day), list);
   }
   section.append(groups);
-  const of = filtered ? `${count(r.matchingSessions)} matching` : `${count(r.matchingSessions)}`;
-  section.append(h('p', { class: 'muted page-info', 'aria-live': 'polite', 'data-key': 'page-info' }, `Showing ${count(r.sessions.length)} of ${of} sessions`));
+  section.append(h('p', { class: 'muted page-info', 'aria-live': 'polite', 'data-key': 'page-info' }, info.text));
   // The extension sends at most 10,000; past that, search narrows the list.
-  if (r.matchingSessions > r.sessions.length && r.sessions.length < QUERY_LIMITS.sessions) {
+  if (!info.pending && r.matchingSessions > r.sessions.length && r.sessions.length < QUERY_LIMITS.sessions) {
     section.append(h('vscode-button', { appearance: 'secondary', id: 'older-sessions', 'data-cmd': 'older', 'data-key': 'older' }, 'Show older sessions'));
   }
   return section;

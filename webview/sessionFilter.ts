@@ -1,4 +1,5 @@
-import type { BoardSession, SessionQuery, SessionStatus } from '../src/protocol';
+import type { BoardRecord, BoardSession, SessionQuery, SessionStatus } from '../src/protocol';
+import { count } from './format';
 
 export const STATUS_LABELS: Record<SessionStatus, string> = {
   all: 'All sessions',
@@ -8,6 +9,19 @@ export const STATUS_LABELS: Record<SessionStatus, string> = {
 };
 
 export const isFiltered = (q: SessionQuery): boolean => q.text.trim() !== '' || q.file.trim() !== '' || q.status !== 'all';
+
+/** Whether two queries ask for the same sessions (how many of them aside). */
+export const sameSearch = (a: SessionQuery, b: SessionQuery): boolean => a.text === b.text && a.file === b.file && a.status === b.status;
+
+/**
+ * The line under the session list. It speaks of the results on screen, never of the query being typed:
+ * until those results arrive it says so (the list above still shows the previous query's sessions).
+ */
+export function pageInfo(r: Pick<BoardRecord, 'query' | 'sessions' | 'matchingSessions'>, asked: SessionQuery): { text: string; pending: boolean } {
+  if (!sameSearch(r.query, asked)) return { text: 'Searching…', pending: true };
+  const of = isFiltered(r.query) ? `${count(r.matchingSessions)} matching` : count(r.matchingSessions);
+  return { text: `Showing ${count(r.sessions.length)} of ${of} sessions`, pending: false };
+}
 
 /** "Today", "Yesterday", or the date: how people think of when something happened. */
 export function dayLabel(ms: number | undefined, now = new Date()): string {
