@@ -1,5 +1,5 @@
-import type { BoardRecord, BoardSession, SessionQuery, SessionStatus } from '../src/protocol';
-import { count } from './format';
+import type { BoardRecord, BoardSession, ImportStatus, SessionQuery, SessionStatus } from '../src/protocol';
+import { bytes, count, plural } from './format';
 
 export const STATUS_LABELS: Record<SessionStatus, string> = {
   all: 'All sessions',
@@ -44,4 +44,11 @@ export function groupByDay(sessions: readonly BoardSession[]): { day: string; se
     else groups.push({ day, sessions: [s] });
   }
   return groups;
+}
+
+/** What an import coming or under way has got through, in words. */
+export function importText(i: ImportStatus): string {
+  if (i.phase === 'pending') return 'Importing this folder\'s Claude Code sessions in a moment…';
+  if (i.files === 0) return 'Importing Claude Code sessions: looking for this folder\'s transcripts…';
+  return `Importing Claude Code sessions: ${bytes(i.doneBytes)} of ${bytes(i.totalBytes)} (${count(i.filesDone)} of ${plural(i.files, 'file')}), ${plural(i.sessions, 'session')} found so far`;
 }

@@ -26,13 +26,20 @@ export interface ImportOptions {
   /** Size and modification time of each file when last read, so unchanged files are skipped (kept by the caller). */
   seen?: Map<string, string>;
   classify?: CheckClassifier;
-  /** Called after each chunk, for a progress bar. */
-  onProgress?: (doneBytes: number, totalBytes: number) => void;
+  /** Called after each chunk, for a progress bar: bytes done of all listed, and what was found so far. */
+  onProgress?: (doneBytes: number, totalBytes: number, found: ImportFound) => void;
   /**
    * Parses in a worker thread (dist/import-worker.js) while this thread records, when there is enough to
    * read to pay for starting one. The worker gets the workspace roots and check rules as data.
    */
   worker?: ImportWorkerOptions;
+}
+
+/** What an import has got through so far: transcript files finished (of those listed), sessions seen in them. */
+export interface ImportFound {
+  files: number;
+  filesDone: number;
+  sessions: number;
 }
 
 export interface ImportWorkerOptions {
@@ -104,10 +111,14 @@ export async function importTranscripts(store: RecordStore, options: ImportOptio
   const unread = listed.filter((f) => options.seen?.get(f.path) !== f.signature);
   const sessions = new Set<string>();
   const batch = new ImportBatch(store, summary);
-  let done = 0;
+  let done = total - unread.reduce((n, f) => n + f.size, 0); // unchanged files count as done
+  let filesDone = files.length - unread.length;
+  const found = (): ImportFound => ({ files: files.length, filesDone, sessions: sessions.size });
+  options.onProgress?.(done, total, found());
   /** A file read to its end (here or in the worker): its counts, and its signature so a later run skips it. */
   const finished = (f: { path: string; size: number; signature: string }, read: number, stats: TranscriptStats, started: Iterable<string>): void => {
     done += f.size;
+    filesDone++;
     if (read > 0) summary.filesRead++;
     summary.bytes += read;
     for (const s of started) sessions.add(s);
@@ -121,7 +132,7 @@ export async function importTranscripts(store: RecordStore, options: ImportOptio
       await importInWorker(options.worker, unread.map((f) => ({ path: f.path, offset: cursors.get(f.path) ?? 0 })), batch, (r) => {
         const f = byPath.get(r.path);
         if (f) finished(f, r.read, r.stats, r.sessions);
-        options.onProgress?.(done, total);
+        options.onProgress?.(done, total, found());
       });
       batch.flush();
       summary.sessions = sessions.size;
@@ -135,8 +146,9 @@ export async function importTranscripts(store: RecordStore, options: ImportOptio
   for (const f of unread) {
     if (options.seen?.get(f.path) === f.signature) continue; // finished by the worker before it failed
     const ctx = new TranscriptContext(options.accept, options.classify);
-    const read = await importFile(store, f.path, ctx, (bytes) => options.onProgress?.(done + bytes, total), batch);
+    const read = await importFile(store, f.path, ctx, (bytes) => options.onProgress?.(done + bytes, total, found()), batch);
     finished(f, read, ctx.stats, ctx.startedSessions);
+    options.onProgress?.(done, total, found());
   }
   batch.flush();
   summary.sessions = sessions.size;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dayLabel, groupByDay, isFiltered, pageInfo } from '../../../webview/sessionFilter';
+import { dayLabel, groupByDay, importText, isFiltered, pageInfo } from '../../../webview/sessionFilter';
 import { DEFAULT_QUERY } from '../../../src/protocol';
 import type { BoardSession } from '../../../src/protocol';
 import { duration } from '../../../webview/format';
@@ -48,4 +48,14 @@ test('the count under the list always speaks of the sessions in it, never of a q
   assert.deepEqual(pageInfo(unfiltered, { ...DEFAULT_QUERY, limit: 70 }), { text: 'Showing 20 of 660 sessions', pending: false });
   assert.equal(pageInfo(unfiltered, { ...DEFAULT_QUERY, status: 'failed' }).pending, true);
   assert.equal(pageInfo(unfiltered, { ...DEFAULT_QUERY, file: 'api/' }).pending, true);
+});
+
+test('an import says what it has got through: coming, listing, then bytes, files and sessions so far', () => {
+  const base = { doneBytes: 0, totalBytes: 0, filesDone: 0, files: 0, sessions: 0 };
+  assert.match(importText({ ...base, phase: 'pending' }), /in a moment/);
+  assert.match(importText({ ...base, phase: 'running' }), /looking for/);
+  assert.equal(
+    importText({ phase: 'running', doneBytes: 30 << 20, totalBytes: 200 << 20, filesDone: 120, files: 660, sessions: 1 }),
+    'Importing Claude Code sessions: 30.0 MB of 200.0 MB (120 of 660 files), 1 session found so far',
+  );
 });
