@@ -79,7 +79,9 @@ async function main() {
       new MutationObserver(look).observe(app, { childList: true, subtree: true, characterData: true });
     });
     await board.locator('.import progress[value]').waitFor({ timeout: 30_000 });
+    await board.locator('.import', { hasText: /[1-9]\d* sessions? found so far/ }).waitFor({ timeout: 30_000 });
     await page.mouse.move(900, 500);
+    await page.locator('.workbench-hover, .monaco-hover').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
     await page.screenshot({ path: join(results, 'board-importing.png') });
     await board.locator('.import').waitFor({ state: 'detached', timeout: 90_000 });
     const seen = await board.locator('body').evaluate(() => window.__importSeen);
