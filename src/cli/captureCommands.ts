@@ -38,7 +38,8 @@ export async function ingest(args: CliArgs, out: Out): Promise<number> {
       worker: { script: join(__dirname, 'import-worker.js'), roots, rules },
     });
     store.append(await gitEvents(repoRoot, store.db));
-    store.snapshotIfDue();
+    // The command ends here: a quiet moment, so the next open (the extension's too) replays little.
+    if (store.snapshotDue() || store.idleSnapshotDue()) store.snapshot();
     if (args.json) out(JSON.stringify(summary, null, 2));
     else {
       const skipped = Object.entries(summary.skippedTypes).map(([k, v]) => `${k} ${v}`).join(', ');

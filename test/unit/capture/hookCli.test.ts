@@ -139,3 +139,22 @@ test('a hook process loads only what it needs: no node:crypto, no streams (each 
     assert.ok(!loaded.includes(heavy), `${heavy} was loaded`);
   }
 });
+
+test('after `flightdeck ingest` of a long history, the next open replays at most a few hundred events', async (t) => {
+  const repo = gitRepo(t);
+  const projects = tempDir(t, 'fd-claude-');
+  mkdirSync(join(projects, projectFolderName(repo)));
+  for (let n = 0; n < 3; n++) {
+    const w = new TranscriptWriter({ sessionId: `history-${n}`, cwd: repo });
+    w.prompt(`chore ${n}`);
+    for (let i = 0; i < 300; i++) w.bash(`npm run build -- --step ${i}`, 0, 'built\n'.repeat(40));
+    writeFileSync(join(projects, projectFolderName(repo), `history-${n}.jsonl`), w.toString());
+  }
+  const ingest = fd(['ingest', 'claude', '--projects-dir', projects, '--json'], repo);
+  assert.equal(ingest.code, 0, ingest.err);
+  assert.ok((JSON.parse(ingest.out) as { added: number }).added > 1_000);
+  const store = await RecordStore.open(join(repo, '.git', 'flightdeck'), { readOnly: true });
+  t.after(() => store.close());
+  assert.ok(store.report.replayed <= 300, `replayed ${store.report.replayed}`);
+  assert.equal(Number(store.db.exec('SELECT count(*) FROM commands')[0]?.values[0]?.[0]), 900, 'nothing lost');
+});
