@@ -2,8 +2,10 @@ import { watch, type FSWatcher } from 'node:fs';
 import { IDLE_SNAPSHOT_BYTES, RecordStore, type StoreOptions } from './store';
 
 export interface LiveRecordOptions extends StoreOptions {
-  /** How often to look for other writers' events when no file event arrives. */
+  /** How often to look for other writers' events when the record's folder cannot be watched. */
   pollMs?: number;
+  /** The same while it is watched: file events bring other writers' events, the poll only what they missed. */
+  watchedPollMs?: number;
   /** After this long without a new event, a journal tail of idleSnapshotBytes or more is snapshotted. */
   idleSnapshotMs?: number;
   idleSnapshotBytes?: number;
@@ -114,12 +116,23 @@ export class LiveRecord {
     try {
       // File events make other writers' events visible in milliseconds; the poll covers file
       // systems where watching does not work.
-      this.watcher = watch(this.dir, { persistent: false }, () => this.refreshSoon());
-      this.watcher.on('error', () => this.watcher?.close());
+      const watcher = watch(this.dir, { persistent: false }, () => this.refreshSoon());
+      this.watcher = watcher;
+      watcher.on('error', () => {
+        watcher.close();
+        if (this.watcher !== watcher) return;
+        // File events stopped: the poll alone keeps other writers' events coming within a second.
+        this.watcher = undefined;
+        clearInterval(this.poll);
+        this.poll = setInterval(() => this.refresh(), this.options.pollMs ?? 500);
+        this.poll.unref();
+      });
     } catch {
       this.watcher = undefined;
     }
-    this.poll = setInterval(() => this.refresh(), this.options.pollMs ?? 500);
+    // An idle window wakes up rarely: twice a second only where file events do not work.
+    const every = this.watcher ? this.options.watchedPollMs ?? 5_000 : this.options.pollMs ?? 500;
+    this.poll = setInterval(() => this.refresh(), every);
     this.poll.unref();
   }
 

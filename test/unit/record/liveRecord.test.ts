@@ -24,7 +24,7 @@ function changed(live: LiveRecord, ms: number): Promise<number> {
 test('a second window sees the first one\'s events within a second, without asking', async (t) => {
   const dir = tempDir(t);
   const first = new LiveRecord(dir);
-  const second = new LiveRecord(dir, { pollMs: 60_000 }); // only file events can deliver in time
+  const second = new LiveRecord(dir, { pollMs: 60_000, watchedPollMs: 60_000 }); // only file events can deliver in time
   t.after(() => {
     first.dispose();
     second.dispose();
@@ -38,7 +38,7 @@ test('a second window sees the first one\'s events within a second, without aski
 
 test('a note from the CLI reaches an open record by polling when file events are missed', async (t) => {
   const repo = gitRepo(t);
-  const live = new LiveRecord(join(repo, '.git', 'flightdeck'), { pollMs: 100 });
+  const live = new LiveRecord(join(repo, '.git', 'flightdeck'), { pollMs: 100, watchedPollMs: 100 });
   t.after(() => live.dispose());
   const store = await live.open();
   const seen = changed(live, 1000);
