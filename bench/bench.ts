@@ -7,6 +7,7 @@ import { deriveRows, flushDerived, newDeriveMemo, type RunSql } from '../src/cor
 import { MIGRATIONS } from '../src/core/record/schema';
 import { RecordStore } from '../src/core/record/store';
 import { measureActivation } from './activation';
+import { idleCost } from './idleCost';
 import { makeEvents } from './events';
 import { boardRecord, boardSessions } from '../src/core/report/boardState';
 import { clipStrings } from '../src/core/report/clip';
@@ -154,6 +155,15 @@ async function main(): Promise<void> {
     const act = measureActivation(join(__dirname, '..', 'dist', 'extension.js'));
     row('extension bundle load (require)', `${fmt(act.loadMs, 1)} ms`);
     row('activate() median of 20', `${fmt(act.activateMs, 2)} ms`, 'target ≤ 50 ms');
+  }
+  if (wanted('idle')) {
+    const idle = await idleCost();
+    if (typeof idle === 'string') row('idle extension host', `skipped: ${idle}`);
+    else {
+      row(`idle extension host, without Flightdeck (${idle.windowSeconds} s)`, `${fmt(idle.without, 2)} CPU s/min`);
+      row('idle extension host, with Flightdeck', `${fmt(idle.with, 2)} CPU s/min`, 'target: about the same');
+      row('  Flightdeck\'s share of one core while idle', `${fmt(((idle.with - idle.without) / 60) * 100, 1)} %`);
+    }
   }
 }
 

@@ -30,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   recordsToSettle = records;
   const commands = new RecordCommands(records);
   const sessionFiles = new SessionFiles(records, (id) => void commands.showSession(id));
+  const capture = new TranscriptCapture(records);
   const board = new BoardViewProvider(
     context.extensionUri,
     records,
@@ -37,9 +38,9 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
       if (action !== 'refresh') commands.run(action);
     },
     sessionFiles,
+    capture,
   );
   const claude = new ClaudeConnection(context.extensionUri, records);
-  const capture = new TranscriptCapture(records);
   const terminals = new TerminalWatcher(records);
   const files = new FileWatcher(records);
   const checkRules = new CheckRulesSync(records);

@@ -91,12 +91,26 @@ export interface BoardRecord {
   matchingSessions: number;
 }
 
+/** An import of Claude Code's sessions: coming (the window just opened, it starts in a moment) or under way. */
+export interface ImportStatus {
+  phase: 'pending' | 'running';
+  /** Transcript bytes got through, of all this workspace's (0 of 0 until they are listed). */
+  doneBytes: number;
+  totalBytes: number;
+  filesDone: number;
+  files: number;
+  /** Sessions of this workspace seen in the files got through. */
+  sessions: number;
+}
+
 export interface BoardState {
   /** The board is read-only in an untrusted workspace. */
   trusted: boolean;
   phase: 'loading' | 'ready' | 'no-workspace' | 'error';
   error?: string;
   record?: BoardRecord;
+  /** Set while an import is coming or under way: the board must not say there are no sessions. */
+  importing?: ImportStatus;
 }
 
 /** Actions the board may ask for; the extension checks each against this list. */

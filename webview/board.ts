@@ -1,8 +1,8 @@
-import { QUERY_LIMITS, type BoardAction, type BoardRecord, type BoardSession, type BoardState, type SessionQuery } from '../src/protocol';
+import { QUERY_LIMITS, type BoardAction, type BoardRecord, type BoardSession, type BoardState, type ImportStatus, type SessionQuery } from '../src/protocol';
 import { checksTrend } from './charts';
 import { h, icon } from './dom';
 import { ago, bytes, clock, count, duration, plural } from './format';
-import { groupByDay, isFiltered, STATUS_LABELS } from './sessionFilter';
+import { groupByDay, importText, isFiltered, pageInfo, STATUS_LABELS } from './sessionFilter';
 
 // Builds the board as a fresh tree; main.ts morphs the live DOM into it. Clickable elements carry a
 // `data-cmd` (and its arguments as data attributes) for the one delegated click handler: no closures
@@ -74,9 +74,22 @@ export function sessionToolbar(q: SessionQuery): HTMLElement {
   return h('div', { class: 'toolbar', 'data-keep': '', 'data-key': 'toolbar' }, search, file, status);
 }
 
-function sessionList(r: BoardRecord, trusted: boolean, query: SessionQuery): HTMLElement {
+/** An import coming or under way: what it has got through, as words and as a bar. */
+function importProgress(i: ImportStatus): HTMLElement {
+  // Without a value (nothing listed yet) a progress bar shows that something is going on, not how much.
+  const known = i.phase === 'running' && i.totalBytes > 0;
+  const bar = h('progress', known ? { max: '1000', value: String(Math.round((Math.min(i.doneBytes, i.totalBytes) / i.totalBytes) * 1000)), 'aria-label': 'Import progress' } : { 'aria-label': 'Import progress' });
+  return h('section', { class: 'import', role: 'status', 'data-key': 'import' }, h('p', {}, icon('cloud-download'), ` ${importText(i)}`), bar);
+}
+
+function sessionList(r: BoardRecord, trusted: boolean, query: SessionQuery, importing: ImportStatus | undefined): HTMLElement {
   const section = h('section', { 'aria-labelledby': 'sessions-h', 'data-key': 'sessions' }, h('h2', { id: 'sessions-h' }, 'Sessions'));
   const filtered = isFiltered(r.query) || isFiltered(query);
+  if (r.sessions.length === 0 && !filtered && importing) {
+    // Never "no sessions" while an import may still bring some.
+    section.append(h('p', { class: 'muted' }, 'This folder\'s Claude Code sessions appear here as they are imported.'));
+    return section;
+  }
   if (r.sessions.length === 0 && !filtered) {
     section.append(h('p', { class: 'muted' }, 'No agent sessions yet. Flightdeck imports Claude Code sessions of this folder and follows them live.'));
     if (trusted) section.append(h('div', { class: 'actions' }, button('Connect Claude Code', 'connectClaude', 'plug', true), button('Import now', 'importClaude', 'cloud-download')));
@@ -86,7 +99,9 @@ function sessionList(r: BoardRecord, trusted: boolean, query: SessionQuery): HTM
   if (trend) section.append(h('div', { class: 'trend-row', 'data-key': 'trend' }, trend, h('span', { class: 'muted' }, 'checks per session, oldest left')));
   // From the webview's own query: it may be newer than the one these results answer.
   section.append(sessionToolbar(query));
-  const groups = h('div', { class: 'session-groups', 'data-key': 'groups' });
+  const info = pageInfo(r, query);
+  // Until the new query's answer arrives, the list (the last query's) is dimmed and marked busy.
+  const groups = h('div', { class: info.pending ? 'session-groups stale' : 'session-groups', 'data-key': 'groups', 'aria-busy': info.pending ? 'true' : 'false' });
   if (r.sessions.length === 0) groups.append(h('p', { class: 'muted' }, 'No session matches.'));
   for (const group of groupByDay(r.sessions)) {
     const list = h('ol', { class: 'sessions', 'aria-label': `Sessions of ${group.day}, newest first`, 'data-key': `list:${group.day}` });
@@ -94,10 +109,9 @@ function sessionList(r: BoardRecord, trusted: boolean, query: SessionQuery): HTM
     groups.append(h('h3', { class: 'day', 'data-key': `day:${group.day}` }, group.day), list);
   }
   section.append(groups);
-  const of = filtered ? `${count(r.matchingSessions)} matching` : `${count(r.matchingSessions)}`;
-  section.append(h('p', { class: 'muted page-info', 'aria-live': 'polite', 'data-key': 'page-info' }, `Showing ${count(r.sessions.length)} of ${of} sessions`));
+  section.append(h('p', { class: 'muted page-info', 'aria-live': 'polite', 'data-key': 'page-info' }, info.text));
   // The extension sends at most 10,000; past that, search narrows the list.
-  if (r.matchingSessions > r.sessions.length && r.sessions.length < QUERY_LIMITS.sessions) {
+  if (!info.pending && r.matchingSessions > r.sessions.length && r.sessions.length < QUERY_LIMITS.sessions) {
     section.append(h('vscode-button', { appearance: 'secondary', id: 'older-sessions', 'data-cmd': 'older', 'data-key': 'older' }, 'Show older sessions'));
   }
   return section;
@@ -144,6 +158,7 @@ export function renderBoard(state: BoardState, query: SessionQuery): HTMLElement
     root.append(h('p', { class: 'notice', 'data-key': 'restricted' }, icon('shield'), ' Restricted mode: the board is read-only and nothing is recorded.'));
   }
   if (state.phase === 'loading') root.append(h('p', { class: 'muted', 'data-key': 'loading' }, 'Opening the flight record…'));
+  if (state.importing) root.append(importProgress(state.importing));
   if (state.phase === 'no-workspace') {
     root.append(h('p', { 'data-key': 'no-workspace' }, 'Open a folder to keep a flight record of the work done in it.'));
   }
@@ -163,10 +178,10 @@ export function renderBoard(state: BoardState, query: SessionQuery): HTMLElement
       tile('Overrides', c.overrides, 'unlock', true),
       tile('Ships', c.ships, 'rocket'),
     ),
-    sessionList(r, state.trusted, query),
+    sessionList(r, state.trusted, query, state.importing),
     h('section', { 'aria-labelledby': 'recent-h', 'data-key': 'recent' }, h('h2', { id: 'recent-h' }, 'Recent activity'), recentList(r)),
   );
-  if (c.events === 0) root.append(gettingStarted(state.trusted));
+  if (c.events === 0 && !state.importing) root.append(gettingStarted(state.trusted));
   root.append(recordDetails(r, state.trusted));
   return root;
 }

@@ -4,7 +4,7 @@ import { readCheckRules } from '../core/capture/checkRules';
 import { importTranscripts } from '../core/capture/claudeImport';
 import { classifyCheck } from '../core/capture/classify';
 import { gitEvents } from '../core/capture/gitHistory';
-import { claudeProjectsDir, cwdMatcher, workspaceRoots } from '../core/capture/workspace';
+import { claudeProjectsDir, cwdMatcher, projectFolderFilter, workspaceRoots } from '../core/capture/workspace';
 import { locateRecord } from '../core/record/location';
 import { listSessions } from '../core/record/queries';
 import { RecordStore } from '../core/record/store';
@@ -34,17 +34,18 @@ export async function ingest(args: CliArgs, out: Out): Promise<number> {
     // The user's check rules, as the extension left them beside the record (the CLI cannot read VS Code's settings).
     const rules = readCheckRules(dir);
     const summary = await importTranscripts(store, {
-      projectsDir, accept: cwdMatcher(roots), classify: (command) => classifyCheck(command, rules)?.kind,
+      projectsDir, accept: cwdMatcher(roots), folders: projectFolderFilter(roots), classify: (command) => classifyCheck(command, rules)?.kind,
       worker: { script: join(__dirname, 'import-worker.js'), roots, rules },
     });
     store.append(await gitEvents(repoRoot, store.db));
-    store.snapshotIfDue();
+    // The command ends here: a quiet moment, so the next open (the extension's too) replays little.
+    if (store.snapshotDue() || store.idleSnapshotDue()) store.snapshot();
     if (args.json) out(JSON.stringify(summary, null, 2));
     else {
       const skipped = Object.entries(summary.skippedTypes).map(([k, v]) => `${k} ${v}`).join(', ');
       out(
         [
-          `Read ${summary.filesRead} of ${summary.files} transcript files (${(summary.bytes / (1 << 20)).toFixed(1)} MB) from ${projectsDir}`,
+          `Read ${summary.filesRead} of ${summary.files} transcript files (${(summary.bytes / (1 << 20)).toFixed(1)} MB) in this repository's project folders of ${projectsDir}`,
           `Sessions of this repository: ${summary.sessions}`,
           `New events: ${summary.added} (of ${summary.events} found; the rest were already recorded)`,
           `Lines: ${summary.lines}; malformed ${summary.malformed}; other workspaces ${summary.otherWorkspace}${skipped ? `; skipped ${skipped}` : ''}`,

@@ -4,12 +4,18 @@ import { boardRecord } from '../core/report/boardState';
 import { buildTrail } from '../core/report/trail';
 import { clipStrings } from '../core/report/clip';
 import { sessionActivity } from '../core/report/activity';
-import { DEFAULT_QUERY, type BoardAction, type BoardState, type HostToWebview, type SessionQuery } from '../protocol';
+import { DEFAULT_QUERY, type BoardAction, type BoardState, type HostToWebview, type ImportStatus, type SessionQuery } from '../protocol';
 import { parseWebviewMessage } from '../webviewMessages';
 import { Disposable } from './disposable';
 import type { RecordService } from './recordService';
 
 /** What the board asks of a session: its Markdown, a file of it, a file's diff against the starting commit. */
+/** Where the board learns of an import coming or under way. */
+export interface ImportProgressSource {
+  importStatus(): ImportStatus | undefined;
+  readonly onDidChangeImport: vscode.Event<void>;
+}
+
 export interface SessionActions {
   showMarkdown(id: string): void;
   copyMarkdown(id: string): Promise<void>;
@@ -32,9 +38,11 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     private readonly records: RecordService,
     private readonly runAction: (action: BoardAction) => void,
     private readonly sessions: SessionActions,
+    private readonly imports?: ImportProgressSource,
   ) {
     super();
     this._register(records.onDidChange(() => this.pushSoon()));
+    if (imports) this._register(imports.onDidChangeImport(() => this.pushSoon()));
     this._register({ dispose: () => clearTimeout(this.pushTimer) });
   }
 
@@ -123,7 +131,8 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
   }
 
   private post(state: BoardState): void {
-    const message: HostToWebview = { type: 'state', state };
+    const importing = this.imports?.importStatus();
+    const message: HostToWebview = { type: 'state', state: importing ? { ...state, importing } : state };
     void this.view?.webview.postMessage(message);
   }
 

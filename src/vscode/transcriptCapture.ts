@@ -2,16 +2,24 @@ import * as vscode from 'vscode';
 import type { ImportSummary } from '../core/capture/claudeImport';
 import { gitEvents } from '../core/capture/gitHistory';
 import { TranscriptTailer } from '../core/capture/transcriptTailer';
-import { claudeProjectsDir, cwdMatcher, workspaceRoots } from '../core/capture/workspace';
+import { claudeProjectsDir, cwdMatcher, projectFolderFilter, workspaceRoots } from '../core/capture/workspace';
 import { Disposable } from './disposable';
 import { join } from 'node:path';
 import { checkRules, settingsClassifier } from './settings';
 import type { RecordService } from './recordService';
+import type { ImportStatus } from '../protocol';
 
 /** Follows this workspace's Claude Code sessions into the record while the window is open. */
 export class TranscriptCapture extends Disposable {
   private tailer: TranscriptTailer | undefined;
   private isDisposed = false;
+  /** Set once the first import (of the history) is over, done or failed. */
+  private firstImportOver = false;
+  private progress: ImportStatus | undefined;
+  private progressFiredAt = 0;
+  private readonly importChanged = this._register(new vscode.EventEmitter<void>());
+  /** Fires when an import is coming, progresses (at most a few times a second) or ends. */
+  readonly onDidChangeImport = this.importChanged.event;
 
   constructor(private readonly records: RecordService) {
     super();
@@ -27,6 +35,25 @@ export class TranscriptCapture extends Disposable {
     return vscode.workspace.getConfiguration('flightdeck').get<boolean>('capture.claudeTranscripts', true);
   }
 
+  /**
+   * The import coming or under way, if any. From activation on, before capture starts (it waits for the
+   * window to settle), a first import that will run is reported as pending.
+   */
+  importStatus(): ImportStatus | undefined {
+    if (this.progress) return this.progress;
+    if (this.firstImportOver || this.isDisposed || !this.enabled() || this.records.readOnly || !this.records.location()?.repoRoot) return undefined;
+    return { phase: 'pending', doneBytes: 0, totalBytes: 0, filesDone: 0, files: 0, sessions: 0 };
+  }
+
+  private reportProgress(next: ImportStatus | undefined): void {
+    this.progress = next;
+    const now = Date.now();
+    // Progress arrives after every chunk and file: a few updates a second are plenty for the board.
+    if (next && now - this.progressFiredAt < 250) return;
+    this.progressFiredAt = now;
+    this.importChanged.fire();
+  }
+
   private projectsDir(): string {
     return vscode.workspace.getConfiguration('flightdeck').get<string>('capture.claudeProjectsDir', '') || claudeProjectsDir();
   }
@@ -38,6 +65,10 @@ export class TranscriptCapture extends Disposable {
     if (this.tailer) return Promise.resolve(undefined);
     this.starting ??= this.doStart().finally(() => {
       this.starting = undefined;
+      if (!this.firstImportOver) {
+        this.firstImportOver = true; // imported, or nothing to import here: either way none is coming
+        this.importChanged.fire();
+      }
     });
     return this.starting;
   }
@@ -54,6 +85,7 @@ export class TranscriptCapture extends Disposable {
     this.tailer = new TranscriptTailer(() => live.current, {
       projectsDir: this.projectsDir(),
       accept: cwdMatcher(roots),
+      folders: projectFolderFilter(roots),
       classify: settingsClassifier,
       // A large history is parsed in a worker beside the extension host's thread; the rules go as data.
       worker: { script: join(__dirname, 'import-worker.js'), roots, rules: checkRules() },
@@ -70,13 +102,19 @@ export class TranscriptCapture extends Disposable {
     const tailer = this.tailer;
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'Flightdeck: importing Claude Code sessions' },
-      (progress) => {
+      async (progress) => {
         let shown = 0;
-        return tailer.run((done, total) => {
-          const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
-          if (pct > shown) progress.report({ message: `${pct}%`, increment: pct - shown });
-          shown = pct;
-        });
+        this.reportProgress({ phase: 'running', doneBytes: 0, totalBytes: 0, filesDone: 0, files: 0, sessions: 0 });
+        try {
+          return await tailer.run((done, total, found) => {
+            this.reportProgress({ phase: 'running', doneBytes: done, totalBytes: total, ...found });
+            const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
+            if (pct > shown) progress.report({ message: `${pct}%`, increment: pct - shown });
+            shown = pct;
+          });
+        } finally {
+          this.reportProgress(undefined);
+        }
       },
     );
   }

@@ -71,8 +71,38 @@ async function main() {
   page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
   const board = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 
-  await check('the Flightdeck icon opens the Board with the seeded record', async () => {
+  await check('from its first paint the board shows the import coming, then its progress, and never "no sessions"', async () => {
     await page.locator('.activitybar [aria-label*="Flightdeck"]').first().click();
+    // Watched from inside the webview from the moment it exists: every paint until the import is over.
+    await board.locator('#app').waitFor({ timeout: 60_000 });
+    await board.locator('body').evaluate(() => {
+      const app = document.getElementById('app');
+      const seen = (window.__importSeen = { paints: 0, firstHadImport: undefined, claimedNone: false, progress: [] });
+      const look = () => {
+        if (!app.querySelector('.board')) return;
+        seen.paints++;
+        const status = app.querySelector('.import');
+        seen.firstHadImport ??= status !== null;
+        if (app.textContent.includes('No agent sessions yet')) seen.claimedNone = true;
+        if (status) seen.progress.push(status.textContent);
+      };
+      look();
+      new MutationObserver(look).observe(app, { childList: true, subtree: true, characterData: true });
+    });
+    await board.locator('.import progress[value]').waitFor({ timeout: 30_000 });
+    await board.locator('.import', { hasText: /[1-9]\d* sessions? found so far/ }).waitFor({ timeout: 30_000 });
+    await page.mouse.move(900, 500);
+    await page.locator('.workbench-hover, .monaco-hover').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    await page.screenshot({ path: join(results, 'board-importing.png') });
+    await board.locator('.import').waitFor({ state: 'detached', timeout: 90_000 });
+    const seen = await board.locator('body').evaluate(() => window.__importSeen);
+    if (!seen.firstHadImport) throw new Error(`the first paint did not show the import: ${JSON.stringify(seen).slice(0, 500)}`);
+    if (seen.claimedNone) throw new Error('the board said there were no sessions while the import was coming or under way');
+    if (!seen.progress.some((t) => /of [\d.]+ MB .*sessions? found so far/.test(t))) throw new Error(`no progress shown: ${seen.progress.slice(-3)}`);
+    console.log(`  (${seen.paints} paints; last progress: ${seen.progress.at(-1)})`);
+  });
+
+  await check('the Flightdeck icon opens the Board with the seeded record', async () => {
     await board.getByText('Recent activity').waitFor({ timeout: 60_000 });
     await board.locator('.session-title', { hasText: 'add server-side validation to signup endpoint' }).first().waitFor({ timeout: 20_000 });
     await board.getByText(join(workspace, '.git', 'flightdeck'), { exact: false }).first().waitFor();

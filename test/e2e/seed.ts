@@ -30,6 +30,19 @@ huge.prompt(`an enormous paste <img src=x onerror="window.__pwned=4"> ${'lorem i
 huge.bash(`echo ${'</script><script>window.__pwned=5</script>'.repeat(250_000)}`, 0, '');
 writeFileSync(join(dir, 'e2e-huge.jsonl'), huge.toString());
 
+// A long history (about 36 MB in 10 sessions, older than the rest): importing it takes long enough that
+// the board must show the import coming and under way. No failures and no files the other checks filter by.
+const CODE = 'export function bulk(input: string) {\n  return input.trim().toLowerCase();\n}\n'.repeat(40);
+for (let n = 0; n < 10; n++) {
+  const w = new TranscriptWriter({ sessionId: `e2e-bulk-${n}`, cwd: workspace, start: Date.now() - (60 + n) * 86_400_000, branch: `chore/bulk-${n}` });
+  w.prompt(`bulk history session ${n}`);
+  for (let i = 0; i < 400; i++) {
+    w.tool('Read', { file_path: `${workspace}/lib/bulk${i}.ts` }, { text: CODE, structured: { type: 'text', file: { filePath: `${workspace}/lib/bulk${i}.ts`, content: CODE } } });
+    w.bash('npm run typecheck', 0, 'ok\n'.repeat(20));
+  }
+  writeFileSync(join(dir, `e2e-bulk-${n}.jsonl`), w.toString());
+}
+
 // The signup session ran under a task: only api/signup.ts in bounds, lint required. Its list item shows the badges.
 void (async () => {
   const store = await RecordStore.open(join(workspace, '.git', 'flightdeck'));

@@ -19,18 +19,27 @@ export interface ImportSummary extends TranscriptStats {
 
 export interface ImportOptions {
   projectsDir: string;
+  /** Which project folders (by name) are worth opening; all when absent. See projectFolderFilter. */
+  folders?: (name: string) => boolean;
   /** The workspace root an entry's cwd belongs to (its folder, subfolders, worktrees), if any. */
   accept: (cwd: string) => string | undefined;
   /** Size and modification time of each file when last read, so unchanged files are skipped (kept by the caller). */
   seen?: Map<string, string>;
   classify?: CheckClassifier;
-  /** Called after each chunk, for a progress bar. */
-  onProgress?: (doneBytes: number, totalBytes: number) => void;
+  /** Called after each chunk, for a progress bar: bytes done of all listed, and what was found so far. */
+  onProgress?: (doneBytes: number, totalBytes: number, found: ImportFound) => void;
   /**
    * Parses in a worker thread (dist/import-worker.js) while this thread records, when there is enough to
    * read to pay for starting one. The worker gets the workspace roots and check rules as data.
    */
   worker?: ImportWorkerOptions;
+}
+
+/** What an import has got through so far: transcript files finished (of those listed), sessions seen in them. */
+export interface ImportFound {
+  files: number;
+  filesDone: number;
+  sessions: number;
 }
 
 export interface ImportWorkerOptions {
@@ -48,8 +57,15 @@ export const WORKER_MIN_BYTES = 8 << 20;
 
 const CHUNK = 4 << 20;
 
-/** Every transcript under the projects folder: sessions, and subagents' files beside or below them. */
-export function listTranscripts(projectsDir: string, depth = 4): string[] {
+/**
+ * Every transcript under the projects folder (in the project folders `folders` accepts): sessions, and
+ * subagents' files beside or below them.
+ */
+export function listTranscripts(projectsDir: string, folders?: (name: string) => boolean): string[] {
+  return listBelow(projectsDir, 4, folders);
+}
+
+function listBelow(projectsDir: string, depth: number, folders?: (name: string) => boolean): string[] {
   const out: string[] = [];
   let entries;
   try {
@@ -59,7 +75,9 @@ export function listTranscripts(projectsDir: string, depth = 4): string[] {
   }
   for (const entry of entries) {
     const path = join(projectsDir, entry.name);
-    if (entry.isDirectory() && depth > 1) out.push(...listTranscripts(path, depth - 1));
+    if (entry.isDirectory() && depth > 1) {
+      if (!folders || folders(entry.name)) out.push(...listBelow(path, depth - 1));
+    }
     else if (entry.isFile() && entry.name.endsWith('.jsonl')) out.push(path);
   }
   return out.sort();
@@ -76,7 +94,7 @@ export function cursorOf(store: RecordStore, source: string): number {
  * batch, so an import cut off by a crash resumes where it stopped without duplicates.
  */
 export async function importTranscripts(store: RecordStore, options: ImportOptions): Promise<ImportSummary> {
-  const files = listTranscripts(options.projectsDir);
+  const files = listTranscripts(options.projectsDir, options.folders);
   const summary: ImportSummary = {
     files: files.length, filesRead: 0, bytes: 0, added: 0, sessions: 0, parsedInWorker: false,
     lines: 0, entries: 0, events: 0, malformed: 0, skippedTypes: {}, otherWorkspace: 0,
@@ -93,10 +111,14 @@ export async function importTranscripts(store: RecordStore, options: ImportOptio
   const unread = listed.filter((f) => options.seen?.get(f.path) !== f.signature);
   const sessions = new Set<string>();
   const batch = new ImportBatch(store, summary);
-  let done = 0;
+  let done = total - unread.reduce((n, f) => n + f.size, 0); // unchanged files count as done
+  let filesDone = files.length - unread.length;
+  const found = (): ImportFound => ({ files: files.length, filesDone, sessions: sessions.size });
+  options.onProgress?.(done, total, found());
   /** A file read to its end (here or in the worker): its counts, and its signature so a later run skips it. */
   const finished = (f: { path: string; size: number; signature: string }, read: number, stats: TranscriptStats, started: Iterable<string>): void => {
     done += f.size;
+    filesDone++;
     if (read > 0) summary.filesRead++;
     summary.bytes += read;
     for (const s of started) sessions.add(s);
@@ -110,7 +132,7 @@ export async function importTranscripts(store: RecordStore, options: ImportOptio
       await importInWorker(options.worker, unread.map((f) => ({ path: f.path, offset: cursors.get(f.path) ?? 0 })), batch, (r) => {
         const f = byPath.get(r.path);
         if (f) finished(f, r.read, r.stats, r.sessions);
-        options.onProgress?.(done, total);
+        options.onProgress?.(done, total, found());
       });
       batch.flush();
       summary.sessions = sessions.size;
@@ -124,8 +146,9 @@ export async function importTranscripts(store: RecordStore, options: ImportOptio
   for (const f of unread) {
     if (options.seen?.get(f.path) === f.signature) continue; // finished by the worker before it failed
     const ctx = new TranscriptContext(options.accept, options.classify);
-    const read = await importFile(store, f.path, ctx, (bytes) => options.onProgress?.(done + bytes, total), batch);
+    const read = await importFile(store, f.path, ctx, (bytes) => options.onProgress?.(done + bytes, total, found()), batch);
     finished(f, read, ctx.stats, ctx.startedSessions);
+    options.onProgress?.(done, total, found());
   }
   batch.flush();
   summary.sessions = sessions.size;

@@ -1,15 +1,21 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { readdirSync, watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
 import type { RecordStore } from '../record/store';
 import { importTranscripts, type ImportOptions, type ImportSummary } from './claudeImport';
 
 /**
  * Follows Claude Code's transcripts live: the first run imports history, later runs read only what
  * was appended (by byte offset). File events trigger a run within milliseconds; a poll covers
- * file systems where watching does not work, and only slowly where it does (a poll lists every
- * transcript of every project). Runs never overlap.
+ * file systems where watching does not work, and only slowly where it does. Runs never overlap.
+ *
+ * It watches the projects folder and this workspace's project folders, each on its own, never the whole
+ * tree: a recursive watch on Linux is one watch per file of every project (tens of thousands for a heavy
+ * user, past the system's limit, then rebuilt on every poll). Subagents' files one level down are
+ * found by the poll, or at once by the run their session's next write triggers.
  */
 export class TranscriptTailer {
-  private watcher: FSWatcher | undefined;
+  /** Watched folders: the projects folder, and the project folders `folders` accepts. */
+  private readonly watchers = new Map<string, FSWatcher>();
   private poll: NodeJS.Timeout | undefined;
   private started = false;
   private soon: NodeJS.Timeout | undefined;
@@ -31,37 +37,75 @@ export class TranscriptTailer {
   start(): void {
     if (this.disposed || this.started) return;
     this.started = true;
-    this.watchFolder();
+    this.watchFolders();
     this.schedulePoll();
   }
 
   /** Whether file events drive it (else only the poll does). */
   get watching(): boolean {
-    return this.watcher !== undefined;
+    return this.watchers.has(this.options.projectsDir);
   }
 
-  private watchFolder(): void {
+  /** Folders watched now, for tests and diagnostics. */
+  get watchedFolders(): number {
+    return this.watchers.size;
+  }
+
+  private watchFolders(): void {
+    const root = this.options.projectsDir;
+    if (!this.watch(root, (name) => this.projectFolderChanged(name))) return; // no such folder yet: the poll retries
+    let names: string[] = [];
     try {
-      const watcher = watch(this.options.projectsDir, { recursive: true, persistent: false }, () => this.runSoon());
+      names = readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    } catch {
+      // Gone again: the root's watch reports it.
+    }
+    for (const name of names) if (this.concerns(name)) this.watch(join(root, name), () => this.runSoon());
+  }
+
+  /** Something changed in the projects folder itself: a project folder came (watch it if it may be ours), or a file beside them. */
+  private projectFolderChanged(name: string | null): void {
+    if (name && !this.concerns(name)) return; // another project's folder: never watched, never read
+    if (name && !name.endsWith('.jsonl')) {
+      // Made, removed or made again: a watch on a removed folder hears nothing more, so start afresh.
+      const dir = join(this.options.projectsDir, name);
+      this.watchers.get(dir)?.close();
+      this.watchers.delete(dir);
+      this.watch(dir, () => this.runSoon());
+    }
+    this.runSoon();
+  }
+
+  /** Watches one folder (not its subfolders) once; false when it cannot be watched. */
+  private watch(dir: string, onChange: (name: string | null) => void): boolean {
+    if (this.watchers.has(dir)) return true;
+    try {
+      const watcher = watch(dir, { persistent: false }, (_event, name) => onChange(name === null ? null : name.toString()));
       watcher.on('error', () => {
         watcher.close();
-        if (this.watcher === watcher) this.watcher = undefined;
+        if (this.watchers.get(dir) === watcher) this.watchers.delete(dir);
       });
-      this.watcher = watcher;
+      this.watchers.set(dir, watcher);
+      return true;
     } catch {
-      this.watcher = undefined; // No such folder yet, or no recursive watching here: the poll covers it.
+      return false; // not there (yet), or not a folder
     }
+  }
+
+  /** Whether a project folder (by name) may hold this workspace's sessions: others' writes are ignored. */
+  private concerns(name: string): boolean {
+    return !this.options.folders || name.endsWith('.jsonl') || this.options.folders(name);
   }
 
   private schedulePoll(): void {
     this.poll = setTimeout(() => {
-      if (!this.watcher) this.watchFolder(); // the folder may exist by now
+      this.watchFolders(); // the folder may exist by now, or a project folder a watch missed
       void this.run()
         .catch(() => undefined)
         .finally(() => {
           if (!this.disposed) this.schedulePoll();
         });
-    }, this.watcher ? this.watchedPollMs : this.pollMs);
+    }, this.watching ? this.watchedPollMs : this.pollMs);
     this.poll.unref();
   }
 
@@ -89,7 +133,8 @@ export class TranscriptTailer {
 
   dispose(): void {
     this.disposed = true;
-    this.watcher?.close();
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
     clearTimeout(this.poll);
     clearTimeout(this.soon);
   }

@@ -48,6 +48,25 @@ export function cwdMatcher(roots: readonly string[]): (cwd: string) => string | 
   };
 }
 
+/** Claude Code's folder name for a working directory: each character outside [A-Za-z0-9-] becomes '-'. */
+export const claudeProjectFolder = (cwd: string): string => cwd.replace(/[^A-Za-z0-9-]/g, '-');
+
+/** Longer folder names are cut to this length and get a hash suffix, so they no longer name their folder. */
+const CUT_FOLDER_NAMES_AT = 200;
+
+/**
+ * Which project folders may hold this workspace's sessions, by name alone: those whose name starts with a
+ * root's (its subfolders' and worktrees' too), and any long enough to have been cut. A superset: the
+ * mapping is lossy (`a.b` and `a-b` share a name), so sessions are still matched by their entries' cwd.
+ */
+export function projectFolderFilter(roots: readonly string[]): (name: string) => boolean {
+  const prefixes = roots.map((r) => fold(claudeProjectFolder(r)));
+  return (name) => {
+    const n = fold(name);
+    return n.length >= CUT_FOLDER_NAMES_AT || prefixes.some((p) => n.startsWith(p));
+  };
+}
+
 /** Where Claude Code keeps transcripts: $CLAUDE_CONFIG_DIR/projects, ~/.claude/projects or ~/.config/claude/projects. */
 export function claudeProjectsDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.CLAUDE_CONFIG_DIR) return join(env.CLAUDE_CONFIG_DIR, 'projects');

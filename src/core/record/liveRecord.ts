@@ -1,10 +1,18 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { RecordStore, type StoreOptions } from './store';
+import { IDLE_SNAPSHOT_BYTES, RecordStore, type StoreOptions } from './store';
 
 export interface LiveRecordOptions extends StoreOptions {
-  /** How often to look for other writers' events when no file event arrives. */
+  /** How often to look for other writers' events when the record's folder cannot be watched. */
   pollMs?: number;
+  /** The same while it is watched: file events bring other writers' events, the poll only what they missed. */
+  watchedPollMs?: number;
+  /** After this long without a new event, a journal tail of idleSnapshotBytes or more is snapshotted. */
+  idleSnapshotMs?: number;
+  idleSnapshotBytes?: number;
 }
+
+/** How long the record must be quiet before a journal tail worth it (IDLE_SNAPSHOT_BYTES) is snapshotted. */
+export const IDLE_SNAPSHOT_MS = 5_000;
 
 /**
  * A record kept current while a long-lived process (the extension) runs: opened on first use,
@@ -37,8 +45,12 @@ export class LiveRecord {
         throw new Error('the record was closed while it opened');
       }
       this.store = store;
-      store.onDidChange(() => this.fire());
+      store.onDidChange(() => {
+        this.fire();
+        this.snapshotWhenIdle();
+      });
       this.follow();
+      this.snapshotWhenIdle(); // what the last window left unsnapshotted
       return store;
     });
     return this.opening;
@@ -90,6 +102,7 @@ export class LiveRecord {
     this.watcher?.close();
     clearInterval(this.poll);
     clearTimeout(this.pending);
+    clearTimeout(this.idle);
     this.listeners.clear();
     this.store?.close();
     this.store = undefined;
@@ -103,12 +116,23 @@ export class LiveRecord {
     try {
       // File events make other writers' events visible in milliseconds; the poll covers file
       // systems where watching does not work.
-      this.watcher = watch(this.dir, { persistent: false }, () => this.refreshSoon());
-      this.watcher.on('error', () => this.watcher?.close());
+      const watcher = watch(this.dir, { persistent: false }, () => this.refreshSoon());
+      this.watcher = watcher;
+      watcher.on('error', () => {
+        watcher.close();
+        if (this.watcher !== watcher) return;
+        // File events stopped: the poll alone keeps other writers' events coming within a second.
+        this.watcher = undefined;
+        clearInterval(this.poll);
+        this.poll = setInterval(() => this.refresh(), this.options.pollMs ?? 500);
+        this.poll.unref();
+      });
     } catch {
       this.watcher = undefined;
     }
-    this.poll = setInterval(() => this.refresh(), this.options.pollMs ?? 500);
+    // An idle window wakes up rarely: twice a second only where file events do not work.
+    const every = this.watcher ? this.options.watchedPollMs ?? 5_000 : this.options.pollMs ?? 500;
+    this.poll = setInterval(() => this.refresh(), every);
     this.poll.unref();
   }
 
@@ -121,15 +145,32 @@ export class LiveRecord {
     this.pending.unref();
   }
 
-  private scheduleSnapshot(): void {
+  private idle: NodeJS.Timeout | undefined;
+
+  /** (Re)starts the quiet-spell timer: each new event puts the idle snapshot off. */
+  private snapshotWhenIdle(): void {
+    if (this.options.readOnly || this.disposed) return;
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => {
+      if (this.idleSnapshotDue()) this.scheduleSnapshot(true);
+    }, this.options.idleSnapshotMs ?? IDLE_SNAPSHOT_MS);
+    this.idle.unref();
+  }
+
+  private idleSnapshotDue(): boolean {
+    const store = this.disposed ? undefined : this.store;
+    return store?.idleSnapshotDue(this.options.idleSnapshotBytes ?? IDLE_SNAPSHOT_BYTES) ?? false;
+  }
+
+  private scheduleSnapshot(idle = false): void {
     if (this.options.readOnly || this.snapshotScheduled) return;
     this.snapshotScheduled = true;
     // Off the path of whatever triggered it: a snapshot exports and writes the whole database.
     setTimeout(() => {
-      // Failures are retried at the next catch-up that finds a snapshot due.
+      // Failures are retried at the next catch-up that finds a snapshot due (or the next quiet spell).
       const written = (async () => {
         const store = this.disposed ? undefined : this.store;
-        if (store?.snapshotDue()) await store.snapshotInBackground();
+        if (store?.snapshotDue() || (idle && this.idleSnapshotDue())) await store?.snapshotInBackground();
       })();
       void written.catch(() => undefined).finally(() => {
         this.snapshotScheduled = false;

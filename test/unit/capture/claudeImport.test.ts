@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { cursorOf, importTranscripts } from '../../../src/core/capture/claudeImport';
-import { cwdMatcher, workspaceRoots } from '../../../src/core/capture/workspace';
+import { cwdMatcher, projectFolderFilter, workspaceRoots } from '../../../src/core/capture/workspace';
 import { RecordStore } from '../../../src/core/record/store';
 import { buildTrail, resolveSessionId } from '../../../src/core/report/trail';
 import { trailToMarkdown } from '../../../src/core/report/trailMarkdown';
@@ -184,4 +185,44 @@ test('when the import worker cannot run, the import goes on in-process', async (
   assert.equal(summary.parsedInWorker, false);
   assert.equal(buildTrail(store.db, SESSION)?.checks.length, 3);
   store.close();
+});
+
+test('only this workspace\'s project folders are read: its own, its subfolders\', its worktrees\', and cut long names', async (t) => {
+  const { repo, projects } = setup(t);
+  const worktree = join(tempDir(t, 'fd-wt-'), 'feature');
+  execFileSync('git', ['worktree', 'add', '-q', '-b', 'feature', worktree], { cwd: repo });
+  const write = (folder: string, id: string, cwd: string): void => {
+    mkdirSync(join(projects, folder), { recursive: true });
+    const w = new TranscriptWriter({ sessionId: id, cwd });
+    w.prompt(`work of ${id}`);
+    writeFileSync(join(projects, folder, `${id}.jsonl`), w.toString());
+  };
+  write(projectFolderName(repo), 'mine', repo);
+  write(projectFolderName(join(repo, 'api')), 'in-a-subfolder', join(repo, 'api'));
+  write(projectFolderName(worktree), 'in-the-worktree', worktree);
+  // Claude Code cuts names over 200 characters and adds a hash: such a folder no longer says whose it is.
+  const deep = join(repo, 'x'.repeat(230));
+  write(`${projectFolderName(deep).slice(0, 200)}-1a2b3c`, 'deep', deep);
+  // Other projects, one with a name this repository's is a prefix of: only that one is opened (and left out by cwd).
+  for (let i = 0; i < 5; i++) write(`-elsewhere-project-${i}`, `theirs-${i}`, `/elsewhere/project-${i}`);
+  write(`${projectFolderName(repo)}-other`, 'sibling', `${repo}-other`);
+  const store = await RecordStore.open(join(repo, '.git', 'flightdeck'));
+  t.after(() => store.close());
+  const roots = workspaceRoots(repo);
+  const summary = await importTranscripts(store, { projectsDir: projects, accept: cwdMatcher(roots), folders: projectFolderFilter(roots) });
+  assert.equal(summary.files, 5, 'the four folders of this workspace and the one whose name it prefixes; no other project\'s');
+  assert.equal(summary.sessions, 4);
+  assert.equal(summary.otherWorkspace, 1, 'the sibling folder, opened and left out by its cwd');
+  for (const id of ['mine', 'in-a-subfolder', 'in-the-worktree', 'deep']) assert.equal(resolveSessionId(store.db, id), id);
+  assert.equal(resolveSessionId(store.db, 'sibling'), undefined);
+});
+
+test('a project folder is worth opening when its name may belong to a workspace root', () => {
+  const accept = projectFolderFilter(['/home/a/my app (v2.0)', '/srv/wt/feature']);
+  assert.equal(accept('-home-a-my-app--v2-0-'), true);
+  assert.equal(accept('-home-a-my-app--v2-0--api'), true, 'a subfolder');
+  assert.equal(accept('-srv-wt-feature'), true, 'a worktree');
+  assert.equal(accept('-home-a-other'), false);
+  assert.equal(accept('-srv-wt'), false, 'a parent folder is another project');
+  assert.equal(accept(`-home-b-${'x'.repeat(200)}-hash`), true, 'a cut long name may be anyone\'s');
 });

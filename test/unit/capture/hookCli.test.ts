@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordStore } from '../../../src/core/record/store';
 import { CHECK_RULES_FILE, writeCheckRules } from '../../../src/core/capture/checkRules';
-import { TranscriptWriter } from '../../fixtures/claudeTranscript';
+import { projectFolderName, TranscriptWriter } from '../../fixtures/claudeTranscript';
 import { gitRepo, tempDir } from '../helpers/tmp';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
@@ -41,8 +41,8 @@ test('hook payloads are recorded, and a tool call seen by hooks and transcript i
   w.assistant([{ type: 'tool_use', id: toolUseId, name: 'Bash', input: { command: 'npm test -- signup' } }]);
   w.push({ type: 'user', sessionId: SESSION, uuid: 'r-1', cwd: repo, timestamp: new Date().toISOString(), message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUseId, content: 'Exit code 1\nFAIL signup', is_error: true }] } });
   const projects = tempDir(t, 'fd-claude-');
-  mkdirSync(join(projects, 'p'));
-  writeFileSync(join(projects, 'p', `${SESSION}.jsonl`), w.toString());
+  mkdirSync(join(projects, projectFolderName(repo)));
+  writeFileSync(join(projects, projectFolderName(repo), `${SESSION}.jsonl`), w.toString());
   const ingest = fd(['ingest', 'claude', '--projects-dir', projects], repo);
   assert.equal(ingest.code, 0, ingest.err);
   const store = await RecordStore.open(join(repo, '.git', 'flightdeck'), { readOnly: true });
@@ -116,8 +116,8 @@ test('hooks classify checks with the user\'s own rules, which the extension keep
   w.prompt('tidy up');
   w.bash('./scripts/house-style --fix', 0, 'ok');
   const projects = tempDir(t, 'fd-claude-');
-  mkdirSync(join(projects, 'p'));
-  writeFileSync(join(projects, 'p', 'rules-session.jsonl'), w.toString());
+  mkdirSync(join(projects, projectFolderName(repo)));
+  writeFileSync(join(projects, projectFolderName(repo), 'rules-session.jsonl'), w.toString());
   const ingest = fd(['ingest', 'claude', '--projects-dir', projects], repo);
   assert.equal(ingest.code, 0, ingest.err);
   const after = await RecordStore.open(dir, { readOnly: true });
@@ -138,4 +138,23 @@ test('a hook process loads only what it needs: no node:crypto, no streams (each 
   for (const heavy of ['NativeModule crypto', 'NativeModule stream', 'NativeModule internal/streams/readable']) {
     assert.ok(!loaded.includes(heavy), `${heavy} was loaded`);
   }
+});
+
+test('after `flightdeck ingest` of a long history, the next open replays at most a few hundred events', async (t) => {
+  const repo = gitRepo(t);
+  const projects = tempDir(t, 'fd-claude-');
+  mkdirSync(join(projects, projectFolderName(repo)));
+  for (let n = 0; n < 3; n++) {
+    const w = new TranscriptWriter({ sessionId: `history-${n}`, cwd: repo });
+    w.prompt(`chore ${n}`);
+    for (let i = 0; i < 300; i++) w.bash(`npm run build -- --step ${i}`, 0, 'built\n'.repeat(40));
+    writeFileSync(join(projects, projectFolderName(repo), `history-${n}.jsonl`), w.toString());
+  }
+  const ingest = fd(['ingest', 'claude', '--projects-dir', projects, '--json'], repo);
+  assert.equal(ingest.code, 0, ingest.err);
+  assert.ok((JSON.parse(ingest.out) as { added: number }).added > 1_000);
+  const store = await RecordStore.open(join(repo, '.git', 'flightdeck'), { readOnly: true });
+  t.after(() => store.close());
+  assert.ok(store.report.replayed <= 300, `replayed ${store.report.replayed}`);
+  assert.equal(Number(store.db.exec('SELECT count(*) FROM commands')[0]?.values[0]?.[0]), 900, 'nothing lost');
 });
