@@ -42,7 +42,8 @@ function unquote(s: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
-const stripPrefix = (p: string): string => unquote(p).replace(/^[ab]\//, '');
+// git ends a ---/+++ path that has a space with a tab, so that patch tools can tell where it ends.
+const stripPrefix = (p: string): string => unquote(p.replace(/\t$/, '')).replace(/^[ab]\//, '');
 
 /** Parses `git diff -U0 --src-prefix=a/ --dst-prefix=b/` output into changed files with their added lines. */
 export function parseUnifiedDiff(diff: string): ChangedFile[] {

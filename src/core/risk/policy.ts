@@ -105,7 +105,7 @@ export const DEFAULT_CATEGORIES: RiskCategory[] = [
       '**/*{_policy,policy,-policy}.{rb,py,ts,js,php,go,java,kt,cs}',
       '**/{ability,abilities}.rb',
       '**/*{permission,rbac,authoriz}*.*',
-      '**/*{acl,_role,-role,role,roles}.*',
+      '**/{role,roles,user_role,user_roles,member_role,member_roles,acl,acls}.*',
       '**/{firestore,storage,database}.rules',
     ],
     content: [

@@ -49,7 +49,11 @@ function distance(a: string, b: string): number {
 function checkKeys(obj: Record<string, unknown>, known: readonly string[], path: JsonPath): void {
   for (const key of Object.keys(obj)) {
     if (known.includes(key)) continue;
-    const near = known.filter((k) => distance(k.toLowerCase(), key.toLowerCase()) <= Math.max(1, Math.floor(k.length / 4)));
+    const near = known
+      .map((k) => ({ k, d: distance(k.toLowerCase(), key.toLowerCase()) }))
+      .filter(({ k, d }) => d <= Math.max(1, Math.round(k.length / 3)))
+      .sort((a, b) => a.d - b.d)
+      .map(({ k }) => k);
     const hint = near.length ? `; did you mean "${near[0]}"?` : `; known keys: ${known.filter((k) => k !== '$schema').join(', ')}`;
     throw new Invalid(`unknown key "${key}" in ${where(path)}${hint}`, [...path, key], true);
   }
