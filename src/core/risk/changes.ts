@@ -2,8 +2,9 @@
 // of the working tree against the base (committed and uncommitted changes alike, with the added lines and
 // their new line numbers) and one `git ls-files` for untracked files (ignored ones left out), read whole.
 import { execFile } from 'node:child_process';
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import { headCommit } from '../record/location';
 import type { AddedLine, ChangedFile } from './classify';
 
 /** Git's empty tree: the base of a repository with no commit yet. */
@@ -106,8 +107,9 @@ export function readAsAdded(absPath: string, maxBytes = MAX_READ_BYTES): { added
   let fd: number | undefined;
   try {
     fd = openSync(absPath, 'r');
-    const buf = Buffer.alloc(maxBytes);
-    const n = readSync(fd, buf, 0, maxBytes, 0);
+    const size = Math.min(fstatSync(fd).size, maxBytes);
+    const buf = Buffer.allocUnsafe(size);
+    const n = size === 0 ? 0 : readSync(fd, buf, 0, size, 0);
     const bytes = buf.subarray(0, n);
     if (bytes.subarray(0, 8000).includes(0)) return { added: [], binary: true };
     const text = bytes.toString('utf8');
@@ -130,13 +132,12 @@ export interface WorkingChanges {
 
 /** The working tree's changes since `base` (default HEAD), committed or not, untracked files included. */
 export async function changesSince(repoRoot: string, base?: string): Promise<WorkingChanges> {
-  const resolved = await git(repoRoot, ['rev-parse', '--verify', '--quiet', `${base ?? 'HEAD'}^{commit}`]).then(
-    (s) => s.trim(),
-    () => undefined,
-  );
-  if (base && !resolved) throw new Error(`the base commit ${base} is not in this repository`);
+  // HEAD is read from git's files (no process); git is asked only for a layout this does not know.
+  const resolved = base ?? headCommit(repoRoot) ?? (await git(repoRoot, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).then((s) => s.trim() || undefined, () => undefined));
   const [diff, untracked] = await Promise.all([
-    git(repoRoot, ['diff', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '-M', '--src-prefix=a/', '--dst-prefix=b/', resolved ?? EMPTY_TREE, '--']),
+    git(repoRoot, ['diff', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '-M', '--src-prefix=a/', '--dst-prefix=b/', resolved ?? EMPTY_TREE, '--']).catch((e: Error) => {
+      throw base && /bad revision|unknown revision|bad object/i.test(e.message) ? new Error(`the base commit ${base} is not in this repository`) : e;
+    }),
     git(repoRoot, ['ls-files', '--others', '--exclude-standard', '-z']),
   ]);
   const files = parseUnifiedDiff(diff);

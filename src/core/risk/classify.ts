@@ -52,10 +52,15 @@ const anchored = (glob: string): string => {
   const g = glob.trim().replace(/^\.\//, '');
   return g.includes('/') ? g : `**/${g}`;
 };
-const globRe = (glob: string): RegExp => new RegExp(`^${globSource(anchored(glob))}$`, 'i');
+// A leading "**/" is "at the start or after a /": no `^(?:.*/)?` to backtrack through for every alternative.
+const pathSource = (glob: string): string => {
+  const g = anchored(glob);
+  return g.startsWith('**/') ? `(?:^|/)${globSource(g.slice(3))}$` : `^${globSource(g)}$`;
+};
+const globRe = (glob: string): RegExp => new RegExp(pathSource(glob), 'i');
 const anyOf = (sources: string[], wrap: (s: string) => string): RegExp | undefined =>
   sources.length ? new RegExp(sources.map((s) => `(?:${wrap(s)})`).join('|'), 'i') : undefined;
-const anyGlob = (globs: string[]): RegExp | undefined => anyOf(globs, (g) => `^${globSource(anchored(g))}$`);
+const anyGlob = (globs: string[]): RegExp | undefined => anyOf(globs, pathSource);
 
 const cache = new WeakMap<Policy, CompiledPolicy>();
 
@@ -103,12 +108,12 @@ export function classifyChanges(policy: Policy, files: readonly ChangedFile[]): 
   const compiled = compilePolicy(policy);
   const out: RiskyFile[] = [];
   for (const f of files) {
-    const paths = f.oldPath && f.oldPath !== f.path ? [f.path, f.oldPath] : [f.path];
-    if (paths.every((p) => compiled.ignore?.test(p))) continue;
+    const paths = (f.oldPath && f.oldPath !== f.path ? [f.path, f.oldPath] : [f.path]).filter((p) => !compiled.ignore?.test(p));
+    if (paths.length === 0) continue;
     const matches: RiskMatch[] = [];
     const categories: string[] = [];
     for (const c of compiled.categories) {
-      const live = paths.filter((p) => !compiled.ignore?.test(p) && !c.exclude?.test(p));
+      const live = c.exclude ? paths.filter((p) => !c.exclude?.test(p)) : paths;
       if (live.length === 0) continue;
       let found = live.map((p) => pathMatch(c, p)).filter((m): m is RiskMatch => m !== undefined).slice(0, 1);
       if (!f.binary && f.added.length && live.includes(f.path) && c.contentPaths.test(f.path)) found = found.concat(contentMatches(c, f.added));

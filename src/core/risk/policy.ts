@@ -49,6 +49,8 @@ export const DEFAULT_CATEGORIES: RiskCategory[] = [
       '\\b(?:totp|webauthn|passkey|otp_secret|two_factor|twoFactor|mfa|verify_otp|verifyOtp|recovery_codes?)\\b',
       '\\b(?:access_token|refresh_token|accessToken|refreshToken|api_key|apiKey|id_token|idToken)\\W+(?:expire|expires|expiresAt|expires_at|verify|validate|revoke|rotate|hash|digest|compare)\\b',
       '\\b(?:OAuth2?Client|oauth_callback|omniauth|passport\\W+(?:use|authenticate)|NextAuth|next-auth|authOptions|devise)\\b',
+      // Generating secrets and tokens: how guessable a login or API token is.
+      '\\b(?:os\\W+urandom|secrets\\W+token_(?:urlsafe|hex|bytes)|SecureRandom|randomBytes|has_secure_token|generate_token|get_random_string)\\b',
     ],
     review: true,
     requiredChecks: ['test'],
@@ -65,7 +67,7 @@ export const DEFAULT_CATEGORIES: RiskCategory[] = [
       '\\b(?:checkout_session|checkoutSession|payment_intent|paymentIntent|PaymentIntent|setup_intent|setupIntent|price_id|priceId|payment_method|paymentMethod|billing_portal|billingPortal|customer_portal|customerPortal)\\b',
       '\\b(?:charge|charges|refund|refunds|payout|payouts|invoice|invoices|subscription|subscriptions)\\W+(?:create|update|cancel|capture|retrieve|list|delete|finalize|pay|void)\\b',
       '\\b(?:amount_cents|amount_in_cents|amountInCents|unit_amount|unitAmount|price_cents|total_cents|Money\\W+new|to_money)\\b',
-      '\\b(?:cancel_subscription|cancelSubscription|create_subscription|createSubscription|update_subscription|updateSubscription|subscription_status|subscriptionStatus|trial_end|trialEnd|trial_ends_at|current_period_end|currentPeriodEnd|plan_id|planId|seat_count|seatCount|billing_cycle|billingCycle)\\b',
+      '\\b(?:trialing|on_trial|trial_(?:ends?_at|started_at|end|days|period|remaining\\w*)|cancel_subscription|cancelSubscription|create_subscription|createSubscription|update_subscription|updateSubscription|subscription_status|subscriptionStatus|trial_end|trialEnd|trial_ends_at|current_period_end|currentPeriodEnd|plan_id|planId|seat_count|seatCount|billing_cycle|billingCycle)\\b',
     ],
     review: true,
     requiredChecks: ['test'],
@@ -109,7 +111,7 @@ export const DEFAULT_CATEGORIES: RiskCategory[] = [
       '**/{firestore,storage,database}.rules',
     ],
     content: [
-      '\\b(?:authorize|authorize!|authorized\\?|can\\?|cannot\\?|policy_scope|verify_authorized|has_perm|has_perms|has_permission|hasPermission|hasRole|has_role|permission_required|permission_classes|PermissionDenied|ForbiddenError|Forbidden|NotAuthorized|Unauthorized|forbidden!|require_admin|requireAdmin|admin_required|staff_member_required|is_superuser|is_staff|is_admin|isAdmin|superadmin|canAccess|can_access|can_manage|canManage|can_edit|canEdit|can_view|canView)\\b',
+      '\\b(?:authorize|authorize!|authorized\\?|can\\?|cannot\\?|policy_scope|verify_authorized|has_perm|has_perms|has_permission|hasPermission|hasRole|has_role|permission_required|permission_classes|PermissionDenied|ForbiddenError|Forbidden|NotAuthorized|Unauthorized|forbidden!|require_admin|requireAdmin|admin_required|staff_member_required|is_superuser|super_admin|is_staff|is_admin|isAdmin|superadmin|canAccess|can_access|can_manage|canManage|can_edit|canEdit|can_view|canView)\\b',
       '\\b(?:role|roles|access_level|accessLevel|permission|permissions)\\s*(?:===?|!==?|in|\\.(?:includes|include\\?|has|some|every))',
       '\\b(?:enable\\s+row\\s+level\\s+security|create\\s+policy|alter\\s+policy|grant\\s+(?:select|insert|update|delete|all|usage)|revoke\\s+(?:select|insert|update|delete|all|usage))\\b',
     ],
