@@ -17,6 +17,7 @@ import { sessionActivity } from '../src/core/report/activity';
 import { buildTrail } from '../src/core/report/trail';
 import { hookProcessTimes, importThroughput, ingestCommandThroughput, liveTailLatency, median, writeCorpus } from './transcripts';
 import { writeRealHistory, writeRealRepo } from './realHistory';
+import { riskCommandTime, riskSignal } from './riskSignal';
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (bytes: number): string => `${fmt(bytes / (1 << 20), 0)} MB`;
@@ -149,6 +150,8 @@ async function main(): Promise<void> {
     row('durable single-event append p99', `${fmt(pct(lat, 99), 2)} ms`, 'target ≤ 10 ms');
   }
   if (wanted('scale')) await scale();
+  if (wanted('risk') || wanted('risk-signal')) riskSignal(row);
+  if (wanted('risk')) await riskCommandTime(row);
   if (wanted('board')) await board();
   if (wanted('capture')) await capture();
   if (wanted('activate')) {

@@ -9,6 +9,7 @@ import { TerminalWatcher } from './vscode/terminalWatcher';
 import { TaskCommands } from './vscode/taskCommands';
 import { SessionFiles } from './vscode/sessionFiles';
 import { CheckRulesSync } from './vscode/checkRulesSync';
+import { PolicyCommands } from './vscode/policyCommand';
 
 /** What the extension hands to other extensions and to its own integration tests. */
 export interface FlightdeckApi {
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     ...claude.register(),
     ...sessionFiles.register(),
     ...new TaskCommands(records).register(),
+    ...new PolicyCommands(records).register(),
   );
   // Capture starts after activation, off the startup path: it loads the record and reads transcripts.
   const deferred = setTimeout(() => {

@@ -30,6 +30,9 @@ commands:
   connect claude    add Flightdeck's hooks to .claude/settings.local.json, only the events the
                     installed Claude Code knows (asks claude --version); run again: nothing changes
   disconnect claude remove only Flightdeck's hooks from .claude/settings.local.json
+  risk [PATH…]      each risky file (auth, payments, migrations, …) with its categories and the rule
+                    that matched: the changes since the active session's starting commit (or HEAD),
+                    or the given files as they are on disk; exit 0 (a report)
   review            a second eye on the risky changes (those flightdeck risk lists): records the
                     review and its verdict, prints the concerns; exit 0 passed, 1 concerns, 2 error
                     (--engine rules|anthropic; anthropic needs ANTHROPIC_API_KEY and also runs rules)

@@ -10,6 +10,7 @@ import { formatEvent, formatStatus } from './format';
 import { dashboard, ingest, sessions, show } from './captureCommands';
 import { hook } from './hookCommand';
 import { connect, disconnect } from './connectCommand';
+import { risk } from './riskCommand';
 import { review } from './reviewCommand';
 import { formatVerify, verifyRecord } from '../core/report/verify';
 
@@ -88,6 +89,8 @@ async function run(args: CliArgs, out: Out, err: Out): Promise<number> {
       return connect(args, out);
     case 'disconnect':
       return disconnect(args, out);
+    case 'risk':
+      return risk(args, out);
     case 'review':
       return review(args, out);
     case '':

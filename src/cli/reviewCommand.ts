@@ -10,8 +10,7 @@ import { RulesEngine } from '../core/review/rulesEngine';
 import { describeSubject, subjectFromScan, type RiskScanner } from '../core/review/subject';
 import type { Concern, ReviewEngine } from '../core/review/types';
 import { UsageError, type CliArgs } from './args';
-// STAND-IN until the risk branch is merged: replace with the scanner built on src/core/risk (see reviewStandIn.ts).
-import { standInScanner } from './reviewStandIn';
+import { scanRisk } from '../core/risk/scan';
 
 type Out = (text: string) => void;
 
@@ -51,7 +50,7 @@ function human(outcome: ReviewOutcome, subject: string): string {
   return lines.join('\n');
 }
 
-export async function review(args: CliArgs, out: Out, scanner: RiskScanner = standInScanner, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function review(args: CliArgs, out: Out, scanner: RiskScanner = scanRisk, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (!existsSync(args.repo)) throw new UsageError(`--repo ${args.repo}: no such folder`);
   const location = locateRecord(args.repo);
   if (!location?.repoRoot) throw new UsageError(`${args.repo} is not inside a git repository (pass --repo PATH)`);

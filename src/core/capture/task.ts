@@ -14,10 +14,17 @@ export const BOUNDARY_CATEGORIES: Record<string, { label: string; paths: RegExp 
   infra: { label: 'no CI, infrastructure or deploy changes', paths: /(^|\/)(\.github\/workflows|\.gitlab-ci\.yml|\.circleci|Dockerfile|docker-compose|k8s|kubernetes|helm|terraform|deploy)|\.tf$/i },
 };
 
-/** A glob (`**`, `*`, `?`) as a regular expression over /-separated relative paths. */
+/** A glob (`**`, `*`, `?`, `{a,b}`) as a regular expression over /-separated relative paths. */
 export function globToRegExp(glob: string): RegExp {
-  let re = '';
   const g = glob.trim().replace(/^\.\//, '');
+  // A folder glob ("api/") allows everything below it.
+  return new RegExp(`^${globSource(g)}${g.endsWith('/') ? '.*' : ''}$`);
+}
+
+/** The regular expression source of a glob: `**`, `*`, `?` and `{a,b}` (nestable); everything else is literal. */
+export function globSource(g: string): string {
+  let re = '';
+  let depth = 0;
   for (let i = 0; i < g.length; i++) {
     const c = g[i] as string;
     if (c === '*' && g[i + 1] === '*') {
@@ -25,10 +32,25 @@ export function globToRegExp(glob: string): RegExp {
       i += g[i + 2] === '/' ? 2 : 1;
     } else if (c === '*') re += '[^/]*';
     else if (c === '?') re += '[^/]';
+    else if (c === '{' && hasClosingBrace(g, i)) {
+      depth++;
+      re += '(?:';
+    } else if (c === '}' && depth > 0) {
+      depth--;
+      re += ')';
+    } else if (c === ',' && depth > 0) re += '|';
     else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
-  // A folder glob ("api/") allows everything below it.
-  return new RegExp(`^${re}${g.endsWith('/') ? '.*' : ''}$`);
+  return re;
+}
+
+function hasClosingBrace(g: string, open: number): boolean {
+  let depth = 0;
+  for (let i = open; i < g.length; i++) {
+    if (g[i] === '{') depth++;
+    else if (g[i] === '}' && --depth === 0) return true;
+  }
+  return false;
 }
 
 export function parseBoundary(text: unknown): TaskBoundary | undefined {

@@ -57,6 +57,8 @@ export interface RiskMatch {
   rule: string;
   /** 1-based line of the new file, for a content match. */
   line?: number;
+  /** The text the content pattern matched on that line (at most 80 characters). */
+  match?: string;
 }
 
 export interface RiskyFile {

@@ -1,0 +1,44 @@
+// A repository's risky changes, as `flightdeck risk` sees them, in the shape reviews read (RiskScan).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runGit } from '../capture/gitHistory';
+import { locateRecord } from '../record/location';
+import type { RiskScan, RiskScanner } from '../review/subject';
+import { changesSince } from './changes';
+import { classifyChanges } from './classify';
+import { loadPolicy } from './load';
+
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+/** An untracked file as git would show it added. */
+function addedFileDiff(repoRoot: string, path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(join(repoRoot, path), 'utf8');
+  } catch {
+    return '';
+  }
+  const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
+  return [`diff --git a/${path} b/${path}`, 'new file mode 100644', '--- /dev/null', `+++ b/${path}`,
+    `@@ -0,0 +1,${lines.length} @@`, ...lines.map((l) => `+${l}`), ''].join('\n');
+}
+
+/** The policy in force, the working tree's changes since `base` (or HEAD), and the risky ones among them. */
+export const scanRisk: RiskScanner = async (repoRoot, base) => {
+  const policy = loadPolicy(repoRoot, { recordDir: locateRecord(repoRoot)?.dir });
+  const changes = await changesSince(repoRoot, base);
+  const baseCommit = changes.base ?? EMPTY_TREE;
+  const untracked = new Set((await runGit(repoRoot, ['ls-files', '--others', '--exclude-standard', '-z'])).split('\0').filter(Boolean));
+  const scan: RiskScan = {
+    policy,
+    baseCommit,
+    changed: changes.files.map((f) => ({ path: f.path, change: f.change })),
+    risky: classifyChanges(policy.policy, changes.files),
+    async diff(paths) {
+      const tracked = paths.filter((p) => !untracked.has(p));
+      const text = tracked.length ? await runGit(repoRoot, ['diff', '--no-color', '--no-ext-diff', '-M', baseCommit, '--', ...tracked]) : '';
+      return text + paths.filter((p) => untracked.has(p)).map((p) => addedFileDiff(repoRoot, p)).join('');
+    },
+  };
+  return scan;
+};

@@ -1,0 +1,186 @@
+// Checks a policy file's JSON against the policy's shape and merges it over the defaults.
+//
+// Merging: top-level keys a file gives replace the defaults' (mode, protectedBranches, ignore). Categories
+// are matched by id: a file's category with a default's id changes only the fields it gives (a field's
+// list replaces the default list, it does not extend it); a new id adds a category; `"enabled": false`
+// drops a category. `Flightdeck: Create policy` writes every default out, so a file it made is complete.
+import { globSource } from '../capture/task';
+import { parseJson, type JsonPath, type ParsedJson } from './json';
+import type { Policy, RequiredCheck, RiskCategory } from './types';
+
+export interface PolicyProblem {
+  message: string;
+  line: number;
+  column: number;
+}
+
+const TOP_KEYS = ['$schema', 'version', 'mode', 'protectedBranches', 'ignore', 'categories'] as const;
+const CATEGORY_KEYS = ['id', 'title', 'enabled', 'paths', 'content', 'contentPaths', 'exclude', 'review', 'requiredChecks', 'requiredCheckPattern'] as const;
+const CHECKS: readonly RequiredCheck[] = ['test', 'typecheck', 'lint', 'build'];
+
+class Invalid extends Error {
+  constructor(
+    message: string,
+    readonly path: JsonPath,
+    readonly atKey = false,
+  ) {
+    super(message);
+  }
+}
+
+const where = (path: JsonPath): string =>
+  path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : p), '') || 'the file';
+
+/** The edit distance of two short strings: for "did you mean". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const next = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = row[j] as number;
+      row[j] = next;
+    }
+  }
+  return row[b.length] as number;
+}
+
+function checkKeys(obj: Record<string, unknown>, known: readonly string[], path: JsonPath): void {
+  for (const key of Object.keys(obj)) {
+    if (known.includes(key)) continue;
+    const near = known
+      .map((k) => ({ k, d: distance(k.toLowerCase(), key.toLowerCase()) }))
+      .filter(({ k, d }) => d <= Math.max(1, Math.round(k.length / 3)))
+      .sort((a, b) => a.d - b.d)
+      .map(({ k }) => k);
+    const hint = near.length ? `; did you mean "${near[0]}"?` : `; known keys: ${known.filter((k) => k !== '$schema').join(', ')}`;
+    throw new Invalid(`unknown key "${key}" in ${where(path)}${hint}`, [...path, key], true);
+  }
+}
+
+function object(v: unknown, path: JsonPath): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Invalid(`${where(path)} must be an object`, path);
+  return v as Record<string, unknown>;
+}
+
+function strings(v: unknown, path: JsonPath, check?: (s: string, p: JsonPath) => void): string[] {
+  if (!Array.isArray(v)) throw new Invalid(`${where(path)} must be a list of strings`, path);
+  return v.map((s, i) => {
+    if (typeof s !== 'string') throw new Invalid(`${where([...path, i])} must be a string`, [...path, i]);
+    check?.(s, [...path, i]);
+    return s;
+  });
+}
+
+function glob(s: string, path: JsonPath): void {
+  if (!s.trim()) throw new Invalid(`${where(path)} is an empty glob`, path);
+  let depth = 0;
+  for (const c of s) {
+    if (c === '{') depth++;
+    else if (c === '}' && --depth < 0) break;
+  }
+  if (depth !== 0) throw new Invalid(`${where(path)}: the glob "${s}" has unbalanced braces`, path);
+  if (s.startsWith('/')) throw new Invalid(`${where(path)}: the glob "${s}" must be relative to the repository (no leading "/")`, path);
+  try {
+    new RegExp(globSource(s));
+  } catch (e) {
+    throw new Invalid(`${where(path)}: the glob "${s}" is not valid (${(e as Error).message})`, path);
+  }
+}
+
+function regex(s: string, path: JsonPath): void {
+  try {
+    new RegExp(s, 'i');
+  } catch (e) {
+    throw new Invalid(`${where(path)}: not a valid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`, path);
+  }
+}
+
+function bool(v: unknown, path: JsonPath): boolean {
+  if (typeof v !== 'boolean') throw new Invalid(`${where(path)} must be true or false`, path);
+  return v;
+}
+
+function text(v: unknown, path: JsonPath): string {
+  if (typeof v !== 'string' || !v.trim()) throw new Invalid(`${where(path)} must be a non-empty string`, path);
+  return v;
+}
+
+function mergeCategory(raw: unknown, path: JsonPath, base: RiskCategory | undefined): RiskCategory | undefined {
+  const c = object(raw, path);
+  checkKeys(c, CATEGORY_KEYS, path);
+  const id = text(c.id, [...path, 'id']);
+  if (!/^[a-z0-9][a-z0-9_-]*$/i.test(id)) throw new Invalid(`${where([...path, 'id'])}: "${id}" should be letters, digits, "-" or "_"`, [...path, 'id']);
+  const enabled = c.enabled === undefined ? true : bool(c.enabled, [...path, 'enabled']);
+  const out: RiskCategory = base
+    ? { ...base, paths: [...base.paths], content: [...base.content], exclude: [...base.exclude], requiredChecks: [...base.requiredChecks] }
+    : { id, title: id, paths: [], content: [], exclude: [], review: true, requiredChecks: [] };
+  if (c.title !== undefined) out.title = text(c.title, [...path, 'title']);
+  if (c.paths !== undefined) out.paths = strings(c.paths, [...path, 'paths'], glob);
+  if (c.content !== undefined) out.content = strings(c.content, [...path, 'content'], regex);
+  if (c.contentPaths !== undefined) out.contentPaths = strings(c.contentPaths, [...path, 'contentPaths'], glob);
+  if (c.exclude !== undefined) out.exclude = strings(c.exclude, [...path, 'exclude'], glob);
+  if (c.review !== undefined) out.review = bool(c.review, [...path, 'review']);
+  if (c.requiredChecks !== undefined) {
+    out.requiredChecks = strings(c.requiredChecks, [...path, 'requiredChecks'], (s, p) => {
+      if (!CHECKS.includes(s as RequiredCheck)) throw new Invalid(`${where(p)}: "${s}" is not a check kind (${CHECKS.join(', ')})`, p);
+    }) as RequiredCheck[];
+  }
+  if (c.requiredCheckPattern !== undefined) {
+    const p = [...path, 'requiredCheckPattern'];
+    out.requiredCheckPattern = text(c.requiredCheckPattern, p);
+    regex(out.requiredCheckPattern, p);
+  }
+  if (!base && out.paths.length === 0 && out.content.length === 0) {
+    throw new Invalid(`${where(path)} ("${id}") is new, so it needs "paths" or "content"`, path);
+  }
+  return enabled ? out : undefined;
+}
+
+/** The file's policy merged over `defaults`; throws a problem with the line and column of the first mistake. */
+export function policyFromJson(parsed: ParsedJson, defaults: Policy): Policy {
+  try {
+    const top = object(parsed.value, []);
+    checkKeys(top, TOP_KEYS, []);
+    if (top.version !== undefined && top.version !== 1) throw new Invalid(`version must be 1`, ['version']);
+    if (top.$schema !== undefined && typeof top.$schema !== 'string') throw new Invalid('$schema must be a string', ['$schema']);
+    const policy: Policy = { ...defaults, categories: [...defaults.categories] };
+    if (top.mode !== undefined) {
+      if (top.mode !== 'advisory' && top.mode !== 'enforce') throw new Invalid(`mode must be "advisory" or "enforce", not ${JSON.stringify(top.mode)}`, ['mode']);
+      policy.mode = top.mode;
+    }
+    if (top.protectedBranches !== undefined) policy.protectedBranches = strings(top.protectedBranches, ['protectedBranches'], glob);
+    if (top.ignore !== undefined) policy.ignore = strings(top.ignore, ['ignore'], glob);
+    if (top.categories !== undefined) {
+      if (!Array.isArray(top.categories)) throw new Invalid('categories must be a list of categories', ['categories']);
+      const seen = new Set<string>();
+      top.categories.forEach((raw, i) => {
+        const id = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
+        if (typeof id === 'string' && seen.has(id)) throw new Invalid(`categories[${i}]: the id "${id}" is given twice`, ['categories', i, 'id']);
+        if (typeof id === 'string') seen.add(id);
+        const at = policy.categories.findIndex((c) => c.id === id);
+        const merged = mergeCategory(raw, ['categories', i], at >= 0 ? policy.categories[at] : undefined);
+        if (at >= 0 && merged) policy.categories[at] = merged;
+        else if (at >= 0) policy.categories.splice(at, 1);
+        else if (merged) policy.categories.push(merged);
+      });
+    }
+    return policy;
+  } catch (e) {
+    if (!(e instanceof Invalid)) throw e;
+    const { line, column } = parsed.positionOf(e.path, e.atKey);
+    throw Object.assign(new Error(e.message), { line, column, policyProblem: true });
+  }
+}
+
+/** Parses and validates a policy file's text; a problem carries its 1-based line and column. */
+export function parsePolicy(textOfFile: string, defaults: Policy): { policy: Policy } | { problem: PolicyProblem } {
+  try {
+    return { policy: policyFromJson(parseJson(textOfFile), defaults) };
+  } catch (e) {
+    const err = e as Error & { line?: number; column?: number };
+    if (typeof err.line === 'number' && typeof err.column === 'number') return { problem: { message: err.message, line: err.line, column: err.column } };
+    throw e;
+  }
+}

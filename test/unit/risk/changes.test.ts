@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { changesSince, filesOnDisk, parseUnifiedDiff } from '../../../src/core/risk/changes';
+import { gitRepo } from '../helpers/tmp';
+
+const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+const write = (repo: string, path: string, text: string | Buffer): void => {
+  mkdirSync(join(repo, path, '..'), { recursive: true });
+  writeFileSync(join(repo, path), text);
+};
+const commitAll = (repo: string, message: string): string => {
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', message);
+  return git(repo, 'rev-parse', 'HEAD');
+};
+
+test('changes since a base: committed and uncommitted edits, new, deleted, renamed, untracked and binary files, with added lines and their new line numbers', async (t) => {
+  const repo = gitRepo(t);
+  write(repo, 'app/models/user.rb', 'class User\n  def name; end\nend\n');
+  write(repo, 'app/old_name.rb', 'module Old\n  ONE = 1\n  TWO = 2\n  THREE = 3\nend\n');
+  write(repo, 'gone.txt', 'bye\n');
+  write(repo, '.gitignore', 'tmp/\n');
+  const base = commitAll(repo, 'base');
+
+  write(repo, 'app/models/user.rb', 'class User\n  has_secure_password\n  def name; end\nend\n');
+  const committed = commitAll(repo, 'password');
+  write(repo, 'app/models/user.rb', 'class User\n  has_secure_password\n  def name; end\n  def admin?; role == "admin"; end\nend\n'); // uncommitted
+  git(repo, 'mv', 'app/old_name.rb', 'app/new_name.rb');
+  rmSync(join(repo, 'gone.txt'));
+  write(repo, 'db/migrate/1_add_role.rb', 'class AddRole\n  def change\n    add_column :users, :role, :string\n  end\nend\n'); // untracked
+  write(repo, 'tmp/cache.rb', 'ignored = true\n');
+  write(repo, 'logo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]));
+
+  const changes = await changesSince(repo, base);
+  assert.equal(changes.base, base);
+  const byPath = new Map(changes.files.map((f) => [f.path, f]));
+  assert.deepEqual([...byPath.keys()].sort(), ['app/models/user.rb', 'app/new_name.rb', 'db/migrate/1_add_role.rb', 'gone.txt', 'logo.png']);
+  assert.deepEqual(byPath.get('app/models/user.rb')?.added, [
+    { line: 2, text: '  has_secure_password' },
+    { line: 4, text: '  def admin?; role == "admin"; end' },
+  ]);
+  assert.equal(byPath.get('app/new_name.rb')?.change, 'renamed');
+  assert.equal(byPath.get('app/new_name.rb')?.oldPath, 'app/old_name.rb');
+  assert.equal(byPath.get('gone.txt')?.change, 'deleted');
+  assert.equal(byPath.get('db/migrate/1_add_role.rb')?.change, 'added');
+  assert.deepEqual(byPath.get('db/migrate/1_add_role.rb')?.added[2], { line: 3, text: '    add_column :users, :role, :string' });
+  assert.equal(byPath.get('logo.png')?.binary, true);
+  assert.deepEqual(byPath.get('logo.png')?.added, []);
+
+  // Since HEAD (no session): the committed password line is no longer a change.
+  const sinceHead = await changesSince(repo);
+  assert.equal(sinceHead.base, committed);
+  assert.deepEqual(sinceHead.files.find((f) => f.path === 'app/models/user.rb')?.added.map((l) => l.line), [4]);
+});
+
+test('a repository with no commit yet: everything is added; an unknown base is an error', async (t) => {
+  const dir = gitRepo(t);
+  const fresh = join(dir, 'fresh');
+  mkdirSync(fresh);
+  git(fresh, 'init', '-q');
+  write(fresh, 'src/auth.ts', 'export const x = 1;\n');
+  const c = await changesSince(fresh);
+  assert.equal(c.base, undefined);
+  assert.deepEqual(c.files.map((f) => [f.path, f.change]), [['src/auth.ts', 'added']]);
+  await assert.rejects(changesSince(dir, '0123456789012345678901234567890123456789'), /not in this repository/);
+});
+
+test('paths with spaces, quotes and non-ASCII characters survive the diff', async (t) => {
+  const repo = gitRepo(t);
+  const names = ['my dir/auth file.rb', 'quo"te.rb', 'café/session.rb'];
+  for (const n of names) write(repo, n, 'a\n');
+  const base = commitAll(repo, 'base');
+  for (const n of names) write(repo, n, 'a\nb\n');
+  const c = await changesSince(repo, base);
+  assert.deepEqual(c.files.map((f) => f.path).sort(), [...names].sort());
+  for (const f of c.files) assert.deepEqual(f.added, [{ line: 2, text: 'b' }]);
+});
+
+test('the diff parser: hunks with and without counts, no-newline markers, mode-only changes', () => {
+  const diff = [
+    'diff --git a/x.ts b/x.ts',
+    'index 1..2 100644',
+    '--- a/x.ts',
+    '+++ b/x.ts',
+    '@@ -1 +1 @@',
+    '-old',
+    '+new',
+    '\\ No newline at end of file',
+    '@@ -10,0 +11,2 @@ function f()',
+    '+a',
+    '+b',
+    'diff --git a/run.sh b/run.sh',
+    'old mode 100644',
+    'new mode 100755',
+  ].join('\n');
+  assert.deepEqual(parseUnifiedDiff(diff), [
+    { path: 'x.ts', change: 'modified', added: [{ line: 1, text: 'new' }, { line: 11, text: 'a' }, { line: 12, text: 'b' }] },
+    { path: 'run.sh', change: 'modified', added: [] },
+  ]);
+});
+
+test('files on disk: every line counts as added; folders are walked; paths outside the repository are refused', (t) => {
+  const repo = gitRepo(t);
+  write(repo, 'src/a.ts', 'one\ntwo\n');
+  write(repo, 'src/deep/b.ts', 'three\n');
+  const files = filesOnDisk(repo, ['src'], repo);
+  assert.deepEqual(files.map((f) => [f.path, f.added.length]).sort(), [['src/a.ts', 2], ['src/deep/b.ts', 1]]);
+  assert.throws(() => filesOnDisk(repo, ['..'], repo), /outside the repository/);
+});
