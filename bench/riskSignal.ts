@@ -1,6 +1,6 @@
 // Signal quality of the default risk policy on real application histories, and the speed of `flightdeck risk`.
 //
-// Fixtures (test/fixtures/risk-history/<repo>.json): the last few hundred non-merge commits of three public
+// Fixtures (test/fixtures/risk-history/<repo>.json.gz): the last few hundred non-merge commits of three public
 // applications with auth, billing and migrations (maybe-finance/maybe: Rails; documenso/documenso: Node,
 // Prisma, Stripe; healthchecks/healthchecks: Django, 2017–2018 when its billing changed most), each with its
 // changed paths, its added lines reduced to their words (no code is kept), and my label.
@@ -15,6 +15,7 @@
 // use repository-specific paths, removed lines and words the general policy does not see.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { classifyChanges, type ChangedFile } from '../src/core/risk/classify';
@@ -36,8 +37,8 @@ const REPOS = ['maybe', 'documenso', 'healthchecks'];
 const NAIVE: Policy = { ...DEFAULT_POLICY, categories: DEFAULT_POLICY.categories.map((c) => ({ ...c, content: [] })) };
 
 function load(name: string): FixtureCommit[] {
-  const path = join(__dirname, '..', 'test', 'fixtures', 'risk-history', `${name}.json`);
-  return (JSON.parse(readFileSync(path, 'utf8')) as { data: FixtureCommit[] }).data;
+  const path = join(__dirname, '..', 'test', 'fixtures', 'risk-history', `${name}.json.gz`);
+  return (JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as { data: FixtureCommit[] }).data;
 }
 
 const toChanged = (c: FixtureCommit): ChangedFile[] =>

@@ -1,5 +1,6 @@
-// Labelled commits → test/fixtures/risk-history/<name>.json, with added lines in a compact word form (code is not copied).
+// Labelled commits → test/fixtures/risk-history/<name>.json.gz (gzipped), with added lines in a compact word form (code is not copied).
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 const [name, repo, snapshot, out] = process.argv.slice(2);
 const cs = JSON.parse(readFileSync(`${name}.labelled.json`, 'utf8'));
 const words = (l) => (l.match(/[A-Za-z_$][A-Za-z0-9_$!?]*|\d+/g) ?? []).join(' ');
@@ -15,5 +16,5 @@ const commits = cs.map((c) => ({
   }),
 }));
 mkdirSync(out.replace(/\/[^/]+$/, ''), { recursive: true });
-writeFileSync(out, JSON.stringify({ repo, snapshot, commits: commits.length, labelling: 'see bench/riskSignal.ts', words: 'added lines as their words (identifiers and numbers) only; none for tests, docs, translations, data and lock files', data: commits }) + '\n');
+writeFileSync(out, gzipSync(JSON.stringify({ repo, snapshot, commits: commits.length, labelling: 'see bench/riskSignal.ts', words: 'added lines as their words (identifiers and numbers) only; none for tests, docs, translations, data and lock files', data: commits }) + '\n', { level: 9 }));
 console.log(out, (JSON.stringify(commits).length / 1e6).toFixed(2), 'MB');
