@@ -166,6 +166,8 @@ async function main(): Promise<void> {
       row(`idle extension host, without Flightdeck (${idle.windowSeconds} s)`, `${fmt(idle.without, 2)} CPU s/min`);
       row('idle extension host, with Flightdeck', `${fmt(idle.with, 2)} CPU s/min`, 'target: about the same');
       row('  Flightdeck\'s share of one core while idle', `${fmt(((idle.with - idle.without) / 60) * 100, 1)} %`);
+      row('extension host RSS after the import, without / with', `${fmt(idle.rssWithoutMb)} / ${fmt(idle.rssWithMb)} MB`, '200 imported sessions, ~36k events');
+      row('  peak RSS, without / with', `${fmt(idle.peakWithoutMb)} / ${fmt(idle.peakWithMb)} MB`);
     }
   }
 }

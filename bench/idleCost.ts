@@ -11,6 +11,11 @@ export interface IdleCost {
   without: number;
   with: number;
   windowSeconds: number;
+  /** The extension host's resident memory at the end of the idle window, and its peak, in MB. */
+  rssWithoutMb: number;
+  rssWithMb: number;
+  peakWithoutMb: number;
+  peakWithMb: number;
 }
 
 /** The subset of test/support/vscode-server.mjs used here (it is plain JavaScript). */
@@ -87,7 +92,20 @@ function writeProjects(projects: string, workspace: string, sessions: number, ot
   for (let i = 0; i < otherFiles; i++) write(`-elsewhere-project-${i % 40}`, `other-${i}`, `/elsewhere/project-${i % 40}`, 30);
 }
 
-async function idleSide(support: Support, flightdeck: boolean, windowMs: number): Promise<number> {
+/** Resident and peak resident memory of a process, in MB (VmRSS, VmHWM of /proc/<pid>/status). */
+function memoryMb(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+interface Side {
+  cpuPerMinute: number;
+  rssMb: number;
+  peakMb: number;
+}
+
+async function idleSide(support: Support, flightdeck: boolean, windowMs: number): Promise<Side> {
   const workspace = support.makeGitWorkspace({ files: { 'README.md': '# idle\n' } });
   const claudeHome = support.makeTempDir('claude');
   writeProjects(join(claudeHome, 'projects'), workspace, 200, 800);
@@ -120,7 +138,9 @@ async function idleSide(support: Support, flightdeck: boolean, windowMs: number)
     await sleep(20_000);
     const before = cpuSeconds(pid);
     await sleep(windowMs);
-    return ((cpuSeconds(pid) - before) / windowMs) * 60_000;
+    const cpuPerMinute = ((cpuSeconds(pid) - before) / windowMs) * 60_000;
+    const mem = memoryMb(pid);
+    return { cpuPerMinute, rssMb: mem.rss, peakMb: mem.peak };
   } finally {
     await support.cleanupAll();
   }
@@ -134,5 +154,8 @@ export async function idleCost(windowMs = 25_000): Promise<IdleCost | string> {
   const support = (await import(pathToFileURL(join(root, 'test', 'support', 'vscode-server.mjs')).href)) as Support;
   const without = await idleSide(support, false, windowMs);
   const withIt = await idleSide(support, true, windowMs);
-  return { without, with: withIt, windowSeconds: windowMs / 1000 };
+  return {
+    without: without.cpuPerMinute, with: withIt.cpuPerMinute, windowSeconds: windowMs / 1000,
+    rssWithoutMb: without.rssMb, rssWithMb: withIt.rssMb, peakWithoutMb: without.peakMb, peakWithMb: withIt.peakMb,
+  };
 }
