@@ -16,6 +16,9 @@ export interface IdleCost {
   rssWithMb: number;
   peakWithoutMb: number;
   peakWithMb: number;
+  /** From opening the window again to the board listing the sessions, workbench start included. */
+  reopenMs?: number;
+  reopenAfterWorkbenchMs?: number;
 }
 
 /** The subset of test/support/vscode-server.mjs used here (it is plain JavaScript). */
@@ -103,6 +106,10 @@ interface Side {
   cpuPerMinute: number;
   rssMb: number;
   peakMb: number;
+  /** With Flightdeck: ms from opening the window again until the board lists the sessions. */
+  reopenMs?: number;
+  /** The same, from the moment the workbench showed. */
+  reopenAfterWorkbenchMs?: number;
 }
 
 async function idleSide(support: Support, flightdeck: boolean, windowMs: number): Promise<Side> {
@@ -140,7 +147,24 @@ async function idleSide(support: Support, flightdeck: boolean, windowMs: number)
     await sleep(windowMs);
     const cpuPerMinute = ((cpuSeconds(pid) - before) / windowMs) * 60_000;
     const mem = memoryMb(pid);
-    return { cpuPerMinute, rssMb: mem.rss, peakMb: mem.peak };
+    let reopenMs: number | undefined;
+    let reopenAfterWorkbenchMs: number | undefined;
+    if (flightdeck) {
+      // Reopening the window: a new extension host opens the record (its snapshot and journal tail) and paints the board.
+      await page.close();
+      const started = Date.now();
+      const again = await support.openWorkbench(browser, server.url(workspace), { log });
+      const shown = Date.now();
+      const board = again.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      const listed = board.locator('.session-title', { hasText: 'work on idle-' }).first();
+      await listed.waitFor({ timeout: 5_000 }).catch(async () => {
+        await again.locator('.activitybar [aria-label*="Flightdeck"]').first().click(); // the view was not restored open
+        await listed.waitFor({ timeout: 120_000 });
+      });
+      reopenMs = Date.now() - started;
+      reopenAfterWorkbenchMs = Date.now() - shown;
+    }
+    return { cpuPerMinute, rssMb: mem.rss, peakMb: mem.peak, reopenMs, reopenAfterWorkbenchMs };
   } finally {
     await support.cleanupAll();
   }
@@ -156,6 +180,6 @@ export async function idleCost(windowMs = 25_000): Promise<IdleCost | string> {
   const withIt = await idleSide(support, true, windowMs);
   return {
     without: without.cpuPerMinute, with: withIt.cpuPerMinute, windowSeconds: windowMs / 1000,
-    rssWithoutMb: without.rssMb, rssWithMb: withIt.rssMb, peakWithoutMb: without.peakMb, peakWithMb: withIt.peakMb,
+    rssWithoutMb: without.rssMb, rssWithMb: withIt.rssMb, peakWithoutMb: without.peakMb, peakWithMb: withIt.peakMb, reopenMs: withIt.reopenMs, reopenAfterWorkbenchMs: withIt.reopenAfterWorkbenchMs,
   };
 }
