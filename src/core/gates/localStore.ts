@@ -48,6 +48,11 @@ function writeAtomic(path: string, text: string | undefined): void {
 export function journalRecorder(dir: string): GateRecorder {
   return (events) => {
     if (events.length === 0) return;
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      throw describeFsError('create the record in', dir, e);
+    }
     const writer = new JournalWriter(dir);
     try {
       writer.append(events.map(completeEvent));

@@ -85,7 +85,13 @@ export class RemoteGateStore implements GateStore {
           throw new RecordError(`cannot update the team deploy lock on "${this.remote}": ${pushed.why}`, 'EREMOTE');
         }
       }
-      this.record(factsToEvents(tx.facts, this.scope, this.where, this.source));
+      try {
+        this.record(factsToEvents(tx.facts, this.scope, this.where, this.source));
+      } catch (e) {
+        // Unrecorded means undone: put the refs back, if nobody moved them since.
+        if (live.length) await this.push(live.map((u) => ({ ref: u.ref, old: u.next, next: u.old })));
+        throw e;
+      }
       return result;
     }
     throw new RecordError(`the team deploy lock on "${this.remote}" kept changing while we tried ${ATTEMPTS} times; try again`, 'EREMOTE');
