@@ -20,6 +20,9 @@ export interface CliArgs {
   pid?: number;
   leaseMinutes?: number;
   commit?: string;
+  base?: string;
+  target?: string;
+  outcome?: string;
 }
 
 export const USAGE = `usage: flightdeck <command> [options]
@@ -53,6 +56,13 @@ commands:
   queue status      the ship queue in order, and whose turn it is
   queue join        line up for the lock (--hotfix goes to the front, --reason R)
   queue leave       leave the queue; exit 1 if you were not in it
+  check-ship        whether the record shows the policy's deploy.requiredChecks passing on the exact
+                    commit (--commit SHA, default HEAD): same commit on a clean tree, or the same tree;
+                    exit 0 proven, 1 not
+  kickoff           is the tree clean and current with its upstream base (--base REF, default the
+                    upstream or deploy.base)? fetches the base; records the starting point; exit 0/1
+  ship              record a ship after deploying (--commit SHA, --target NAME, --outcome shipped|
+                    failed): the range since the previous ship, its checks, the lock, how to roll back
 
 options:
   --repo PATH       the repository (default: the one containing the current folder)
@@ -67,7 +77,11 @@ options:
   --remote NAME     use the team lock on this git remote
   --hotfix          join the queue ahead of ordinary ships
   --pid P           the lock ends when process P ends (acquire; e.g. your deploy script's $$)
-  --lease MIN       minutes the lock lasts without a heartbeat (acquire; default 60)`;
+  --lease MIN       minutes the lock lasts without a heartbeat (acquire; default 60)
+  --commit SHA      the commit shipped (check-ship, ship; default HEAD)
+  --base REF        the upstream base (kickoff)
+  --target NAME     where it shipped (ship; default production)
+  --outcome O       shipped (default) or failed (ship)`;
 
 /** Parses argv strictly: an unknown option or a bad value is a one-line usage error. */
 export function parseCliArgs(argv: string[], cwd: string): CliArgs {
@@ -93,6 +107,9 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
         pid: { type: 'string' },
         lease: { type: 'string' },
         commit: { type: 'string' },
+        base: { type: 'string' },
+        target: { type: 'string' },
+        outcome: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -118,7 +135,7 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
   }
   if (values.remote !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(values.remote)) throw new UsageError(`--remote wants a remote name, not "${values.remote}"`);
   return {
-    reason: values.reason, id: values.id, remote: values.remote, hotfix: values.hotfix ?? false, pid, leaseMinutes, commit: values.commit,
+    reason: values.reason, id: values.id, remote: values.remote, hotfix: values.hotfix ?? false, pid, leaseMinutes, commit: values.commit, base: values.base, target: values.target, outcome: values.outcome,
     command, positionals: rest, repo: values.repo ?? cwd, json: values.json ?? false, limit, kind: values.kind,
     format: values.format, projectsDir: values['projects-dir'], out: values.out, engine: values.engine,
   };
