@@ -13,6 +13,16 @@ export interface CliArgs {
   projectsDir?: string;
   out?: string;
   engine?: string;
+  reason?: string;
+  id?: string;
+  remote?: string;
+  hotfix: boolean;
+  pid?: number;
+  leaseMinutes?: number;
+  commit?: string;
+  base?: string;
+  target?: string;
+  outcome?: string;
 }
 
 export const USAGE = `usage: flightdeck <command> [options]
@@ -36,6 +46,23 @@ commands:
   review            a second eye on the risky changes (those flightdeck risk lists): records the
                     review and its verdict, prints the concerns; exit 0 passed, 1 concerns, 2 error
                     (--engine rules|anthropic; anthropic needs ANTHROPIC_API_KEY and also runs rules)
+  lock status       who holds the deploy lock (local, or the team's with --remote or the policy's
+                    deploy.lock "remote"), since when, why, and the ship queue
+  lock acquire      take the deploy lock (--reason R, --pid P ties it to a process, --lease MIN);
+                    exit 0 acquired, 3 someone else holds it (or it is the next in line's turn)
+  lock release      give it back (yours, or --id ID); exit 0 released, 1 it was free, 3 not yours
+  lock heartbeat    renew the lease of lock --id ID; exit 0 renewed, 1 it is no longer yours
+  lock force-unlock free someone else's lock: needs --id ID and --reason R, both recorded
+  queue status      the ship queue in order, and whose turn it is
+  queue join        line up for the lock (--hotfix goes to the front, --reason R)
+  queue leave       leave the queue; exit 1 if you were not in it
+  check-ship        whether the record shows the policy's deploy.requiredChecks passing on the exact
+                    commit (--commit SHA, default HEAD): same commit on a clean tree, or the same tree;
+                    exit 0 proven, 1 not
+  kickoff           is the tree clean and current with its upstream base (--base REF, default the
+                    upstream or deploy.base)? fetches the base; records the starting point; exit 0/1
+  ship              record a ship after deploying (--commit SHA, --target NAME, --outcome shipped|
+                    failed): the range since the previous ship, its checks, the lock, how to roll back
 
 options:
   --repo PATH       the repository (default: the one containing the current folder)
@@ -44,7 +71,17 @@ options:
   --kind K          only events of this kind (log)
   --format md|json  the flight record's format (show; default md)
   --projects-dir D  where Claude Code keeps its transcripts (ingest; default ~/.claude/projects)
-  --engine E        rules (default, offline) or anthropic (review)`;
+  --engine E        rules (default, offline) or anthropic (review)
+  --reason R        why you take the lock, join the queue, or force it open
+  --id ID           the lock id (release, heartbeat, force-unlock)
+  --remote NAME     use the team lock on this git remote
+  --hotfix          join the queue ahead of ordinary ships
+  --pid P           the lock ends when process P ends (acquire; e.g. your deploy script's $$)
+  --lease MIN       minutes the lock lasts without a heartbeat (acquire; default 60)
+  --commit SHA      the commit shipped (check-ship, ship; default HEAD)
+  --base REF        the upstream base (kickoff)
+  --target NAME     where it shipped (ship; default production)
+  --outcome O       shipped (default) or failed (ship)`;
 
 /** Parses argv strictly: an unknown option or a bad value is a one-line usage error. */
 export function parseCliArgs(argv: string[], cwd: string): CliArgs {
@@ -63,6 +100,16 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
         'projects-dir': { type: 'string' },
         out: { type: 'string' },
         engine: { type: 'string' },
+        reason: { type: 'string' },
+        id: { type: 'string' },
+        remote: { type: 'string' },
+        hotfix: { type: 'boolean', default: false },
+        pid: { type: 'string' },
+        lease: { type: 'string' },
+        commit: { type: 'string' },
+        base: { type: 'string' },
+        target: { type: 'string' },
+        outcome: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -76,7 +123,19 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
     limit = Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit wants a whole number above 0, not "${values.limit}"`);
   }
+  let pid: number | undefined;
+  if (values.pid !== undefined) {
+    pid = Number(values.pid);
+    if (!Number.isInteger(pid) || pid < 1) throw new UsageError(`--pid wants a process id, not "${values.pid}"`);
+  }
+  let leaseMinutes: number | undefined;
+  if (values.lease !== undefined) {
+    leaseMinutes = Number(values.lease);
+    if (!Number.isFinite(leaseMinutes) || leaseMinutes <= 0) throw new UsageError(`--lease wants minutes above 0, not "${values.lease}"`);
+  }
+  if (values.remote !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(values.remote)) throw new UsageError(`--remote wants a remote name, not "${values.remote}"`);
   return {
+    reason: values.reason, id: values.id, remote: values.remote, hotfix: values.hotfix ?? false, pid, leaseMinutes, commit: values.commit, base: values.base, target: values.target, outcome: values.outcome,
     command, positionals: rest, repo: values.repo ?? cwd, json: values.json ?? false, limit, kind: values.kind,
     format: values.format, projectsDir: values['projects-dir'], out: values.out, engine: values.engine,
   };

@@ -12,6 +12,8 @@ import { hook } from './hookCommand';
 import { connect, disconnect } from './connectCommand';
 import { risk } from './riskCommand';
 import { review } from './reviewCommand';
+import { lock, queue } from './lockCommand';
+import { checkShip, kickoff, ship } from './shipCommand';
 import { formatVerify, verifyRecord } from '../core/report/verify';
 
 type Out = (text: string) => void;
@@ -93,6 +95,16 @@ async function run(args: CliArgs, out: Out, err: Out): Promise<number> {
       return risk(args, out);
     case 'review':
       return review(args, out);
+    case 'lock':
+      return lock(args, out);
+    case 'queue':
+      return queue(args, out);
+    case 'check-ship':
+      return checkShip(args, out);
+    case 'kickoff':
+      return kickoff(args, out);
+    case 'ship':
+      return ship(args, out);
     case '':
       throw new UsageError('a command is needed; try flightdeck --help');
     default:

@@ -386,17 +386,21 @@ const derivers: Record<string, Deriver> = {
   'ship.recorded': (e, run) => {
     const d = e.data;
     run(
-      `INSERT INTO ships VALUES (?,?,?,?,?,?,?,?)
+      `INSERT INTO ships (id, session_id, commit_sha, target, checks, rollback, status, at, previous_commit, by, lock_id, diff_stat)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
        ON CONFLICT(id) DO UPDATE SET status = excluded.status, rollback = coalesce(excluded.rollback, rollback)`,
       [str(d.shipId) ?? e.id, e.session ?? null, str(d.commit), str(d.target), str(d.checks), str(d.rollback),
-        str(d.status) ?? 'shipped', e.at],
+        str(d.status) ?? 'shipped', e.at, str(d.previousCommit), str(d.by), str(d.lockId), str(d.diffStat)],
     );
   },
   'lock.changed': (e, run) => {
     const d = e.data;
-    run('INSERT OR IGNORE INTO lock_history VALUES (?,?,?,?,?,?)', [
-      e.id, str(d.action) ?? 'unknown', str(d.holder), str(d.host), str(d.reason), e.at,
-    ]);
+    run(
+      `INSERT OR IGNORE INTO lock_history (event_id, action, holder, host, reason, at, lock_id, scope, label, pid, by, previous_holder, lock_reason)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+      [e.id, str(d.action) ?? 'unknown', str(d.holder), str(d.host), str(d.reason), e.at, str(d.lockId), str(d.scope), str(d.label), num(d.pid),
+        str(d.by), str(d.previousHolder), str(d.lockReason)],
+    );
   },
 };
 

@@ -130,6 +130,22 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE approvals ADD COLUMN gate TEXT;
   ALTER TABLE approvals ADD COLUMN expires_at INTEGER;
   `,
+  // 8: ship gates. Each lock change names its lock, where it was (local lease or the team's ref), the process
+  // that held it, who acted and, for a force-unlock, whose lock it broke; a ship keeps what it replaced and who shipped.
+  `
+  ALTER TABLE lock_history ADD COLUMN lock_id TEXT;
+  ALTER TABLE lock_history ADD COLUMN scope TEXT;
+  ALTER TABLE lock_history ADD COLUMN label TEXT;
+  ALTER TABLE lock_history ADD COLUMN pid INTEGER;
+  ALTER TABLE lock_history ADD COLUMN by TEXT;
+  ALTER TABLE lock_history ADD COLUMN previous_holder TEXT;
+  ALTER TABLE lock_history ADD COLUMN lock_reason TEXT;
+  CREATE INDEX lock_history_by_at ON lock_history(at);
+  ALTER TABLE ships ADD COLUMN previous_commit TEXT;
+  ALTER TABLE ships ADD COLUMN by TEXT;
+  ALTER TABLE ships ADD COLUMN lock_id TEXT;
+  ALTER TABLE ships ADD COLUMN diff_stat TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

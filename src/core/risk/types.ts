@@ -36,6 +36,22 @@ export interface Policy {
   /** Globs never risky in any category. */
   ignore: string[];
   categories: RiskCategory[];
+  /** Ship gates: where the deploy lock lives, the queue's grace, what a ship needs. Absent: a local lock, defaults. */
+  deploy?: DeployPolicy;
+}
+
+/** The `deploy` block of a policy. */
+export interface DeployPolicy {
+  /** local: every window and process on this machine; remote: the team, through a lock ref on the git remote. */
+  lock?: 'local' | 'remote';
+  /** The git remote holding the team's lock ref (default origin). */
+  remote?: string;
+  /** Seconds the head of the ship queue has to take a freed lock before the turn passes (default 120). */
+  graceSeconds?: number;
+  /** Check kinds the record must show passing on the exact commit being shipped. */
+  requiredChecks?: RequiredCheck[];
+  /** The upstream branch a release starts from, e.g. origin/main (default: the branch's upstream). */
+  base?: string;
 }
 
 /** Where the policy in force came from, and what went wrong with the file, if anything. */

@@ -6,7 +6,7 @@
 // drops a category. `Flightdeck: Create policy` writes every default out, so a file it made is complete.
 import { globSource } from '../capture/task';
 import { parseJson, type JsonPath, type ParsedJson } from './json';
-import type { Policy, RequiredCheck, RiskCategory } from './types';
+import type { DeployPolicy, Policy, RequiredCheck, RiskCategory } from './types';
 
 export interface PolicyProblem {
   message: string;
@@ -14,7 +14,8 @@ export interface PolicyProblem {
   column: number;
 }
 
-const TOP_KEYS = ['$schema', 'version', 'mode', 'protectedBranches', 'ignore', 'categories'] as const;
+const TOP_KEYS = ['$schema', 'version', 'mode', 'protectedBranches', 'ignore', 'categories', 'deploy'] as const;
+const DEPLOY_KEYS = ['lock', 'remote', 'graceSeconds', 'requiredChecks', 'base'] as const;
 const CATEGORY_KEYS = ['id', 'title', 'enabled', 'paths', 'content', 'contentPaths', 'exclude', 'review', 'requiredChecks', 'requiredCheckPattern'] as const;
 const CHECKS: readonly RequiredCheck[] = ['test', 'typecheck', 'lint', 'build'];
 
@@ -138,6 +139,32 @@ function mergeCategory(raw: unknown, path: JsonPath, base: RiskCategory | undefi
   return enabled ? out : undefined;
 }
 
+function deployBlock(raw: unknown): DeployPolicy {
+  const path: JsonPath = ['deploy'];
+  const d = object(raw, path);
+  checkKeys(d, DEPLOY_KEYS, path);
+  const out: DeployPolicy = {};
+  if (d.lock !== undefined) {
+    if (d.lock !== 'local' && d.lock !== 'remote') throw new Invalid(`deploy.lock must be "local" or "remote", not ${JSON.stringify(d.lock)}`, [...path, 'lock']);
+    out.lock = d.lock;
+  }
+  if (d.remote !== undefined) {
+    out.remote = text(d.remote, [...path, 'remote']);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(out.remote)) throw new Invalid(`deploy.remote "${out.remote}" is not a remote name`, [...path, 'remote']);
+  }
+  if (d.graceSeconds !== undefined) {
+    if (typeof d.graceSeconds !== 'number' || !Number.isFinite(d.graceSeconds) || d.graceSeconds < 0) throw new Invalid('deploy.graceSeconds must be a number of seconds (0 or more)', [...path, 'graceSeconds']);
+    out.graceSeconds = d.graceSeconds;
+  }
+  if (d.requiredChecks !== undefined) {
+    out.requiredChecks = strings(d.requiredChecks, [...path, 'requiredChecks'], (s, p) => {
+      if (!CHECKS.includes(s as RequiredCheck)) throw new Invalid(`${where(p)}: "${s}" is not a check kind (${CHECKS.join(', ')})`, p);
+    }) as RequiredCheck[];
+  }
+  if (d.base !== undefined) out.base = text(d.base, [...path, 'base']);
+  return out;
+}
+
 /** The file's policy merged over `defaults`; throws a problem with the line and column of the first mistake. */
 export function policyFromJson(parsed: ParsedJson, defaults: Policy): Policy {
   try {
@@ -152,6 +179,7 @@ export function policyFromJson(parsed: ParsedJson, defaults: Policy): Policy {
     }
     if (top.protectedBranches !== undefined) policy.protectedBranches = strings(top.protectedBranches, ['protectedBranches'], glob);
     if (top.ignore !== undefined) policy.ignore = strings(top.ignore, ['ignore'], glob);
+    if (top.deploy !== undefined) policy.deploy = { ...defaults.deploy, ...deployBlock(top.deploy) };
     if (top.categories !== undefined) {
       if (!Array.isArray(top.categories)) throw new Invalid('categories must be a list of categories', ['categories']);
       const seen = new Set<string>();
