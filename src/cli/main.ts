@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { describeFsError, RecordError } from '../core/record/errors';
-import { completeEvent } from '../core/record/events';
-import { JournalWriter } from '../core/record/journal';
+import { existsSync } from 'node:fs';
+import { appendToJournal } from '../core/record/appendToJournal';
+import { RecordError } from '../core/record/errors';
+import type { RecordEvent } from '../core/record/events';
 import { locateRecord } from '../core/record/location';
 import { listEvents, recordStatus } from '../core/record/queries';
 import { RecordStore } from '../core/record/store';
@@ -34,19 +34,8 @@ async function run(args: CliArgs, out: Out, err: Out): Promise<number> {
       const text = args.positionals.join(' ').trim();
       if (!text) throw new UsageError('note wants the text to record: flightdeck note "TEXT"');
       const dir = recordDir(args);
-      const event = completeEvent({ kind: 'note', source: 'cli', data: { text } });
       // A note needs no database: it is durable once its journal line is, and that is all we wait for.
-      try {
-        mkdirSync(dir, { recursive: true });
-      } catch (e) {
-        throw describeFsError('create the record in', dir, e);
-      }
-      const writer = new JournalWriter(dir);
-      try {
-        writer.append([event]);
-      } finally {
-        writer.close();
-      }
+      const [event] = appendToJournal(dir, [{ kind: 'note', source: 'cli', data: { text } }]) as [RecordEvent];
       out(args.json ? JSON.stringify({ id: event.id }) : event.id);
       return 0;
     }

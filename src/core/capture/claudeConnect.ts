@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { describeFsError } from '../record/errors';
+import { describeFsError, readTextIfExists } from '../record/errors';
 import { gitCommonDir } from '../record/location';
 import type { ClaudeProbe } from './claudeProbe';
 import { flightdeckCommandsByEvent, hookCommand, parseSettings, withFlightdeckHooks, withoutFlightdeckHooks } from './claudeSettings';
@@ -22,14 +22,6 @@ export function cliHookCommand(cli: string): (event: string) => string {
   return (event) => hookCommand(process.execPath, cli, event, env);
 }
 
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw describeFsError('read', path, err);
-  }
-}
 
 /** Writes the whole file or nothing (temp file, then rename): a crash never leaves half a settings file. */
 function writeSettings(path: string, settings: object): void {
@@ -86,7 +78,7 @@ export interface ConnectPlan {
 
 /** What connecting would do to the settings file at `path`; a broken file is an error naming it. */
 export function planConnect(path: string, claude: ClaudeProbe, commandFor: (event: string) => string): ConnectPlan {
-  const text = readText(path);
+  const text = readTextIfExists(path);
   const current = parseSettings(text, path);
   const support = hookSupport(claude.version);
   const change = withFlightdeckHooks(current, commandFor, support.events);
@@ -114,7 +106,7 @@ export function applyConnect(plan: ConnectPlan, repoRoot: string | undefined): v
  * installed (a probe that timed out once must not take away what an earlier Connect added).
  */
 export function planRefresh(path: string, claude: ClaudeProbe, commandFor: (event: string) => string): ConnectPlan | undefined {
-  const text = readText(path);
+  const text = readTextIfExists(path);
   if (text === undefined || !text.includes('flightdeck-hook')) return undefined;
   if (claude.version !== undefined) return planConnect(path, claude, commandFor);
   const current = parseSettings(text, path);
@@ -136,7 +128,7 @@ export interface DisconnectPlan {
 
 /** What disconnecting would do: only Flightdeck's entries go. */
 export function planDisconnect(path: string): DisconnectPlan {
-  const text = readText(path);
+  const text = readTextIfExists(path);
   const change = withoutFlightdeckHooks(parseSettings(text, path));
   return { path, settings: change.settings, removed: change.removed, changed: change.removed.length > 0 };
 }

@@ -1,12 +1,11 @@
 // The deploy lock of one machine: a lease file and a queue file in the repository's record folder (shared by
 // its worktrees), each replaced atomically and changed only under a short file lock, so two processes never
 // both see the lock free and both take it.
-import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeFsError } from '../record/errors';
+import { appendToJournal } from '../record/appendToJournal';
+import { describeFsError, readTextIfExists } from '../record/errors';
 import { FileLock } from '../record/fileLock';
-import { JournalWriter } from '../record/journal';
-import { completeEvent } from '../record/events';
 import { randomName } from '../record/randomName';
 import { parseLock, parseQueue, unreadableLock } from './parse';
 import { GateTx } from './rules';
@@ -17,14 +16,6 @@ export const LEASE_FILE = 'deploy-lock.json';
 export const QUEUE_FILE = 'ship-queue.json';
 const MUTEX = 'deploy-lock.mutex';
 
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw describeFsError('read', path, e);
-  }
-}
 
 function writeAtomic(path: string, text: string | undefined): void {
   try {
@@ -46,20 +37,7 @@ function writeAtomic(path: string, text: string | undefined): void {
 
 /** Appends the events to the record's journal (no database needed): durable once this returns. */
 export function journalRecorder(dir: string): GateRecorder {
-  return (events) => {
-    if (events.length === 0) return;
-    try {
-      mkdirSync(dir, { recursive: true });
-    } catch (e) {
-      throw describeFsError('create the record in', dir, e);
-    }
-    const writer = new JournalWriter(dir);
-    try {
-      writer.append(events.map(completeEvent));
-    } finally {
-      writer.close();
-    }
-  };
+  return (events) => void appendToJournal(dir, events);
 }
 
 export class LocalGateStore implements GateStore {
@@ -83,7 +61,7 @@ export class LocalGateStore implements GateStore {
 
   readNow(): GateState {
     const lockPath = join(this.dir, LEASE_FILE);
-    const lockText = readText(lockPath);
+    const lockText = readTextIfExists(lockPath);
     let lock = lockText === undefined ? undefined : parseLock(lockText);
     if (lockText !== undefined && !lock) {
       // A damaged lease still holds: nobody deploys over it until its lease from the file's last change runs out.
@@ -95,7 +73,7 @@ export class LocalGateStore implements GateStore {
       }
       lock = unreadableLock('unreadable', since, DEFAULT_PROCESS_LEASE_MS);
     }
-    const queueText = readText(join(this.dir, QUEUE_FILE));
+    const queueText = readTextIfExists(join(this.dir, QUEUE_FILE));
     const queue: QueueState = (queueText === undefined ? undefined : parseQueue(queueText)) ?? { entries: [] };
     return { lock, queue };
   }
