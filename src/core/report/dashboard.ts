@@ -104,7 +104,7 @@ ul { margin: 0; padding-left: 20px; } .review { border-left: 3px solid var(--lin
 <p class="muted">Generated ${e(new Date(options.generatedAt ?? Date.now()).toISOString())} from the Flightdeck record. Read-only.</p>
 <div class="tiles">
 <div><b>${totals.sessions}</b>sessions</div><div><b>${totals.checks}</b>check runs</div>
-<div><b>${count('SELECT count(*) FROM checks WHERE passed = 0')}</b>failed</div><div><b>${totals.pendingReviews}</b>reviews pending</div>
+<div><b>${count('SELECT count(*) FROM checks WHERE passed = 0')}</b>failed</div><div><b>${totals.pendingReviews}</b>reviews open</div>
 <div><b>${totals.ships}</b>ships</div><div><b>${totals.events}</b>events</div>
 </div>
 <h2>Sessions</h2>
