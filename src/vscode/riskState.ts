@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { activeSession, isIgnoredPath } from '../core/capture/workspaceActivity';
@@ -9,6 +10,14 @@ import { scanRisk } from '../core/risk/scan';
 import type { PolicyState, RiskyFile } from '../core/risk/types';
 import { Disposable } from './disposable';
 import type { RecordService } from './recordService';
+
+const isFolder = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
 
 /** A file's change rests this long before it is classified again: an agent writes a file in bursts. */
 const SETTLE_MS = 300;
@@ -33,6 +42,10 @@ export class RiskState extends Disposable {
     super();
     this._register({ dispose: () => this.timers.forEach((t) => clearTimeout(t)) });
     this._register(vscode.workspace.onDidSaveTextDocument((d) => this.changedOnDisk(d.uri)));
+    // Explorer and refactoring operations are reported even where the file watcher misses them.
+    this._register(vscode.workspace.onDidCreateFiles((e) => e.files.forEach((u) => this.changedOnDisk(u))));
+    this._register(vscode.workspace.onDidDeleteFiles((e) => e.files.forEach((u) => this.changedOnDisk(u))));
+    this._register(vscode.workspace.onDidRenameFiles((e) => e.files.forEach((f) => [f.oldUri, f.newUri].forEach((u) => this.changedOnDisk(u)))));
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (folder) {
       // An agent writes files without a save in the editor.
@@ -82,13 +95,22 @@ export class RiskState extends Disposable {
     if (root) this.changed.fire([...new Set([...before, ...this.files.keys()])].map((p) => vscode.Uri.file(`${root}/${p}`)));
   }
 
-  /** Every change since the active session's starting commit (or HEAD), classified. */
-  async rescan(): Promise<void> {
+  /** Every change since the active session's starting commit (or HEAD), classified; `fromDisk`: a change on disk asked for it. */
+  async rescan(fromDisk = false): Promise<void> {
     const root = this.repoRoot;
     if (!root || this.records.readOnly) return;
     const store = await this.records.get()?.open();
     const start = store ? reviewContext(store.db, activeSession(store.db)).startCommit : undefined;
+    const before = this.files;
     this.applyScan(await scanRisk(root, start));
+    if (!fromDisk) return;
+    const reviewed = this.reviewedCategories();
+    const touched = [...this.files.values()].find((f) => f.categories.some((c) => reviewed.has(c)) && JSON.stringify(before.get(f.path)) !== JSON.stringify(f));
+    if (touched) this.touched.fire(touched);
+  }
+
+  private reviewedCategories(): Set<string> {
+    return new Set((this.policy()?.policy.categories ?? []).filter((c) => c.review).map((c) => c.id));
   }
 
   private changedOnDisk(uri: vscode.Uri): void {
@@ -108,9 +130,10 @@ export class RiskState extends Disposable {
     if (rel === POLICY_FILE) {
       // A new policy can change every file's risk.
       this.policyState = undefined;
-      return this.rescan();
+      return this.rescan(true);
     }
-    if (this.base === undefined) return this.rescan();
+    // A new folder stands for its files (the watch on it can come too late to report them one by one).
+    if (this.base === undefined || isFolder(uri.fsPath)) return this.rescan(true);
     const policy = this.policy();
     if (!policy) return;
     const risky = await classifyFile(root, policy.policy, this.base, rel);
@@ -118,7 +141,7 @@ export class RiskState extends Disposable {
     if (risky) this.files.set(rel, risky);
     else this.files.delete(rel);
     if (JSON.stringify(was) !== JSON.stringify(risky)) this.changed.fire([uri]);
-    const reviewed = new Set(policy.policy.categories.filter((c) => c.review).map((c) => c.id));
+    const reviewed = this.reviewedCategories();
     if (risky?.categories.some((c) => reviewed.has(c))) this.touched.fire(risky);
   }
 }
