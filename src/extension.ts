@@ -10,6 +10,13 @@ import { TaskCommands } from './vscode/taskCommands';
 import { SessionFiles } from './vscode/sessionFiles';
 import { CheckRulesSync } from './vscode/checkRulesSync';
 import { PolicyCommands } from './vscode/policyCommand';
+import { AnthropicKey } from './vscode/apiKey';
+import { RiskState } from './vscode/riskState';
+import { ReviewService } from './vscode/reviewService';
+import { ReviewDiagnostics } from './vscode/reviewDiagnostics';
+import { ReviewCodeActions } from './vscode/reviewCodeActions';
+import { RiskDecorations } from './vscode/riskDecorations';
+import { ReviewCommands } from './vscode/reviewCommands';
 
 /** What the extension hands to other extensions and to its own integration tests. */
 export interface FlightdeckApi {
@@ -17,6 +24,10 @@ export interface FlightdeckApi {
   board: BoardViewProvider;
   commands: RecordCommands;
   capture: TranscriptCapture;
+  risk: RiskState;
+  reviews: ReviewService;
+  diagnostics: ReviewDiagnostics;
+  decorations: RiskDecorations;
   activatedAt: number;
   activationMs: number;
 }
@@ -32,6 +43,12 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const commands = new RecordCommands(records);
   const sessionFiles = new SessionFiles(records, (id) => void commands.showSession(id));
   const capture = new TranscriptCapture(records);
+  const risk = new RiskState(records);
+  const apiKey = new AnthropicKey(context.secrets);
+  const reviews = new ReviewService(records, risk, apiKey);
+  const reviewCommands = new ReviewCommands(records, reviews, risk);
+  const diagnostics = new ReviewDiagnostics(records, risk);
+  const decorations = new RiskDecorations(risk, diagnostics);
   const board = new BoardViewProvider(
     context.extensionUri,
     records,
@@ -40,6 +57,14 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     },
     sessionFiles,
     capture,
+    {
+      run: (action, reviewId) => {
+        if (action === 'rereview') void reviews.review();
+        else if (action === 'resolve') void vscode.commands.executeCommand('flightdeck.markReviewResolved', reviewId);
+        else void vscode.commands.executeCommand('flightdeck.overrideGate', { reviewId });
+      },
+      openConcern: (path, line) => reviewCommands.openConcern(path, line),
+    },
   );
   const claude = new ClaudeConnection(context.extensionUri, records);
   const terminals = new TerminalWatcher(records);
@@ -58,16 +83,27 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     ...sessionFiles.register(),
     ...new TaskCommands(records).register(),
     ...new PolicyCommands(records).register(),
+    risk,
+    reviews,
+    diagnostics,
+    decorations,
+    decorations.register(),
+    new ReviewCodeActions(diagnostics).register(),
+    ...apiKey.register(),
+    ...reviewCommands.register(),
   );
   // Capture starts after activation, off the startup path: it loads the record and reads transcripts.
   const deferred = setTimeout(() => {
     void capture.start().catch(() => undefined);
     void claude.refreshInstalledHooks();
     checkRules.sync();
+    // Risk badges and concerns: git is run only in a trusted workspace (rescan checks); recorded concerns show either way.
+    void risk.rescan().catch(() => undefined);
+    void diagnostics.refresh().catch(() => undefined);
   }, 1500);
   context.subscriptions.push({ dispose: () => clearTimeout(deferred) });
   const activatedAt = performance.now();
-  return { records, board, commands, capture, activatedAt, activationMs: activatedAt - started };
+  return { records, board, commands, capture, risk, reviews, diagnostics, decorations, activatedAt, activationMs: activatedAt - started };
 }
 
 export function deactivate(): Promise<void> {

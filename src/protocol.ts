@@ -43,6 +43,7 @@ export interface BoardSession {
   hooksSilent: boolean;
   /** From the first to the last event (or the recorded end). */
   durationMs?: number;
+  /** Reviews still open: pending, with concerns, or failed. */
   pendingReviews: number;
   /** Required checks not run after the last change, and files changed outside the task's boundary. */
   skippedChecks: number;
@@ -71,6 +72,33 @@ export const DEFAULT_QUERY: SessionQuery = { text: '', status: 'all', file: '', 
 /** The longest query the extension answers: search text, file filter, sessions in one list. */
 export const QUERY_LIMITS = { text: 500, file: 1000, sessions: 10_000 } as const;
 
+/** A concern as the board lists it, with where it is (jump-to-line). */
+export interface BoardConcern {
+  file: string;
+  line?: number;
+  severity: string;
+  title: string;
+  explanation: string;
+  /** "rules: migration-without-down" or "anthropic". */
+  source: string;
+}
+
+/** A review on the board: open ones first, then the most recent others. */
+export interface BoardReview {
+  id: string;
+  session?: string;
+  subject: string;
+  /** pending | passed | concerns | failed | resolved | overridden, as of now. */
+  status: string;
+  open: boolean;
+  engines: { engine: string; model?: string; status: string; error?: string }[];
+  openedAt?: number;
+  verdictAt?: number;
+  concerns: BoardConcern[];
+  override?: { reason: string; by: string; at: number; expiresAt?: number };
+  resolvedBy?: string;
+}
+
 export interface BoardRecord {
   dir: string;
   exists: boolean;
@@ -89,6 +117,8 @@ export interface BoardRecord {
   sessions: BoardSession[];
   /** All sessions matching the query, shown or not. */
   matchingSessions: number;
+  /** Open reviews (newest first), then the most recent closed ones. */
+  reviews: BoardReview[];
 }
 
 /** An import of Claude Code's sessions: coming (the window just opened, it starts in a moment) or under way. */
@@ -114,7 +144,11 @@ export interface BoardState {
 }
 
 /** Actions the board may ask for; the extension checks each against this list. */
-export const BOARD_ACTIONS = ['recordNote', 'verifyRecord', 'revealRecord', 'refresh', 'connectClaude', 'importClaude'] as const;
+export const BOARD_ACTIONS = ['recordNote', 'verifyRecord', 'revealRecord', 'refresh', 'connectClaude', 'importClaude', 'requestReview'] as const;
+
+/** What the board may do to one review. */
+export const REVIEW_ACTIONS = ['rereview', 'resolve', 'override'] as const;
+export type ReviewAction = (typeof REVIEW_ACTIONS)[number];
 export type BoardAction = (typeof BOARD_ACTIONS)[number];
 
 export type WebviewToHost =
@@ -128,6 +162,9 @@ export type WebviewToHost =
   | { type: 'copySessionMarkdown'; id: string }
   | { type: 'openFile'; sessionId: string; path: string }
   | { type: 'diffFile'; sessionId: string; path: string }
+  | { type: 'reviewAction'; action: ReviewAction; reviewId: string }
+  /** Opens a concern's file (repository-relative) at its line. */
+  | { type: 'openConcern'; path: string; line?: number }
   /** Sent after each render: what the board now shows, so tests and logs can see it. */
   | { type: 'rendered'; phase: BoardState['phase']; events: number; sessions: number; trusted: boolean };
 

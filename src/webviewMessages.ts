@@ -1,4 +1,4 @@
-import { BOARD_ACTIONS, QUERY_LIMITS, SESSION_STATUSES, type BoardAction, type BoardState, type SessionQuery, type SessionStatus, type WebviewToHost } from './protocol';
+import { BOARD_ACTIONS, QUERY_LIMITS, REVIEW_ACTIONS, SESSION_STATUSES, type BoardAction, type ReviewAction, type BoardState, type SessionQuery, type SessionStatus, type WebviewToHost } from './protocol';
 
 // The webview is the least trusted party: what it sends is checked against the protocol before anything acts on it.
 
@@ -29,6 +29,13 @@ export function parseWebviewMessage(m: unknown): WebviewToHost | undefined {
   }
   if ((msg.type === 'openFile' || msg.type === 'diffFile') && id(msg.sessionId) && typeof msg.path === 'string' && msg.path.length < 4096) {
     return { type: msg.type, sessionId: msg.sessionId, path: msg.path };
+  }
+  if (msg.type === 'reviewAction' && REVIEW_ACTIONS.includes(msg.action as ReviewAction) && id(msg.reviewId)) {
+    return { type: 'reviewAction', action: msg.action as ReviewAction, reviewId: msg.reviewId };
+  }
+  if (msg.type === 'openConcern' && typeof msg.path === 'string' && msg.path.length > 0 && msg.path.length < 4096) {
+    const line = Number.isInteger(msg.line) && (msg.line as number) >= 1 ? (msg.line as number) : undefined;
+    return { type: 'openConcern', path: msg.path, line };
   }
   if (msg.type === 'rendered' && typeof msg.events === 'number' && typeof msg.sessions === 'number' && typeof msg.phase === 'string' && typeof msg.trusted === 'boolean') {
     return { type: 'rendered', phase: msg.phase as BoardState['phase'], events: msg.events, sessions: msg.sessions, trusted: msg.trusted };

@@ -2,6 +2,7 @@ import { QUERY_LIMITS, type BoardAction, type BoardRecord, type BoardSession, ty
 import { checksTrend } from './charts';
 import { h, icon } from './dom';
 import { ago, bytes, clock, count, duration, plural } from './format';
+import { reviewsSection } from './reviews';
 import { groupByDay, importText, isFiltered, pageInfo, STATUS_LABELS } from './sessionFilter';
 
 // Builds the board as a fresh tree; main.ts morphs the live DOM into it. Clickable elements carry a
@@ -49,7 +50,7 @@ function sessionItem(s: BoardSession): HTMLElement {
   if (s.rejections) flags.append(h('span', { class: 'flag warn', title: 'rejected or denied actions' }, icon('circle-slash'), ` ${count(s.rejections)} refused`));
   if (s.skippedChecks) flags.append(h('span', { class: 'flag warn', title: 'required checks not run after the last change' }, icon('debug-step-over'), ` ${count(s.skippedChecks)} skipped`));
   if (s.boundaryViolations) flags.append(h('span', { class: 'flag fail', title: 'files changed outside the task\'s boundary' }, icon('shield'), ` ${count(s.boundaryViolations)} out of bounds`));
-  if (s.pendingReviews) flags.append(h('span', { class: 'flag warn', title: 'risky changes waiting for review' }, icon('eye'), ` ${count(s.pendingReviews)} to review`));
+  if (s.pendingReviews) flags.append(h('span', { class: 'flag warn', title: 'open reviews: pending, with concerns, or failed' }, icon('eye'), ` ${count(s.pendingReviews)} to review`));
   return h('li', {
     class: 'session', tabindex: '0', role: 'button', 'data-key': `session:${s.id}`, 'data-cmd': 'open-session', 'data-session': s.id,
     'aria-label': `Open the flight record of: ${s.intent || s.id}`,
@@ -178,6 +179,7 @@ export function renderBoard(state: BoardState, query: SessionQuery): HTMLElement
       tile('Overrides', c.overrides, 'unlock', true),
       tile('Ships', c.ships, 'rocket'),
     ),
+    ...[reviewsSection(r.reviews ?? [], state.trusted)].filter((x): x is HTMLElement => x !== undefined),
     sessionList(r, state.trusted, query, state.importing),
     h('section', { 'aria-labelledby': 'recent-h', 'data-key': 'recent' }, h('h2', { id: 'recent-h' }, 'Recent activity'), recentList(r)),
   );

@@ -1,5 +1,5 @@
 import { DEFAULT_QUERY, QUERY_LIMITS, SESSION_PAGE, SESSION_PAGE_MORE } from '../src/protocol';
-import type { BoardAction, BoardState, HostToWebview, SessionActivity, SessionQuery, SessionStatus, WebviewToHost } from '../src/protocol';
+import type { BoardAction, BoardState, ReviewAction, HostToWebview, SessionActivity, SessionQuery, SessionStatus, WebviewToHost } from '../src/protocol';
 import type { FlightTrail } from '../src/core/report/flightTrail';
 import { renderBoard } from './board';
 import { morph } from './morph';
@@ -106,6 +106,12 @@ function run(el: HTMLElement): void {
     case 'open-file':
     case 'diff-file':
       if (d.session && d.path) vscode.postMessage({ type: d.cmd === 'open-file' ? 'openFile' : 'diffFile', sessionId: d.session, path: d.path });
+      return;
+    case 'review-action':
+      if (d.review && d.action) vscode.postMessage({ type: 'reviewAction', action: d.action as ReviewAction, reviewId: d.review });
+      return;
+    case 'open-concern':
+      if (d.path) vscode.postMessage({ type: 'openConcern', path: d.path, line: d.line ? Number(d.line) : undefined });
       return;
     case 'filter-file':
       if (!d.path) return;

@@ -11,7 +11,7 @@ export function formatStatus(s: RecordStatus, exists: boolean): string {
     `Record:         ${s.dir}${exists ? '' : ' (nothing recorded yet)'}`,
     `Schema:         version ${s.schemaVersion}`,
     `Events:         ${n(c.events)} (notes ${n(c.notes)}, sessions ${n(c.sessions)}, checks ${n(c.checks)}, ` +
-      `pending reviews ${n(c.pendingReviews)}, overrides ${n(c.overrides)}, ships ${n(c.ships)})`,
+      `open reviews ${n(c.pendingReviews)}, overrides ${n(c.overrides)}, ships ${n(c.ships)})`,
     `Journal:        generation ${s.journal.generation}, ${n(s.journal.bytes)} bytes, ` +
       `${n(s.journal.eventsSinceSnapshot)} events since the last snapshot`,
     `Last snapshot:  ${s.lastSnapshotAt ? when(s.lastSnapshotAt) : 'none yet'}`,

@@ -1,23 +1,23 @@
 // `flightdeck review`: the second eye on the risky changes `flightdeck risk` lists, recorded in the flight record.
 import { existsSync } from 'node:fs';
 import type * as AnthropicModule from '../core/review/anthropicEngine';
-import { activeSession } from '../core/capture/workspaceActivity';
 import { locateRecord } from '../core/record/location';
 import { RecordStore } from '../core/record/store';
-import { reviewContext } from '../core/review/evidence';
-import { gitIdentity, runReview, type ReviewOutcome } from '../core/review/reviews';
+import { reviewChanges } from '../core/review/reviewChanges';
+import type { ReviewOutcome } from '../core/review/reviews';
 import { RulesEngine } from '../core/review/rulesEngine';
-import { describeSubject, subjectFromScan, type RiskScanner } from '../core/review/subject';
+import { describeSubject, type RiskScanner } from '../core/review/subject';
 import type { Concern, ReviewEngine } from '../core/review/types';
 import { UsageError, type CliArgs } from './args';
 import { scanRisk } from '../core/risk/scan';
+import type { Policy } from '../core/risk/types';
 
 type Out = (text: string) => void;
 
 /** Exit codes: 0 passed (or nothing risky), 1 concerns, 2 an engine failed (never a pass). */
 const EXIT = { passed: 0, concerns: 1, failed: 2 } as const;
 
-function engines(args: CliArgs, policy: ConstructorParameters<typeof RulesEngine>[0], env: NodeJS.ProcessEnv): ReviewEngine[] {
+function engines(args: CliArgs, policy: Policy, env: NodeJS.ProcessEnv): ReviewEngine[] {
   const which = args.engine ?? 'rules';
   if (which !== 'rules' && which !== 'anthropic') throw new UsageError(`--engine wants rules or anthropic, not "${which}"`);
   // Rules always run: offline, deterministic, free.
@@ -56,16 +56,14 @@ export async function review(args: CliArgs, out: Out, scanner: RiskScanner = sca
   if (!location?.repoRoot) throw new UsageError(`${args.repo} is not inside a git repository (pass --repo PATH)`);
   const store = await RecordStore.open(location.dir);
   try {
-    const context = reviewContext(store.db, activeSession(store.db));
-    const scan = await scanner(location.repoRoot, context.startCommit);
-    const list = engines(args, scan.policy.policy, env);
-    const subject = await subjectFromScan(scan, { intent: context.intent, boundary: context.boundary, session: context.session });
-    if (subject.files.length === 0) {
+    const result = await reviewChanges(store, location.repoRoot, { scanner, engines: (policy) => engines(args, policy, env) });
+    if (result.kind !== 'reviewed') {
+      const { scan } = result;
       out(args.json ? JSON.stringify({ status: 'nothing-to-review', baseCommit: scan.baseCommit, changed: scan.changed.length }, null, 2)
         : `Nothing to review: no risky changes since ${scan.baseCommit.slice(0, 12)} (${scan.changed.length} changed files).`);
       return 0;
     }
-    const outcome = await runReview(store, subject, list, { by: await gitIdentity(location.repoRoot), checks: context.checks });
+    const { outcome, subject } = result;
     const description = describeSubject(subject.files);
     if (args.json) {
       out(JSON.stringify({

@@ -4,7 +4,7 @@ import { boardRecord } from '../core/report/boardState';
 import { buildTrail } from '../core/report/trail';
 import { clipStrings } from '../core/report/clip';
 import { sessionActivity } from '../core/report/activity';
-import { DEFAULT_QUERY, type BoardAction, type BoardState, type HostToWebview, type ImportStatus, type SessionQuery } from '../protocol';
+import { DEFAULT_QUERY, type BoardAction, type BoardState, type HostToWebview, type ImportStatus, type ReviewAction, type SessionQuery } from '../protocol';
 import { parseWebviewMessage } from '../webviewMessages';
 import { Disposable } from './disposable';
 import type { RecordService } from './recordService';
@@ -14,6 +14,12 @@ import type { RecordService } from './recordService';
 export interface ImportProgressSource {
   importStatus(): ImportStatus | undefined;
   readonly onDidChangeImport: vscode.Event<void>;
+}
+
+/** What the board's Reviews section asks for. */
+export interface ReviewActions {
+  run(action: ReviewAction, reviewId: string): void;
+  openConcern(path: string, line?: number): Promise<void>;
 }
 
 export interface SessionActions {
@@ -39,6 +45,7 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     private readonly runAction: (action: BoardAction) => void,
     private readonly sessions: SessionActions,
     private readonly imports?: ImportProgressSource,
+    private readonly reviews?: ReviewActions,
   ) {
     super();
     this._register(records.onDidChange(() => this.pushSoon()));
@@ -90,6 +97,10 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
       this.sessions.showMarkdown(msg.id);
     } else if (msg.type === 'copySessionMarkdown') {
       void this.sessions.copyMarkdown(msg.id);
+    } else if (msg.type === 'reviewAction') {
+      this.reviews?.run(msg.action, msg.reviewId);
+    } else if (msg.type === 'openConcern') {
+      void this.reviews?.openConcern(msg.path, msg.line);
     } else if (msg.type === 'openFile' || msg.type === 'diffFile') {
       void this.sessions.openFile(msg.sessionId, msg.path, msg.type === 'diffFile');
     } else {

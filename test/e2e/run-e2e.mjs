@@ -9,6 +9,7 @@ import {
 
 const results = join(repoRoot, 'test-results');
 const cli = join(repoRoot, 'dist', 'cli.js');
+const MIGRATION = 'db/migrate/20260301120000_add_expires_at.rb';
 const HOSTILE = '<img src=x onerror="window.__pwned=1"></script><script>window.__pwned=2</script>';
 const checks = [];
 let passed = 0;
@@ -62,6 +63,11 @@ async function main() {
   const claudeHome = makeTempDir('claude');
   runNode(join(repoRoot, 'dist-test', 'e2e-seed.js'), join(claudeHome, 'projects'), workspace);
   writeFileSync(join(workspace, 'api', 'signup.ts'), 'export function signup(body) {\n  if (!body.email) throw new Error("400");\n}\n');
+  // Risky changes for the second eye: a migration with no way back and an auth change with no test.
+  mkdirSync(join(workspace, 'db', 'migrate'), { recursive: true });
+  writeFileSync(join(workspace, MIGRATION), 'class AddExpiresAt < ActiveRecord::Migration[7.1]\n  def up\n    add_column :sessions, :expires_at, :datetime\n  end\nend\n');
+  mkdirSync(join(workspace, 'app', 'auth'), { recursive: true });
+  writeFileSync(join(workspace, 'app', 'auth', 'session_policy.rb'), 'class SessionPolicy\n  def active?(session)\n    true\n  end\nend\n');
 
   const server = await startServer({ extensionDevelopmentPath: repoRoot, log, env: { CLAUDE_CONFIG_DIR: claudeHome },
     userSettings: { ...defaultUserSettings, 'workbench.colorTheme': 'Default Light Modern', 'workbench.preferredLightColorTheme': 'Default High Contrast' } });
@@ -286,6 +292,85 @@ async function main() {
     await doc.screenshot({ path: join(results, 'dashboard.png'), fullPage: false });
     await context.close();
   });
+  const hideHovers = async () => {
+    await page.mouse.move(900, 500);
+    await page.locator('.workbench-hover, .monaco-hover').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  };
+
+  await check('Request review from the palette shows the review and its concerns in the board\'s Reviews section', async () => {
+    await runCommand(page, 'Flightdeck: Request review');
+    const review = board.locator('.review-list .review.status-concerns').first();
+    await review.waitFor({ timeout: 30_000 });
+    await review.locator('.concern button.link', { hasText: `${MIGRATION}:2` }).waitFor();
+    await review.locator('.concern-source', { hasText: 'rules: migration-without-down' }).waitFor();
+    await board.locator('.tile', { hasText: 'To review' }).locator('.tile-value', { hasText: /^[1-9]/ }).waitFor();
+    await hideHovers();
+    await board.locator('section.reviews').evaluate((el) => el.scrollIntoView());
+    await page.screenshot({ path: join(results, 'board-reviews.png') });
+  });
+
+  await check('a concern opens its file at its line, where the diagnostic explains it on hover', async () => {
+    await board.locator('.concern button.link', { hasText: `${MIGRATION}:2` }).first().click();
+    await page.locator('.tabs-container .tab', { hasText: '20260301120000_add_expires_at.rb' }).first().waitFor({ timeout: 10_000 });
+    const squiggle = page.locator('.monaco-editor .squiggly-warning').first();
+    await squiggle.waitFor({ timeout: 10_000 });
+    await page.locator('.monaco-editor .view-line', { hasText: 'def up' }).first().locator('span span').first().hover();
+    await page.locator('.monaco-hover', { hasText: 'Migration has no way back' }).first().waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(500); // the hover fades in
+    await page.screenshot({ path: join(results, 'diagnostic-hover.png') });
+    await hideHovers();
+    await runCommand(page, 'View: Focus Problems');
+    await page.locator('.markers-panel', { hasText: 'Migration has no way back' }).first().waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(results, 'problems-panel.png') });
+  });
+
+  await check('the explorer badges the risky file ("!" with its categories and concerns in the tooltip)', async () => {
+    await page.locator('.tabs-container .tab', { hasText: '20260301120000_add_expires_at.rb' }).first().click();
+    await runCommand(page, 'File: Reveal Active File in Explorer View');
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: '20260301120000_add_expires_at.rb' }).first();
+    await row.waitFor({ timeout: 10_000 });
+    // The workbench draws decoration badges as CSS content after the label.
+    const badges = () => row.evaluate((el) => [...el.querySelectorAll('*')].map((e) => getComputedStyle(e, '::after').content).filter((c) => c && c !== 'none' && c !== 'normal').join(' '));
+    const deadline = Date.now() + 10_000;
+    let seen = await badges();
+    while (!seen.includes('!') && Date.now() < deadline) { await page.waitForTimeout(100); seen = await badges(); }
+    if (!seen.includes('!')) throw new Error(`no "!" badge on the migration (saw ${seen})`);
+    await row.hover();
+    await page.locator('.workbench-hover, .monaco-hover', { hasText: 'Flightdeck: risky change' }).first().waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(results, 'explorer-badge.png') });
+  });
+
+  await check('Override gate… from the palette refuses "ok", then records a reason with an expiry, shown on the board', async () => {
+    await hideHovers();
+    await runCommand(page, 'Flightdeck: Override gate…');
+    const input = page.locator('.quick-input-widget input[type="text"]');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'migrations' }).first().waitFor({ timeout: 10_000 });
+    await input.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'Override gate (2/3)' }).waitFor({ timeout: 10_000 });
+    await input.fill('ok');
+    await page.locator('.quick-input-message', { hasText: 'one word' }).waitFor({ timeout: 5_000 });
+    await page.screenshot({ path: join(results, 'override-refused.png') });
+    await input.press('Enter');
+    await page.waitForTimeout(300);
+    if (!(await page.locator('.quick-input-widget', { hasText: 'Override gate (2/3)' }).isVisible())) throw new Error('"ok" was accepted');
+    await input.fill('migration applied by hand on staging first, rollback script tested');
+    await input.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'Override gate (3/3)' }).waitFor({ timeout: 10_000 });
+    await input.fill('1 hour');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: '1 hour' }).first().waitFor();
+    await input.press('Enter');
+    // Back to the board (revealing the file showed the explorer).
+    await page.locator('.activitybar [aria-label*="Flightdeck"]').first().click();
+    const overridden = board.locator('.review.status-overridden .review-override', { hasText: 'migration applied by hand on staging first' });
+    await overridden.waitFor({ timeout: 10_000 });
+    await overridden.getByText(/Overridden by Flightdeck Test <test@flightdeck\.invalid>/).waitFor();
+    await overridden.getByText(/until/).waitFor();
+    await hideHovers();
+    await board.locator('section.reviews').evaluate((el) => el.scrollIntoView());
+    await page.screenshot({ path: join(results, 'board-override.png') });
+  });
+
   // The light/dark toggle goes to the dark theme, then back to the preferred light one, which this workbench
   // sets to high contrast. The webview restyles from the theme's variables; its body must follow.
   const toggleTheme = (name, workbenchClass, bodyClass) => check(`the board follows a switch to a ${name} theme`, async () => {
@@ -301,10 +386,10 @@ async function main() {
 }
 
 const timeout = setTimeout(() => {
-  console.error('e2e: timed out after 5 minutes');
+  console.error('e2e: timed out after 7 minutes');
   failed++;
   void finish();
-}, 5 * 60_000);
+}, 7 * 60_000);
 
 async function finish() {
   clearTimeout(timeout);

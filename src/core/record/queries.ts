@@ -61,7 +61,7 @@ export function recordCounts(db: Database): RecordCounts {
        (SELECT count(*) FROM events),
        (SELECT count(*) FROM sessions),
        (SELECT count(*) FROM checks),
-       (SELECT count(*) FROM reviews WHERE status = 'pending'),
+       (SELECT count(*) FROM reviews WHERE status IN ('pending', 'concerns', 'failed')),
        (SELECT count(*) FROM approvals WHERE kind <> 'override'),
        (SELECT count(*) FROM approvals WHERE kind = 'override'),
        (SELECT count(*) FROM decisions),

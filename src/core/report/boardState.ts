@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { boardReviews } from './boardReviews';
 import type { Database } from 'sql.js';
 import { DEFAULT_QUERY, type BoardRecord, type BoardSession, type SessionQuery } from '../../protocol';
 import { listEvents, recordStatus } from '../record/queries';
@@ -111,7 +112,7 @@ export function boardSessions(db: Database, query: Partial<SessionQuery> = {}): 
        ${HOOK_LAST},
        ${TRANSCRIPT_LAST},
        coalesce(s.ended_at, (SELECT max(at) FROM events e WHERE e.session_id = s.id)),
-       (SELECT count(*) FROM reviews r WHERE r.session_id = s.id AND r.status = 'pending')
+       (SELECT count(*) FROM reviews r WHERE r.session_id = s.id AND r.status IN ('pending', 'concerns', 'failed'))
      FROM (SELECT * FROM sessions s ${where} ORDER BY coalesce(started_at, 0) DESC LIMIT ?) s
      ORDER BY coalesce(s.started_at, 0) DESC`,
     [...params, q.limit],
@@ -166,5 +167,6 @@ export function boardRecord(store: RecordStore, query: SessionQuery = DEFAULT_QU
     sessions,
     // Counting is only needed when there may be more than the page shows.
     matchingSessions: sessions.length < query.limit ? sessions.length : countSessions(store.db, query),
+    reviews: boardReviews(store.db),
   };
 }

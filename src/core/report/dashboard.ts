@@ -74,7 +74,9 @@ export function renderDashboard(db: Database, options: DashboardOptions): string
   const detailed = sessions.slice(0, options.detailed ?? 200).map((s) => buildTrail(db, s.id)).filter((t): t is FlightTrail => !!t);
   const count = (sql: string): number => Number(db.exec(sql)[0]?.values[0]?.[0] ?? 0);
   const totals = recordCounts(db);
-  const reviews = db.exec(`SELECT subject, status, verdict FROM reviews ORDER BY opened_at DESC LIMIT 200`)[0]?.values ?? [];
+  // A review outside any session shows its override here (a session's reviews show theirs in its section).
+  const reviews = db.exec(`SELECT r.subject, r.status, r.verdict, a.reason, a.by FROM reviews r LEFT JOIN approvals a ON a.event_id = r.override_id
+    ORDER BY r.opened_at DESC LIMIT 200`)[0]?.values ?? [];
   const ships = db.exec(`SELECT commit_sha, target, status, rollback, at FROM ships ORDER BY at DESC LIMIT 200`)[0]?.values ?? [];
   const rows = sessions.map((s) => `<tr>
 <td>${e(s.startedAt ? new Date(s.startedAt).toISOString().replace('T', ' ').slice(0, 16) : '?')}</td>
@@ -104,7 +106,7 @@ ul { margin: 0; padding-left: 20px; } .review { border-left: 3px solid var(--lin
 <p class="muted">Generated ${e(new Date(options.generatedAt ?? Date.now()).toISOString())} from the Flightdeck record. Read-only.</p>
 <div class="tiles">
 <div><b>${totals.sessions}</b>sessions</div><div><b>${totals.checks}</b>check runs</div>
-<div><b>${count('SELECT count(*) FROM checks WHERE passed = 0')}</b>failed</div><div><b>${totals.pendingReviews}</b>reviews pending</div>
+<div><b>${count('SELECT count(*) FROM checks WHERE passed = 0')}</b>failed</div><div><b>${totals.pendingReviews}</b>reviews open</div>
 <div><b>${totals.ships}</b>ships</div><div><b>${totals.events}</b>events</div>
 </div>
 <h2>Sessions</h2>
@@ -112,7 +114,7 @@ ${sessions.length ? `<table><thead><tr><th>Started (UTC)</th><th>Task</th><th>Ag
 ${rows}
 </tbody></table>` : '<p class="muted">No sessions recorded yet.</p>'}
 <h2 style="margin-top:24px">Reviews</h2>
-${list(reviews.map((r) => `${String(r[0] ?? '')} — ${String(r[1] ?? '')}${r[2] ? `: ${String(r[2])}` : ''}`))}
+${list(reviews.map((r) => `${String(r[0] ?? '')} — ${String(r[1] ?? '')}${r[2] ? `: ${String(r[2])}` : ''}${r[3] ? `; override by ${String(r[4] ?? 'someone')}: ${String(r[3])}` : ''}`))}
 <h2 style="margin-top:24px">Ships</h2>
 ${list(ships.map((r) => `${String(r[0] ?? '?')} to ${String(r[1] ?? '?')} — ${String(r[2] ?? '')}${r[3] ? `; rollback: ${String(r[3])}` : ''}`))}
 ${detailed.map(sessionSection).join('\n')}

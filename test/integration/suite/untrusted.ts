@@ -32,4 +32,12 @@ export function registerUntrustedTests(): void {
     assert.equal(r.events, 0);
     assert.equal(existsSync(join(workspaceRoot(), '.git', 'flightdeck')), false, 'opening the board wrote nothing');
   });
+
+  test('in Restricted Mode reviews cannot be run or overridden, and the key cannot be set', async () => {
+    assert.equal(await vscode.commands.executeCommand('flightdeck.requestReview'), undefined);
+    assert.equal(await vscode.commands.executeCommand('flightdeck.overrideGate', { reviewId: 'rev-x', reason: 'a perfectly good reason for this', expiry: 'none' }), undefined);
+    assert.equal(await vscode.commands.executeCommand('flightdeck.markReviewResolved', 'rev-x'), undefined);
+    assert.equal(await vscode.commands.executeCommand('flightdeck.setApiKey', 'sk-ant-untrusted'), false);
+    assert.equal(existsSync(join(workspaceRoot(), '.git', 'flightdeck')), false, 'nothing was written');
+  });
 }

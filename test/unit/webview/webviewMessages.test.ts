@@ -20,3 +20,15 @@ test('a session query is bounded: known status, short strings, a page of at most
   assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready', query: undefined });
   assert.deepEqual(parseWebviewMessage({ type: 'ready', query: { text: 'a', status: 'all', file: '', limit: 20 } })?.type, 'ready');
 });
+
+test('review messages from the board: a known action on a review id, a concern\'s path and a whole line only', () => {
+  assert.deepEqual(parseWebviewMessage({ type: 'reviewAction', action: 'override', reviewId: 'rev-1' }), { type: 'reviewAction', action: 'override', reviewId: 'rev-1' });
+  assert.deepEqual(parseWebviewMessage({ type: 'action', action: 'requestReview' }), { type: 'action', action: 'requestReview' });
+  for (const bad of [{ type: 'reviewAction', action: 'delete', reviewId: 'rev-1' }, { type: 'reviewAction', action: 'resolve', reviewId: '' },
+    { type: 'openConcern', path: '' }, { type: 'openConcern', path: 7, line: 3 }]) {
+    assert.equal(parseWebviewMessage(bad), undefined, JSON.stringify(bad));
+  }
+  assert.deepEqual(parseWebviewMessage({ type: 'openConcern', path: 'db/m.rb', line: 2 }), { type: 'openConcern', path: 'db/m.rb', line: 2 });
+  assert.deepEqual(parseWebviewMessage({ type: 'openConcern', path: 'db/m.rb', line: -4 }), { type: 'openConcern', path: 'db/m.rb', line: undefined });
+  assert.deepEqual(parseWebviewMessage({ type: 'openConcern', path: 'db/m.rb', line: 1.5 }), { type: 'openConcern', path: 'db/m.rb', line: undefined });
+});
