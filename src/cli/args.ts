@@ -13,6 +13,9 @@ export interface CliArgs {
   projectsDir?: string;
   out?: string;
   engine?: string;
+  reason?: string;
+  gate?: string;
+  for?: string;
 }
 
 export const USAGE = `usage: flightdeck <command> [options]
@@ -36,6 +39,14 @@ commands:
   review            a second eye on the risky changes (those flightdeck risk lists): records the
                     review and its verdict, prints the concerns; exit 0 passed, 1 concerns, 2 error
                     (--engine rules|anthropic; anthropic needs ANTHROPIC_API_KEY and also runs rules)
+  override ID       override a review with a reason: --reason "why" [--for 1h]; or a gate:
+                    override --gate push|deploy|boundary --reason "why" (an hour unless --for)
+  gates             what the gates hold now (mode, open reviews, overrides, the task); rebuilds
+                    their state beside the record
+  check-push        git's pre-push hook: refuses a push to a protected branch while a review of the
+                    pushed change is open (enforce mode; advisory warns); exit 1 refuses
+  install-git-hooks install the pre-push hook (core.hooksPath respected; an existing pre-push is
+                    kept and run first); uninstall-git-hooks removes only ours
 
 options:
   --repo PATH       the repository (default: the one containing the current folder)
@@ -44,7 +55,10 @@ options:
   --kind K          only events of this kind (log)
   --format md|json  the flight record's format (show; default md)
   --projects-dir D  where Claude Code keeps its transcripts (ingest; default ~/.claude/projects)
-  --engine E        rules (default, offline) or anthropic (review)`;
+  --engine E        rules (default, offline) or anthropic (review)
+  --reason TEXT     why a gate does not apply (override; a word or "ok" is refused)
+  --gate G          push, deploy or boundary (override)
+  --for DURATION    how long an override holds: 30m, 1h, 2d (override)`;
 
 /** Parses argv strictly: an unknown option or a bad value is a one-line usage error. */
 export function parseCliArgs(argv: string[], cwd: string): CliArgs {
@@ -63,6 +77,9 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
         'projects-dir': { type: 'string' },
         out: { type: 'string' },
         engine: { type: 'string' },
+        reason: { type: 'string' },
+        gate: { type: 'string' },
+        for: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -79,5 +96,6 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
   return {
     command, positionals: rest, repo: values.repo ?? cwd, json: values.json ?? false, limit, kind: values.kind,
     format: values.format, projectsDir: values['projects-dir'], out: values.out, engine: values.engine,
+    reason: values.reason, gate: values.gate, for: values.for,
   };
 }

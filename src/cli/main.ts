@@ -12,6 +12,7 @@ import { hook } from './hookCommand';
 import { connect, disconnect } from './connectCommand';
 import { risk } from './riskCommand';
 import { review } from './reviewCommand';
+import { checkPushCommand, gates, installHooks, override, uninstallHooks } from './gateCommands';
 import { formatVerify, verifyRecord } from '../core/report/verify';
 
 type Out = (text: string) => void;
@@ -93,6 +94,16 @@ async function run(args: CliArgs, out: Out, err: Out): Promise<number> {
       return risk(args, out);
     case 'review':
       return review(args, out);
+    case 'override':
+      return override(args, out);
+    case 'gates':
+      return gates(args, out);
+    case 'check-push':
+      return checkPushCommand(args, err);
+    case 'install-git-hooks':
+      return installHooks(args, out);
+    case 'uninstall-git-hooks':
+      return uninstallHooks(args, out);
     case '':
       throw new UsageError('a command is needed; try flightdeck --help');
     default:
