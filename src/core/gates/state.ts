@@ -10,7 +10,7 @@
 // then fails closed, advisory mode stays quiet.
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { JOURNAL_FILE } from '../record/journal';
+import { JOURNAL_FILE, PREVIOUS_JOURNAL_FILE } from '../record/journal';
 
 export const GATE_STATE_FILE = 'gates.json';
 /** A gate override without an expiry holds this long: break-glass, not a switch left off. */
@@ -268,50 +268,81 @@ interface Tail {
 
 const PATTERNS = GATE_KINDS.map((k) => Buffer.from(`"kind":"${k}"`));
 
-/**
- * The gate events after (gen, offset) in the journal, or why they cannot be read. A journal rotated once since
- * holds the same bytes after its header line, from its cut on; rotated further, or cut past us, is not followable.
- */
-function readTail(dir: string, gen: number, offset: number): Tail | string {
+/** A journal file's bytes from `start` to `end` (or its end), and its header: generation and where it was cut from. */
+function readJournalFile(path: string, start: number | ((header: JournalHead) => number | string), end?: number): { header: JournalHead; body: Buffer; start: number } | string {
   let fd: number;
   try {
-    fd = openSync(join(dir, JOURNAL_FILE), 'r');
+    fd = openSync(path, 'r');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return gen === 0 && offset === 0 ? { events: [], gen, offset, bytes: 0 } : 'the journal is missing';
-    return `cannot read the journal: ${(e as Error).message}`;
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'ENOENT' : `cannot read the journal: ${(e as Error).message}`;
   }
   try {
     const size = fstatSync(fd).size;
     const head = Buffer.alloc(Math.min(size, 512));
     readSync(fd, head, 0, head.length, 0);
-    const nl = head.indexOf(10);
-    let header: { gen?: unknown; fromOffset?: unknown } = {};
-    try {
-      header = nl > 0 ? (JSON.parse(head.subarray(0, nl).toString('utf8')) as typeof header) : {};
-    } catch {
-      header = {};
-    }
-    const fileGen = typeof header.gen === 'number' ? header.gen : 0;
-    let start: number;
-    if (fileGen === gen) start = offset;
-    else if (fileGen === gen + 1 && typeof header.fromOffset === 'number' && header.fromOffset <= offset) start = nl + 1 + (offset - header.fromOffset);
-    else if (fileGen === gen + 1 && header.fromOffset === undefined && gen === 0 && offset === 0) start = 0;
-    else return `the journal moved on (generation ${fileGen}) past the gate state (generation ${gen})`;
-    if (start > size) return 'the gate state is ahead of the journal';
-    if (size - start > MAX_TAIL_BYTES) return `${Math.round((size - start) / (1 << 20))} MB of journal follow the gate state`;
-    const buf = Buffer.alloc(size - start);
+    const header = parseHead(head);
+    const from = typeof start === 'number' ? start : start(header);
+    if (typeof from === 'string') return from;
+    const to = Math.min(end ?? size, size);
+    if (from > to) return 'the gate state is ahead of the journal';
+    if (to - from > MAX_TAIL_BYTES) return `${Math.round((to - from) / (1 << 20))} MB of journal follow the gate state`;
+    const body = Buffer.alloc(to - from);
     let got = 0;
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, start + got);
+    while (got < body.length) {
+      const n = readSync(fd, body, got, body.length - got, from + got);
       if (n === 0) break;
       got += n;
     }
-    const body = buf.subarray(0, got);
-    const end = body.lastIndexOf(10) + 1; // an unterminated last line is another writer's, still being written
-    return { events: gateLines(body.subarray(0, end)), gen: fileGen, offset: start + end, bytes: end };
+    return { header, body: body.subarray(0, got), start: from };
   } finally {
     closeSync(fd);
   }
+}
+
+interface JournalHead {
+  gen: number;
+  fromOffset?: number;
+  /** Bytes of the header line, with its newline. */
+  length: number;
+}
+
+function parseHead(head: Buffer): JournalHead {
+  const nl = head.indexOf(10);
+  if (nl <= 0 || !head.subarray(0, 24).toString('utf8').startsWith('{"flightdeck":"journal"')) return { gen: 0, length: 0 };
+  try {
+    const h = JSON.parse(head.subarray(0, nl).toString('utf8')) as { gen?: unknown; fromOffset?: unknown };
+    return { gen: typeof h.gen === 'number' ? h.gen : 0, fromOffset: typeof h.fromOffset === 'number' ? h.fromOffset : undefined, length: nl + 1 };
+  } catch {
+    return { gen: 0, length: 0 };
+  }
+}
+
+/**
+ * The gate events after (gen, offset) in the journal, or why they cannot be read. After one rotation the current
+ * journal holds the old generation's bytes from its cut on (after its header line), and journal.prev.jsonl the old
+ * generation whole: what lies between our position and the cut is read there. Rotated further is not followable.
+ */
+function readTail(dir: string, gen: number, offset: number): Tail | string {
+  const events: GateEvent[] = [];
+  let bytes = 0;
+  const current = readJournalFile(join(dir, JOURNAL_FILE), (h) => {
+    if (h.gen === gen) return offset;
+    if (h.gen === gen + 1 && h.fromOffset === undefined && gen === 0 && offset === 0) return 0; // a record's first journal
+    if (h.gen === gen + 1 && h.fromOffset !== undefined) {
+      if (h.fromOffset <= offset) return h.length + (offset - h.fromOffset);
+      const prev = readJournalFile(join(dir, PREVIOUS_JOURNAL_FILE), offset, h.fromOffset);
+      if (typeof prev === 'string' || prev.header.gen !== gen) return `the journal moved on (generation ${h.gen}) and the previous one is gone`;
+      events.push(...gateLines(prev.body));
+      bytes += prev.body.length;
+      return h.length;
+    }
+    return `the journal moved on (generation ${h.gen}) past the gate state (generation ${gen})`;
+  });
+  if (current === 'ENOENT') return gen === 0 && offset === 0 ? { events: [], gen, offset, bytes: 0 } : 'the journal is missing';
+  if (typeof current === 'string') return current;
+  const end = current.body.lastIndexOf(10) + 1; // an unterminated last line is another writer's, still being written
+  events.push(...gateLines(current.body.subarray(0, end)));
+  return { events, gen: current.header.gen, offset: current.start + end, bytes: bytes + end };
 }
 
 /** The gate events among whole journal lines, in order; only lines naming a gate kind are parsed. */
