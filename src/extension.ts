@@ -10,6 +10,7 @@ import { TaskCommands } from './vscode/taskCommands';
 import { SessionFiles } from './vscode/sessionFiles';
 import { CheckRulesSync } from './vscode/checkRulesSync';
 import { PolicyCommands } from './vscode/policyCommand';
+import { GitHooksCommand } from './vscode/gitHooksCommand';
 
 /** What the extension hands to other extensions and to its own integration tests. */
 export interface FlightdeckApi {
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     ...sessionFiles.register(),
     ...new TaskCommands(records).register(),
     ...new PolicyCommands(records).register(),
+    ...new GitHooksCommand(context.extensionUri, records).register(),
   );
   // Capture starts after activation, off the startup path: it loads the record and reads transcripts.
   const deferred = setTimeout(() => {
