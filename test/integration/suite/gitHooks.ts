@@ -4,11 +4,21 @@ import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { InstallResult } from '../../../src/core/gates/gitHooks';
+import { readGateState } from '../../../src/core/gates/state';
 import { test } from './harness';
 import { workspaceRoot } from './workspace';
 
 /** `Flightdeck: Install git hooks` in a trusted workspace. */
 export function registerGitHooksTests(): void {
+  test('the extension keeps the gates\' state beside the record, for the hooks to read with VS Code closed', async () => {
+    // The record was opened for writing by the earlier tests: its gates.json is there, and the hooks' reader follows it.
+    const dir = join(workspaceRoot(), '.git', 'flightdeck');
+    const state = JSON.parse(readFileSync(join(dir, 'gates.json'), 'utf8')) as { flightdeck: string };
+    assert.equal(state.flightdeck, 'gates');
+    const read = readGateState(dir, Date.now(), false);
+    assert.ok(read.ok, read.ok ? '' : read.why);
+  });
+
   test('Install git hooks keeps the pre-push hook already there, and the installed hook runs flightdeck check-push', async () => {
     const hooks = join(workspaceRoot(), '.git', 'hooks');
     const theirs = '#!/bin/sh\ncat > /dev/null\nexit 0\n';
