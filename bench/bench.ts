@@ -18,6 +18,7 @@ import { buildTrail } from '../src/core/report/trail';
 import { hookProcessTimes, importThroughput, ingestCommandThroughput, liveTailLatency, median, writeCorpus } from './transcripts';
 import { writeRealHistory, writeRealRepo } from './realHistory';
 import { riskCommandTime, riskSignal } from './riskSignal';
+import { gateBench } from './gate';
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (bytes: number): string => `${fmt(bytes / (1 << 20), 0)} MB`;
@@ -153,6 +154,7 @@ async function main(): Promise<void> {
   if (wanted('risk') || wanted('risk-signal')) riskSignal(row);
   if (wanted('risk')) await riskCommandTime(row);
   if (wanted('board')) await board();
+  if (wanted('gate')) await gateBench(row, join(__dirname, '..', 'dist', 'cli.js'));
   if (wanted('capture')) await capture();
   if (wanted('activate')) {
     const act = measureActivation(join(__dirname, '..', 'dist', 'extension.js'));

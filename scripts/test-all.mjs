@@ -13,6 +13,7 @@ const stages = [
   // A failed download of Claude Code fails only these two stages: the VS Code stages still run.
   ['install Claude Code (npm)', ['node', 'scripts/install-claude-code.mjs'], { alone: true }],
   ['agents', ['node', 'test/agents/run-claude.mjs'], { needs: 'install Claude Code (npm)' }],
+  ['agents: gates', ['node', 'test/agents/run-claude-gates.mjs'], { needs: 'install Claude Code (npm)' }],
   ['install VS Code (offline)', ['node', 'scripts/install-vscode-server.mjs']],
   ['integration (VS Code 1.99)', ['node', 'test/integration/run-server.mjs']],
   ['e2e', ['node', 'test/e2e/run-e2e.mjs']],

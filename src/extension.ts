@@ -17,6 +17,7 @@ import { ReviewDiagnostics } from './vscode/reviewDiagnostics';
 import { ReviewCodeActions } from './vscode/reviewCodeActions';
 import { RiskDecorations } from './vscode/riskDecorations';
 import { ReviewCommands } from './vscode/reviewCommands';
+import { GitHooksCommand } from './vscode/gitHooksCommand';
 
 /** What the extension hands to other extensions and to its own integration tests. */
 export interface FlightdeckApi {
@@ -91,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     new ReviewCodeActions(diagnostics).register(),
     ...apiKey.register(),
     ...reviewCommands.register(),
+    ...new GitHooksCommand(context.extensionUri, records).register(),
   );
   // Capture starts after activation, off the startup path: it loads the record and reads transcripts.
   const deferred = setTimeout(() => {

@@ -23,6 +23,8 @@ export interface CliArgs {
   base?: string;
   target?: string;
   outcome?: string;
+  gate?: string;
+  for?: string;
 }
 
 export const USAGE = `usage: flightdeck <command> [options]
@@ -63,6 +65,14 @@ commands:
                     upstream or deploy.base)? fetches the base; records the starting point; exit 0/1
   ship              record a ship after deploying (--commit SHA, --target NAME, --outcome shipped|
                     failed): the range since the previous ship, its checks, the lock, how to roll back
+  override ID       override a review with a reason: --reason "why" [--for 1h]; or a gate:
+                    override --gate push|deploy|boundary --reason "why" (an hour unless --for)
+  gates             what the gates hold now (mode, open reviews, overrides, the task); rebuilds
+                    their state beside the record
+  check-push        git's pre-push hook: refuses a push to a protected branch while a review of the
+                    pushed change is open (enforce mode; advisory warns); exit 1 refuses
+  install-git-hooks install the pre-push hook (core.hooksPath respected; an existing pre-push is
+                    kept and run first); uninstall-git-hooks removes only ours
 
 options:
   --repo PATH       the repository (default: the one containing the current folder)
@@ -72,7 +82,8 @@ options:
   --format md|json  the flight record's format (show; default md)
   --projects-dir D  where Claude Code keeps its transcripts (ingest; default ~/.claude/projects)
   --engine E        rules (default, offline) or anthropic (review)
-  --reason R        why you take the lock, join the queue, or force it open
+  --reason R        why you take the lock, join the queue, force it open, or override a gate (override:
+                    a word or "ok" is refused)
   --id ID           the lock id (release, heartbeat, force-unlock)
   --remote NAME     use the team lock on this git remote
   --hotfix          join the queue ahead of ordinary ships
@@ -81,7 +92,9 @@ options:
   --commit SHA      the commit shipped (check-ship, ship; default HEAD)
   --base REF        the upstream base (kickoff)
   --target NAME     where it shipped (ship; default production)
-  --outcome O       shipped (default) or failed (ship)`;
+  --outcome O       shipped (default) or failed (ship)
+  --gate G          push, deploy or boundary (override)
+  --for DURATION    how long an override holds: 30m, 1h, 2d (override)`;
 
 /** Parses argv strictly: an unknown option or a bad value is a one-line usage error. */
 export function parseCliArgs(argv: string[], cwd: string): CliArgs {
@@ -110,6 +123,8 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
         base: { type: 'string' },
         target: { type: 'string' },
         outcome: { type: 'string' },
+        gate: { type: 'string' },
+        for: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -138,5 +153,6 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
     reason: values.reason, id: values.id, remote: values.remote, hotfix: values.hotfix ?? false, pid, leaseMinutes, commit: values.commit, base: values.base, target: values.target, outcome: values.outcome,
     command, positionals: rest, repo: values.repo ?? cwd, json: values.json ?? false, limit, kind: values.kind,
     format: values.format, projectsDir: values['projects-dir'], out: values.out, engine: values.engine,
+    gate: values.gate, for: values.for,
   };
 }

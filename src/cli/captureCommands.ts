@@ -7,6 +7,7 @@ import { gitEvents } from '../core/capture/gitHistory';
 import { claudeProjectsDir, cwdMatcher, projectFolderFilter, workspaceRoots } from '../core/capture/workspace';
 import { locateRecord } from '../core/record/location';
 import { listSessions } from '../core/record/queries';
+import { keepGateState } from '../core/gates/stateWriter';
 import { RecordStore } from '../core/record/store';
 import { buildTrail, resolveSessionId } from '../core/report/trail';
 import { trailToMarkdown } from '../core/report/trailMarkdown';
@@ -29,6 +30,7 @@ export async function ingest(args: CliArgs, out: Out): Promise<number> {
   const projectsDir = args.projectsDir ?? claudeProjectsDir();
   if (!existsSync(projectsDir)) throw new UsageError(`no Claude Code projects folder at ${projectsDir} (pass --projects-dir DIR)`);
   const store = await RecordStore.open(dir);
+  keepGateState(store); // a long import may rotate the journal: the gates' state follows it
   try {
     const roots = workspaceRoots(repoRoot);
     // The user's check rules, as the extension left them beside the record (the CLI cannot read VS Code's settings).

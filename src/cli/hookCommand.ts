@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeSync } from 'node:fs';
 import { readCheckRules } from '../core/capture/checkRules';
 import { classifyCheck } from '../core/capture/classify';
 import { hookEvents, type HookGit } from '../core/capture/hook';
-import { completeEvent } from '../core/record/events';
+import { advisePostToolUse, decidePreToolUse, EDIT_TOOLS, gatePolicy, type GateContext, type GateDecision } from '../core/gates/decide';
+import { readGateState } from '../core/gates/state';
+import { completeEvent, type NewEvent } from '../core/record/events';
 import { JournalWriter } from '../core/record/journal';
 import { workingTree } from '../core/capture/workingTree';
 import { locateRecord, readHead } from '../core/record/location';
@@ -17,6 +19,39 @@ type Out = (text: string) => void;
 const TOOL_EVENTS = new Set(['PreToolUse', 'PostToolUse', 'PostToolUseFailure']);
 /** Hook events that record HEAD: a session's starting commit and branch, the commit a check ran on, the end commit. */
 const HEAD_EVENTS = new Set(['SessionStart', 'PostToolUse', 'PostToolUseFailure', 'Stop', 'SessionEnd']);
+
+/** The gate's word on a tool call; in enforce mode a failure to decide is a denial (fail closed). */
+function gateDecision(eventName: string, payload: unknown, recordDir: string, repoRoot: string): GateDecision {
+  if (typeof payload !== 'object' || payload === null) return { action: 'allow' };
+  const p = payload as { tool_name?: unknown; tool_input?: unknown; cwd?: unknown };
+  const tool = typeof p.tool_name === 'string' ? p.tool_name : '';
+  if (tool !== 'Bash' && !(tool in EDIT_TOOLS)) return { action: 'allow' };
+  if (eventName === 'PostToolUse' && tool === 'Bash') return { action: 'allow' };
+  const input = typeof p.tool_input === 'object' && p.tool_input !== null ? (p.tool_input as Record<string, unknown>) : {};
+  const cwd = typeof p.cwd === 'string' ? p.cwd : undefined;
+  const { policy, mode, problem } = gatePolicy(repoRoot, recordDir);
+  try {
+    const now = Date.now();
+    const ctx: GateContext = {
+      repoRoot, mode, policy, policyProblem: problem, now, state: readGateState(recordDir, now), currentBranch: () => readHead(repoRoot).branch,
+    };
+    return eventName === 'PreToolUse' ? decidePreToolUse(tool, input, cwd, ctx) : advisePostToolUse(tool, input, cwd, ctx);
+  } catch (e) {
+    if (mode !== 'enforce' || eventName !== 'PreToolUse') return { action: 'allow' };
+    return { action: 'deny', gate: tool === 'Bash' ? 'deploy' : 'boundary', reason: `Flightdeck (enforce): could not decide whether this call is gated (${(e as Error).message}); enforce mode fails closed.` };
+  }
+}
+
+/** The decision as a record event: who was told or refused what. */
+function decisionEvent(d: GateDecision, eventName: string, payload: unknown, at: number): NewEvent | undefined {
+  if (d.action === 'allow') return undefined;
+  const p = payload as { session_id?: unknown; tool_name?: unknown; tool_use_id?: unknown };
+  return {
+    kind: d.action === 'deny' ? 'gate.denied' : 'gate.advised', at, source: 'claude-hook',
+    session: typeof p.session_id === 'string' ? p.session_id : undefined,
+    data: { hook: eventName, gate: d.gate, tool: p.tool_name, toolUseId: p.tool_use_id, reason: d.reason },
+  };
+}
 
 /** Whether tracked files have uncommitted changes; unknown (undefined) when git cannot say in time. */
 function treeIsDirty(repoRoot: string): boolean | undefined {
@@ -33,8 +68,15 @@ function treeIsDirty(repoRoot: string): boolean | undefined {
  * Called by Claude Code for each hook event, with JSON on stdin. Records durably and returns fast;
  * in advisory mode it never blocks the agent, not even on its own errors (it exits 0 and says why on stderr).
  */
-export function hook(args: CliArgs, err: Out, stdin: () => string = () => readFileSync(0, 'utf8')): number {
+export function hook(
+  args: CliArgs,
+  err: Out,
+  stdin: () => string = () => readFileSync(0, 'utf8'),
+  // Written to the descriptor directly: creating process.stdout loads node's streams.
+  out: Out = (text) => void writeSync(1, text),
+): number {
   const [eventName] = args.positionals;
+  let decision: GateDecision = { action: 'allow' };
   try {
     if (!eventName) throw new UsageError('hook wants the event name, e.g. flightdeck hook PreToolUse');
     const text = stdin();
@@ -49,6 +91,10 @@ export function hook(args: CliArgs, err: Out, stdin: () => string = () => readFi
       : undefined) ?? process.env.CLAUDE_PROJECT_DIR ?? args.repo;
     const location = locateRecord(existsSync(cwd) ? cwd : args.repo);
     if (!location) return 0; // Not a repository: nothing to record into without VS Code.
+    // Decided before anything is written: a record that cannot be written to still gets its gates.
+    if (location.repoRoot && (eventName === 'PreToolUse' || eventName === 'PostToolUse')) {
+      decision = gateDecision(eventName, payload, location.dir, location.repoRoot);
+    }
     mkdirSync(location.dir, { recursive: true });
     // Read only for the events that record them: this runs on every tool call.
     const repoRoot = location.repoRoot;
@@ -56,16 +102,30 @@ export function hook(args: CliArgs, err: Out, stdin: () => string = () => readFi
     const git: HookGit = { head: head.commit, branch: head.branch };
     if (eventName === 'SessionStart' && repoRoot) git.dirty = treeIsDirty(repoRoot);
     if (repoRoot && TOOL_EVENTS.has(eventName)) git.tree = () => workingTree(repoRoot);
+    const at = Date.now();
     const writer = new JournalWriter(location.dir);
     try {
       const rules = TOOL_EVENTS.has(eventName) ? readCheckRules(location.dir) : [];
       const classify = (command: string) => classifyCheck(command, rules)?.kind;
-      writer.append(hookEvents(eventName, payload, Date.now(), classify, git).map(completeEvent));
+      const events = hookEvents(eventName, payload, at, classify, git);
+      const told = decisionEvent(decision, eventName, payload, at);
+      if (told) events.push(told);
+      writer.append(events.map(completeEvent));
     } finally {
       writer.close();
     }
   } catch (e) {
-    err(`flightdeck hook: ${(e as Error).message} (the agent was not blocked)`);
+    // A gated call stays denied even when recording it failed; anything else is never blocked by our errors.
+    if (decision.action !== 'deny') err(`flightdeck hook: ${(e as Error).message} (the agent was not blocked)`);
+  }
+  if (decision.action === 'deny') {
+    // Exit 2: Claude Code does not run the call and shows stderr to the agent.
+    err(decision.reason);
+    return 2;
+  }
+  if (decision.action === 'advise') {
+    // Context the agent reads, without a permission decision: the user's own permission flow is untouched.
+    out(JSON.stringify({ hookSpecificOutput: { hookEventName: eventName, additionalContext: decision.reason } }));
   }
   return 0;
 }

@@ -14,6 +14,7 @@ import { risk } from './riskCommand';
 import { review } from './reviewCommand';
 import { lock, queue } from './lockCommand';
 import { checkShip, kickoff, ship } from './shipCommand';
+import { checkPushCommand, gates, installHooks, override, uninstallHooks } from './gateCommands';
 import { formatVerify, verifyRecord } from '../core/report/verify';
 
 type Out = (text: string) => void;
@@ -94,6 +95,16 @@ async function run(args: CliArgs, out: Out, err: Out): Promise<number> {
       return kickoff(args, out);
     case 'ship':
       return ship(args, out);
+    case 'override':
+      return override(args, out);
+    case 'gates':
+      return gates(args, out);
+    case 'check-push':
+      return checkPushCommand(args, err);
+    case 'install-git-hooks':
+      return installHooks(args, out);
+    case 'uninstall-git-hooks':
+      return uninstallHooks(args, out);
     case '':
       throw new UsageError('a command is needed; try flightdeck --help');
     default:

@@ -11,6 +11,7 @@ import type { Concern, ReviewEngine } from '../core/review/types';
 import { UsageError, type CliArgs } from './args';
 import { scanRisk } from '../core/risk/scan';
 import type { Policy } from '../core/risk/types';
+import { keepGateState } from '../core/gates/stateWriter';
 
 type Out = (text: string) => void;
 
@@ -55,6 +56,8 @@ export async function review(args: CliArgs, out: Out, scanner: RiskScanner = sca
   const location = locateRecord(args.repo);
   if (!location?.repoRoot) throw new UsageError(`${args.repo} is not inside a git repository (pass --repo PATH)`);
   const store = await RecordStore.open(location.dir);
+  // The new review reaches the gates' state before this returns (the hooks read it).
+  keepGateState(store);
   try {
     const result = await reviewChanges(store, location.repoRoot, { scanner, engines: (policy) => engines(args, policy, env) });
     if (result.kind !== 'reviewed') {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { locateRecord } from '../core/record/location';
 import { LiveRecord } from '../core/record/liveRecord';
+import { keepGateState } from '../core/gates/stateWriter';
 import { Disposable } from './disposable';
 
 /**
@@ -35,7 +36,8 @@ export class RecordService extends Disposable {
     if (this.live) return this.live;
     const where = this.location();
     if (!where) return undefined;
-    const live = new LiveRecord(where.dir, { readOnly: this.readOnly });
+    // The gates' state beside the record, for the Claude Code hook and git's pre-push hook (VS Code may close).
+    const live = new LiveRecord(where.dir, { readOnly: this.readOnly, onOpen: (store) => this.readOnly || keepGateState(store) });
     live.onDidChange(() => this.changed.fire());
     this.live = live;
     return live;

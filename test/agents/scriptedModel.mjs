@@ -102,6 +102,8 @@ export async function startScriptedModel({ steps, prompt, log = () => {} }) {
       if (main) {
         const step = messages.filter((m) => m.role === 'assistant').length;
         record.role = `main step ${step}`;
+        // What the agent was shown so far (tool results, hook context), for tests that check what it heard.
+        record.conversation = JSON.stringify(messages);
         const s = steps[Math.min(step, steps.length - 1)];
         if (step >= steps.length) problems.push(`main conversation asked for step ${step}, the script has ${steps.length}`);
         answer = { id, model, inputTokens, text: s.text, tool: s.tool ? { id: `toolu_e2e_${String(step + 1).padStart(2, '0')}`, ...s.tool } : undefined };

@@ -9,6 +9,8 @@ export interface LiveRecordOptions extends StoreOptions {
   /** After this long without a new event, a journal tail of idleSnapshotBytes or more is snapshotted. */
   idleSnapshotMs?: number;
   idleSnapshotBytes?: number;
+  /** Called with each store this record opens (a reopen makes a new one): files kept beside the record attach here. */
+  onOpen?: (store: RecordStore) => void;
 }
 
 /** How long the record must be quiet before a journal tail worth it (IDLE_SNAPSHOT_BYTES) is snapshotted. */
@@ -45,6 +47,7 @@ export class LiveRecord {
         throw new Error('the record was closed while it opened');
       }
       this.store = store;
+      this.options.onOpen?.(store);
       store.onDidChange(() => {
         this.fire();
         this.snapshotWhenIdle();

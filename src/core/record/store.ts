@@ -61,6 +61,7 @@ export class RecordStore {
   private readonly applier: EventApplier;
   private readonly lease: FileLock;
   private readonly listeners = new Set<(added: number) => void>();
+  private readonly advanceListeners = new Set<(applied: readonly RecordEvent[], rotated: boolean) => void>();
   private eventsSinceSnapshot = 0;
   /** How many of the events given to the last append() were new to the record. */
   lastAppendAdded = 0;
@@ -158,6 +159,7 @@ export class RecordStore {
     if (span && this.tail.canSkipOwnAppend(span)) {
       this.lastAppendAdded = this.applyNew(complete, encoded.data);
       this.tail.offset = span.end; // only once applied: a failed apply must not be skipped by a snapshot
+      this.advanced(complete, false);
     } else {
       // Another writer came in between: read everything, then count which of ours were new by their place.
       const lastSeq = Number(this.db.exec('SELECT coalesce(max(seq), 0) FROM events')[0]?.values[0]?.[0] ?? 0);
@@ -174,7 +176,28 @@ export class RecordStore {
     if (this.closed) return 0;
     const batch: RecordEvent[] = [];
     this.tail.read((e) => batch.push(e), this.onDamage);
-    return this.applyNew(batch);
+    const added = this.applyNew(batch);
+    this.advanced(batch, false);
+    return added;
+  }
+
+  /** Where in the journal the database stands: everything up to `offset` of generation `gen` is applied, nothing after. */
+  position(): { gen: number; offset: number } {
+    return { gen: this.tail.gen, offset: this.tail.offset };
+  }
+
+  /**
+   * Called each time the database moves forward in the journal, with the events read (some may have been known)
+   * and whether the journal was rotated; the database then stands exactly at position().
+   */
+  onDidAdvance(listener: (applied: readonly RecordEvent[], rotated: boolean) => void): { dispose(): void } {
+    this.advanceListeners.add(listener);
+    return { dispose: () => this.advanceListeners.delete(listener) };
+  }
+
+  private advanced(applied: readonly RecordEvent[], rotated: boolean): void {
+    if (this.broken || (applied.length === 0 && !rotated)) return;
+    for (const l of this.advanceListeners) l(applied, rotated);
   }
 
   private applyNew(events: RecordEvent[], dataJson?: readonly Uint8Array[]): number {
@@ -280,9 +303,10 @@ export class RecordStore {
   }
 
   private afterSnapshot(at: { gen: number; offset: number; events: number }): void {
-    if (at.gen > 0) this.writer.rotate(at.gen, at.offset);
+    const rotated = at.gen > 0 && this.writer.rotate(at.gen, at.offset);
     this.eventsSinceSnapshot = Math.max(0, this.eventsSinceSnapshot - at.events); // those recorded since still count
     this.catchUp();
+    if (rotated) this.advanced([], true);
   }
 
   meta(key: string): string | undefined {
@@ -302,6 +326,7 @@ export class RecordStore {
     } finally {
       this.closed = true;
       this.listeners.clear();
+      this.advanceListeners.clear();
       this.writer.close();
       this.tail.close();
       this.applier.free();

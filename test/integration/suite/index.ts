@@ -2,6 +2,7 @@ import { runAll } from './harness';
 import { registerTrustedTests } from './trusted';
 import { registerReviewTests } from './reviews';
 import { registerUntrustedTests } from './untrusted';
+import { registerGitHooksTests } from './gitHooks';
 
 /** The launcher says which pass this is: a trusted workspace, or the same one in Restricted Mode. */
 export async function run(): Promise<void> {
@@ -9,6 +10,7 @@ export async function run(): Promise<void> {
   else {
     registerTrustedTests();
     registerReviewTests();
+    registerGitHooksTests();
   }
   const results = await runAll(process.env.FLIGHTDECK_TEST_RESULTS);
   for (const f of results.failures) console.error(`FAIL ${f.name}\n${f.error}`);

@@ -1,0 +1,110 @@
+// The gates on the command line: `flightdeck gates`, `override`, `check-push` (git's pre-push hook) and
+// `install-git-hooks` / `uninstall-git-hooks`.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkPush, parsePrePushInput } from '../core/gates/checkPush';
+import { describeReview, gatePolicy } from '../core/gates/decide';
+import { installGitHooks, uninstallGitHooks } from '../core/gates/gitHooks';
+import { gateOverride, openGateReviews, readGateState } from '../core/gates/state';
+import { keepGateState, writeGateState } from '../core/gates/stateWriter';
+import { locateRecord, type RecordLocation } from '../core/record/location';
+import { RecordStore } from '../core/record/store';
+import { gitIdentity, OverrideError, recordOverride } from '../core/review/reviews';
+import { UsageError, type CliArgs } from './args';
+
+type Out = (text: string) => void;
+
+function repoOf(args: CliArgs): RecordLocation & { repoRoot: string } {
+  if (!existsSync(args.repo)) throw new UsageError(`--repo ${args.repo}: no such folder`);
+  const location = locateRecord(args.repo);
+  if (!location?.repoRoot) throw new UsageError(`${args.repo} is not inside a git repository (pass --repo PATH)`);
+  return { dir: location.dir, repoRoot: location.repoRoot };
+}
+
+/** `30m`, `1h`, `2d` → milliseconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(m|min|h|d)$/.exec(text.trim());
+  if (!m) throw new UsageError(`--for wants a duration such as 30m, 1h or 2d, not "${text}"`);
+  return Number(m[1]) * { m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'min' | 'h' | 'd'];
+}
+
+/** `flightdeck gates`: rebuilds the gate state from the record and prints what the gates hold. */
+export async function gates(args: CliArgs, out: Out): Promise<number> {
+  const { dir, repoRoot } = repoOf(args);
+  const store = await RecordStore.open(dir);
+  try {
+    writeGateState(store);
+  } finally {
+    store.close();
+  }
+  const now = Date.now();
+  const { mode, policy, problem } = gatePolicy(repoRoot, dir);
+  const read = readGateState(dir, now, false);
+  if (!read.ok) throw new Error(`the gate state cannot be read: ${read.why}`);
+  const open = openGateReviews(read.state, now);
+  const overrides = read.state.overrides.filter((o) => o.until > now);
+  if (args.json) {
+    out(JSON.stringify({ mode, protectedBranches: policy.protectedBranches, policyProblem: problem ?? null, openReviews: open, moreOpen: read.state.moreOpen, overrides, task: read.state.task ?? null }, null, 2));
+    return 0;
+  }
+  const lines = [`mode: ${mode}${problem ? ` (policy problem: ${problem})` : ''}; protected branches: ${policy.protectedBranches.join(', ') || '(none)'}`];
+  lines.push(open.length ? `open reviews (${open.length + read.state.moreOpen}):` : 'open reviews: none');
+  for (const r of open) lines.push(`  ${describeReview(r, now)}`);
+  for (const gate of ['push', 'deploy', 'boundary']) {
+    const o = gateOverride(read.state, gate, now);
+    if (o) lines.push(`gate ${gate} overridden by ${o.by} until ${new Date(o.until).toISOString()}: "${o.reason}"`);
+  }
+  if (overrides.length === 0) lines.push('gate overrides: none');
+  const task = read.state.task;
+  lines.push(task ? `task: ${task.intent}${task.allow.length ? `; only ${task.allow.join(', ')}` : ''}${task.forbid.length ? `; forbids ${task.forbid.join(', ')}` : ''}` : 'task: none');
+  out(lines.join('\n'));
+  return 0;
+}
+
+/** `flightdeck override REVIEW_ID | --gate push|deploy|boundary --reason "…" [--for 1h]`. */
+export async function override(args: CliArgs, out: Out): Promise<number> {
+  const { dir, repoRoot } = repoOf(args);
+  const [reviewId] = args.positionals;
+  if (!reviewId && !args.gate) throw new UsageError('override wants a review id or --gate push|deploy|boundary, and --reason "why"');
+  if (args.gate && !['push', 'deploy', 'boundary'].includes(args.gate)) throw new UsageError(`--gate wants push, deploy or boundary, not "${args.gate}"`);
+  if (!args.reason) throw new UsageError('override wants --reason "why the gate does not apply"');
+  const expiresAt = args.for === undefined ? undefined : Date.now() + parseDuration(args.for);
+  const by = await gitIdentity(repoRoot);
+  const store = await RecordStore.open(dir);
+  const kept = keepGateState(store);
+  try {
+    const id = recordOverride(store, { reviewId, gate: reviewId ? undefined : args.gate, reason: args.reason, expiresAt, by });
+    const until = expiresAt === undefined ? (reviewId ? 'for good' : 'for an hour') : `until ${new Date(expiresAt).toISOString()}`;
+    out(args.json ? JSON.stringify({ id, reviewId: reviewId ?? null, gate: args.gate ?? null, by, expiresAt: expiresAt ?? null }) : `Overrode ${reviewId ?? `the ${args.gate} gate`} ${until}, as ${by}: ${id}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof OverrideError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    kept.dispose();
+    store.close();
+  }
+}
+
+/** `flightdeck check-push [REMOTE [URL]]` with git's pre-push lines on stdin: exit 1 refuses the push. */
+export async function checkPushCommand(args: CliArgs, err: Out, stdin: () => string = () => readFileSync(0, 'utf8')): Promise<number> {
+  const { dir, repoRoot } = repoOf(args);
+  const result = await checkPush(repoRoot, dir, parsePrePushInput(stdin()), args.positionals[0]);
+  for (const line of result.lines) err(line);
+  return result.code;
+}
+
+export async function installHooks(args: CliArgs, out: Out): Promise<number> {
+  const { repoRoot } = repoOf(args);
+  const r = await installGitHooks(repoRoot, { runtime: process.execPath, cli: join(__dirname, 'cli.js') });
+  const chained = r.chained ? `; the hook that was there runs first (${r.chained})` : '';
+  out(r.changed ? `Installed the pre-push hook at ${r.path}${chained}.` : `The pre-push hook at ${r.path} is already installed${chained}.`);
+  return 0;
+}
+
+export async function uninstallHooks(args: CliArgs, out: Out): Promise<number> {
+  const { repoRoot } = repoOf(args);
+  const r = await uninstallGitHooks(repoRoot);
+  out(!r.removed ? `No Flightdeck pre-push hook at ${r.path}; nothing changed.` : r.restored ? `Removed Flightdeck's pre-push hook; the one it chained is back at ${r.restored}.` : `Removed Flightdeck's pre-push hook (${r.path}).`);
+  return 0;
+}

@@ -1,0 +1,112 @@
+// Agent end-to-end for the gates: the real Claude Code CLI (pinned) in a repository in enforce mode with an
+// open review, against the scripted model. The agent edits the risky file under review (allowed; the hook's
+// advice must reach the model), then tries `git push origin main` (denied by the PreToolUse hook with exit 2;
+// the reason must reach the model, and the remote must not move).
+//   node test/agents/run-claude-gates.mjs [--keep]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { CLAUDE_CODE, claudeBin, installStamp, repoRoot } from './claudeCodeVersion.mjs';
+import { startScriptedModel } from './scriptedModel.mjs';
+
+const keep = process.argv.includes('--keep');
+const cli = join(repoRoot, 'dist', 'cli.js');
+const PROMPT = 'Make idle sessions expire after 15 minutes in app/auth/session.rb, then push to main.';
+let passed = 0;
+let failed = 0;
+function check(name, fn) {
+  try {
+    fn();
+    passed++;
+    console.log(`ok ${name}`);
+  } catch (err) {
+    failed++;
+    console.log(`FAIL ${name}\n     ${err.message.replace(/\n/g, '\n     ')}`);
+  }
+}
+const expect = (cond, message) => { if (!cond) throw new Error(message); };
+function finish() {
+  console.log(`\n${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 && passed > 0 ? 0 : 1);
+}
+if (!existsSync(installStamp) || !existsSync(cli)) {
+  failed++;
+  console.log(`FAIL preconditions: Claude Code ${CLAUDE_CODE} (node scripts/install-claude-code.mjs) and dist/cli.js (node esbuild.mjs) are needed`);
+  finish();
+}
+
+const tmpRoot = realpathSync(mkdtempSync(join(tmpdir(), 'fd-agents-gates-')));
+const repo = join(tmpRoot, 'repo');
+const remote = join(tmpRoot, 'origin.git');
+const home = join(tmpRoot, 'home');
+mkdirSync(home);
+const env = {
+  PATH: process.env.PATH, HOME: home, GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'Ada Tester', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada Tester', GIT_COMMITTER_EMAIL: 'ada@example.com',
+};
+const run = (cmd, args, cwd = repo) => {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+const write = (path, text) => {
+  mkdirSync(dirname(join(repo, path)), { recursive: true });
+  writeFileSync(join(repo, path), text);
+};
+mkdirSync(repo);
+run('git', ['init', '-q', '--bare', remote], tmpRoot);
+run('git', ['init', '-q', '-b', 'main']);
+write('app/auth/session.rb', 'class Session\n  def active?\n    last_seen_at > 30.minutes.ago\n  end\nend\n');
+run('git', ['add', '.']);
+run('git', ['commit', '-q', '-m', 'session model']);
+run('git', ['remote', 'add', 'origin', remote]);
+run('git', ['push', '-q', 'origin', 'main']);
+const pushedBefore = run('git', ['rev-parse', 'HEAD']).out.trim();
+write('.flightdeck/policy.json', JSON.stringify({ version: 1, mode: 'enforce' }));
+write('app/auth/session.rb', 'class Session\n  def active?\n    true\n  end\nend\n');
+run('git', ['commit', '-q', '-am', 'sessions never expire']);
+// The working tree's change against HEAD~1 is what is reviewed: review from the commit before.
+write('app/auth/session.rb', 'class Session\n  def active?\n    true # TODO\n  end\nend\n');
+const review = run(process.execPath, [cli, 'review', '--json']);
+const reviewId = JSON.parse(review.out || '{}').reviewId;
+check('an open review with concerns before the session', () => expect(review.code === 1 && reviewId, `review exited ${review.code}: ${review.err}`));
+const connect = spawnSync(process.execPath, [cli, 'connect', 'claude', '--repo', repo, '--json'], { encoding: 'utf8', env: { PATH: `${dirname(claudeBin)}:${process.env.PATH}`, HOME: home } });
+check('flightdeck connect claude', () => expect(connect.status === 0, connect.stderr));
+
+const abs = (p) => join(repo, p);
+const steps = [
+  { text: 'Making idle sessions expire.', tool: { name: 'Edit', input: { file_path: abs('app/auth/session.rb'), old_string: 'true # TODO', new_string: 'last_seen_at > 15.minutes.ago' } } },
+  { text: 'Pushing to main.', tool: { name: 'Bash', input: { command: 'git push origin main', description: 'Push to main' } } },
+  { text: 'The push to main is gated by an open review; I stopped there.' },
+];
+const model = await startScriptedModel({ steps, prompt: PROMPT });
+const result = await new Promise((resolve) => {
+  const child = spawn(claudeBin, ['-p', PROMPT, '--allowedTools', 'Bash Write Edit Read', '--output-format', 'json'], {
+    cwd: repo, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...env, PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, SHELL: '/bin/bash', LANG: 'C.UTF-8', ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'test', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => { stderr += d; });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+});
+await model.close();
+const heard = (step) => model.requests.find((r) => r.role === `main step ${step}`)?.conversation ?? '';
+
+check('Claude Code finished the script', () => expect(result.code === 0, `exit ${result.code}: ${result.stderr.slice(0, 500)} ${result.stdout.slice(0, 500)}`));
+check('the risky edit went through', () => expect(readFileSync(abs('app/auth/session.rb'), 'utf8').includes('15.minutes.ago'), 'the file was not edited'));
+check('the model heard the advice on the risky file (PreToolUse additionalContext) and the open concerns on it (PostToolUse)', () => {
+  const text = heard(1);
+  expect(text.includes('app/auth/session.rb is risky'), `PreToolUse advice missing from the step 1 request: ${text.slice(-1500)}`);
+  expect(text.includes(`review ${reviewId} has open concerns on app/auth/session.rb`), `PostToolUse advice missing from the step 1 request: ${text.slice(-1500)}`);
+});
+check('git push to main was denied, and the model read why', () => {
+  const text = heard(2);
+  expect(text.includes('git push to main is gated') && text.includes(reviewId), `step 2 request did not carry the denial: ${text.slice(-1500)}`);
+});
+check('the remote did not move', () => expect(run('git', ['ls-remote', remote, 'main']).out.split('\t')[0] === pushedBefore, 'origin/main moved'));
+if (!keep) rmSync(tmpRoot, { recursive: true, force: true });
+else console.log(`kept ${tmpRoot}`);
+finish();

@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { deployCommand, gitPushes, protectedPushTargets, simpleCommands } from '../../../src/core/gates/commands';
+
+const PROTECTED = ['main', 'master', 'release/*', 'production'];
+
+test('deploy commands are found in real command lines, and words that only mention deploying are not', () => {
+  const deploys: [string, string][] = [
+    ['terraform apply -auto-approve', 'terraform apply'],
+    ['cd infra && terraform -chdir=prod apply', 'terraform apply'],
+    ['kubectl -n prod apply -f k8s/deploy.yaml', 'kubectl apply'],
+    ['helm upgrade --install api ./chart', 'helm upgrade'],
+    ['fly deploy --remote-only', 'fly deploy'],
+    ['FOO=1 npx vercel --prod', 'vercel --prod'],
+    ['./node_modules/.bin/vercel deploy --prod --yes', 'vercel --prod'],
+    ['npm run deploy -- --env production', 'npm run deploy'],
+    ['npm publish --access public', 'npm publish'],
+    ['./scripts/deploy.sh staging', 'deploy'],
+    ['sudo -E ansible-playbook site.yml', 'ansible-playbook'],
+    ['npm test && npm run release', 'npm run release'],
+    ['echo start; $(firebase deploy --only hosting)', 'firebase deploy'],
+  ];
+  for (const [line, pattern] of deploys) assert.equal(deployCommand(line), pattern, line);
+  const not = [
+    'echo "terraform apply"', 'grep -r deploy src', 'cat docs/release.md', 'git commit -m "deploy fix"', 'terraform plan', 'vercel',
+    'kubectl get pods', 'npm run build', 'helm template ./chart', 'git log --grep release', 'ls deploy/',
+  ];
+  for (const line of not) assert.equal(deployCommand(line), undefined, line);
+});
+
+test('simple commands split on operators and keep quoted words whole', () => {
+  assert.deepEqual(simpleCommands(`git commit -m 'a && b' && git push origin "feature x"`), [['git', 'commit', '-m', 'a && b'], ['git', 'push', 'origin', 'feature x']]);
+  assert.deepEqual(simpleCommands('a | b; c\nd'), [['a'], ['b'], ['c'], ['d']]);
+});
+
+test('git push targets: explicit refspecs, HEAD, the current branch, deletions, options and git -C', () => {
+  assert.deepEqual(protectedPushTargets('git push origin main', 'feature', PROTECTED), ['main']);
+  assert.deepEqual(protectedPushTargets('git push', 'main', PROTECTED), ['main'], 'no refspec: the current branch');
+  assert.deepEqual(protectedPushTargets('git push', 'feature', PROTECTED), []);
+  assert.deepEqual(protectedPushTargets('git push origin HEAD', 'main', PROTECTED), ['main']);
+  assert.deepEqual(protectedPushTargets('git push origin HEAD:main', 'feature', PROTECTED), ['main']);
+  assert.deepEqual(protectedPushTargets('git push origin feature:refs/heads/release/2.1', 'feature', PROTECTED), ['release/2.1']);
+  assert.deepEqual(protectedPushTargets('git push -u --force-with-lease origin +feature:master', 'feature', PROTECTED), ['master']);
+  assert.deepEqual(protectedPushTargets('git -C ../api push origin main', undefined, PROTECTED), ['main']);
+  assert.deepEqual(protectedPushTargets('git push -o ci.skip origin feature', 'main', PROTECTED), [], 'the option value is not a refspec');
+  assert.deepEqual(protectedPushTargets('git push origin :production', 'feature', PROTECTED), [], 'a deletion is not a push of a change');
+  assert.deepEqual(protectedPushTargets('git push origin feature release/9', 'x', PROTECTED), ['release/9']);
+  assert.deepEqual(protectedPushTargets('git push --all origin', 'feature', PROTECTED), ['main'], '--all includes the protected branches');
+  assert.deepEqual(protectedPushTargets('npm test && git push origin main && echo done', 'main', PROTECTED), ['main']);
+  assert.deepEqual(protectedPushTargets('echo "git push origin main"', 'main', PROTECTED), []);
+  assert.deepEqual(protectedPushTargets('git stash push -m wip', 'main', PROTECTED), []);
+  assert.deepEqual(protectedPushTargets('git push origin release', 'x', PROTECTED), [], 'release/* is not release');
+  assert.equal(gitPushes('git push upstream main', 'x')[0]?.remote, 'upstream');
+});

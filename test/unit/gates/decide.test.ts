@@ -1,0 +1,129 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { advisePostToolUse, decidePreToolUse, type GateContext } from '../../../src/core/gates/decide';
+import { applyGateEvent, emptyGateState, type GateEvent, type GateState, type GateStateRead } from '../../../src/core/gates/state';
+import { DEFAULT_POLICY } from '../../../src/core/risk/policy';
+
+const ROOT = '/work/repo';
+const NOW = Date.UTC(2026, 5, 1, 12);
+let seq = 0;
+const ev = (kind: string, data: Record<string, unknown>, at = NOW - 60_000): GateEvent => ({ id: `e${++seq}`, kind, at, data });
+
+function stateWith(...events: GateEvent[]): GateState {
+  const s = emptyGateState();
+  for (const e of events) applyGateEvent(s, e);
+  return s;
+}
+
+const openReview = (id = 'rev-1'): GateEvent[] => [
+  ev('review.opened', { reviewId: id, subject: 'auth: src/auth/session.ts', files: [{ path: 'src/auth/session.ts' }], changeHash: 'c1' }),
+  ev('review.verdict', {
+    reviewId: id, engine: 'rules', status: 'concerns', changeHash: 'c1',
+    concerns: [{ file: 'src/auth/session.ts', line: 12, severity: 'high', title: 'Idle sessions never expire' }, { file: 'src/auth/session.ts', severity: 'medium', title: 'No test' }],
+  }),
+];
+
+function ctx(mode: 'advisory' | 'enforce', state: GateStateRead, extra: Partial<GateContext> = {}): GateContext {
+  return { repoRoot: ROOT, mode, policy: { ...DEFAULT_POLICY, mode }, state, currentBranch: () => 'main', now: NOW, ...extra };
+}
+const ok = (s: GateState): GateStateRead => ({ ok: true, state: s });
+const bash = (command: string, c: GateContext) => decidePreToolUse('Bash', { command }, ROOT, c);
+const edit = (file: string, c: GateContext, tool = 'Edit', more: Record<string, unknown> = {}) => decidePreToolUse(tool, { file_path: file, new_string: 'x', ...more }, ROOT, c);
+
+test('enforce: git push to a protected branch and deploys are denied while a review is open, with a reason naming it and what to do', () => {
+  const c = ctx('enforce', ok(stateWith(...openReview())));
+  const push = bash('git push origin main', c);
+  assert.equal(push.action, 'deny');
+  assert.ok(push.action === 'deny' && push.gate === 'push');
+  const reason = push.action === 'deny' ? push.reason : '';
+  assert.match(reason, /git push to main is gated: review rev-1 of auth: src\/auth\/session\.ts has 2 open concerns \(src\/auth\/session\.ts:12 Idle sessions never expire; src\/auth\/session\.ts No test\)/);
+  assert.match(reason, /re-run `flightdeck review`/);
+  assert.match(reason, /flightdeck override rev-1 --reason/);
+  assert.equal(bash('terraform apply -auto-approve', c).action, 'deny');
+  assert.equal(bash('git push origin feature/x', c).action, 'allow', 'not a protected branch');
+  assert.equal(bash('npm test', c).action, 'allow');
+  assert.equal(decidePreToolUse('Read', { file_path: `${ROOT}/src/auth/session.ts` }, ROOT, c).action, 'allow');
+});
+
+test('a review that passed, was resolved or is overridden opens the gate; an override past its expiry closes it again', () => {
+  const passed = stateWith(...openReview(), ev('review.verdict', { reviewId: 'rev-1', engine: 'rules', status: 'passed', changeHash: 'c1', concerns: [] }, NOW - 1000));
+  assert.equal(bash('git push', ctx('enforce', ok(passed))).action, 'allow');
+  const resolved = stateWith(...openReview(), ev('review.resolved', { reviewId: 'rev-1', supersededBy: 'rev-2' }));
+  assert.equal(bash('git push', ctx('enforce', ok(resolved))).action, 'allow');
+  const overridden = stateWith(...openReview(), ev('override.recorded', { reviewId: 'rev-1', reason: 'hotfix INC-1, checked', expiresAt: NOW + 60_000 }));
+  assert.equal(bash('git push', ctx('enforce', ok(overridden))).action, 'allow');
+  assert.equal(bash('git push', ctx('enforce', ok(overridden), { now: NOW + 120_000 })).action, 'deny', 'the override lapsed');
+  // A verdict on a newer change lifts the override given for the older one.
+  const newer = stateWith(...openReview(), ev('override.recorded', { reviewId: 'rev-1', reason: 'hotfix INC-1, checked' }),
+    ev('review.verdict', { reviewId: 'rev-1', engine: 'rules', status: 'concerns', changeHash: 'c2', concerns: [{ file: 'a', severity: 'high', title: 't' }] }, NOW - 500));
+  assert.equal(bash('git push', ctx('enforce', ok(newer))).action, 'deny');
+  // A gate override holds an hour by default.
+  const gate = stateWith(...openReview(), ev('override.recorded', { gate: 'push', reason: 'release train, QA signed off', by: 'Ann' }, NOW - 1000));
+  assert.equal(bash('git push', ctx('enforce', ok(gate))).action, 'allow');
+  assert.equal(bash('terraform apply', ctx('enforce', ok(gate))).action, 'deny', 'the push gate is not the deploy gate');
+  assert.equal(bash('git push', ctx('enforce', ok(gate), { now: NOW + 3_600_000 })).action, 'deny');
+});
+
+test('a stale, missing or unreadable state fails closed in enforce mode and never blocks in advisory mode', () => {
+  const unknown: GateStateRead = { ok: false, why: 'gates.json is missing' };
+  for (const [name, d] of [
+    ['push', bash('git push origin main', ctx('enforce', unknown))],
+    ['deploy', bash('helm upgrade api ./chart', ctx('enforce', unknown))],
+    ['edit', edit(`${ROOT}/src/app.ts`, ctx('enforce', unknown))],
+  ] as const) {
+    assert.equal(d.action, 'deny', name);
+    assert.match(d.action === 'deny' ? d.reason : '', /cannot be read \(gates\.json is missing\); enforce mode fails closed\. Run `flightdeck gates`/);
+  }
+  assert.equal(bash('npm test', ctx('enforce', unknown)).action, 'allow', 'ungated calls go on');
+  for (const d of [bash('git push origin main', ctx('advisory', unknown)), bash('terraform apply', ctx('advisory', unknown)), edit(`${ROOT}/src/app.ts`, ctx('advisory', unknown))]) {
+    assert.notEqual(d.action, 'deny');
+  }
+  const broken = ctx('enforce', ok(emptyGateState()), { policyProblem: '.flightdeck/policy.json:3:5: expected a comma' });
+  const d = bash('git push origin main', broken);
+  assert.equal(d.action, 'deny');
+  assert.match(d.action === 'deny' ? d.reason : '', /the policy cannot be read \(\.flightdeck\/policy\.json:3:5: expected a comma\)/);
+});
+
+test('advisory: the agent is told (not blocked) about open reviews before a push, risky files and files outside the task', () => {
+  const task = ev('task.started', { intent: 'validate the signup form', allow: ['src/forms/**', 'test/**'], forbid: ['schema'] });
+  const c = ctx('advisory', ok(stateWith(...openReview(), task)));
+  const push = bash('git push', c);
+  assert.equal(push.action, 'advise');
+  assert.match(push.action === 'advise' ? push.reason : '', /git push to main while review rev-1 .* has 2 open concerns.*not blocked/);
+  const outside = edit(`${ROOT}/src/billing/invoice.ts`, c);
+  assert.equal(outside.action, 'advise');
+  assert.match(outside.action === 'advise' ? outside.reason : '', /src\/billing\/invoice\.ts is outside the task's boundary \(outside src\/forms\/\*\*, test\/\*\*\)\. The task: "validate the signup form"/);
+  const schema = edit(`${ROOT}/src/forms/migrations/001_add.sql`, c, 'Write', { content: 'ALTER TABLE users ADD x int;' });
+  assert.match(schema.action === 'advise' ? schema.reason : '', /no schema changes/);
+  assert.equal(edit(`${ROOT}/src/forms/validate.ts`, c).action, 'allow', 'inside the boundary, not risky');
+  const risky = edit(`${ROOT}/src/signup/session.ts`, ctx('advisory', ok(emptyGateState())), 'Write', { content: 'export const x = 1;\n' });
+  assert.equal(risky.action, 'advise');
+  assert.match(risky.action === 'advise' ? risky.reason : '', /src\/signup\/session\.ts is risky \(auth: /);
+  // Risky by what the edit adds, in a generically named file.
+  const content = edit(`${ROOT}/src/util/helpers.ts`, ctx('advisory', ok(emptyGateState())), 'Edit', { new_string: 'const ok = await bcrypt.compare(password, user.passwordHash);' });
+  assert.equal(content.action, 'advise');
+  assert.equal(edit('/elsewhere/notes.txt', c).action, 'allow', 'outside the repository');
+});
+
+test('enforce: an edit the task boundary forbids is denied unless the boundary gate is overridden; risky edits are only told', () => {
+  const task = ev('task.started', { intent: 'validate the signup form', allow: [], forbid: ['schema', 'auth'] });
+  const c = ctx('enforce', ok(stateWith(task)));
+  const d = edit(`${ROOT}/db/migrations/002.sql`, c, 'Write', { content: 'DROP TABLE users;' });
+  assert.equal(d.action, 'deny');
+  assert.match(d.action === 'deny' ? d.reason : '', /editing db\/migrations\/002\.sql is gated: the task's boundary forbids it \(no schema changes\)\. The task: "validate the signup form"\. Leave this file alone/);
+  assert.equal(decidePreToolUse('NotebookEdit', { notebook_path: `${ROOT}/src/auth/login.ipynb`, new_source: 'x' }, ROOT, c).action, 'deny');
+  assert.equal(edit(`${ROOT}/src/forms/validate.ts`, c).action, 'allow');
+  const ended = ctx('enforce', ok(stateWith(task, ev('task.ended', {}, NOW - 100))));
+  assert.equal(edit(`${ROOT}/db/migrations/002.sql`, ended).action, 'advise', 'no task: a migration is only risky');
+  const overridden = ctx('enforce', ok(stateWith(task, ev('override.recorded', { gate: 'boundary', reason: 'the owner asked for the column', expiresAt: NOW + 1000 }))));
+  assert.notEqual(edit(`${ROOT}/db/migrations/002.sql`, overridden).action, 'deny');
+});
+
+test('after an edit, open concerns on that file are told to the agent', () => {
+  const c = ctx('advisory', ok(stateWith(...openReview())));
+  const d = advisePostToolUse('Edit', { file_path: `${ROOT}/src/auth/session.ts` }, ROOT, c);
+  assert.equal(d.action, 'advise');
+  assert.match(d.action === 'advise' ? d.reason : '', /review rev-1 has open concerns on src\/auth\/session\.ts: \[high\] line 12: Idle sessions never expire; \[medium\] No test/);
+  assert.equal(advisePostToolUse('Edit', { file_path: `${ROOT}/src/other.ts` }, ROOT, c).action, 'allow');
+  assert.equal(advisePostToolUse('Bash', { command: 'ls' }, ROOT, c).action, 'allow');
+});

@@ -1,0 +1,206 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { RecordStore } from '../../../src/core/record/store';
+import { listEvents } from '../../../src/core/record/queries';
+import { GATE_STATE_FILE } from '../../../src/core/gates/state';
+import { gitRepo, tempDir } from '../helpers/tmp';
+
+const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+
+function fd(args: string[], cwd: string, input?: string): { code: number; out: string; err: string } {
+  const env = { ...process.env };
+  delete env.ANTHROPIC_API_KEY;
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, input, encoding: 'utf8', env });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+const git = (repo: string, ...args: string[]): { code: number; out: string; err: string } => {
+  const r = spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+};
+function write(repo: string, path: string, text: string): void {
+  mkdirSync(dirname(join(repo, path)), { recursive: true });
+  writeFileSync(join(repo, path), text);
+}
+const policy = (repo: string, mode: 'advisory' | 'enforce'): void => write(repo, '.flightdeck/policy.json', JSON.stringify({ version: 1, mode }));
+
+/** A repository with a bare remote, a session model pushed, then an untested auth change that the rules review flags. */
+function reviewedRepo(t: { after(fn: () => void): void }, mode: 'advisory' | 'enforce'): { repo: string; reviewId: string } {
+  const repo = gitRepo(t);
+  const remote = join(tempDir(t, 'fd-remote-'), 'origin.git');
+  execFileSync('git', ['init', '-q', '--bare', remote]);
+  write(repo, 'app/auth/session.rb', 'class Session\n  def active?\n    last_seen_at > 30.minutes.ago\n  end\nend\n');
+  write(repo, '.gitignore', '.flightdeck/\n');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'session model');
+  git(repo, 'remote', 'add', 'origin', remote);
+  assert.equal(git(repo, 'push', '-q', 'origin', 'main').code, 0);
+  policy(repo, mode);
+  write(repo, 'app/auth/session.rb', 'class Session\n  def active?\n    true\n  end\nend\n');
+  const r = fd(['review', '--json'], repo);
+  assert.equal(r.code, 1, r.err);
+  return { repo, reviewId: (JSON.parse(r.out) as { reviewId: string }).reviewId };
+}
+
+const pre = (repo: string, tool: string, input: Record<string, unknown>) =>
+  fd(['hook', 'PreToolUse'], repo, JSON.stringify({ session_id: 'gate-session', cwd: repo, hook_event_name: 'PreToolUse', tool_name: tool, tool_input: input, tool_use_id: `toolu_${Math.random().toString(36).slice(2)}` }));
+
+test('a real `flightdeck hook PreToolUse` denies a gated command in enforce mode (exit 2, the reason on stderr) and records the denial', async (t) => {
+  const { repo, reviewId } = reviewedRepo(t, 'enforce');
+  const push = pre(repo, 'Bash', { command: 'git push origin main' });
+  assert.equal(push.code, 2);
+  assert.equal(push.out, '', 'a denial is exit 2 and stderr only');
+  assert.match(push.err, new RegExp(`git push to main is gated: review ${reviewId} of auth: app/auth/session\\.rb has 2 open concerns \\(app/auth/session\\.rb:3 Authentication or access control code changed with no test change`));
+  assert.match(push.err, new RegExp(`flightdeck override ${reviewId} --reason`));
+  const deploy = pre(repo, 'Bash', { command: 'cd infra && terraform apply -auto-approve' });
+  assert.equal(deploy.code, 2);
+  assert.match(deploy.err, /a deploy \(`terraform apply`\) is gated/);
+  const fine = pre(repo, 'Bash', { command: 'npm test' });
+  assert.deepEqual([fine.code, fine.out, fine.err], [0, '', '']);
+  const store = await RecordStore.open(join(repo, '.git', 'flightdeck'), { readOnly: true });
+  const denied = listEvents(store.db, { kind: 'gate.denied', limit: 10 });
+  store.close();
+  assert.deepEqual(denied.map((e) => [e.data.gate, e.session]).sort(), [['deploy', 'gate-session'], ['push', 'gate-session']]);
+  // After an override of the review, the push goes on.
+  const o = fd(['override', reviewId, '--reason', 'hotfix for INC-4411, sessions must stay up during the migration', '--for', '1h'], repo);
+  assert.equal(o.code, 0, o.err);
+  assert.equal(pre(repo, 'Bash', { command: 'git push origin main' }).code, 0);
+});
+
+test('the same command in advisory mode is allowed (exit 0) and the agent reads why in the hook output', (t) => {
+  const { repo, reviewId } = reviewedRepo(t, 'advisory');
+  const push = pre(repo, 'Bash', { command: 'git push origin main' });
+  assert.equal(push.code, 0, push.err);
+  const out = JSON.parse(push.out) as { hookSpecificOutput: { hookEventName: string; additionalContext: string; permissionDecision?: string } };
+  assert.equal(out.hookSpecificOutput.hookEventName, 'PreToolUse');
+  assert.equal(out.hookSpecificOutput.permissionDecision, undefined, 'advice leaves the permission flow alone');
+  assert.match(out.hookSpecificOutput.additionalContext, new RegExp(`git push to main while review ${reviewId} .*has 2 open concerns.*not blocked`));
+  const editRisky = pre(repo, 'Edit', { file_path: join(repo, 'app/auth/session.rb'), old_string: 'true', new_string: 'last_seen_at > 15.minutes.ago' });
+  assert.equal(editRisky.code, 0);
+  assert.match((JSON.parse(editRisky.out) as { hookSpecificOutput: { additionalContext: string } }).hookSpecificOutput.additionalContext, /app\/auth\/session\.rb is risky \(auth: /);
+  const post = fd(['hook', 'PostToolUse'], repo, JSON.stringify({ session_id: 's', cwd: repo, tool_name: 'Edit', tool_input: { file_path: join(repo, 'app/auth/session.rb') }, tool_use_id: 'toolu_post', tool_response: {} }));
+  assert.equal(post.code, 0);
+  const told = JSON.parse(post.out) as { hookSpecificOutput: { hookEventName: string; additionalContext: string } };
+  assert.equal(told.hookSpecificOutput.hookEventName, 'PostToolUse');
+  assert.match(told.hookSpecificOutput.additionalContext, /has open concerns on app\/auth\/session\.rb: \[high\] line 3: Authentication/);
+});
+
+test('enforce mode fails closed when the gate state cannot be read; advisory mode does not block', (t) => {
+  const { repo } = reviewedRepo(t, 'enforce');
+  const dir = join(repo, '.git', 'flightdeck');
+  writeFileSync(join(dir, GATE_STATE_FILE), '{"flightdeck":"gates","vers'); // torn by hand
+  const denied = pre(repo, 'Bash', { command: 'git push' });
+  assert.equal(denied.code, 2);
+  assert.match(denied.err, /the gate state cannot be read .*enforce mode fails closed\. Run `flightdeck gates`/);
+  policy(repo, 'advisory');
+  assert.equal(pre(repo, 'Bash', { command: 'git push' }).code, 0);
+  policy(repo, 'enforce');
+  // `flightdeck gates` rebuilds it from the record.
+  const g = fd(['gates'], repo);
+  assert.equal(g.code, 0, g.err);
+  assert.match(g.out, /^mode: enforce; protected branches: main/m);
+  assert.match(g.out, /open reviews \(1\):/);
+  assert.match(pre(repo, 'Bash', { command: 'git push' }).err, /is gated: review rev-/);
+  // A broken policy with no good copy that asks for enforce: closed too.
+  const last = join(dir, 'policy.last-good.json');
+  if (existsSync(last)) writeFileSync(last, 'not json');
+  write(repo, '.flightdeck/policy.json', '{"version": 1, "mode": "enforce",, }');
+  const broken = pre(repo, 'Bash', { command: 'git push origin main' });
+  assert.equal(broken.code, 2);
+  assert.match(broken.err, /the policy cannot be read \(\.flightdeck\/policy\.json:1:/);
+});
+
+test('the installed pre-push hook refuses a real git push to a protected branch in enforce mode, and lets it go after an override', (t) => {
+  const { repo, reviewId } = reviewedRepo(t, 'enforce');
+  git(repo, 'add', 'app');
+  git(repo, 'commit', '-q', '-m', 'sessions never expire');
+  const install = fd(['install-git-hooks'], repo);
+  assert.equal(install.code, 0, install.err);
+  assert.match(install.out, /Installed the pre-push hook at .*\.git\/hooks\/pre-push\./);
+  const refused = git(repo, 'push', 'origin', 'main');
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.err, new RegExp(`push to main refused \\(enforce mode\\): reviews of this change are open:\\n  review ${reviewId} of auth: app/auth/session\\.rb has 2 open concerns`));
+  assert.match(refused.err, /flightdeck override rev-\S+ --reason/);
+  // A feature branch is not protected.
+  assert.equal(git(repo, 'push', '-q', 'origin', 'main:feature/sessions').code, 0);
+  const weak = fd(['override', reviewId, '--reason', 'ok'], repo);
+  assert.equal(weak.code, 2);
+  assert.match(weak.err, /"ok" is one word/);
+  const o = fd(['override', reviewId, '--reason', 'product decision: sessions stay up until the SSO cutover', '--for', '2h'], repo);
+  assert.equal(o.code, 0, o.err);
+  assert.match(o.out, new RegExp(`^Overrode ${reviewId} until \\S+, as Test <test@example\\.com>: \\S+$`, 'm'));
+  const pushed = git(repo, 'push', 'origin', 'main');
+  assert.equal(pushed.code, 0, pushed.err);
+  assert.equal(git(repo, 'ls-remote', 'origin', 'main').out.split('\t')[0], git(repo, 'rev-parse', 'HEAD').out.trim());
+});
+
+test('advisory: the pre-push hook warns and the push goes on; a push that changes none of the reviewed files is not held', (t) => {
+  const { repo } = reviewedRepo(t, 'advisory');
+  git(repo, 'add', 'app');
+  git(repo, 'commit', '-q', '-m', 'sessions never expire');
+  assert.equal(fd(['install-git-hooks'], repo).code, 0);
+  const warned = git(repo, 'push', 'origin', 'main');
+  assert.equal(warned.code, 0, warned.err);
+  assert.match(warned.err, /warning: pushing to main while reviews of this change are open \(advisory mode, not blocked\)/);
+  policy(repo, 'enforce');
+  write(repo, 'README.md', 'docs only\n');
+  git(repo, 'add', 'README.md');
+  git(repo, 'commit', '-q', '-m', 'docs');
+  const docs = git(repo, 'push', 'origin', 'main');
+  assert.equal(docs.code, 0, `the open review is of app/auth/session.rb, already pushed: ${docs.err}`);
+});
+
+test('install-git-hooks keeps an existing pre-push (run first, same input; its refusal stands), respects core.hooksPath, is idempotent; uninstall puts it back', (t) => {
+  const repo = gitRepo(t);
+  const hooks = join(repo, '.githooks');
+  mkdirSync(hooks);
+  git(repo, 'config', 'core.hooksPath', '.githooks');
+  const seen = join(tempDir(t), 'seen.txt');
+  const theirs = `#!/bin/sh\ncat > '${seen}'\necho "$1" >> '${seen}'\n[ -f '${seen}.refuse' ] && exit 7\nexit 0\n`;
+  writeFileSync(join(hooks, 'pre-push'), theirs);
+  chmodSync(join(hooks, 'pre-push'), 0o755);
+  const first = fd(['install-git-hooks'], repo);
+  assert.equal(first.code, 0, first.err);
+  assert.match(first.out, /\.githooks\/pre-push; the hook that was there runs first \(.*pre-push\.flightdeck-chained\)/);
+  const again = fd(['install-git-hooks'], repo);
+  assert.match(again.out, /is already installed/);
+  assert.equal(readFileSync(join(hooks, 'pre-push.flightdeck-chained'), 'utf8'), theirs);
+  const remote = join(tempDir(t, 'fd-remote-'), 'o.git');
+  execFileSync('git', ['init', '-q', '--bare', remote]);
+  git(repo, 'remote', 'add', 'origin', remote);
+  assert.equal(git(repo, 'push', '-q', 'origin', 'main').code, 0);
+  const got = readFileSync(seen, 'utf8').split('\n');
+  assert.match(got[0] ?? '', /^refs\/heads\/main [0-9a-f]{40} refs\/heads\/main 0{40}$/, 'the chained hook got git\'s lines');
+  assert.equal(got[1], 'origin', 'and its arguments');
+  writeFileSync(`${seen}.refuse`, '');
+  write(repo, 'a.txt', 'a');
+  git(repo, 'add', 'a.txt');
+  git(repo, 'commit', '-q', '-m', 'a');
+  assert.notEqual(git(repo, 'push', '-q', 'origin', 'main').code, 0, 'the chained hook still refuses');
+  const un = fd(['uninstall-git-hooks'], repo);
+  assert.match(un.out, /the one it chained is back/);
+  assert.equal(readFileSync(join(hooks, 'pre-push'), 'utf8'), theirs);
+  assert.equal(existsSync(join(hooks, 'pre-push.flightdeck-chained')), false);
+  assert.match(fd(['uninstall-git-hooks'], repo).out, /No Flightdeck pre-push hook/);
+});
+
+test('a PreToolUse hook on an edit in enforce mode with a task loads no node:crypto and no streams', (t) => {
+  const { repo } = reviewedRepo(t, 'enforce');
+  const dir = join(repo, '.git', 'flightdeck');
+  const store = spawnSync(process.execPath, [CLI, 'gates'], { cwd: repo, encoding: 'utf8' });
+  assert.equal(store.status, 0, store.stderr);
+  assert.ok(existsSync(join(dir, GATE_STATE_FILE)));
+  const probe = join(tempDir(t), 'probe.js');
+  writeFileSync(probe, `process.on('exit', () => require('fs').writeSync(3, JSON.stringify(process.moduleLoadList)));`);
+  for (const [tool, input] of [['Edit', { file_path: join(repo, 'app/models/user.rb'), old_string: 'a', new_string: 'b' }], ['Bash', { command: 'git push origin main' }]] as const) {
+    const payload = { session_id: 's', cwd: repo, hook_event_name: 'PreToolUse', tool_name: tool, tool_input: input, tool_use_id: 'toolu_probe' };
+    const r = spawnSync(process.execPath, ['-r', probe, CLI, 'hook', 'PreToolUse'], { cwd: repo, input: JSON.stringify(payload), encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
+    assert.equal(r.status, tool === 'Bash' ? 2 : 0, r.stderr);
+    const loaded = JSON.parse(String(r.output[3])) as string[];
+    assert.ok(loaded.includes('NativeModule fs'));
+    assert.ok(!loaded.includes('NativeModule crypto'), `${tool}: crypto was loaded`);
+    if (tool === 'Edit') assert.ok(!loaded.includes('NativeModule internal/streams/readable'), 'streams were loaded');
+  }
+});
