@@ -1,0 +1,191 @@
+// Which shell commands are gated: deploys and pushes. One list, shared by the Claude Code hook, `flightdeck
+// check-push` and the ship gates. Commands are split into simple commands (`a && b; c | d`) and read word by word,
+// so `echo "deploy"` or `grep release notes.md` is not a deploy, and `FOO=1 npx vercel --prod` is.
+
+/**
+ * Deploy commands: each is the leading words of a simple command (after env assignments and wrappers like
+ * `npx`, `sudo`); later words may have flags between them. A `deploy`/`release`/`publish` script run by a package manager counts.
+ */
+export const DEPLOY_COMMANDS: readonly string[] = [
+  'deploy', 'release', 'publish',
+  'npm publish', 'yarn publish', 'pnpm publish', 'cargo publish', 'gem push', 'twine upload', 'poetry publish',
+  'npm run deploy', 'npm run release', 'npm run publish', 'yarn deploy', 'yarn release', 'pnpm deploy', 'pnpm release',
+  'pnpm run deploy', 'pnpm run release', 'yarn run deploy', 'yarn run release', 'bun run deploy', 'make deploy', 'make release',
+  'terraform apply', 'terraform destroy', 'tofu apply', 'pulumi up', 'pulumi destroy', 'cdk deploy', 'sam deploy', 'serverless deploy', 'sls deploy',
+  'kubectl apply', 'kubectl delete', 'kubectl rollout', 'kubectl set image', 'kubectl scale', 'helm upgrade', 'helm install', 'helm uninstall',
+  'fly deploy', 'flyctl deploy', 'vercel --prod', 'vercel deploy --prod', 'netlify deploy --prod', 'heroku container:release', 'railway up',
+  'firebase deploy', 'gcloud app deploy', 'gcloud run deploy', 'gcloud functions deploy', 'aws cloudformation deploy', 'aws ecs update-service',
+  'aws lambda update-function-code', 'az webapp deploy', 'wrangler deploy', 'wrangler publish', 'eb deploy', 'cap production deploy',
+  'docker push', 'docker compose push', 'ansible-playbook', 'gh release create',
+];
+
+/** Words that run the next word as the command. */
+const WRAPPERS = new Set(['npx', 'bunx', 'sudo', 'env', 'time', 'nohup', 'exec', 'command', 'pnpx', 'dotenv', '--']);
+
+/** A command line's simple commands, each as its words (quotes removed; a `$(…)` or backtick body is its own command). */
+export function simpleCommands(line: string): string[][] {
+  const out: string[][] = [];
+  let words: string[] = [];
+  let word = '';
+  let inWord = false;
+  const endWord = (): void => {
+    if (inWord) words.push(word);
+    word = '';
+    inWord = false;
+  };
+  const endCommand = (): void => {
+    endWord();
+    if (words.length) out.push(words);
+    words = [];
+  };
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i] as string;
+    if (c === "'") {
+      const close = line.indexOf("'", i + 1);
+      word += line.slice(i + 1, close < 0 ? line.length : close);
+      inWord = true;
+      i = close < 0 ? line.length : close;
+    } else if (c === '"') {
+      let j = i + 1;
+      for (; j < line.length && line[j] !== '"'; j++) {
+        if (line[j] === '\\' && j + 1 < line.length) j++;
+        word += line[j];
+      }
+      inWord = true;
+      i = j;
+    } else if (c === '\\' && i + 1 < line.length) {
+      word += line[++i];
+      inWord = true;
+    } else if (c === ' ' || c === '\t') endWord();
+    else if (c === '\n' || c === ';' || c === '&' || c === '|' || c === '(' || c === ')' || c === '`') endCommand();
+    else if (c === '$' && line[i + 1] === '(') {
+      endCommand();
+      i++;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  endCommand();
+  return out;
+}
+
+/** A simple command's words from the program on: env assignments and wrappers (`sudo`, `npx`, `env -i`) dropped. */
+function programWords(words: readonly string[]): string[] {
+  let i = 0;
+  while (i < words.length) {
+    const w = words[i] as string;
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
+    else if (WRAPPERS.has(w)) {
+      i++;
+      while (i < words.length && (words[i] as string).startsWith('-')) i++; // the wrapper's own flags
+    } else break;
+  }
+  // ./node_modules/.bin/vercel → vercel, ./scripts/deploy.sh → deploy
+  return words.slice(i).map((w, n) => (n === 0 ? w.replace(/^.*\//, '').replace(/\.(sh|bash|zsh|py|js|mjs|ts|rb|ps1)$/, '') : w));
+}
+
+const deployPatterns = DEPLOY_COMMANDS.map((p) => p.split(' '));
+
+/** The deploy pattern a command line runs, if any (`terraform apply`, `vercel --prod`). */
+export function deployCommand(line: string): string | undefined {
+  for (const words of simpleCommands(line)) {
+    const prog = programWords(words);
+    for (const pattern of deployPatterns) {
+      const [first, ...rest] = pattern;
+      if (prog[0] !== first) continue;
+      // The pattern's other words appear in order among the command's words (flags may sit between them).
+      let at = 1;
+      const ok = rest.every((p) => {
+        while (at < prog.length && prog[at] !== p) at++;
+        return at++ < prog.length;
+      });
+      if (ok) return pattern.join(' ');
+    }
+  }
+  return undefined;
+}
+
+/** One `git push` in a command line: the remote and the branches it updates on it. */
+export interface GitPush {
+  remote?: string;
+  /** Remote branch names (without refs/heads/); empty when the push names none and follows git's defaults. */
+  branches: string[];
+  /** `--all`, `--mirror`: every branch. */
+  all: boolean;
+  /** `--delete` / `:branch`: deletions only. */
+  deletes: boolean;
+}
+
+/** Options of `git push` that take a value as the next word. */
+const PUSH_VALUE_OPTIONS = new Set(['-o', '--push-option', '--repo', '--receive-pack', '--exec', '--signed', '--recurse-submodules']);
+/** Options of `git` before the subcommand that take a value. */
+const GIT_VALUE_OPTIONS = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--config-env']);
+
+const branchOf = (ref: string): string => ref.replace(/^\+/, '').replace(/^refs\/heads\//, '');
+
+/**
+ * Every `git push` in a command line. A push without a refspec (or to `HEAD`) updates the current branch
+ * (`currentBranch`, read from .git/HEAD), as git's default `push.default=simple` does.
+ */
+export function gitPushes(line: string, currentBranch: string | undefined): GitPush[] {
+  const out: GitPush[] = [];
+  for (const words of simpleCommands(line)) {
+    const prog = programWords(words);
+    if (prog[0] !== 'git') continue;
+    let i = 1;
+    while (i < prog.length && (prog[i] as string).startsWith('-')) i += GIT_VALUE_OPTIONS.has(prog[i] as string) ? 2 : 1;
+    if (prog[i] !== 'push') continue;
+    const args: string[] = [];
+    const push: GitPush = { branches: [], all: false, deletes: false };
+    for (i++; i < prog.length; i++) {
+      const w = prog[i] as string;
+      if (w === '--all' || w === '--mirror' || w === '--branches') push.all = true;
+      else if (w === '--delete' || w === '-d') push.deletes = true;
+      else if (PUSH_VALUE_OPTIONS.has(w)) i++;
+      else if (w.startsWith('-')) continue;
+      else args.push(w);
+    }
+    const [remote, ...refspecs] = args;
+    push.remote = remote;
+    if (refspecs.length === 0) {
+      if (!push.all && currentBranch) push.branches.push(currentBranch);
+    }
+    for (const spec of refspecs) {
+      const colon = spec.indexOf(':');
+      const src = colon < 0 ? spec : spec.slice(0, colon);
+      const dst = colon < 0 ? spec : spec.slice(colon + 1);
+      if (colon >= 0 && src.replace(/^\+/, '') === '') {
+        push.deletes = true;
+        continue;
+      }
+      if (push.deletes) continue;
+      // `HEAD` (or `HEAD:HEAD`) is the current branch; `HEAD:main` is main.
+      const target = dst.replace(/^\+/, '') === 'HEAD' ? currentBranch : branchOf(dst);
+      if (target) push.branches.push(target);
+    }
+    if (push.deletes && refspecs.length) push.branches.push(...refspecs.filter((s) => !s.includes(':')).map(branchOf));
+    out.push(push);
+  }
+  return out;
+}
+
+/** A branch glob (`main`, `release/*`) as a test; `*` stays within one path segment, `**` crosses them. */
+export function branchMatcher(globs: readonly string[]): (branch: string) => boolean {
+  const res = globs.map((g) => new RegExp(`^${g.trim().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*').replace(/\?/g, '[^/]')}$`));
+  return (branch) => res.some((r) => r.test(branch));
+}
+
+/** The protected branches a command line pushes to (a deletion of one counts), in order, without repeats. */
+export function protectedPushTargets(line: string, currentBranch: string | undefined, protectedBranches: readonly string[]): string[] {
+  const isProtected = branchMatcher(protectedBranches);
+  const out = new Set<string>();
+  for (const push of gitPushes(line, currentBranch)) {
+    if (push.all) {
+      // Every local branch: the protected ones among them are not known without git; the current one is named.
+      out.add(currentBranch && isProtected(currentBranch) ? currentBranch : protectedBranches[0] ?? 'main');
+    }
+    for (const b of push.branches) if (isProtected(b)) out.add(b);
+  }
+  return [...out];
+}
