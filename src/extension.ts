@@ -10,6 +10,10 @@ import { TaskCommands } from './vscode/taskCommands';
 import { SessionFiles } from './vscode/sessionFiles';
 import { CheckRulesSync } from './vscode/checkRulesSync';
 import { PolicyCommands } from './vscode/policyCommand';
+import { DeployGate } from './vscode/deployGate';
+import { DeployStatusBar } from './vscode/deployStatusBar';
+import { DeployGuard } from './vscode/deployGuard';
+import { DeployCommands } from './vscode/deployCommands';
 
 /** What the extension hands to other extensions and to its own integration tests. */
 export interface FlightdeckApi {
@@ -17,6 +21,7 @@ export interface FlightdeckApi {
   board: BoardViewProvider;
   commands: RecordCommands;
   capture: TranscriptCapture;
+  deploy: { gate: DeployGate; guard: DeployGuard; statusBar?: DeployStatusBar };
   activatedAt: number;
   activationMs: number;
 }
@@ -45,7 +50,12 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const terminals = new TerminalWatcher(records);
   const files = new FileWatcher(records);
   const checkRules = new CheckRulesSync(records);
+  const deployGate = new DeployGate();
+  const deploy: FlightdeckApi['deploy'] = { gate: deployGate, guard: new DeployGuard(deployGate) };
   context.subscriptions.push(
+    deployGate,
+    deploy.guard,
+    ...new DeployCommands(deployGate, records).register(),
     checkRules,
     records,
     board,
@@ -65,9 +75,15 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     void claude.refreshInstalledHooks();
     checkRules.sync();
   }, 1500);
-  context.subscriptions.push({ dispose: () => clearTimeout(deferred) });
+  // The deploy lock shows right after activation (a policy read and one folder watch), not during it.
+  const lockSoon = setTimeout(() => {
+    deploy.statusBar = new DeployStatusBar(deployGate);
+    context.subscriptions.push(deploy.statusBar);
+    deployGate.start();
+  }, 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(deferred) }, { dispose: () => clearTimeout(lockSoon) });
   const activatedAt = performance.now();
-  return { records, board, commands, capture, activatedAt, activationMs: activatedAt - started };
+  return { records, board, commands, capture, deploy, activatedAt, activationMs: activatedAt - started };
 }
 
 export function deactivate(): Promise<void> {
