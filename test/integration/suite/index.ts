@@ -1,11 +1,15 @@
 import { runAll } from './harness';
 import { registerTrustedTests } from './trusted';
 import { registerUntrustedTests } from './untrusted';
+import { registerDeployTests } from './deployLock';
 
 /** The launcher says which pass this is: a trusted workspace, or the same one in Restricted Mode. */
 export async function run(): Promise<void> {
   if (process.env.FLIGHTDECK_TEST_TRUST === 'untrusted') registerUntrustedTests();
-  else registerTrustedTests();
+  else {
+    registerTrustedTests();
+    registerDeployTests();
+  }
   const results = await runAll(process.env.FLIGHTDECK_TEST_RESULTS);
   for (const f of results.failures) console.error(`FAIL ${f.name}\n${f.error}`);
 }
