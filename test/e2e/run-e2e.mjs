@@ -274,8 +274,11 @@ async function main() {
   await page.screenshot({ path: join(results, 'board-light.png') });
 
   await check('the status bar shows the deploy lock held by someone else, with who, why and the queue in its tooltip', async () => {
-    const item = page.locator('[id="flightdeck.flightdeck.deployLock"]');
-    await item.getByText('Deploy free').waitFor({ timeout: 15_000 });
+    const item = page.locator('.statusbar-item', { hasText: /Deploy/ }).first();
+    await item.getByText('Deploy free').waitFor({ timeout: 15_000 }).catch(async (err) => {
+      const seen = await page.locator('.statusbar-item').evaluateAll((els) => els.map((e) => `${e.id}: ${e.textContent}`));
+      throw new Error(`${err.message}\nstatus bar items: ${JSON.stringify(seen)}`);
+    });
     await page.locator('.statusbar').screenshot({ path: join(results, 'status-lock-free.png') });
     const teammate = { GIT_CONFIG_COUNT: '2', GIT_CONFIG_KEY_0: 'user.name', GIT_CONFIG_VALUE_0: 'Grace Hopper', GIT_CONFIG_KEY_1: 'user.email', GIT_CONFIG_VALUE_1: 'grace@example.com' };
     const asTeammate = (...args) => {

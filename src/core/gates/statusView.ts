@@ -97,9 +97,13 @@ export function lockView(input: LockViewInput): LockView {
     if (mine(lock, me)) {
       return { text: `$(lock) Deploy: you${queueText}`, tooltip: [title, '', ...held, '', ...queue, ...click('Click to release the lock.')].join('\n'), action: trusted ? 'release' : 'none', tone: 'mine' };
     }
+    const place = me ? queueOrder(state).findIndex((e) => e.who === me.who && e.host === me.host) : -1;
+    const next = place >= 0
+      ? `You are number ${place + 1} in the ship queue: you will be told when it is your turn. Click for Force-unlock (needs the lock id and a reason).`
+      : 'Click to join the ship queue, or to force-unlock (needs the lock id and a reason).';
     return {
       text: `$(lock) Deploy: ${shortName(lock.who)} (${ago(now - lock.created)})${queueText}`,
-      tooltip: [title, '', ...held, '', ...queue, ...click('Join the ship queue with Flightdeck: Join ship queue; Force-unlock needs the lock id and a reason.')].join('\n'),
+      tooltip: [title, '', ...held, '', ...queue, ...click(next)].join('\n'),
       action: 'none',
       tone: 'other',
     };
