@@ -129,4 +129,42 @@ export function registerDeployTests(): void {
     assert.ok(String(row[3]).startsWith('lock-'), 'shipped under a lock');
     await statusText(a, /Deploy free/, 'the lock given back after the ship');
   }, 60_000);
+  test('the next in line is told when the lock frees; force-unlock needs the id and a reason; a deploy typed in a terminal is flagged and recorded', async () => {
+    const a = await api();
+    const held = await cliAs('Grace Hopper', 'lock', 'acquire', '--reason', 'long release');
+    const id = /lock id (lock-\S+)/.exec(held)?.[1] ?? '';
+    await statusText(a, /Deploy: Grace Hopper/, 'their lock');
+    assert.equal(await vscode.commands.executeCommand('flightdeck.joinShipQueue', { hotfix: false, reason: 'after Grace' }), 1);
+    await statusText(a, /· 1 queued$/, 'queued');
+    await cliAs('Grace Hopper', 'lock', 'release', '--id', id);
+    await statusText(a, /^\$\(bell\) Your turn to deploy \(\d+ s\)/, 'my turn');
+    assert.equal(a.deploy.statusBar?.view?.action, 'take-turn');
+    // A teammate cannot take it during my turn.
+    assert.match(await cliAs('Linus', 'lock', 'acquire'), /turn[\s\S]*exit 3/);
+    assert.equal(await vscode.commands.executeCommand('flightdeck.leaveShipQueue'), true);
+    await statusText(a, /^\$\(unlock\) Deploy free$/, 'free after leaving');
+
+    const again = await cliAs('Grace Hopper', 'lock', 'acquire', '--reason', 'forgotten');
+    const stale = /lock id (lock-\S+)/.exec(again)?.[1] ?? '';
+    await statusText(a, /Deploy: Grace Hopper/, 'their lock again');
+    assert.equal(await vscode.commands.executeCommand('flightdeck.forceUnlockDeployLock', { id: 'lock-wrong', reason: 'x' }), undefined);
+    assert.equal(await vscode.commands.executeCommand('flightdeck.forceUnlockDeployLock', { id: stale, reason: 'Grace is on holiday' }), stale);
+    await statusText(a, /Deploy free/, 'force-unlocked');
+    const store = await a.records.get()?.open();
+    assert.ok(store);
+    const broke = await eventually(() => store.db.exec(`SELECT by, previous_holder, reason FROM lock_history WHERE action = 'force-unlocked' AND lock_id = ?`, [stale])[0]?.values[0], 5_000, 'the force-unlock in the record');
+    assert.deepEqual(broke, ['Flightdeck Test <test@flightdeck.invalid>', 'Grace Hopper <other@flightdeck.invalid>', 'Grace is on holiday']);
+
+    const terminal = vscode.window.createTerminal({ name: 'deploy-test', cwd: workspaceRoot(), shellPath: '/bin/bash' });
+    const integration = terminal.shellIntegration ?? (await nextEvent(vscode.window.onDidChangeTerminalShellIntegration, (e) => e.terminal === terminal, 20_000, 'shell integration')).shellIntegration;
+    const judged = nextEvent(a.deploy.guard.onDidJudge, (j) => j.name.includes('kubectl'), 15_000, 'the terminal deploy judged');
+    integration.executeCommand('kubectl apply -f k8s/ --token=sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789');
+    const j = await judged;
+    assert.equal(j.action, 'flagged');
+    assert.equal(j.match.pattern, 'kubectl apply');
+    const flagged = await recorded(a, 'deploy.terminal', (d) => d.action === 'flagged');
+    assert.equal(flagged.terminal, 'deploy-test');
+    assert.doesNotMatch(String(flagged.command), /abcdefghijklmnopqrstuvwxyz0123456789/, 'the secret is redacted');
+    terminal.dispose();
+  }, 90_000);
 }
