@@ -28,6 +28,7 @@ const vscodeStub = {
     onDidEndTerminalShellExecution: () => disposable,
     onDidOpenTerminal: () => disposable,
   },
+  tasks: { onDidStartTask: () => disposable },
   commands: { registerCommand: () => disposable, executeCommand: async () => undefined },
   ProgressLocation: { Notification: 15 },
   UIKind: { Desktop: 1, Web: 2 },

@@ -19,6 +19,7 @@ import { hookProcessTimes, importThroughput, ingestCommandThroughput, liveTailLa
 import { writeRealHistory, writeRealRepo } from './realHistory';
 import { riskCommandTime, riskSignal } from './riskSignal';
 import { gateBench } from './gate';
+import { lockStatusCost } from './lockStatus';
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (bytes: number): string => `${fmt(bytes / (1 << 20), 0)} MB`;
@@ -160,6 +161,12 @@ async function main(): Promise<void> {
     const act = measureActivation(join(__dirname, '..', 'dist', 'extension.js'));
     row('extension bundle load (require)', `${fmt(act.loadMs, 1)} ms`);
     row('activate() median of 20', `${fmt(act.activateMs, 2)} ms`, 'target ≤ 50 ms');
+  }
+  if (wanted('lock-status')) {
+    const c = await lockStatusCost();
+    row('deploy lock: lease file change to status text (median)', `${fmt(c.changeToTextMs, 1)} ms`, 'an acquire or release; target ≤ 1 s');
+    row('  one status refresh: read + text (median)', `${fmt(c.refreshMs, 3)} ms`);
+    row('  timers while idle (free lock, empty queue)', `${c.idleTimers}`, `target 0 (${c.heldTimers} while a lock is held: its lease's end)`);
   }
   if (wanted('idle')) {
     const idle = await idleCost();

@@ -18,6 +18,10 @@ import { ReviewCodeActions } from './vscode/reviewCodeActions';
 import { RiskDecorations } from './vscode/riskDecorations';
 import { ReviewCommands } from './vscode/reviewCommands';
 import { GitHooksCommand } from './vscode/gitHooksCommand';
+import { DeployGate } from './vscode/deployGate';
+import { DeployStatusBar } from './vscode/deployStatusBar';
+import { DeployGuard } from './vscode/deployGuard';
+import { DeployCommands } from './vscode/deployCommands';
 
 /** What the extension hands to other extensions and to its own integration tests. */
 export interface FlightdeckApi {
@@ -29,6 +33,7 @@ export interface FlightdeckApi {
   reviews: ReviewService;
   diagnostics: ReviewDiagnostics;
   decorations: RiskDecorations;
+  deploy: { gate: DeployGate; guard: DeployGuard; statusBar?: DeployStatusBar };
   activatedAt: number;
   activationMs: number;
 }
@@ -71,7 +76,12 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const terminals = new TerminalWatcher(records);
   const files = new FileWatcher(records);
   const checkRules = new CheckRulesSync(records);
+  const deployGate = new DeployGate();
+  const deploy: FlightdeckApi['deploy'] = { gate: deployGate, guard: new DeployGuard(deployGate) };
   context.subscriptions.push(
+    deployGate,
+    deploy.guard,
+    ...new DeployCommands(deployGate, records).register(),
     checkRules,
     records,
     board,
@@ -103,9 +113,15 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     void risk.rescan().catch(() => undefined);
     void diagnostics.refresh().catch(() => undefined);
   }, 1500);
-  context.subscriptions.push({ dispose: () => clearTimeout(deferred) });
+  // The deploy lock shows right after activation (a policy read and one folder watch), not during it.
+  const lockSoon = setTimeout(() => {
+    deploy.statusBar = new DeployStatusBar(deployGate);
+    context.subscriptions.push(deploy.statusBar);
+    deployGate.start();
+  }, 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(deferred) }, { dispose: () => clearTimeout(lockSoon) });
   const activatedAt = performance.now();
-  return { records, board, commands, capture, risk, reviews, diagnostics, decorations, activatedAt, activationMs: activatedAt - started };
+  return { records, board, commands, capture, risk, reviews, diagnostics, decorations, deploy, activatedAt, activationMs: activatedAt - started };
 }
 
 export function deactivate(): Promise<void> {

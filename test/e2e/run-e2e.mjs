@@ -279,6 +279,35 @@ async function main() {
   await board.locator('body').evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(results, 'board-light.png') });
 
+  await check('the status bar shows the deploy lock held by someone else, with who, why and the queue in its tooltip', async () => {
+    const item = page.locator('.statusbar-item', { hasText: /Deploy/ }).first();
+    await item.getByText('Deploy free').waitFor({ timeout: 15_000 }).catch(async (err) => {
+      const seen = await page.locator('.statusbar-item').evaluateAll((els) => els.map((e) => `${e.id}: ${e.textContent}`));
+      throw new Error(`${err.message}\nstatus bar items: ${JSON.stringify(seen)}`);
+    });
+    await page.locator('.statusbar').screenshot({ path: join(results, 'status-lock-free.png') });
+    const teammate = { GIT_CONFIG_COUNT: '2', GIT_CONFIG_KEY_0: 'user.name', GIT_CONFIG_VALUE_0: 'Grace Hopper', GIT_CONFIG_KEY_1: 'user.email', GIT_CONFIG_VALUE_1: 'grace@example.com' };
+    const asTeammate = (...args) => {
+      const r = spawnSync(process.execPath, [cli, ...args, '--repo', workspace], { encoding: 'utf8', env: { ...process.env, ...teammate } });
+      if (r.status !== 0) throw new Error(`flightdeck ${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      return r.stdout;
+    };
+    asTeammate('lock', 'acquire', '--reason', 'release 1.4.2 <b>to production</b>');
+    runNode(cli, 'queue', 'join', '--reason', 'signup validation', '--repo', workspace);
+    await item.getByText(/Deploy: Grace Hopper \(\d+ s\) · 1 queued/).waitFor({ timeout: 5_000 });
+    await page.locator('.statusbar').screenshot({ path: join(results, 'status-lock-held.png') });
+    await item.hover();
+    const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'Held by' }).first();
+    await hover.waitFor({ timeout: 10_000 });
+    const text = await hover.textContent();
+    for (const part of ['Grace Hopper', 'grace@example.com', 'release 1.4.2 <b>to production</b>', 'Ship queue (1)', 'Lock id: lock-']) {
+      if (!text.includes(part)) throw new Error(`the tooltip lacks ${part}: ${text}`);
+    }
+    if (await hover.locator('b').count()) throw new Error('markup in the reason came alive in the tooltip');
+    await page.screenshot({ path: join(results, 'status-lock-tooltip.png') });
+    await page.mouse.move(900, 500);
+  });
+
   await check('the dashboard opens in a browser with JavaScript off and shows the record, inert', async () => {
     const file = join(results, 'dashboard.html');
     runNode(cli, 'dashboard', '--out', file, '--repo', workspace);

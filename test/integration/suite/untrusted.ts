@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { FlightdeckApi } from '../../../src/extension';
-import { nextEvent, test } from './harness';
+import { eventually, nextEvent, test } from './harness';
 import { EXTENSION_ID, workspaceRoot } from './workspace';
 
 let api: FlightdeckApi;
@@ -22,6 +22,15 @@ export function registerUntrustedTests(): void {
     const id = await vscode.commands.executeCommand<string | undefined>('flightdeck.recordNote', 'must not be recorded');
     assert.equal(id, undefined);
     assert.equal(existsSync(join(workspaceRoot(), '.git', 'flightdeck')), false, 'no record folder was created');
+  });
+
+  test('the deploy lock shows read-only: no click to take it, and taking it is refused', async () => {
+    const text = await eventually(() => api.deploy.statusBar?.view?.text, 10_000, 'the status item');
+    assert.equal(text, '$(unlock) Deploy free');
+    assert.equal(api.deploy.statusBar?.view?.action, 'none');
+    assert.match(api.deploy.statusBar?.view?.tooltip ?? '', /Restricted Mode/);
+    assert.equal(await vscode.commands.executeCommand('flightdeck.acquireDeployLock', { reason: 'must not happen' }), undefined);
+    assert.equal(existsSync(join(workspaceRoot(), '.git', 'flightdeck')), false, 'no lock file, no record folder');
   });
 
   test('the board renders read-only', async () => {
