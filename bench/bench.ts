@@ -178,7 +178,8 @@ async function main(): Promise<void> {
       row('extension host RSS after the import, without / with', `${fmt(idle.rssWithoutMb)} / ${fmt(idle.rssWithMb)} MB`, '200 imported sessions, ~36k events');
       row('  peak RSS, without / with', `${fmt(idle.peakWithoutMb)} / ${fmt(idle.peakWithMb)} MB`);
       if (idle.reopenMs !== undefined) row('reopen the window: sessions on the board', `${fmt(idle.reopenMs)} ms`, 'workbench start included');
-      if (idle.reopenAfterWorkbenchMs !== undefined) row('  from the workbench showing', `${fmt(idle.reopenAfterWorkbenchMs)} ms`, 'target ≤ 1,000 ms');
+      if (idle.reopenAfterWorkbenchMs !== undefined) row('  from the workbench showing', `${fmt(idle.reopenAfterWorkbenchMs)} ms`);
+      if (idle.reopenAfterClickMs !== undefined) row('  from the click on the Flightdeck icon', `${fmt(idle.reopenAfterClickMs)} ms`, 'target ≤ 1,000 ms');
     }
   }
 }
