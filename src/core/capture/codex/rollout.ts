@@ -38,6 +38,8 @@ export class RolloutContext implements FormatContext {
   readonly stats: TranscriptStats = { lines: 0, entries: 0, events: 0, malformed: 0, skippedTypes: {}, otherWorkspace: 0 };
   readonly startedSessions = new Set<string>();
   readonly pending = new Map<string, PendingCall>();
+  /** Calls that make no event of their own (write_stdin): their outputs make none either. */
+  readonly ignored = new Set<string>();
   session: string | undefined;
   startedAt = 0;
   cwd: string | undefined;
@@ -307,6 +309,7 @@ const SHELLS = new Set(['shell', 'container.exec', 'local_shell', 'shell_command
 function call(callId: string | undefined, name: string, args: Json, ctx: RolloutContext, at: number): NewEvent[] {
   if (!callId) return [];
   if (name === 'write_stdin') {
+    ctx.ignored.add(callId);
     ctx.skip('write_stdin'); // more input to a running command: not a command of its own
     return [];
   }
@@ -339,13 +342,16 @@ function call(callId: string | undefined, name: string, args: Json, ctx: Rollout
 
 function result(callId: string | undefined, output: unknown, ctx: RolloutContext, at: number): NewEvent[] {
   if (!callId) return [];
-  const pending = ctx.pending.get(callId);
-  if (!pending) return []; // a write_stdin's output, or a call before this import's cursor
+  if (ctx.ignored.has(callId)) return [];
+  // No call: it came before this import's cursor (Codex was still working). The result alone updates
+  // the command recorded then, by id.
+  const pending = ctx.pending.get(callId) ?? { tool: '', at };
   ctx.pending.delete(callId);
   const toolUseId = `${ctx.session}:${callId}`;
   const { text, success } = outputText(output);
   const parsed = readOutput(text);
-  const data: Json = { toolUseId, tool: pending.tool };
+  const data: Json = { toolUseId };
+  if (pending.tool) data.tool = pending.tool;
   const exitCode = parsed.exitCode ?? pending.exitCode;
   let outcome: string;
   if (REJECTED.test(text.trim())) outcome = 'rejected';
@@ -355,7 +361,8 @@ function result(callId: string | undefined, output: unknown, ctx: RolloutContext
   else outcome = 'ok';
   data.outcome = outcome;
   if (exitCode !== undefined && outcome !== 'rejected' && outcome !== 'denied') data.exitCode = exitCode;
-  data.durationMs = parsed.durationMs ?? pending.durationMs ?? Math.max(0, at - pending.at);
+  const durationMs = parsed.durationMs ?? pending.durationMs ?? (pending.tool ? Math.max(0, at - pending.at) : undefined);
+  if (durationMs !== undefined) data.durationMs = durationMs;
   if (pending.command !== undefined) data.command = pending.command;
   if (pending.check !== undefined) data.check = pending.check;
   if (pending.writes !== undefined) data.writes = pending.writes;
