@@ -1,4 +1,5 @@
 // npm run bench: figures and ratios measured side by side in one run. Not a test: nothing here fails.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import { writeRealHistory, writeRealRepo } from './realHistory';
 import { riskCommandTime, riskSignal } from './riskSignal';
 import { gateBench } from './gate';
 import { lockStatusCost } from './lockStatus';
+import { CCUSAGE_CODEX, codexImportThroughput, median as codexMedian } from './codex';
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (bytes: number): string => `${fmt(bytes / (1 << 20), 0)} MB`;
@@ -141,6 +143,23 @@ async function scale(): Promise<void> {
 const only = process.argv.slice(2);
 const wanted = (section: string): boolean => only.length === 0 || only.includes(section);
 
+/** Codex rollouts: `flightdeck ingest codex` end to end beside @ccusage/codex on the same files. */
+function codex(): void {
+  const root = scratch();
+  try {
+    const repo = join(root, 'repo');
+    execFileSync('git', ['init', '-q', repo]);
+    execFileSync('git', ['-C', repo, '-c', 'user.name=b', '-c', 'user.email=b@b', 'commit', '-q', '--allow-empty', '-m', 'start']);
+    const r = codexImportThroughput(root, repo);
+    row(`Codex history: ${r.files} rollouts, ${mb(r.bytes)}`, `${r.sessions} sessions here, ${fmt(r.events)} events`, 'one in five elsewhere');
+    row('flightdeck ingest codex (process, median of 3)', `${fmt(codexMedian(r.ours), 1)} MB/s`, `rounds ${r.ours.map((x) => fmt(x, 1)).join(', ')}`);
+    if (typeof r.ccusage === 'string') row(`@ccusage/codex ${CCUSAGE_CODEX} session`, `skipped: ${r.ccusage}`);
+    else row(`@ccusage/codex ${CCUSAGE_CODEX} session --offline (median of 3)`, `${fmt(codexMedian(r.ccusage), 1)} MB/s`, `rounds ${r.ccusage.map((x) => fmt(x, 1)).join(', ')}`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`Flightdeck benchmark — node ${process.version}, ${new Date().toISOString()}\n`);
   row('measure', 'result', 'target');
@@ -157,6 +176,7 @@ async function main(): Promise<void> {
   if (wanted('board')) await board();
   if (wanted('gate')) await gateBench(row, join(__dirname, '..', 'dist', 'cli.js'));
   if (wanted('capture')) await capture();
+  if (wanted('codex')) codex();
   if (wanted('activate')) {
     const act = measureActivation(join(__dirname, '..', 'dist', 'extension.js'));
     row('extension bundle load (require)', `${fmt(act.loadMs, 1)} ms`);

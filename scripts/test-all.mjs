@@ -1,5 +1,5 @@
 // The whole test suite, as CI runs it: build, typecheck, unit, the real Claude Code against a scripted
-// model (agents), integration (inside VS Code 1.99.3), e2e, and integration again inside VS Code 1.93.1,
+// model (agents), the real Codex CLI against a scripted Responses API (agents (Codex)), integration (inside VS Code 1.99.3), e2e, and integration again inside VS Code 1.93.1,
 // the oldest that engines.vscode accepts.
 // Every stage runs even if an earlier one failed, so one run shows everything that is wrong.
 import { spawnSync } from 'node:child_process';
@@ -14,6 +14,9 @@ const stages = [
   ['install Claude Code (npm)', ['node', 'scripts/install-claude-code.mjs'], { alone: true }],
   ['agents', ['node', 'test/agents/run-claude.mjs'], { needs: 'install Claude Code (npm)' }],
   ['agents: gates', ['node', 'test/agents/run-claude-gates.mjs'], { needs: 'install Claude Code (npm)' }],
+  // The same for Codex: a failed download fails only its two stages.
+  ['install Codex (npm)', ['node', 'scripts/install-codex.mjs'], { alone: true }],
+  ['agents (Codex)', ['node', 'test/agents/run-codex.mjs'], { needs: 'install Codex (npm)' }],
   ['install VS Code (offline)', ['node', 'scripts/install-vscode-server.mjs']],
   ['integration (VS Code 1.99)', ['node', 'test/integration/run-server.mjs']],
   ['e2e', ['node', 'test/e2e/run-e2e.mjs']],

@@ -3,7 +3,7 @@ import { BoardViewProvider } from './vscode/boardView';
 import { RecordCommands } from './vscode/commands';
 import { RecordService } from './vscode/recordService';
 import { ClaudeConnection } from './vscode/claudeConnection';
-import { TranscriptCapture } from './vscode/transcriptCapture';
+import { CODEX_CAPTURE, TranscriptCapture } from './vscode/transcriptCapture';
 import { FileWatcher } from './vscode/fileWatcher';
 import { TerminalWatcher } from './vscode/terminalWatcher';
 import { TaskCommands } from './vscode/taskCommands';
@@ -49,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const commands = new RecordCommands(records);
   const sessionFiles = new SessionFiles(records, (id) => void commands.showSession(id));
   const capture = new TranscriptCapture(records);
+  const codexCapture = new TranscriptCapture(records, CODEX_CAPTURE);
   const risk = new RiskState(records);
   const apiKey = new AnthropicKey(context.secrets);
   const reviews = new ReviewService(records, risk, apiKey);
@@ -86,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     records,
     board,
     capture,
+    codexCapture,
     terminals,
     files,
     vscode.window.registerWebviewViewProvider(BoardViewProvider.viewId, board),
@@ -107,6 +109,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   // Capture starts after activation, off the startup path: it loads the record and reads transcripts.
   const deferred = setTimeout(() => {
     void capture.start().catch(() => undefined);
+    void codexCapture.start().catch(() => undefined);
     void claude.refreshInstalledHooks();
     checkRules.sync();
     // Risk badges and concerns: git is run only in a trusted workspace (rescan checks); recorded concerns show either way.

@@ -61,6 +61,8 @@ export interface SessionQuery {
   status: SessionStatus;
   /** Sessions that read or changed a file whose path contains this. */
   file: string;
+  /** Sessions of this agent (a key of AGENT_LABELS); '' for every agent. */
+  agent: string;
   /** How many of the newest matching sessions to send; grows as the user pages to older ones. */
   limit: number;
 }
@@ -68,7 +70,9 @@ export interface SessionQuery {
 /** Sessions a page shows first, and how many more each "Show older sessions" asks for. */
 export const SESSION_PAGE = 20;
 export const SESSION_PAGE_MORE = 50;
-export const DEFAULT_QUERY: SessionQuery = { text: '', status: 'all', file: '', limit: SESSION_PAGE };
+export const DEFAULT_QUERY: SessionQuery = { text: '', status: 'all', file: '', agent: '', limit: SESSION_PAGE };
+/** The agents the board names and filters by (sessions.agent), as people call them. */
+export const AGENT_LABELS: Readonly<Record<string, string>> = { 'claude-code': 'Claude Code', codex: 'Codex' };
 /** The longest query the extension answers: search text, file filter, sessions in one list. */
 export const QUERY_LIMITS = { text: 500, file: 1000, sessions: 10_000 } as const;
 

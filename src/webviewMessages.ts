@@ -1,14 +1,15 @@
-import { BOARD_ACTIONS, QUERY_LIMITS, REVIEW_ACTIONS, SESSION_STATUSES, type BoardAction, type ReviewAction, type BoardState, type SessionQuery, type SessionStatus, type WebviewToHost } from './protocol';
+import { AGENT_LABELS, BOARD_ACTIONS, QUERY_LIMITS, REVIEW_ACTIONS, SESSION_STATUSES, type BoardAction, type ReviewAction, type BoardState, type SessionQuery, type SessionStatus, type WebviewToHost } from './protocol';
 
 // The webview is the least trusted party: what it sends is checked against the protocol before anything acts on it.
 
 /** A session query from the webview, bounded: short strings, a known status, a page of at most 10,000. */
 export function parseQuery(q: unknown): SessionQuery | undefined {
   if (typeof q !== 'object' || q === null) return undefined;
-  const { text, status, file, limit } = q as Record<string, unknown>;
+  const { text, status, file, limit, agent = '' } = q as Record<string, unknown>;
+  if (agent !== '' && !(typeof agent === 'string' && Object.hasOwn(AGENT_LABELS, agent))) return undefined;
   if (typeof text !== 'string' || typeof file !== 'string' || text.length > QUERY_LIMITS.text || file.length > QUERY_LIMITS.file) return undefined;
   if (!SESSION_STATUSES.includes(status as SessionStatus) || !Number.isInteger(limit) || (limit as number) < 1) return undefined;
-  return { text, status: status as SessionStatus, file, limit: Math.min(limit as number, QUERY_LIMITS.sessions) };
+  return { text, status: status as SessionStatus, file, agent: agent as string, limit: Math.min(limit as number, QUERY_LIMITS.sessions) };
 }
 
 /** Checks a message from the webview: only the typed messages are accepted. */

@@ -1,4 +1,4 @@
-import { QUERY_LIMITS, type BoardAction, type BoardRecord, type BoardSession, type BoardState, type ImportStatus, type SessionQuery } from '../src/protocol';
+import { AGENT_LABELS, QUERY_LIMITS, type BoardAction, type BoardRecord, type BoardSession, type BoardState, type ImportStatus, type SessionQuery } from '../src/protocol';
 import { checksTrend } from './charts';
 import { h, icon } from './dom';
 import { ago, bytes, clock, count, duration, plural } from './format';
@@ -41,7 +41,7 @@ function recentList(r: BoardRecord): HTMLElement {
 
 function sessionItem(s: BoardSession): HTMLElement {
   const when = s.startedAt ? `${clock(s.startedAt)}${s.durationMs ? ` for ${duration(s.durationMs)}` : ''}` : '';
-  const meta = [s.agent || 'agent', s.branch, when, plural(s.commands, 'command'), `${plural(s.filesChanged, 'file')} changed`]
+  const meta = [AGENT_LABELS[s.agent] ?? (s.agent || 'agent'), s.branch, when, plural(s.commands, 'command'), `${plural(s.filesChanged, 'file')} changed`]
     .filter(Boolean)
     .join(' · ');
   const flags = h('span', { class: 'flags' });
@@ -72,7 +72,13 @@ export function sessionToolbar(q: SessionQuery): HTMLElement {
     if (value === q.status) option.setAttribute('selected', '');
     status.append(option);
   }
-  return h('div', { class: 'toolbar', 'data-keep': '', 'data-key': 'toolbar' }, search, file, status);
+  const agent = h('vscode-dropdown', { id: 'session-agent', 'aria-label': 'Agent' });
+  for (const [value, label] of [['', 'All agents'] as const, ...Object.entries(AGENT_LABELS)]) {
+    const option = h('vscode-option', { value }, label);
+    if (value === q.agent) option.setAttribute('selected', '');
+    agent.append(option);
+  }
+  return h('div', { class: 'toolbar', 'data-keep': '', 'data-key': 'toolbar' }, search, file, status, agent);
 }
 
 /** An import coming or under way: what it has got through, as words and as a bar. */

@@ -143,6 +143,7 @@ app.addEventListener('input', (e) => {
 app.addEventListener('change', (e) => {
   const el = e.target as HTMLSelectElement;
   if (el.id === 'session-status') ask({ ...query, status: el.value as SessionStatus, limit: SESSION_PAGE });
+  if (el.id === 'session-agent') ask({ ...query, agent: el.value, limit: SESSION_PAGE });
 });
 
 window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {

@@ -8,10 +8,10 @@ export const STATUS_LABELS: Record<SessionStatus, string> = {
   silent: 'With silent hooks',
 };
 
-export const isFiltered = (q: SessionQuery): boolean => q.text.trim() !== '' || q.file.trim() !== '' || q.status !== 'all';
+export const isFiltered = (q: SessionQuery): boolean => q.text.trim() !== '' || q.file.trim() !== '' || q.status !== 'all' || q.agent !== '';
 
 /** Whether two queries ask for the same sessions (how many of them aside). */
-export const sameSearch = (a: SessionQuery, b: SessionQuery): boolean => a.text === b.text && a.file === b.file && a.status === b.status;
+export const sameSearch = (a: SessionQuery, b: SessionQuery): boolean => a.text === b.text && a.file === b.file && a.status === b.status && a.agent === b.agent;
 
 /**
  * The line under the session list. It speaks of the results on screen, never of the query being typed:

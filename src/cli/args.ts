@@ -11,6 +11,7 @@ export interface CliArgs {
   kind?: string;
   format?: string;
   projectsDir?: string;
+  sessionsDir?: string;
   out?: string;
   engine?: string;
   reason?: string;
@@ -34,7 +35,8 @@ commands:
   note "TEXT"       record a note; prints its id once it is on disk
   log               recorded events, newest first (--limit N, --kind K)
   verify            open the record, replay the journal, report damage (exit 1 if any)
-  ingest claude     import this repository's Claude Code sessions (idempotent; --projects-dir DIR)
+  ingest [AGENT]    import this repository's agent sessions (idempotent): claude (--projects-dir DIR),
+                    codex (--sessions-dir DIR); without AGENT every agent found on this machine
   sessions          recorded sessions, newest first
   show ID|latest    one session's flight record (--format md|json)
   hook EVENT        record a Claude Code hook event from stdin (installed by Connect Claude Code)
@@ -81,6 +83,7 @@ options:
   --kind K          only events of this kind (log)
   --format md|json  the flight record's format (show; default md)
   --projects-dir D  where Claude Code keeps its transcripts (ingest; default ~/.claude/projects)
+  --sessions-dir D  where Codex keeps its rollouts (ingest; default $CODEX_HOME/sessions or ~/.codex/sessions)
   --engine E        rules (default, offline) or anthropic (review)
   --reason R        why you take the lock, join the queue, force it open, or override a gate (override:
                     a word or "ok" is refused)
@@ -111,6 +114,7 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
         kind: { type: 'string' },
         format: { type: 'string' },
         'projects-dir': { type: 'string' },
+        'sessions-dir': { type: 'string' },
         out: { type: 'string' },
         engine: { type: 'string' },
         reason: { type: 'string' },
@@ -152,7 +156,7 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
   return {
     reason: values.reason, id: values.id, remote: values.remote, hotfix: values.hotfix ?? false, pid, leaseMinutes, commit: values.commit, base: values.base, target: values.target, outcome: values.outcome,
     command, positionals: rest, repo: values.repo ?? cwd, json: values.json ?? false, limit, kind: values.kind,
-    format: values.format, projectsDir: values['projects-dir'], out: values.out, engine: values.engine,
+    format: values.format, projectsDir: values['projects-dir'], sessionsDir: values['sessions-dir'], out: values.out, engine: values.engine,
     gate: values.gate, for: values.for,
   };
 }

@@ -1,10 +1,11 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readCheckRules } from '../core/capture/checkRules';
-import { importTranscripts } from '../core/capture/claudeImport';
+import { AGENTS, agentOf, type CaptureAgent } from '../core/capture/agents';
+import { importTranscripts, type ImportSummary } from '../core/capture/claudeImport';
 import { classifyCheck } from '../core/capture/classify';
 import { gitEvents } from '../core/capture/gitHistory';
-import { claudeProjectsDir, cwdMatcher, projectFolderFilter, workspaceRoots } from '../core/capture/workspace';
+import { cwdMatcher, workspaceRoots } from '../core/capture/workspace';
 import { locateRecord } from '../core/record/location';
 import { listSessions } from '../core/record/queries';
 import { keepGateState } from '../core/gates/stateWriter';
@@ -25,35 +26,48 @@ function repoOf(args: CliArgs): { dir: string; repoRoot: string } {
 
 export async function ingest(args: CliArgs, out: Out): Promise<number> {
   const [what] = args.positionals;
-  if (what !== 'claude') throw new UsageError('ingest wants a source: flightdeck ingest claude [--projects-dir DIR]');
+  const names = AGENTS.map((a) => a.id).join(', ');
+  if (what !== undefined && !agentOf(what)) throw new UsageError(`ingest wants an agent (${names}) or none for all of them, not "${what}"`);
+  // One named agent must have its folder; without a name, every agent whose folder is here.
+  const dirOf = (a: CaptureAgent): string => (a.id === 'claude' ? args.projectsDir : a.id === 'codex' ? args.sessionsDir : undefined) ?? a.defaultDir();
+  const chosen = what !== undefined ? [agentOf(what) as CaptureAgent] : AGENTS.filter((a) => existsSync(dirOf(a)));
+  for (const a of chosen) {
+    const flag = a.id === 'codex' ? '--sessions-dir' : '--projects-dir';
+    if (!existsSync(dirOf(a))) throw new UsageError(`no ${a.name} sessions folder at ${dirOf(a)} (pass ${flag} DIR)`);
+  }
+  if (chosen.length === 0) throw new UsageError(`no agent's sessions found here (looked for ${AGENTS.map((a) => `${a.name} at ${dirOf(a)}`).join(', ')})`);
   const { dir, repoRoot } = repoOf(args);
-  const projectsDir = args.projectsDir ?? claudeProjectsDir();
-  if (!existsSync(projectsDir)) throw new UsageError(`no Claude Code projects folder at ${projectsDir} (pass --projects-dir DIR)`);
   const store = await RecordStore.open(dir);
   keepGateState(store); // a long import may rotate the journal: the gates' state follows it
   try {
     const roots = workspaceRoots(repoRoot);
     // The user's check rules, as the extension left them beside the record (the CLI cannot read VS Code's settings).
     const rules = readCheckRules(dir);
-    const summary = await importTranscripts(store, {
-      projectsDir, accept: cwdMatcher(roots), folders: projectFolderFilter(roots), classify: (command) => classifyCheck(command, rules)?.kind,
-      worker: { script: join(__dirname, 'import-worker.js'), roots, rules },
-    });
+    const summaries: Record<string, ImportSummary> = {};
+    const lines: string[] = [];
+    for (const a of chosen) {
+      const from = dirOf(a);
+      const summary = await importTranscripts(store, {
+        projectsDir: from, accept: cwdMatcher(roots), folders: a.folders?.(roots), roots, format: a.format,
+        classify: (command) => classifyCheck(command, rules)?.kind,
+        worker: { script: join(__dirname, 'import-worker.js'), roots, rules },
+      });
+      summaries[a.id] = summary;
+      const skipped = Object.entries(summary.skippedTypes).map(([k, v]) => `${k} ${v}`).join(', ');
+      lines.push(
+        ...(chosen.length > 1 ? [`${a.name}:`] : []),
+        `Read ${summary.filesRead} of ${summary.files} ${a.name} session files (${(summary.bytes / (1 << 20)).toFixed(1)} MB) in ${from}`,
+        `Sessions of this repository: ${summary.sessions}`,
+        `New events: ${summary.added} (of ${summary.events} found; the rest were already recorded)`,
+        `Lines: ${summary.lines}; malformed ${summary.malformed}; other workspaces ${summary.otherWorkspace}${skipped ? `; skipped ${skipped}` : ''}`,
+      );
+    }
     store.append(await gitEvents(repoRoot, store.db));
     // The command ends here: a quiet moment, so the next open (the extension's too) replays little.
     if (store.snapshotDue() || store.idleSnapshotDue()) store.snapshot();
-    if (args.json) out(JSON.stringify(summary, null, 2));
-    else {
-      const skipped = Object.entries(summary.skippedTypes).map(([k, v]) => `${k} ${v}`).join(', ');
-      out(
-        [
-          `Read ${summary.filesRead} of ${summary.files} transcript files (${(summary.bytes / (1 << 20)).toFixed(1)} MB) in this repository's project folders of ${projectsDir}`,
-          `Sessions of this repository: ${summary.sessions}`,
-          `New events: ${summary.added} (of ${summary.events} found; the rest were already recorded)`,
-          `Lines: ${summary.lines}; malformed ${summary.malformed}; other workspaces ${summary.otherWorkspace}${skipped ? `; skipped ${skipped}` : ''}`,
-        ].join('\n'),
-      );
-    }
+    // One agent named: its summary as before; all of them: one summary per agent.
+    if (args.json) out(JSON.stringify(what !== undefined ? summaries[what] : summaries, null, 2));
+    else out(lines.join('\n'));
     return 0;
   } finally {
     store.close();
@@ -65,7 +79,7 @@ export async function sessions(args: CliArgs, out: Out): Promise<number> {
   try {
     const list = listSessions(store.db, args.limit ?? 50);
     if (args.json) out(JSON.stringify(list, null, 2));
-    else if (list.length === 0) out('(no sessions recorded yet; try: flightdeck ingest claude)');
+    else if (list.length === 0) out('(no sessions recorded yet; try: flightdeck ingest)');
     else {
       for (const s of list) {
         const when = s.startedAt ? new Date(s.startedAt).toISOString().replace('T', ' ').slice(0, 16) : '?';

@@ -1,15 +1,44 @@
 import * as vscode from 'vscode';
 import type { ImportSummary } from '../core/capture/claudeImport';
 import { gitEvents } from '../core/capture/gitHistory';
+import { agentOf, type CaptureAgent } from '../core/capture/agents';
+import { codexSessionsDir } from '../core/capture/codex/home';
 import { TranscriptTailer } from '../core/capture/transcriptTailer';
-import { claudeProjectsDir, cwdMatcher, projectFolderFilter, workspaceRoots } from '../core/capture/workspace';
+import { claudeProjectsDir, cwdMatcher, workspaceRoots } from '../core/capture/workspace';
 import { Disposable } from './disposable';
 import { join } from 'node:path';
 import { checkRules, settingsClassifier } from './settings';
 import type { RecordService } from './recordService';
 import type { ImportStatus } from '../protocol';
 
-/** Follows this workspace's Claude Code sessions into the record while the window is open. */
+/** One agent's capture in the window: its settings, its command, how its folder is found. */
+export interface CaptureKind {
+  agent: CaptureAgent;
+  /** The setting (under flightdeck.) that turns it on. */
+  enabledSetting: string;
+  /** Its session files' folder, from the settings or the agent's default. */
+  dir(): string;
+  command: string;
+}
+
+const setting = (key: string): string => vscode.workspace.getConfiguration('flightdeck').get<string>(key, '');
+
+export const CLAUDE_CAPTURE: CaptureKind = {
+  agent: agentOf('claude') as CaptureAgent,
+  enabledSetting: 'capture.claudeTranscripts',
+  dir: () => setting('capture.claudeProjectsDir') || claudeProjectsDir(),
+  command: 'flightdeck.importClaude',
+};
+
+export const CODEX_CAPTURE: CaptureKind = {
+  agent: agentOf('codex') as CaptureAgent,
+  enabledSetting: 'capture.codexSessions',
+  // flightdeck.capture.codexHome names Codex's home; its rollouts are in sessions/ below it.
+  dir: () => (setting('capture.codexHome') ? join(setting('capture.codexHome'), 'sessions') : codexSessionsDir()),
+  command: 'flightdeck.importCodex',
+};
+
+/** Follows this workspace's sessions of one agent (Claude Code unless told) into the record while the window is open. */
 export class TranscriptCapture extends Disposable {
   private tailer: TranscriptTailer | undefined;
   private isDisposed = false;
@@ -21,18 +50,21 @@ export class TranscriptCapture extends Disposable {
   /** Fires when an import is coming, progresses (at most a few times a second) or ends. */
   readonly onDidChangeImport = this.importChanged.event;
 
-  constructor(private readonly records: RecordService) {
+  constructor(
+    private readonly records: RecordService,
+    private readonly kind: CaptureKind = CLAUDE_CAPTURE,
+  ) {
     super();
     this._register({ dispose: () => this.tailer?.dispose() });
     this._register({ dispose: () => clearTimeout(this.enrichTimer) });
     this._register(records.onDidChange(() => this.restartIfMoved()));
-    this._register(vscode.commands.registerCommand('flightdeck.importClaude', () => this.importNow()));
+    this._register(vscode.commands.registerCommand(kind.command, () => this.importNow()));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.start()));
     this._register({ dispose: () => (this.isDisposed = true) });
   }
 
   private enabled(): boolean {
-    return vscode.workspace.getConfiguration('flightdeck').get<boolean>('capture.claudeTranscripts', true);
+    return vscode.workspace.getConfiguration('flightdeck').get<boolean>(this.kind.enabledSetting, true);
   }
 
   /**
@@ -55,7 +87,7 @@ export class TranscriptCapture extends Disposable {
   }
 
   private projectsDir(): string {
-    return vscode.workspace.getConfiguration('flightdeck').get<string>('capture.claudeProjectsDir', '') || claudeProjectsDir();
+    return this.kind.dir();
   }
 
   private starting: Promise<ImportSummary | undefined> | undefined;
@@ -85,7 +117,10 @@ export class TranscriptCapture extends Disposable {
     this.tailer = new TranscriptTailer(() => live.current, {
       projectsDir: this.projectsDir(),
       accept: cwdMatcher(roots),
-      folders: projectFolderFilter(roots),
+      folders: this.kind.agent.folders?.(roots),
+      roots,
+      format: this.kind.agent.format,
+      watchDirs: this.kind.agent.watchDirs,
       classify: settingsClassifier,
       // A large history is parsed in a worker beside the extension host's thread; the rules go as data.
       worker: { script: join(__dirname, 'import-worker.js'), roots, rules: checkRules() },
@@ -101,7 +136,7 @@ export class TranscriptCapture extends Disposable {
     if (!this.tailer) return this.start();
     const tailer = this.tailer;
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'Flightdeck: importing Claude Code sessions' },
+      { location: vscode.ProgressLocation.Window, title: `Flightdeck: importing ${this.kind.agent.name} sessions` },
       async (progress) => {
         let shown = 0;
         this.reportProgress({ phase: 'running', doneBytes: 0, totalBytes: 0, filesDone: 0, files: 0, sessions: 0 });

@@ -6,6 +6,14 @@ import type { RecordStore } from '../record/store';
 import type { CheckRule } from './classify';
 import { importInWorker } from './importWorkerClient';
 import { parseTranscriptLine, TranscriptContext, type CheckClassifier, type TranscriptStats } from './transcript';
+import type { FormatContext, TranscriptFormat } from './transcriptFormat';
+
+/** Claude Code's transcripts: the format the importer reads unless told another (see agents.ts). */
+export const claudeFormat: TranscriptFormat = {
+  id: 'claude',
+  context: (rootOf, classify) => new TranscriptContext(rootOf, classify),
+  parseLine: (line, ctx) => (ctx instanceof TranscriptContext ? parseTranscriptLine(line, ctx) : []),
+};
 
 export interface ImportSummary extends TranscriptStats {
   files: number;
@@ -26,6 +34,10 @@ export interface ImportOptions {
   /** Size and modification time of each file when last read, so unchanged files are skipped (kept by the caller). */
   seen?: Map<string, string>;
   classify?: CheckClassifier;
+  /** The workspace's folders, for formats that place sessions otherwise than by folder (older Codex rollouts). */
+  roots?: readonly string[];
+  /** Whose files these are (Claude Code's unless said). */
+  format?: TranscriptFormat;
   /** Called after each chunk, for a progress bar: bytes done of all listed, and what was found so far. */
   onProgress?: (doneBytes: number, totalBytes: number, found: ImportFound) => void;
   /**
@@ -94,6 +106,7 @@ export function cursorOf(store: RecordStore, source: string): number {
  * batch, so an import cut off by a crash resumes where it stopped without duplicates.
  */
 export async function importTranscripts(store: RecordStore, options: ImportOptions): Promise<ImportSummary> {
+  const format = options.format ?? claudeFormat;
   const files = listTranscripts(options.projectsDir, options.folders);
   const summary: ImportSummary = {
     files: files.length, filesRead: 0, bytes: 0, added: 0, sessions: 0, parsedInWorker: false,
@@ -127,9 +140,9 @@ export async function importTranscripts(store: RecordStore, options: ImportOptio
   };
   if (options.worker && unread.length && unread.reduce((n, f) => n + f.size, 0) >= (options.worker.minBytes ?? WORKER_MIN_BYTES)) {
     const byPath = new Map(unread.map((f) => [f.path, f]));
-    const cursors = claudeCursors(store);
+    const cursors = cursorsOf(store, format.id);
     try {
-      await importInWorker(options.worker, unread.map((f) => ({ path: f.path, offset: cursors.get(f.path) ?? 0 })), batch, (r) => {
+      await importInWorker({ ...options.worker, agent: format.id }, unread.map((f) => ({ path: f.path, offset: cursors.get(f.path) ?? 0 })), batch, (r) => {
         const f = byPath.get(r.path);
         if (f) finished(f, r.read, r.stats, r.sessions);
         options.onProgress?.(done, total, found());
@@ -145,8 +158,8 @@ export async function importTranscripts(store: RecordStore, options: ImportOptio
   }
   for (const f of unread) {
     if (options.seen?.get(f.path) === f.signature) continue; // finished by the worker before it failed
-    const ctx = new TranscriptContext(options.accept, options.classify);
-    const read = await importFile(store, f.path, ctx, (bytes) => options.onProgress?.(done + bytes, total, found()), batch);
+    const ctx = format.context(options.accept, options.classify, f.path, options.roots);
+    const read = await readTranscript(f.path, cursorOf(store, `${format.id}:${f.path}`), ctx, (bytes) => options.onProgress?.(done + bytes, total, found()), batch, format);
     finished(f, read, ctx.stats, ctx.startedSessions);
     options.onProgress?.(done, total, found());
   }
@@ -155,10 +168,10 @@ export async function importTranscripts(store: RecordStore, options: ImportOptio
   return summary;
 }
 
-/** Every transcript's cursor, in one query rather than one per file. */
-function claudeCursors(store: RecordStore): Map<string, number> {
-  const rows = store.db.exec(`SELECT source, offset FROM capture_cursors WHERE source LIKE 'claude:%'`)[0]?.values ?? [];
-  return new Map(rows.map(([source, offset]) => [String(source).slice('claude:'.length), Number(offset)]));
+/** Every transcript's cursor of one agent, in one query rather than one per file. */
+function cursorsOf(store: RecordStore, agent: string): Map<string, number> {
+  const rows = store.db.exec(`SELECT source, offset FROM capture_cursors WHERE source LIKE ?`, [`${agent}:%`])[0]?.values ?? [];
+  return new Map(rows.map(([source, offset]) => [String(source).slice(agent.length + 1), Number(offset)]));
 }
 
 /**
@@ -225,7 +238,7 @@ function mergeStats(into: TranscriptStats, from: TranscriptStats): void {
 }
 
 /** Whether the file's first entry with a cwd is in this workspace (true when none says). */
-function belongsHere(fd: number, ctx: TranscriptContext): boolean {
+function belongsHere(fd: number, ctx: FormatContext): boolean {
   const head = Buffer.alloc(65_536);
   const n = readSync(fd, head, 0, head.length, 0);
   const match = /"cwd":("(?:[^"\\]|\\.)*")/.exec(head.toString('utf8', 0, n));
@@ -237,32 +250,30 @@ function belongsHere(fd: number, ctx: TranscriptContext): boolean {
   }
 }
 
+/** The file's first line (up to 1 MB: a session's first line carries its instructions). */
+function firstLine(fd: number): string {
+  const head = Buffer.alloc(1 << 20);
+  const n = readSync(fd, head, 0, head.length, 0);
+  const nl = head.subarray(0, n).indexOf(10);
+  return head.toString('utf8', 0, nl === -1 ? n : nl);
+}
+
 /** Where parsed events go: the batch here, or the worker's messages to this thread. */
 export interface TranscriptSink {
   add(events: NewEvent[]): void;
   cursor(source: string, offset: number): void | Promise<void>;
 }
 
-/** Reads one file from its cursor into the batch; returns the bytes consumed (complete lines only). */
-function importFile(
-  store: RecordStore,
-  file: string,
-  ctx: TranscriptContext,
-  progress: (bytes: number) => void,
-  batch: ImportBatch,
-): Promise<number> {
-  return readTranscript(file, cursorOf(store, `claude:${file}`), ctx, progress, batch);
-}
-
 /** Reads one file from `startOffset` into a sink, a cursor after each chunk; returns the bytes consumed. */
 export async function readTranscript(
   file: string,
   startOffset: number,
-  ctx: TranscriptContext,
+  ctx: FormatContext,
   progress: (bytes: number) => void,
   sink: TranscriptSink,
+  format: TranscriptFormat = claudeFormat,
 ): Promise<number> {
-  const source = `claude:${file}`;
+  const source = `${format.id}:${file}`;
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -278,6 +289,7 @@ export async function readTranscript(
       ctx.stats.otherWorkspace++;
       return 0;
     }
+    if (offset > 0 && format.resume) format.resume(firstLine(fd), ctx);
     const start = offset;
     let carry: Buffer | undefined;
     while (offset + (carry?.length ?? 0) < size) {
@@ -288,7 +300,7 @@ export async function readTranscript(
       const data = carry ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
       let lineStart = 0;
       for (let nl = data.indexOf(10); nl !== -1; nl = data.indexOf(10, lineStart)) {
-        if (nl > lineStart) sink.add(parseTranscriptLine(data.toString('utf8', lineStart, nl), ctx));
+        if (nl > lineStart) sink.add(format.parseLine(data.toString('utf8', lineStart, nl), ctx, offset + lineStart)); // data starts at `offset`
         lineStart = nl + 1;
       }
       offset += lineStart;

@@ -3,10 +3,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { completeEvent, type NewEvent } from '../record/events';
 import { encodeJournalLines } from '../record/journal';
+import { formatOf } from './agents';
 import { readTranscript } from './claudeImport';
 import { classifyCheck } from './classify';
 import { IMPORT_EVENTS_IN_FLIGHT, type FromImportWorker, type ImportJob, type ToImportWorker } from './importWorkerProtocol';
-import { TranscriptContext } from './transcript';
 import { cwdMatcher } from './workspace';
 
 const port = parentPort;
@@ -23,8 +23,9 @@ const send = (m: FromImportWorker): void => port.postMessage(m);
 
 async function run(job: ImportJob): Promise<void> {
   const accept = cwdMatcher(job.roots);
+  const format = formatOf(job.agent);
   for (const file of job.files) {
-    const ctx = new TranscriptContext(accept, (command) => classifyCheck(command, job.rules)?.kind);
+    const ctx = format.context(accept, (command) => classifyCheck(command, job.rules)?.kind, file.path, job.roots);
     let pending: NewEvent[] = [];
     const read = await readTranscript(file.path, file.offset, ctx, () => {}, {
       add: (events) => {
@@ -39,7 +40,7 @@ async function run(job: ImportJob): Promise<void> {
         inFlight += events.length;
         while (inFlight >= IMPORT_EVENTS_IN_FLIGHT) await new Promise<void>((r) => (release = r));
       },
-    });
+    }, format);
     send({ type: 'file', path: file.path, read, stats: ctx.stats, sessions: [...ctx.startedSessions] });
   }
   send({ type: 'done' });

@@ -16,12 +16,12 @@ export interface WorkerFileResult {
  * file's cursor after its events, as in-process). Rejects if the worker fails; what it sent is recorded.
  */
 export function importInWorker(
-  options: ImportWorkerOptions,
+  options: ImportWorkerOptions & { agent?: string },
   files: { path: string; offset: number }[],
   batch: ImportBatch,
   onFile: (r: WorkerFileResult) => void,
 ): Promise<void> {
-  const job: ImportJob = { files, roots: options.roots, rules: options.rules ?? [], encodeFrom: options.encodeFrom ?? IMPORT_ENCODE_FROM };
+  const job: ImportJob = { agent: options.agent, files, roots: options.roots, rules: options.rules ?? [], encodeFrom: options.encodeFrom ?? IMPORT_ENCODE_FROM };
   return new Promise((resolve, reject) => {
     let settled = false;
     const worker = new Worker(options.script, { workerData: job });

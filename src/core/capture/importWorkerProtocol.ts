@@ -5,6 +5,8 @@ import type { TranscriptStats } from './transcript';
 // Messages between importTranscripts and the import worker (dist/import-worker.js).
 
 export interface ImportJob {
+  /** Whose files (a format id of agents.ts); Claude Code's when absent. */
+  agent?: string;
   files: { path: string; offset: number }[];
   roots: string[];
   rules: CheckRule[];

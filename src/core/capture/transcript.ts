@@ -74,7 +74,7 @@ const REJECTED = /^The user doesn't want to proceed with this tool use/;
 const DENIED = /^Permission to use \S+.*has been denied/;
 const EXIT_CODE = /^Exit code (\d+)/;
 
-function clip(text: string): string {
+export function clip(text: string): string {
   const t = text.length > MAX_OUTPUT ? text.slice(0, MAX_OUTPUT) + `… (${text.length - MAX_OUTPUT} more characters)` : text;
   return redactText(t);
 }
@@ -232,7 +232,7 @@ export function toolCallEvent(
 }
 
 /** Files a shell command writes, made absolute against the folder it ran in (home-relative ones are left out). */
-function shellWrites(command: string, cwd: string | undefined): FileWrite[] {
+export function shellWrites(command: string, cwd: string | undefined): FileWrite[] {
   const out: FileWrite[] = [];
   for (const w of fileWrites(command)) {
     if (w.path.startsWith('~') || w.dir?.startsWith('~')) continue;

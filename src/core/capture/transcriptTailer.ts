@@ -3,6 +3,11 @@ import { join } from 'node:path';
 import type { RecordStore } from '../record/store';
 import { importTranscripts, type ImportOptions, type ImportSummary } from './claudeImport';
 
+/** A tail's options: an import's, and for a date tree (Codex) the folders worth watching now. */
+export interface TailOptions extends ImportOptions {
+  watchDirs?: (dir: string, now: Date) => string[];
+}
+
 /**
  * Follows Claude Code's transcripts live: the first run imports history, later runs read only what
  * was appended (by byte offset). File events trigger a run within milliseconds; a poll covers
@@ -27,7 +32,7 @@ export class TranscriptTailer {
 
   constructor(
     private readonly store: () => RecordStore | undefined,
-    private readonly options: ImportOptions,
+    private readonly options: TailOptions,
     private readonly onImported: (summary: ImportSummary) => void = () => {},
     private readonly pollMs = 1000,
     /** Behind a working watch, a poll only catches what the watch missed. */
@@ -53,6 +58,23 @@ export class TranscriptTailer {
 
   private watchFolders(): void {
     const root = this.options.projectsDir;
+    if (this.options.watchDirs) {
+      // A date tree: a handful of folders (today's and yesterday's); a change in one may be a new day's folder.
+      const dirs = this.options.watchDirs(root, new Date());
+      for (const [dir, watcher] of this.watchers) {
+        if (!dirs.includes(dir)) {
+          watcher.close();
+          this.watchers.delete(dir);
+        }
+      }
+      for (const dir of dirs) {
+        this.watch(dir, (name) => {
+          if (name && !name.endsWith('.jsonl')) this.watchFolders();
+          this.runSoon();
+        });
+      }
+      return;
+    }
     if (!this.watch(root, (name) => this.projectFolderChanged(name))) return; // no such folder yet: the poll retries
     let names: string[] = [];
     try {

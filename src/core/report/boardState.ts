@@ -83,6 +83,10 @@ function sessionFilter(q: SessionQuery): { where: string; params: (string | numb
     terms.push(`EXISTS (SELECT 1 FROM files f WHERE f.session_id = s.id AND f.path LIKE ? ESCAPE '\\')`);
     params.push(contains(file));
   }
+  if (q.agent) {
+    terms.push('s.agent = ?');
+    params.push(q.agent);
+  }
   if (q.status === 'failed') terms.push(`EXISTS (SELECT 1 FROM checks c WHERE c.session_id = s.id AND c.passed = 0)`);
   if (q.status === 'refused') terms.push(`EXISTS (SELECT 1 FROM approvals a WHERE a.session_id = s.id AND a.kind IN ('rejection', 'denial'))`);
   if (q.status === 'silent') {

@@ -57,10 +57,10 @@ test('the board record says how many sessions match beyond the page, and echoes 
   const first = boardRecord(store);
   assert.equal(first.sessions.length, 20);
   assert.equal(first.matchingSessions, 33);
-  const older = boardRecord(store, { text: '', status: 'all', file: '', limit: 70 });
+  const older = boardRecord(store, { text: '', status: 'all', file: '', agent: '', limit: 70 });
   assert.equal(older.sessions.length, 33);
   assert.equal(older.matchingSessions, 33);
-  const few = boardRecord(store, { text: 'signup', status: 'all', file: '', limit: 20 });
+  const few = boardRecord(store, { text: 'signup', status: 'all', file: '', agent: '', limit: 20 });
   assert.deepEqual([few.sessions.length, few.matchingSessions, few.query.text], [1, 1, 'signup']);
   store.close();
 });
@@ -91,5 +91,18 @@ test('a session\'s last hook and transcript events, and its failed checks, are f
     { kind: 'tool.called', session: 's', source: 'claude-transcript', at: 1_000 + 3 * 60_000, data: { toolUseId: 't', tool: 'Read', path: 'a' } },
   ]);
   assert.deepEqual(boardSessions(store.db, { status: 'silent' }).map((s) => s.id), ['s']);
+  store.close();
+});
+
+test('sessions filter by agent: Claude Code\'s, Codex\'s, or all', async (t) => {
+  const store = await recordWithSessions(t);
+  const t0 = Date.UTC(2026, 10, 20, 10);
+  store.append([{ kind: 'session.started', session: 'cx', at: t0, source: 'codex-rollout', data: { agent: 'codex', intent: 'Fix the greeting' } }]);
+  const ids = (q: Partial<SessionQuery>): string[] => boardSessions(store.db, { limit: 100, ...q }).map((s) => s.id);
+  assert.deepEqual(ids({ agent: 'codex' }), ['cx']);
+  assert.equal(ids({ agent: 'claude-code' }).length, 33);
+  assert.equal(ids({}).length, 34);
+  assert.deepEqual(ids({ agent: 'codex', text: 'signup' }), [], 'filters combine');
+  assert.equal(boardSessions(store.db, { agent: 'codex' })[0]?.agent, 'codex');
   store.close();
 });

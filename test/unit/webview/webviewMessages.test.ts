@@ -12,7 +12,9 @@ test('only the typed messages from the webview are accepted, with their fields c
 });
 
 test('a session query is bounded: known status, short strings, a page of at most 10,000', () => {
-  assert.deepEqual(parseQuery({ text: 'signup', status: 'failed', file: 'api/', limit: 70 }), { text: 'signup', status: 'failed', file: 'api/', limit: 70 });
+  assert.deepEqual(parseQuery({ text: 'signup', status: 'failed', file: 'api/', limit: 70 }), { text: 'signup', status: 'failed', file: 'api/', agent: '', limit: 70 });
+  assert.equal(parseQuery({ text: '', status: 'all', file: '', agent: 'codex', limit: 20 })?.agent, 'codex', 'an agent the board knows');
+  assert.equal(parseQuery({ text: '', status: 'all', file: '', agent: 'toString', limit: 20 }), undefined, 'only the agents the board names');
   assert.equal(parseQuery({ text: 'x', status: 'everything', file: '', limit: 20 }), undefined);
   assert.equal(parseQuery({ text: 'x'.repeat(501), status: 'all', file: '', limit: 20 }), undefined);
   assert.equal(parseQuery({ text: '', status: 'all', file: '', limit: 2.5 }), undefined);
