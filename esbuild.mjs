@@ -83,6 +83,8 @@ if (tests) {
     entryPoints: listTests('test/unit'),
     outdir: 'dist-test/unit',
     outbase: 'test/unit',
+    // Each test file runs in its own process: the same guard against an exit hang as the CLI (src/cli/noExitHang.ts).
+    banner: { js: "require('node:v8').setFlagsFromString('--no-concurrent-recompilation'); require('node:v8').setFlagsFromString('--no-concurrent-osr');" },
   });
   builds.push({
     ...node,

@@ -13,6 +13,8 @@ if (argv[0] === 'hook') {
   const { runHook } = require('./cli-hook.js') as typeof Hook;
   process.exitCode = runHook(argv, process.cwd(), line(stderr));
 } else {
+  // Not for the hook: node:v8 loads node's streams (ms on every tool call), and a hook's little work never gets hot.
+  require('./noExitHang');
   const { main } = require('./cli-main.js') as typeof Cli;
   void main(argv, process.cwd(), line(stdout), line(stderr)).then((code) => {
     process.exitCode = code;

@@ -1,5 +1,6 @@
 // A separate process for the deploy lock's race test: it tries to take the local lock `attempts` times; each
 // time it holds it, it proves it is alone by creating a marker file exclusively, then releases by lock id.
+import '../../../src/cli/noExitHang';
 import { hostname } from 'node:os';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

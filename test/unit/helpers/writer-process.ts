@@ -1,5 +1,6 @@
 // A separate writer process for the reliability tests. It prints each event id only after
 // append() returned, i.e. after the event was acknowledged as durable.
+import '../../../src/cli/noExitHang';
 import { RecordStore } from '../../../src/core/record/store';
 
 async function main(): Promise<void> {
