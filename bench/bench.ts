@@ -19,6 +19,7 @@ import { hookProcessTimes, importThroughput, ingestCommandThroughput, liveTailLa
 import { writeRealHistory, writeRealRepo } from './realHistory';
 import { riskCommandTime, riskSignal } from './riskSignal';
 import { gateBench } from './gate';
+import { memoryBench } from './memory';
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (bytes: number): string => `${fmt(bytes / (1 << 20), 0)} MB`;
@@ -155,6 +156,7 @@ async function main(): Promise<void> {
   if (wanted('risk')) await riskCommandTime(row);
   if (wanted('board')) await board();
   if (wanted('gate')) await gateBench(row, join(__dirname, '..', 'dist', 'cli.js'));
+  if (wanted('memory')) await memoryBench(row, join(__dirname, '..', 'dist', 'cli.js'));
   if (wanted('capture')) await capture();
   if (wanted('activate')) {
     const act = measureActivation(join(__dirname, '..', 'dist', 'extension.js'));

@@ -18,6 +18,8 @@ import { ReviewCodeActions } from './vscode/reviewCodeActions';
 import { RiskDecorations } from './vscode/riskDecorations';
 import { ReviewCommands } from './vscode/reviewCommands';
 import { GitHooksCommand } from './vscode/gitHooksCommand';
+import { MemoryCommands } from './vscode/memoryCommands';
+import { FileHistoryLens } from './vscode/fileHistoryLens';
 
 /** What the extension hands to other extensions and to its own integration tests. */
 export interface FlightdeckApi {
@@ -71,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const terminals = new TerminalWatcher(records);
   const files = new FileWatcher(records);
   const checkRules = new CheckRulesSync(records);
+  const fileHistory = new FileHistoryLens(records);
   context.subscriptions.push(
     checkRules,
     records,
@@ -93,6 +96,9 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     ...apiKey.register(),
     ...reviewCommands.register(),
     ...new GitHooksCommand(context.extensionUri, records).register(),
+    ...new MemoryCommands(records).register(),
+    fileHistory,
+    fileHistory.register(),
   );
   // Capture starts after activation, off the startup path: it loads the record and reads transcripts.
   const deferred = setTimeout(() => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { activeSessionFromJournal, decisionEvent, DecisionError, repoRelative } from '../core/capture/decision';
 import { appendToJournal } from '../core/record/appendToJournal';
 import type { RecordEvent } from '../core/record/events';
@@ -13,6 +13,12 @@ import { gitIdentity } from '../core/review/reviews';
 import { UsageError, type CliArgs } from './args';
 
 type Out = (text: string) => void;
+
+/** Where a relative PATH argument starts: the current folder when it is inside the repository, else the repository's root. */
+function baseFor(repoRoot: string, cwd: string): string {
+  const rel = relative(repoRoot, cwd);
+  return rel.startsWith('..') || isAbsolute(rel) ? repoRoot : cwd;
+}
 
 function repoOf(args: CliArgs): { dir: string; repoRoot: string } {
   if (!existsSync(args.repo)) throw new UsageError(`--repo ${args.repo}: no such folder`);
@@ -31,7 +37,7 @@ export async function decide(args: CliArgs, cwd: string, out: Out, err: Out): Pr
   const { dir, repoRoot } = repoOf(args);
   let event: RecordEvent;
   try {
-    const files = args.files.map((f) => repoRelative(repoRoot, f, cwd));
+    const files = args.files.map((f) => repoRelative(repoRoot, f, baseFor(repoRoot, cwd)));
     const session = args.session ?? activeSessionFromJournal(dir);
     [event] = appendToJournal(dir, [decisionEvent({ text, files, session, by: await gitIdentity(repoRoot), source: 'cli' })]) as [RecordEvent];
   } catch (e) {
@@ -82,7 +88,7 @@ export async function history(args: CliArgs, cwd: string, out: Out): Promise<num
   const [path] = args.positionals;
   if (!path) throw new UsageError('history wants a file: flightdeck history PATH');
   const { dir, repoRoot } = repoOf(args);
-  const key = fileKey(repoRoot, resolve(cwd, path));
+  const key = fileKey(repoRoot, resolve(baseFor(repoRoot, cwd), path));
   if (!key) throw new UsageError(`${path} is not a file inside ${repoRoot}`);
   const store = await RecordStore.open(dir, { readOnly: true });
   try {

@@ -3,6 +3,7 @@ import { registerTrustedTests } from './trusted';
 import { registerReviewTests } from './reviews';
 import { registerUntrustedTests } from './untrusted';
 import { registerGitHooksTests } from './gitHooks';
+import { registerMemoryTests } from './memory';
 
 /** The launcher says which pass this is: a trusted workspace, or the same one in Restricted Mode. */
 export async function run(): Promise<void> {
@@ -11,6 +12,7 @@ export async function run(): Promise<void> {
     registerTrustedTests();
     registerReviewTests();
     registerGitHooksTests();
+    registerMemoryTests();
   }
   const results = await runAll(process.env.FLIGHTDECK_TEST_RESULTS);
   for (const f of results.failures) console.error(`FAIL ${f.name}\n${f.error}`);
