@@ -374,7 +374,8 @@ async function main() {
   await check('a file with history shows a Flightdeck CodeLens at its top; a click opens its history with the decision', async () => {
     runNode(cli, 'decide', 'Signup validates emails on the server; the client check is only a hint', '--file', 'api/signup.ts', '--repo', workspace);
     await hideHovers();
-    await page.keyboard.press('Control+P');
+    // The palette without its ">" is Go to File.
+    await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input[type="text"]');
     await input.fill('api/signup.ts');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'signup.ts' }).first().waitFor({ timeout: 10_000 });
@@ -385,7 +386,10 @@ async function main() {
     await page.screenshot({ path: join(results, 'file-history-codelens.png') });
     await lens.locator('a').first().click();
     const history = page.locator('.monaco-editor .view-line', { hasText: 'Signup validates emails on the server' }).first();
-    await history.waitFor({ timeout: 15_000 });
+    await history.waitFor({ timeout: 15_000 }).catch(async (err) => {
+      await page.screenshot({ path: join(results, 'file-history-failed.png') });
+      throw err;
+    });
     await page.locator('.monaco-editor .view-line', { hasText: '# History of api/signup.ts' }).first().waitFor();
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(results, 'file-history.png') });
