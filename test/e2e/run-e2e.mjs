@@ -385,7 +385,8 @@ async function main() {
     await lens.waitFor({ timeout: 20_000 });
     await page.screenshot({ path: join(results, 'file-history-codelens.png') });
     await lens.locator('a').first().click();
-    const history = page.locator('.monaco-editor .view-line', { hasText: 'Signup validates emails on the server' }).first();
+    // The Markdown wraps: the decision's first words are on a line of their own.
+    const history = page.locator('.monaco-editor .view-line', { hasText: 'Signup validates' }).first();
     await history.waitFor({ timeout: 15_000 }).catch(async (err) => {
       await page.screenshot({ path: join(results, 'file-history-failed.png') });
       throw err;
