@@ -22,6 +22,7 @@ import { riskCommandTime, riskSignal } from './riskSignal';
 import { gateBench } from './gate';
 import { lockStatusCost } from './lockStatus';
 import { CCUSAGE_CODEX, codexImportThroughput, median as codexMedian } from './codex';
+import { memoryBench } from './memory';
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (bytes: number): string => `${fmt(bytes / (1 << 20), 0)} MB`;
@@ -175,6 +176,7 @@ async function main(): Promise<void> {
   if (wanted('risk')) await riskCommandTime(row);
   if (wanted('board')) await board();
   if (wanted('gate')) await gateBench(row, join(__dirname, '..', 'dist', 'cli.js'));
+  if (wanted('memory')) await memoryBench(row, join(__dirname, '..', 'dist', 'cli.js'));
   if (wanted('capture')) await capture();
   if (wanted('codex')) codex();
   if (wanted('activate')) {

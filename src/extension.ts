@@ -22,6 +22,8 @@ import { DeployGate } from './vscode/deployGate';
 import { DeployStatusBar } from './vscode/deployStatusBar';
 import { DeployGuard } from './vscode/deployGuard';
 import { DeployCommands } from './vscode/deployCommands';
+import { MemoryCommands } from './vscode/memoryCommands';
+import { FileHistoryLens } from './vscode/fileHistoryLens';
 
 /** What the extension hands to other extensions and to its own integration tests. */
 export interface FlightdeckApi {
@@ -79,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const checkRules = new CheckRulesSync(records);
   const deployGate = new DeployGate();
   const deploy: FlightdeckApi['deploy'] = { gate: deployGate, guard: new DeployGuard(deployGate) };
+  const fileHistory = new FileHistoryLens(records);
   context.subscriptions.push(
     deployGate,
     deploy.guard,
@@ -105,6 +108,9 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     ...apiKey.register(),
     ...reviewCommands.register(),
     ...new GitHooksCommand(context.extensionUri, records).register(),
+    ...new MemoryCommands(records).register(),
+    fileHistory,
+    fileHistory.register(),
   );
   // Capture starts after activation, off the startup path: it loads the record and reads transcripts.
   const deferred = setTimeout(() => {

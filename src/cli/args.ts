@@ -26,6 +26,9 @@ export interface CliArgs {
   outcome?: string;
   gate?: string;
   for?: string;
+  files: string[];
+  maxChars?: number;
+  session?: string;
 }
 
 export const USAGE = `usage: flightdeck <command> [options]
@@ -73,6 +76,13 @@ commands:
                     their state beside the record
   check-push        git's pre-push hook: refuses a push to a protected branch while a review of the
                     pushed change is open (enforce mode; advisory warns); exit 1 refuses
+  decide "TEXT"     record a decision (what was decided and why), about --file PATH (repeatable),
+                    in the agent's current session (or --session ID); prints its id once it is on disk
+  memory            the hand-off for the next session on this branch: open review concerns, decisions,
+                    what broke and how it was fixed, recent sessions, the touched files' history
+                    (--max-chars N, default 4000; --out AGENTS.md|CLAUDE.md writes it into a marked block)
+  history PATH      a file's history: the sessions that changed it and why, decisions, failed checks,
+                    reverts, reviews and overrides
   install-git-hooks install the pre-push hook (core.hooksPath respected; an existing pre-push is
                     kept and run first); uninstall-git-hooks removes only ours
 
@@ -97,7 +107,10 @@ options:
   --target NAME     where it shipped (ship; default production)
   --outcome O       shipped (default) or failed (ship)
   --gate G          push, deploy or boundary (override)
-  --for DURATION    how long an override holds: 30m, 1h, 2d (override)`;
+  --for DURATION    how long an override holds: 30m, 1h, 2d (override)
+  --file PATH       a file the decision is about (decide; repeatable)
+  --session ID      the session a decision belongs to (decide; default: the agent's active one)
+  --max-chars N     the hand-off's size cap (memory; default 4000)`;
 
 /** Parses argv strictly: an unknown option or a bad value is a one-line usage error. */
 export function parseCliArgs(argv: string[], cwd: string): CliArgs {
@@ -129,6 +142,9 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
         outcome: { type: 'string' },
         gate: { type: 'string' },
         for: { type: 'string' },
+        file: { type: 'string', multiple: true },
+        'max-chars': { type: 'string' },
+        session: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -152,11 +168,16 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
     leaseMinutes = Number(values.lease);
     if (!Number.isFinite(leaseMinutes) || leaseMinutes <= 0) throw new UsageError(`--lease wants minutes above 0, not "${values.lease}"`);
   }
+  let maxChars: number | undefined;
+  if (values['max-chars'] !== undefined) {
+    maxChars = Number(values['max-chars']);
+    if (!Number.isInteger(maxChars) || maxChars < 200) throw new UsageError(`--max-chars wants a whole number of at least 200, not "${values['max-chars']}"`);
+  }
   if (values.remote !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(values.remote)) throw new UsageError(`--remote wants a remote name, not "${values.remote}"`);
   return {
     reason: values.reason, id: values.id, remote: values.remote, hotfix: values.hotfix ?? false, pid, leaseMinutes, commit: values.commit, base: values.base, target: values.target, outcome: values.outcome,
     command, positionals: rest, repo: values.repo ?? cwd, json: values.json ?? false, limit, kind: values.kind,
     format: values.format, projectsDir: values['projects-dir'], sessionsDir: values['sessions-dir'], out: values.out, engine: values.engine,
-    gate: values.gate, for: values.for,
+    gate: values.gate, for: values.for, files: values.file ?? [], maxChars, session: values.session,
   };
 }

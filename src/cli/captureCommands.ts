@@ -9,6 +9,7 @@ import { cwdMatcher, workspaceRoots } from '../core/capture/workspace';
 import { locateRecord } from '../core/record/location';
 import { listSessions } from '../core/record/queries';
 import { keepGateState } from '../core/gates/stateWriter';
+import { keepMemory } from '../core/report/memoryWriter';
 import { RecordStore } from '../core/record/store';
 import { buildTrail, resolveSessionId } from '../core/report/trail';
 import { trailToMarkdown } from '../core/report/trailMarkdown';
@@ -39,6 +40,7 @@ export async function ingest(args: CliArgs, out: Out): Promise<number> {
   const { dir, repoRoot } = repoOf(args);
   const store = await RecordStore.open(dir);
   keepGateState(store); // a long import may rotate the journal: the gates' state follows it
+  const memory = keepMemory(store); // the next session's hand-off, rebuilt once at the end
   try {
     const roots = workspaceRoots(repoRoot);
     // The user's check rules, as the extension left them beside the record (the CLI cannot read VS Code's settings).
@@ -70,6 +72,7 @@ export async function ingest(args: CliArgs, out: Out): Promise<number> {
     else out(lines.join('\n'));
     return 0;
   } finally {
+    memory.dispose();
     store.close();
   }
 }

@@ -7,6 +7,7 @@ import { describeReview, gatePolicy } from '../core/gates/decide';
 import { installGitHooks, uninstallGitHooks } from '../core/gates/gitHooks';
 import { gateOverride, openGateReviews, readGateState } from '../core/gates/state';
 import { keepGateState, writeGateState } from '../core/gates/stateWriter';
+import { keepMemory } from '../core/report/memoryWriter';
 import { locateRecord, type RecordLocation } from '../core/record/location';
 import { RecordStore } from '../core/record/store';
 import { gitIdentity, OverrideError, recordOverride } from '../core/review/reviews';
@@ -72,6 +73,7 @@ export async function override(args: CliArgs, out: Out): Promise<number> {
   const by = await gitIdentity(repoRoot);
   const store = await RecordStore.open(dir);
   const kept = keepGateState(store);
+  const memory = keepMemory(store);
   try {
     const id = recordOverride(store, { reviewId, gate: reviewId ? undefined : args.gate, reason: args.reason, expiresAt, by });
     const until = expiresAt === undefined ? (reviewId ? 'for good' : 'for an hour') : `until ${new Date(expiresAt).toISOString()}`;
@@ -82,6 +84,7 @@ export async function override(args: CliArgs, out: Out): Promise<number> {
     throw e;
   } finally {
     kept.dispose();
+    memory.dispose();
     store.close();
   }
 }

@@ -8,6 +8,7 @@ import { completeEvent, type NewEvent } from '../core/record/events';
 import { JournalWriter } from '../core/record/journal';
 import { workingTree } from '../core/capture/workingTree';
 import { locateRecord, readHead } from '../core/record/location';
+import { memoryFor, readMemoryFile } from '../core/report/memoryFile';
 import { parseCliArgs, UsageError, type CliArgs } from './args';
 
 // `flightdeck hook`: run by Claude Code on every tool call, so it is bundled on its own (dist/cli-hook.js)
@@ -77,6 +78,7 @@ export function hook(
 ): number {
   const [eventName] = args.positionals;
   let decision: GateDecision = { action: 'allow' };
+  let handOff = '';
   try {
     if (!eventName) throw new UsageError('hook wants the event name, e.g. flightdeck hook PreToolUse');
     const text = stdin();
@@ -100,6 +102,11 @@ export function hook(
     const repoRoot = location.repoRoot;
     const head = repoRoot && HEAD_EVENTS.has(eventName) ? readHead(repoRoot) : {};
     const git: HookGit = { head: head.commit, branch: head.branch };
+    // What earlier sessions left for this one: built ahead of time beside the record (memoryWriter.ts), only read here.
+    if (eventName === 'SessionStart') {
+      const memory = readMemoryFile(location.dir);
+      if (memory) handOff = memoryFor(memory, head.branch);
+    }
     if (eventName === 'SessionStart' && repoRoot) git.dirty = treeIsDirty(repoRoot);
     if (repoRoot && TOOL_EVENTS.has(eventName)) git.tree = () => workingTree(repoRoot);
     const at = Date.now();
@@ -126,6 +133,8 @@ export function hook(
   if (decision.action === 'advise') {
     // Context the agent reads, without a permission decision: the user's own permission flow is untouched.
     out(JSON.stringify({ hookSpecificOutput: { hookEventName: eventName, additionalContext: decision.reason } }));
+  } else if (handOff) {
+    out(JSON.stringify({ hookSpecificOutput: { hookEventName: eventName, additionalContext: handOff } }));
   }
   return 0;
 }

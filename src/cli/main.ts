@@ -16,6 +16,7 @@ import { lock, queue } from './lockCommand';
 import { checkShip, kickoff, ship } from './shipCommand';
 import { checkPushCommand, gates, installHooks, override, uninstallHooks } from './gateCommands';
 import { formatVerify, verifyRecord } from '../core/report/verify';
+import { decide, history, memory } from './memoryCommands';
 
 type Out = (text: string) => void;
 
@@ -26,7 +27,7 @@ function recordDir(args: CliArgs): string {
   return location.dir;
 }
 
-async function run(args: CliArgs, out: Out, err: Out): Promise<number> {
+async function run(args: CliArgs, out: Out, err: Out, cwd: string): Promise<number> {
   switch (args.command) {
     case 'help':
       out(USAGE);
@@ -101,6 +102,12 @@ async function run(args: CliArgs, out: Out, err: Out): Promise<number> {
       return gates(args, out);
     case 'check-push':
       return checkPushCommand(args, err);
+    case 'decide':
+      return decide(args, cwd, out, err);
+    case 'memory':
+      return memory(args, cwd, out);
+    case 'history':
+      return history(args, cwd, out);
     case 'install-git-hooks':
       return installHooks(args, out);
     case 'uninstall-git-hooks':
@@ -115,7 +122,7 @@ async function run(args: CliArgs, out: Out, err: Out): Promise<number> {
 /** Runs the CLI; user mistakes and record errors become one line on stderr, never a stack trace. */
 export async function main(argv: string[], cwd: string, out: Out, err: Out): Promise<number> {
   try {
-    return await run(parseCliArgs(argv, cwd), out, err);
+    return await run(parseCliArgs(argv, cwd), out, err, cwd);
   } catch (e) {
     if (e instanceof UsageError) {
       err(`flightdeck: ${e.message}`);

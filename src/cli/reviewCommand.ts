@@ -12,6 +12,7 @@ import { UsageError, type CliArgs } from './args';
 import { scanRisk } from '../core/risk/scan';
 import type { Policy } from '../core/risk/types';
 import { keepGateState } from '../core/gates/stateWriter';
+import { keepMemory } from '../core/report/memoryWriter';
 
 type Out = (text: string) => void;
 
@@ -58,6 +59,7 @@ export async function review(args: CliArgs, out: Out, scanner: RiskScanner = sca
   const store = await RecordStore.open(location.dir);
   // The new review reaches the gates' state before this returns (the hooks read it).
   keepGateState(store);
+  const memory = keepMemory(store);
   try {
     const result = await reviewChanges(store, location.repoRoot, { scanner, engines: (policy) => engines(args, policy, env) });
     if (result.kind !== 'reviewed') {
@@ -78,6 +80,7 @@ export async function review(args: CliArgs, out: Out, scanner: RiskScanner = sca
     } else out(human(outcome, description));
     return EXIT[outcome.status];
   } finally {
+    memory.dispose();
     store.close();
   }
 }

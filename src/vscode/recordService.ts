@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { locateRecord } from '../core/record/location';
 import { LiveRecord } from '../core/record/liveRecord';
 import { keepGateState } from '../core/gates/stateWriter';
+import { keepMemory, type MemoryKeeper } from '../core/report/memoryWriter';
 import { Disposable } from './disposable';
 
 /**
@@ -10,12 +11,16 @@ import { Disposable } from './disposable';
  */
 export class RecordService extends Disposable {
   private live: LiveRecord | undefined;
+  private memory: MemoryKeeper | undefined;
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     super();
-    this._register({ dispose: () => this.live?.dispose() });
+    this._register({ dispose: () => {
+      this.memory?.dispose();
+      this.live?.dispose();
+    } });
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.reset()));
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.reset()));
   }
@@ -37,7 +42,16 @@ export class RecordService extends Disposable {
     const where = this.location();
     if (!where) return undefined;
     // The gates' state beside the record, for the Claude Code hook and git's pre-push hook (VS Code may close).
-    const live = new LiveRecord(where.dir, { readOnly: this.readOnly, onOpen: (store) => this.readOnly || keepGateState(store) });
+    // And the hand-off for the next agent session, which the SessionStart hook reads (written after a quiet second).
+    const live = new LiveRecord(where.dir, {
+      readOnly: this.readOnly,
+      onOpen: (store) => {
+        if (this.readOnly) return;
+        keepGateState(store);
+        this.memory?.dispose();
+        this.memory = keepMemory(store, { delayMs: 1000 });
+      },
+    });
     live.onDidChange(() => this.changed.fire());
     this.live = live;
     return live;
@@ -49,6 +63,8 @@ export class RecordService extends Disposable {
   }
 
   private reset(): void {
+    this.memory?.dispose();
+    this.memory = undefined;
     this.live?.dispose();
     this.live = undefined;
     this.changed.fire();

@@ -400,6 +400,31 @@ async function main() {
     await page.screenshot({ path: join(results, 'board-override.png') });
   });
 
+  await check('a file with history shows a Flightdeck CodeLens at its top; a click opens its history with the decision', async () => {
+    runNode(cli, 'decide', 'Signup validates emails on the server; the client check is only a hint', '--file', 'api/signup.ts', '--repo', workspace);
+    await hideHovers();
+    // The palette without its ">" is Go to File.
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input[type="text"]');
+    await input.fill('api/signup.ts');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'signup.ts' }).first().waitFor({ timeout: 10_000 });
+    await input.press('Enter');
+    await page.locator('.tabs-container .tab', { hasText: 'signup.ts' }).first().waitFor({ timeout: 10_000 });
+    const lens = page.locator('.monaco-editor .codelens-decoration', { hasText: /Flightdeck: changed in \d+ agent sessions? · 1 decision/ }).first();
+    await lens.waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: join(results, 'file-history-codelens.png') });
+    await lens.locator('a').first().click();
+    // The Markdown wraps: the decision's first words are on a line of their own.
+    const history = page.locator('.monaco-editor .view-line', { hasText: 'Signup validates' }).first();
+    await history.waitFor({ timeout: 15_000 }).catch(async (err) => {
+      await page.screenshot({ path: join(results, 'file-history-failed.png') });
+      throw err;
+    });
+    await page.locator('.monaco-editor .view-line', { hasText: '# History of api/signup.ts' }).first().waitFor();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(results, 'file-history.png') });
+  });
+
   // The light/dark toggle goes to the dark theme, then back to the preferred light one, which this workbench
   // sets to high contrast. The webview restyles from the theme's variables; its body must follow.
   const toggleTheme = (name, workbenchClass, bodyClass) => check(`the board follows a switch to a ${name} theme`, async () => {

@@ -382,6 +382,10 @@ const derivers: Record<string, Deriver> = {
     run('INSERT OR IGNORE INTO decisions VALUES (?,?,?,?,?)', [
       e.id, e.session ?? null, str(e.data.text) ?? '', str(e.data.by), e.at,
     ]);
+    // The files it is about, repository-relative: the file history finds a decision by path.
+    if (Array.isArray(e.data.files)) {
+      for (const f of e.data.files as unknown[]) if (typeof f === 'string' && f) run('INSERT OR IGNORE INTO decision_files VALUES (?,?)', [f, e.id]);
+    }
   },
   'ship.recorded': (e, run) => {
     const d = e.data;

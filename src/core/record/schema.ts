@@ -146,6 +146,13 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE ships ADD COLUMN lock_id TEXT;
   ALTER TABLE ships ADD COLUMN diff_stat TEXT;
   `,
+  // 9: memory across sessions. A decision names the files it is about; a file's history (the sessions that changed it,
+  // the decisions about it) is one indexed lookup by path, not a scan of every session's files.
+  `
+  CREATE TABLE decision_files (path TEXT NOT NULL, event_id TEXT NOT NULL, PRIMARY KEY (path, event_id)) WITHOUT ROWID;
+  CREATE INDEX files_by_path ON files(path, action);
+  CREATE INDEX decisions_by_at ON decisions(at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -4,6 +4,7 @@ import { registerReviewTests } from './reviews';
 import { registerUntrustedTests } from './untrusted';
 import { registerGitHooksTests } from './gitHooks';
 import { registerDeployTests } from './deployLock';
+import { registerMemoryTests } from './memory';
 
 /** The launcher says which pass this is: a trusted workspace, or the same one in Restricted Mode. */
 export async function run(): Promise<void> {
@@ -13,6 +14,7 @@ export async function run(): Promise<void> {
     registerReviewTests();
     registerGitHooksTests();
     registerDeployTests();
+    registerMemoryTests();
   }
   const results = await runAll(process.env.FLIGHTDECK_TEST_RESULTS);
   for (const f of results.failures) console.error(`FAIL ${f.name}\n${f.error}`);
