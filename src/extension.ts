@@ -22,6 +22,7 @@ import { DeployGate } from './vscode/deployGate';
 import { DeployStatusBar } from './vscode/deployStatusBar';
 import { DeployGuard } from './vscode/deployGuard';
 import { DeployCommands } from './vscode/deployCommands';
+import { RollbackShipCommands } from './vscode/rollbackShip';
 
 /** What the extension hands to other extensions and to its own integration tests. */
 export interface FlightdeckApi {
@@ -79,10 +80,12 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const checkRules = new CheckRulesSync(records);
   const deployGate = new DeployGate();
   const deploy: FlightdeckApi['deploy'] = { gate: deployGate, guard: new DeployGuard(deployGate) };
+  board.followDeploy(deployGate);
   context.subscriptions.push(
     deployGate,
     deploy.guard,
     ...new DeployCommands(deployGate, records).register(),
+    ...new RollbackShipCommands(deployGate, records).register(),
     checkRules,
     records,
     board,

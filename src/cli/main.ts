@@ -14,6 +14,7 @@ import { risk } from './riskCommand';
 import { review } from './reviewCommand';
 import { lock, queue } from './lockCommand';
 import { checkShip, kickoff, ship } from './shipCommand';
+import { rollback } from './rollbackCommand';
 import { checkPushCommand, gates, installHooks, override, uninstallHooks } from './gateCommands';
 import { formatVerify, verifyRecord } from '../core/report/verify';
 
@@ -95,6 +96,8 @@ async function run(args: CliArgs, out: Out, err: Out): Promise<number> {
       return kickoff(args, out);
     case 'ship':
       return ship(args, out);
+    case 'rollback':
+      return rollback(args, out);
     case 'override':
       return override(args, out);
     case 'gates':
