@@ -42,6 +42,8 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
   private query: SessionQuery = DEFAULT_QUERY;
   private pushTimer: NodeJS.Timeout | undefined;
   private deploy: DeploySource | undefined;
+  /** The state last posted to the webview (tests read what the board was given). */
+  lastState: BoardState | undefined;
   private readonly rendered = this._register(new vscode.EventEmitter<{ phase: string; events: number; sessions: number; trusted: boolean }>());
   /** Fires when the webview reports what it rendered. */
   readonly onDidRender = this.rendered.event;
@@ -163,6 +165,7 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     const importing = this.imports?.importStatus();
     const deploy = this.deploy?.boardDeploy();
     const message: HostToWebview = { type: 'state', state: { ...state, ...(importing ? { importing } : {}), ...(deploy ? { deploy } : {}) } };
+    this.lastState = message.state;
     void this.view?.webview.postMessage(message);
   }
 
