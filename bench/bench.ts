@@ -21,6 +21,7 @@ import { writeRealHistory, writeRealRepo } from './realHistory';
 import { riskCommandTime, riskSignal } from './riskSignal';
 import { gateBench } from './gate';
 import { lockStatusCost } from './lockStatus';
+import { lockCliTimes } from './lockCli';
 import { CCUSAGE_CODEX, codexImportThroughput, median as codexMedian } from './codex';
 import { memoryBench } from './memory';
 
@@ -183,6 +184,14 @@ async function main(): Promise<void> {
     const act = measureActivation(join(__dirname, '..', 'dist', 'extension.js'));
     row('extension bundle load (require)', `${fmt(act.loadMs, 1)} ms`);
     row('activate() median of 20', `${fmt(act.activateMs, 2)} ms`, 'target ≤ 50 ms');
+  }
+  if (wanted('lock')) {
+    const l = lockCliTimes(join(__dirname, '..', 'dist', 'cli.js'));
+    const base = pct(l.node, 95);
+    row('flightdeck lock acquire process p50 / p95', `${fmt(pct(l.acquire, 50), 1)} / ${fmt(pct(l.acquire, 95), 1)} ms`, `exit codes: ${[...l.codes].join(', ')}`);
+    row('flightdeck lock release process p50 / p95', `${fmt(pct(l.release, 50), 1)} / ${fmt(pct(l.release, 95), 1)} ms`);
+    row('  an empty node process, p50 / p95', `${fmt(pct(l.node, 50), 1)} / ${fmt(base, 1)} ms`);
+    row('  acquire / release p95 over node p95', `${fmt(pct(l.acquire, 95) - base, 1)} / ${fmt(pct(l.release, 95) - base, 1)} ms`, 'target ≤ 20 ms');
   }
   if (wanted('lock-status')) {
     const c = await lockStatusCost();

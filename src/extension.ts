@@ -24,6 +24,7 @@ import { DeployGuard } from './vscode/deployGuard';
 import { DeployCommands } from './vscode/deployCommands';
 import { MemoryCommands } from './vscode/memoryCommands';
 import { FileHistoryLens } from './vscode/fileHistoryLens';
+import { RollbackShipCommands } from './vscode/rollbackShip';
 
 /** What the extension hands to other extensions and to its own integration tests. */
 export interface FlightdeckApi {
@@ -82,10 +83,12 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const deployGate = new DeployGate();
   const deploy: FlightdeckApi['deploy'] = { gate: deployGate, guard: new DeployGuard(deployGate) };
   const fileHistory = new FileHistoryLens(records);
+  board.followDeploy(deployGate);
   context.subscriptions.push(
     deployGate,
     deploy.guard,
     ...new DeployCommands(deployGate, records).register(),
+    ...new RollbackShipCommands(deployGate, records).register(),
     checkRules,
     records,
     board,

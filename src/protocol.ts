@@ -103,6 +103,54 @@ export interface BoardReview {
   resolvedBy?: string;
 }
 
+/** A recorded ship on the board: what went out, how it was proven, and the command that undoes it. */
+export interface BoardShip {
+  id: string;
+  at: number;
+  commit: string;
+  previousCommit?: string;
+  target: string;
+  /** shipped | failed, as the deploy task ended. */
+  status: string;
+  by: string;
+  lockId?: string;
+  /** Commits in previous..commit. */
+  commits: number;
+  diffStat: string;
+  checksOk: boolean;
+  checks: { kind: string; status: string }[];
+  checksOverride?: string;
+  /** Open reviews when it shipped, and the override that let it go (absent: not looked at). */
+  reviews?: { open: number; override?: string };
+  task?: string;
+  exitCode?: number;
+  /** The one line to copy that undoes it (or what to do when nothing can be reverted). */
+  rollback: string;
+  /** A rollback already prepared for it. */
+  prepared?: { branch: string; at: number; by: string };
+}
+
+/** Someone holding or waiting for the deploy lock. */
+export interface BoardDeployPerson {
+  who: string;
+  host: string;
+  reason: string;
+  /** This window's person on this machine. */
+  mine: boolean;
+}
+
+/** The deploy lock and the ship queue, as the status bar's watcher last read them. */
+export interface BoardDeploy {
+  scope: 'local' | 'remote';
+  /** The lease file or `origin refs/flightdeck/deploy-lock`. */
+  where: string;
+  /** Why the lock is not shown: not read yet, unreadable (never shown as free), not followed here. */
+  problem?: string;
+  lock?: BoardDeployPerson & { id: string; label: string; since: number; leaseUntil: number };
+  /** In order: whose turn first, then hotfixes, then first come first served. */
+  queue: (BoardDeployPerson & { id: string; hotfix: boolean; joined: number; turnUntil?: number })[];
+}
+
 export interface BoardRecord {
   dir: string;
   exists: boolean;
@@ -123,6 +171,8 @@ export interface BoardRecord {
   matchingSessions: number;
   /** Open reviews (newest first), then the most recent closed ones. */
   reviews: BoardReview[];
+  /** The most recent ships, newest first. */
+  ships?: BoardShip[];
 }
 
 /** An import of Claude Code's sessions: coming (the window just opened, it starts in a moment) or under way. */
@@ -145,6 +195,8 @@ export interface BoardState {
   record?: BoardRecord;
   /** Set while an import is coming or under way: the board must not say there are no sessions. */
   importing?: ImportStatus;
+  /** The deploy lock and ship queue (absent where there is no git repository). */
+  deploy?: BoardDeploy;
 }
 
 /** Actions the board may ask for; the extension checks each against this list. */
@@ -169,6 +221,10 @@ export type WebviewToHost =
   | { type: 'reviewAction'; action: ReviewAction; reviewId: string }
   /** Opens a concern's file (repository-relative) at its line. */
   | { type: 'openConcern'; path: string; line?: number }
+  /** Copies a recorded ship's rollback command (the extension looks it up: the webview sends only the id). */
+  | { type: 'copyRollback'; shipId: string }
+  /** Roll back ship… for this ship: prepares the revert on a new branch. */
+  | { type: 'rollbackShip'; shipId: string }
   /** Sent after each render: what the board now shows, so tests and logs can see it. */
   | { type: 'rendered'; phase: BoardState['phase']; events: number; sessions: number; trusted: boolean };
 

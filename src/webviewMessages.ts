@@ -34,6 +34,9 @@ export function parseWebviewMessage(m: unknown): WebviewToHost | undefined {
   if (msg.type === 'reviewAction' && REVIEW_ACTIONS.includes(msg.action as ReviewAction) && id(msg.reviewId)) {
     return { type: 'reviewAction', action: msg.action as ReviewAction, reviewId: msg.reviewId };
   }
+  if ((msg.type === 'copyRollback' || msg.type === 'rollbackShip') && id(msg.shipId)) {
+    return { type: msg.type, shipId: msg.shipId };
+  }
   if (msg.type === 'openConcern' && typeof msg.path === 'string' && msg.path.length > 0 && msg.path.length < 4096) {
     const line = Number.isInteger(msg.line) && (msg.line as number) >= 1 ? (msg.line as number) : undefined;
     return { type: 'openConcern', path: msg.path, line };

@@ -3,6 +3,7 @@ import { checksTrend } from './charts';
 import { h, icon } from './dom';
 import { ago, bytes, clock, count, duration, plural } from './format';
 import { reviewsSection } from './reviews';
+import { shipsSection } from './ships';
 import { groupByDay, importText, isFiltered, pageInfo, STATUS_LABELS } from './sessionFilter';
 
 // Builds the board as a fresh tree; main.ts morphs the live DOM into it. Clickable elements carry a
@@ -185,7 +186,7 @@ export function renderBoard(state: BoardState, query: SessionQuery): HTMLElement
       tile('Overrides', c.overrides, 'unlock', true),
       tile('Ships', c.ships, 'rocket'),
     ),
-    ...[reviewsSection(r.reviews ?? [], state.trusted)].filter((x): x is HTMLElement => x !== undefined),
+    ...[reviewsSection(r.reviews ?? [], state.trusted), shipsSection(r.ships ?? [], state.deploy, state.trusted)].filter((x): x is HTMLElement => x !== undefined),
     sessionList(r, state.trusted, query, state.importing),
     h('section', { 'aria-labelledby': 'recent-h', 'data-key': 'recent' }, h('h2', { id: 'recent-h' }, 'Recent activity'), recentList(r)),
   );

@@ -110,6 +110,10 @@ function run(el: HTMLElement): void {
     case 'review-action':
       if (d.review && d.action) vscode.postMessage({ type: 'reviewAction', action: d.action as ReviewAction, reviewId: d.review });
       return;
+    case 'copy-rollback':
+    case 'rollback-ship':
+      if (d.ship) vscode.postMessage({ type: d.cmd === 'copy-rollback' ? 'copyRollback' : 'rollbackShip', shipId: d.ship });
+      return;
     case 'open-concern':
       if (d.path) vscode.postMessage({ type: 'openConcern', path: d.path, line: d.line ? Number(d.line) : undefined });
       return;

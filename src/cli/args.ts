@@ -70,6 +70,9 @@ commands:
                     upstream or deploy.base)? fetches the base; records the starting point; exit 0/1
   ship              record a ship after deploying (--commit SHA, --target NAME, --outcome shipped|
                     failed): the range since the previous ship, its checks, the lock, how to roll back
+  rollback [SHIP]   without SHIP, the recorded ships and how to undo each; with it, prepares the undo for
+                    review: branch rollback/SHIP from HEAD with the ship's range reverted (clean tree
+                    needed); exit 0 prepared, 1 refused (nothing changed), 4 stopped on a conflict
   override ID       override a review with a reason: --reason "why" [--for 1h]; or a gate:
                     override --gate push|deploy|boundary --reason "why" (an hour unless --for)
   gates             what the gates hold now (mode, open reviews, overrides, the task); rebuilds

@@ -14,6 +14,7 @@ import { risk } from './riskCommand';
 import { review } from './reviewCommand';
 import { lock, queue } from './lockCommand';
 import { checkShip, kickoff, ship } from './shipCommand';
+import { rollback } from './rollbackCommand';
 import { checkPushCommand, gates, installHooks, override, uninstallHooks } from './gateCommands';
 import { formatVerify, verifyRecord } from '../core/report/verify';
 import { decide, history, memory } from './memoryCommands';
@@ -96,6 +97,8 @@ async function run(args: CliArgs, out: Out, err: Out, cwd: string): Promise<numb
       return kickoff(args, out);
     case 'ship':
       return ship(args, out);
+    case 'rollback':
+      return rollback(args, out);
     case 'override':
       return override(args, out);
     case 'gates':

@@ -10,6 +10,7 @@ import { currentHolder, openGate } from '../core/gates/gate';
 import { kickoff as runKickoff } from '../core/gates/kickoff';
 import { describeRequiredChecks, requiredChecks, resolveCommit } from '../core/gates/requiredChecks';
 import { previousShip, rollbackFor, shipEvent } from '../core/gates/ship';
+import { shipReviewGate } from '../core/gates/shipReviews';
 import { UsageError, type CliArgs } from './args';
 
 type Out = (text: string) => void;
@@ -71,6 +72,9 @@ export async function ship(args: CliArgs, out: Out): Promise<number> {
     const checks = requiredChecks(store.db, target, deploy.requiredChecks ?? []);
     const rollback = await rollbackFor(repoRoot, target.commit, previousShip(store.db, targetName, target.commit), targetName);
     const event = shipEvent({ commit: target.commit, target: targetName, outcome, by: holder.who, lockId, checks }, rollback);
+    // Recorded after the fact, so open reviews are noted with the ship rather than holding it.
+    const reviews = shipReviewGate(repoRoot, dir);
+    event.data = { ...event.data, reviews: { mode: reviews.mode, open: reviews.open, text: reviews.text, override: reviews.overriddenBy ?? null } };
     const [written] = store.append([event]);
     const data = written?.data ?? {};
     if (args.json) out(JSON.stringify(data, null, 2));
@@ -79,6 +83,7 @@ export async function ship(args: CliArgs, out: Out): Promise<number> {
         `Ship ${String(data.shipId)} recorded: ${target.commit.slice(0, 12)} to ${targetName} (${outcome}) by ${holder.who}${lockId ? ` under lock ${lockId}` : ' without holding the deploy lock'}`,
         `  previous ship: ${rollback.previousCommit?.slice(0, 12) ?? 'none recorded'}; ${rollback.commits.length} commit(s)${rollback.diffStat ? `, ${rollback.diffStat}` : ''}`,
         describeRequiredChecks(checks).replace(/^/gm, '  '),
+        ...(reviews.open ? [`  open reviews when shipped: ${reviews.text}`] : []),
         '  roll back:',
         ...rollback.steps.map((s) => `    ${s}`),
       ].join('\n'));

@@ -4,7 +4,7 @@ import { boardRecord } from '../core/report/boardState';
 import { buildTrail } from '../core/report/trail';
 import { clipStrings } from '../core/report/clip';
 import { sessionActivity } from '../core/report/activity';
-import { DEFAULT_QUERY, type BoardAction, type BoardState, type HostToWebview, type ImportStatus, type ReviewAction, type SessionQuery } from '../protocol';
+import { DEFAULT_QUERY, type BoardAction, type BoardDeploy, type BoardState, type HostToWebview, type ImportStatus, type ReviewAction, type SessionQuery } from '../protocol';
 import { parseWebviewMessage } from '../webviewMessages';
 import { Disposable } from './disposable';
 import type { RecordService } from './recordService';
@@ -22,6 +22,12 @@ export interface ReviewActions {
   openConcern(path: string, line?: number): Promise<void>;
 }
 
+/** The deploy lock and ship queue the board shows: the status bar's own watcher (no polling of the board's). */
+export interface DeploySource {
+  boardDeploy(): BoardDeploy | undefined;
+  readonly onDidChange: vscode.Event<void>;
+}
+
 export interface SessionActions {
   showMarkdown(id: string): void;
   copyMarkdown(id: string): Promise<void>;
@@ -35,6 +41,9 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
   private ready = false;
   private query: SessionQuery = DEFAULT_QUERY;
   private pushTimer: NodeJS.Timeout | undefined;
+  private deploy: DeploySource | undefined;
+  /** The state last posted to the webview (tests read what the board was given). */
+  lastState: BoardState | undefined;
   private readonly rendered = this._register(new vscode.EventEmitter<{ phase: string; events: number; sessions: number; trusted: boolean }>());
   /** Fires when the webview reports what it rendered. */
   readonly onDidRender = this.rendered.event;
@@ -73,6 +82,13 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     });
   }
 
+  /** Shows the deploy lock and ship queue, kept current from `source`. */
+  followDeploy(source: DeploySource): void {
+    this.deploy = source;
+    this._register(source.onDidChange(() => this.pushSoon()));
+    this.pushSoon();
+  }
+
   refresh(): void {
     this.records.get()?.refresh();
     void this.push();
@@ -99,6 +115,10 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
       void this.sessions.copyMarkdown(msg.id);
     } else if (msg.type === 'reviewAction') {
       this.reviews?.run(msg.action, msg.reviewId);
+    } else if (msg.type === 'copyRollback') {
+      void vscode.commands.executeCommand('flightdeck.copyRollbackCommand', { shipId: msg.shipId });
+    } else if (msg.type === 'rollbackShip') {
+      void vscode.commands.executeCommand('flightdeck.rollbackShip', { shipId: msg.shipId });
     } else if (msg.type === 'openConcern') {
       void this.reviews?.openConcern(msg.path, msg.line);
     } else if (msg.type === 'openFile' || msg.type === 'diffFile') {
@@ -143,7 +163,9 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
 
   private post(state: BoardState): void {
     const importing = this.imports?.importStatus();
-    const message: HostToWebview = { type: 'state', state: importing ? { ...state, importing } : state };
+    const deploy = this.deploy?.boardDeploy();
+    const message: HostToWebview = { type: 'state', state: { ...state, ...(importing ? { importing } : {}), ...(deploy ? { deploy } : {}) } };
+    this.lastState = message.state;
     void this.view?.webview.postMessage(message);
   }
 

@@ -4,6 +4,7 @@ import { describeLock, describeQueue } from '../core/gates/describe';
 import { kickoff, type KickoffResult } from '../core/gates/kickoff';
 import { describeRequiredChecks, requiredChecks, resolveCommit } from '../core/gates/requiredChecks';
 import { previousShip, rollbackFor, shipEvent } from '../core/gates/ship';
+import { shipReviewGate } from '../core/gates/shipReviews';
 import type { DeployGate } from './deployGate';
 import type { RecordService } from './recordService';
 
@@ -15,6 +16,8 @@ export interface ShipOptions {
   target?: string;
   /** Ships despite unproven required checks, with this reason recorded (else the user is asked). */
   overrideReason?: string;
+  /** Ships despite open reviews in enforce mode, with this reason recorded (else the user is asked). */
+  reviewOverrideReason?: string;
 }
 
 export interface ShipOutcome {
@@ -218,12 +221,26 @@ export class DeployCommands {
     const holder = await this.gate.holder();
     let override: string | undefined;
     if (!checks.ok) {
-      override = options.overrideReason ?? (await this.askOverride(describeRequiredChecks(checks)));
+      override = options.overrideReason ?? (await this.askOverride(describeRequiredChecks(checks), 'Ship refused: the required checks are not proven on this commit.'));
       if (!override?.trim()) {
         void vscode.window.showWarningMessage(`Ship refused: the required checks are not proven on ${commit.commit.slice(0, 12)}.`);
         return { status: 'refused', why: describeRequiredChecks(checks) };
       }
       store.append([{ kind: 'override.recorded', source: 'vscode', data: { gate: 'required-checks', subject: commit.commit, reason: override.trim(), by: holder.who } }]);
+    }
+    // In enforce mode open review concerns hold the ship as they hold an agent's deploy (override with a reason).
+    const reviews = shipReviewGate(repoRoot, this.gate.recordDir as string);
+    let reviewOverride: string | undefined;
+    if (reviews.hold) {
+      reviewOverride = options.reviewOverrideReason ?? (await this.askOverride(`Open reviews hold the ship (enforce mode): ${reviews.text}.`, 'Ship refused: reviews of this code are open.'));
+      if (!reviewOverride?.trim()) {
+        void vscode.window.showWarningMessage(`Ship refused (enforce mode): ${reviews.text}. Fix the concerns and re-review, or ship anyway with a reason.`);
+        return { status: 'refused', why: reviews.text };
+      }
+      // One ship's override: it lapses at once, so it does not open the deploy gate to anyone else.
+      store.append([{ kind: 'override.recorded', source: 'vscode', data: { gate: 'ship-reviews', subject: commit.commit, reason: reviewOverride.trim(), by: holder.who, expiresAt: Date.now() } }]);
+    } else if (reviews.open && !reviews.overriddenBy) {
+      void vscode.window.showWarningMessage(`Shipping while reviews are open (advisory mode, not held): ${reviews.text}.`);
     }
     // The lock: kept if already held, else taken for this ship and given back after it.
     let lockId = this.gate.heldByMe(await this.gate.refresh())?.id;
@@ -242,7 +259,10 @@ export class DeployCommands {
       const rollback = await rollbackFor(repoRoot, commit.commit, previousShip(store.db, targetName, commit.commit), targetName);
       const event = shipEvent({ commit: commit.commit, target: targetName, outcome, by: holder.who, lockId, checks }, rollback);
       event.source = 'vscode';
-      event.data = { ...event.data, task: task.name, exitCode: exitCode ?? null, checksOverride: override?.trim() ?? null };
+      event.data = {
+        ...event.data, task: task.name, exitCode: exitCode ?? null, checksOverride: override?.trim() ?? null,
+        reviews: { mode: reviews.mode, open: reviews.open, text: reviews.text, override: reviewOverride?.trim() ?? reviews.overriddenBy ?? null },
+      };
       const [written] = store.append([completeEvent(event)]);
       const shipId = String(written?.data.shipId ?? '');
       const copy = 'Copy rollback command';
@@ -256,12 +276,12 @@ export class DeployCommands {
     }
   }
 
-  private async askOverride(evidence: string): Promise<string | undefined> {
+  private async askOverride(evidence: string, headline: string): Promise<string | undefined> {
     const anyway = 'Ship anyway…';
-    const pick = await vscode.window.showWarningMessage('Ship refused: the required checks are not proven on this commit.', { modal: true, detail: evidence }, anyway);
+    const pick = await vscode.window.showWarningMessage(headline, { modal: true, detail: evidence }, anyway);
     if (pick !== anyway) return undefined;
     return vscode.window.showInputBox({
-      title: 'Flightdeck: Ship without proven checks',
+      title: 'Flightdeck: Ship anyway',
       prompt: 'Why ship anyway? Recorded as an override with the ship.',
       validateInput: (v) => (v.trim() ? undefined : 'A reason is required.'),
     });

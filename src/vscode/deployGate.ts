@@ -7,6 +7,8 @@ import type { AcquireResult, ForceResult, JoinResult, LeaveResult, ReleaseResult
 import type { GateStore } from '../core/gates/store';
 import { DEFAULT_PROCESS_LEASE_MS, type GateState, type Holder, type LockInfo } from '../core/gates/types';
 import { GateWatcher } from '../core/gates/watcher';
+import { boardDeploy } from '../core/gates/boardDeploy';
+import type { BoardDeploy } from '../protocol';
 import { journalRecorder } from '../core/gates/localStore';
 import { Disposable } from './disposable';
 
@@ -210,6 +212,13 @@ export class DeployGate extends Disposable {
     } catch (e) {
       void vscode.window.showErrorMessage(`Flightdeck could not record ${kind}: ${(e as Error).message}`);
     }
+  }
+
+  /** The lock and the queue for the board, from this watcher's last read (undefined outside a repository). */
+  boardDeploy(): BoardDeploy | undefined {
+    if (this.unavailable) return undefined;
+    const problem = this.unread ?? (this.error ? `The lock could not be read: ${this.error}. It is not taken for free.` : undefined);
+    return boardDeploy({ state: this.state, me: this.me, scope: this.scope, where: this.where, problem });
   }
 
   /** Whether anything of this gate runs a timer now (the bench checks an idle window runs none of its own). */

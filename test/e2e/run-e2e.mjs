@@ -279,6 +279,10 @@ async function main() {
   await board.locator('body').evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(results, 'board-light.png') });
 
+  const hideHovers = async () => {
+    await page.mouse.move(900, 500);
+    await page.locator('.workbench-hover, .monaco-hover').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  };
   await check('the status bar shows the deploy lock held by someone else, with who, why and the queue in its tooltip', async () => {
     const item = page.locator('.statusbar-item', { hasText: /Deploy/ }).first();
     await item.getByText('Deploy free').waitFor({ timeout: 15_000 }).catch(async (err) => {
@@ -308,6 +312,24 @@ async function main() {
     await page.mouse.move(900, 500);
   });
 
+  await check('the board\'s Ships section shows the lock (who, why), the ship queue, and recent ships with their rollback command', async () => {
+    const section = board.locator('section.ships');
+    await section.locator('.lock-state.other', { hasText: 'Grace Hopper' }).waitFor({ timeout: 10_000 });
+    await section.locator('.lock-reason', { hasText: 'release 1.4.2 <b>to production</b>' }).waitFor();
+    if (await section.locator('.lock-reason b').count()) throw new Error('markup in the reason came alive on the board');
+    await section.locator('.ship-queue .queued.mine').waitFor();
+    const failed = section.locator('.ship.status-failed');
+    await failed.locator('.rollback-command', { hasText: 'git switch -c rollback/ship-e2e-2 && git revert --no-edit aaaaaaaaaaaa..ffffffffffff' }).waitFor();
+    await failed.getByText('shipped anyway: "lint is broken on main, INC-7"', { exact: false }).waitFor();
+    await section.locator('.ship.status-shipped .rollback-command', { hasText: 'git revert --no-edit aaaaaaaaaaaa' }).waitFor();
+    await hideHovers();
+    await section.evaluate((el) => el.scrollIntoView());
+    await page.screenshot({ path: join(results, 'board-ships.png') });
+    // Copy puts the recorded command on the clipboard (looked up by the extension, not sent by the webview).
+    await failed.locator('vscode-button[data-cmd="copy-rollback"]').click();
+    await page.locator('.statusbar', { hasText: 'Rollback command copied' }).waitFor({ timeout: 5_000 });
+  });
+
   await check('the dashboard opens in a browser with JavaScript off and shows the record, inert', async () => {
     const file = join(results, 'dashboard.html');
     runNode(cli, 'dashboard', '--out', file, '--repo', workspace);
@@ -321,10 +343,7 @@ async function main() {
     await doc.screenshot({ path: join(results, 'dashboard.png'), fullPage: false });
     await context.close();
   });
-  const hideHovers = async () => {
-    await page.mouse.move(900, 500);
-    await page.locator('.workbench-hover, .monaco-hover').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
-  };
+
 
   await check('Request review from the palette shows the review and its concerns in the board\'s Reviews section', async () => {
     await runCommand(page, 'Flightdeck: Request review');

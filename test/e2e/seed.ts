@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectFolderName, signupSession, TranscriptWriter } from '../fixtures/claudeTranscript';
 import { RecordStore } from '../../src/core/record/store';
+import type { NewEvent } from '../../src/core/record/events';
 
 const [projects, workspace] = process.argv.slice(2) as [string, string];
 const dir = join(projects, projectFolderName(workspace));
@@ -49,5 +50,18 @@ void (async () => {
   store.append([{ kind: 'task.started', at: signupAt - 60_000, source: 'vscode', data: {
     intent: 'add server-side validation to signup endpoint', allow: ['api/signup.ts'], forbid: ['schema'], requiredChecks: ['lint'],
   } }]);
+  // Two recorded ships (as Flightdeck: Ship records them): the board's Ships section shows them with their rollback.
+  const sha = (c: string): string => c.repeat(40).slice(0, 40);
+  const ship = (id: string, at: number, commit: string, previous: string | null, status: string, extra: Record<string, unknown>): NewEvent => ({
+    kind: 'ship.recorded', at, source: 'vscode', data: {
+      shipId: id, commit, previousCommit: previous, target: 'production', status, by: 'Ada Lovelace <ada@example.com>',
+      range: previous ? [commit, sha('e'), sha('d')] : [commit], diffStat: '4 files changed, 61 insertions(+), 9 deletions(-)',
+      rollback: previous ? `git switch -c rollback/${commit.slice(0, 12)} ${commit.slice(0, 12)} && git revert --no-edit ${previous.slice(0, 12)}..${commit.slice(0, 12)}  (then review, merge and ship)` : 'first recorded ship', task: 'deploy', ...extra,
+    },
+  });
+  store.append([
+    ship('ship-e2e-1', signupAt - 50 * 60_000, sha('a'), null, 'shipped', { exitCode: 0, lockId: 'lock-e2e-1', checks: { ok: true, required: [{ kind: 'test', status: 'passed' }] }, reviews: { open: 0, override: null } }),
+    ship('ship-e2e-2', signupAt - 20 * 60_000, sha('f'), sha('a'), 'failed', { exitCode: 1, lockId: 'lock-e2e-2', checks: { ok: false, required: [{ kind: 'test', status: 'passed' }, { kind: 'lint', status: 'missing' }] }, checksOverride: 'lint is broken on main, INC-7', reviews: { open: 1, override: 'hotfix, reviewed by hand' } }),
+  ]);
   store.close();
 })();

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { boardReviews } from './boardReviews';
+import { boardShips } from './boardShips';
 import type { Database } from 'sql.js';
 import { DEFAULT_QUERY, type BoardRecord, type BoardSession, type SessionQuery } from '../../protocol';
 import { listEvents, recordStatus } from '../record/queries';
@@ -172,5 +173,6 @@ export function boardRecord(store: RecordStore, query: SessionQuery = DEFAULT_QU
     // Counting is only needed when there may be more than the page shows.
     matchingSessions: sessions.length < query.limit ? sessions.length : countSessions(store.db, query),
     reviews: boardReviews(store.db),
+    ships: boardShips(store.db),
   };
 }

@@ -4,6 +4,7 @@ import { checkTree } from './trailMarkdown';
 import { boardSessions } from './boardState';
 import { buildTrail } from './trail';
 import { recordCounts } from '../record/queries';
+import { recordedShips, rollbackPlan, type RecordedShip } from '../gates/recordedShips';
 
 /** Everything that reaches the page is text: markup in the record stays inert. */
 export function escapeHtml(text: string): string {
@@ -25,6 +26,21 @@ function reviewBlock(r: FlightTrail['reviews'][number]): string {
   const overrides = r.overrides.map((o) => `<li>Override by ${e(o.by || 'someone')} at ${e(o.at)}: ${e(o.reason)}${o.expiresAt ? ` (until ${e(o.expiresAt)})` : ''}</li>`);
   return `<div class="review review-${e(r.status)}"><p><b>${e(r.subject)}</b> — ${e(r.status)}${r.verdict ? `: ${e(r.verdict)}` : ''}</p>
 <p class="muted">${facts.map(e).join('<br>')}</p>${concerns.length || overrides.length ? `<ul>${[...concerns, ...overrides].join('')}</ul>` : ''}</div>`;
+}
+
+/** One ship: what went out, what proved it, the lock, the outcome and the command that undoes it; all text escaped. */
+function shipBlock(s: RecordedShip): string {
+  const range = s.previousCommit ? `${s.previousCommit.slice(0, 12)}..${s.commit.slice(0, 12)}` : s.commit.slice(0, 12);
+  const checks = s.checks.length ? s.checks.map((c) => `${c.kind} ${c.status}`).join(', ') : 'none required';
+  const reviews = !s.reviews ? 'not looked at' : s.reviews.open ? `${s.reviews.open} open${s.reviews.override ? `; override: ${s.reviews.override}` : ''}` : 'none open';
+  const facts = [
+    `${new Date(s.at).toISOString().replace('T', ' ').slice(0, 16)} UTC · by ${s.by || '?'} · ${s.range.length} commit(s)${s.diffStat ? ` · ${s.diffStat}` : ''}`,
+    `checks: ${checks}${s.checksOverride ? `; shipped anyway: ${s.checksOverride}` : ''} · reviews: ${reviews}`,
+    `lock: ${s.lockId ?? 'not held'}${s.task ? ` · task ${s.task} exited ${s.exitCode ?? '?'}` : ''} · ship id ${s.id}`,
+  ];
+  const prepared = s.prepared ? `<p class="muted">Rollback prepared on ${e(s.prepared.branch)} by ${e(s.prepared.by || 'someone')}</p>` : '';
+  return `<div class="review review-${s.status === 'shipped' ? 'passed' : 'failed'}"><p><b><code>${e(range)}</code> to ${e(s.target)}</b> — ${e(s.status)}</p>
+<p class="muted">${facts.map(e).join('<br>')}</p><p>Roll back: <code>${e(rollbackPlan(s).command)}</code></p>${prepared}</div>`;
 }
 
 function sessionSection(t: FlightTrail): string {
@@ -77,7 +93,7 @@ export function renderDashboard(db: Database, options: DashboardOptions): string
   // A review outside any session shows its override here (a session's reviews show theirs in its section).
   const reviews = db.exec(`SELECT r.subject, r.status, r.verdict, a.reason, a.by FROM reviews r LEFT JOIN approvals a ON a.event_id = r.override_id
     ORDER BY r.opened_at DESC LIMIT 200`)[0]?.values ?? [];
-  const ships = db.exec(`SELECT commit_sha, target, status, rollback, at FROM ships ORDER BY at DESC LIMIT 200`)[0]?.values ?? [];
+  const ships = recordedShips(db, 200);
   const rows = sessions.map((s) => `<tr>
 <td>${e(s.startedAt ? new Date(s.startedAt).toISOString().replace('T', ' ').slice(0, 16) : '?')}</td>
 <td><a href="#${anchor(s.id)}">${e(s.intent || '(no stated intent)')}</a></td>
@@ -116,7 +132,7 @@ ${rows}
 <h2 style="margin-top:24px">Reviews</h2>
 ${list(reviews.map((r) => `${String(r[0] ?? '')} — ${String(r[1] ?? '')}${r[2] ? `: ${String(r[2])}` : ''}${r[3] ? `; override by ${String(r[4] ?? 'someone')}: ${String(r[3])}` : ''}`))}
 <h2 style="margin-top:24px">Ships</h2>
-${list(ships.map((r) => `${String(r[0] ?? '?')} to ${String(r[1] ?? '?')} — ${String(r[2] ?? '')}${r[3] ? `; rollback: ${String(r[3])}` : ''}`))}
+${ships.length ? ships.map(shipBlock).join('\n') : '<p class="muted">none</p>'}
 ${detailed.map(sessionSection).join('\n')}
 ${sessions.length > detailed.length ? `<p class="muted">${sessions.length - detailed.length} older sessions are listed above without their details.</p>` : ''}
 </body></html>

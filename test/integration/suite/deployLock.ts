@@ -128,6 +128,19 @@ export function registerDeployTests(): void {
     assert.equal(row[1], 'shipped');
     assert.ok(String(row[3]).startsWith('lock-'), 'shipped under a lock');
     await statusText(a, /Deploy free/, 'the lock given back after the ship');
+    // The board's Ships section: the ship with its lock and rollback command, and the lock free again.
+    await vscode.commands.executeCommand('flightdeck.board.focus');
+    a.board.refresh();
+    const shown = await eventually(() => {
+      const s = a.board.lastState;
+      const ship = s?.record?.ships?.find((x) => x.id === out?.shipId);
+      return ship && s?.deploy && !s.deploy.lock && !s.deploy.problem ? ship : undefined;
+    }, 15_000, 'the ship on the board, the lock shown free');
+    assert.deepEqual([shown.target, shown.status, shown.lockId, shown.task, shown.exitCode], ['staging', 'shipped', row[3], 'ship-it', 0]);
+    assert.match(shown.rollback, new RegExp(`^git switch -c rollback/${out?.shipId ?? ''} && git revert --no-edit [0-9a-f]{12}|^redeploy`));
+    const copied = await vscode.commands.executeCommand<string | undefined>('flightdeck.copyRollbackCommand', { shipId: out?.shipId });
+    assert.equal(copied, shown.rollback);
+    assert.equal(await vscode.env.clipboard.readText(), shown.rollback);
   }, 60_000);
   test('the next in line is told when the lock frees; force-unlock needs the id and a reason; a deploy typed in a terminal is flagged and recorded', async () => {
     const a = await api();

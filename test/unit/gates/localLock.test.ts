@@ -122,8 +122,8 @@ test('several processes racing for the local lock: never two holders at once, ev
   const repo = gitRepo(t);
   const markers = tempDir(t, 'fd-markers-');
   const dir = join(repo, '.git', 'flightdeck');
-  const PROCS = 4;
-  const ATTEMPTS = 60;
+  const PROCS = 8;
+  const ATTEMPTS = 200;
   const runs = await Promise.all(
     Array.from({ length: PROCS }, () =>
       new Promise<{ acquired: number; held: number; doubles: number }>((resolve, reject) => {
