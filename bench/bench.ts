@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { completeEvent, type RecordEvent } from '../src/core/record/events';
 import { deriveRows, flushDerived, newDeriveMemo, type RunSql } from '../src/core/record/apply';
 import { MIGRATIONS } from '../src/core/record/schema';
-import { RecordStore } from '../src/core/record/store';
+import { RecordStore, type StoreOptions } from '../src/core/record/store';
 import { measureActivation } from './activation';
 import { idleCost } from './idleCost';
 import { makeEvents } from './events';
@@ -19,6 +19,7 @@ import { hookProcessTimes, importThroughput, ingestCommandThroughput, liveTailLa
 import { writeRealHistory, writeRealRepo } from './realHistory';
 import { riskCommandTime, riskSignal } from './riskSignal';
 import { gateBench } from './gate';
+import { scaleChild, scaleReal } from './scaleReal';
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (bytes: number): string => `${fmt(bytes / (1 << 20), 0)} MB`;
@@ -31,6 +32,9 @@ const row = (label: string, value: string, target = ''): void => console.log(`${
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'fd-bench-'));
 
 const BATCH = 1000;
+
+/** The record as it was (every payload in the database) beside payloads in segments. */
+const SCALE_MODES: [string, StoreOptions][] = [['before', {}]];
 
 async function ingestRecord(events: RecordEvent[]): Promise<number> {
   const dir = scratch();
@@ -141,6 +145,7 @@ const only = process.argv.slice(2);
 const wanted = (section: string): boolean => only.length === 0 || only.includes(section);
 
 async function main(): Promise<void> {
+  if (only[0] === 'scale-child') return scaleChild(only.slice(1));
   console.log(`Flightdeck benchmark — node ${process.version}, ${new Date().toISOString()}\n`);
   row('measure', 'result', 'target');
   row('-------', '------', '------');
@@ -151,6 +156,14 @@ async function main(): Promise<void> {
     row('durable single-event append p99', `${fmt(pct(lat, 99), 2)} ms`, 'target ≤ 10 ms');
   }
   if (wanted('scale')) await scale();
+  if (wanted('scale') || wanted('scale-real')) {
+    const root = scratch();
+    try {
+      await scaleReal(row, root, SCALE_MODES);
+    } finally {
+      if (!process.env.FLIGHTDECK_BENCH_KEEP) rmSync(root, { recursive: true, force: true });
+    }
+  }
   if (wanted('risk') || wanted('risk-signal')) riskSignal(row);
   if (wanted('risk')) await riskCommandTime(row);
   if (wanted('board')) await board();

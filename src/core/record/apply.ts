@@ -1,5 +1,6 @@
 import type { Database, SqlValue, Statement } from 'sql.js';
 import type { RecordEvent } from './events';
+import { isSlimKind, slimData, type PayloadLocation } from './segments';
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : v == null ? null : JSON.stringify(v));
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -48,8 +49,10 @@ export interface DeriveMemo {
   files: Map<string, [session: string, path: string, action: string, firstAt: number, lastAt: number]>;
   /** Deferred rows of this batch, their values one after another. */
   rows: Map<DeferredInsert, SqlValue[]>;
+  /** The latest hook and transcript event of each session in this batch (are its hooks silent?). */
+  last: Map<string, [hook: number | null, transcript: number | null, at: number]>;
 }
-export const newDeriveMemo = (): DeriveMemo => ({ sessions: new Map(), usage: new Map(), files: new Map(), rows: new Map() });
+export const newDeriveMemo = (): DeriveMemo => ({ sessions: new Map(), usage: new Map(), files: new Map(), rows: new Map(), last: new Map() });
 
 /** Forgets what a rolled-back batch gathered. */
 function clearDeriveMemo(memo: DeriveMemo): void {
@@ -57,6 +60,7 @@ function clearDeriveMemo(memo: DeriveMemo): void {
   memo.usage.clear();
   memo.files.clear();
   memo.rows.clear();
+  memo.last.clear();
 }
 
 function defer(memo: DeriveMemo, insert: DeferredInsert, ...values: SqlValue[]): void {
@@ -78,8 +82,28 @@ function sqlText(key: string, build: () => string): string {
 const multiRowSql = (insert: DeferredInsert, rows: number): string =>
   sqlText(`${insert.head}#${rows}`, () => `${insert.head} ${Array(rows).fill(`(${Array(insert.width).fill('?').join(',')})`).join(',')} ${insert.tail}`);
 
+/** Notes a new event's time as its session's latest from hooks or from transcripts. */
+export function noteLastSeen(e: RecordEvent, memo: DeriveMemo): void {
+  if (!e.session || (e.source !== 'claude-hook' && e.source !== 'claude-transcript')) return;
+  const last = memo.last.get(e.session) ?? [null, null, e.at];
+  const i = e.source === 'claude-hook' ? 0 : 1;
+  last[i] = Math.max(last[i] ?? e.at, e.at);
+  last[2] = Math.min(last[2], e.at);
+  memo.last.set(e.session, last);
+}
+
+const later = (col: string): string => `${col} = CASE WHEN excluded.${col} IS NULL THEN ${col} WHEN ${col} IS NULL OR excluded.${col} > ${col} THEN excluded.${col} ELSE ${col} END`;
+
 /** Writes what derivers gathered over a batch; call once after the batch's events, in its transaction. */
 export function flushDerived(run: RunSql, memo: DeriveMemo): void {
+  for (const [session, [hook, transcript, at]] of memo.last) {
+    run(
+      `INSERT INTO sessions (id, started_at, last_hook_at, last_transcript_at) VALUES (?,?,?,?)
+       ON CONFLICT(id) DO UPDATE SET ${later('last_hook_at')}, ${later('last_transcript_at')}`,
+      [session, at, hook, transcript],
+    );
+  }
+  memo.last.clear();
   for (const [session, u] of memo.usage) {
     run(
       `INSERT INTO sessions (id, model, input_tokens, output_tokens, cache_tokens, started_at) VALUES (?,?,?,?,?,?)
@@ -477,10 +501,11 @@ const ROWS_PER_INSERT = 50;
  */
 const insertSql = (rows: number, shared: boolean): string =>
   sqlText(`events#${rows}${shared ? 's' : ''}`, () =>
-    'INSERT OR IGNORE INTO events (id, kind, at, session_id, source, data) VALUES ' +
-    Array.from({ length: rows }, (_, k) =>
-      shared ? `(?${3 + 4 * k},?${4 + 4 * k},?${5 + 4 * k},?1,?2,CAST(?${6 + 4 * k} AS TEXT))` : '(?,?,?,?,?,CAST(? AS TEXT))',
-    ).join(','));
+    'INSERT OR IGNORE INTO events (id, kind, at, session_id, source, data, seg, off, len) VALUES ' +
+    Array.from({ length: rows }, (_, k) => {
+      const p = (i: number): string => `?${3 + 7 * k + i}`;
+      return shared ? `(${p(0)},${p(1)},${p(2)},?1,?2,CAST(${p(3)} AS TEXT),${p(4)},${p(5)},${p(6)})` : '(?,?,?,?,?,CAST(? AS TEXT),?,?,?)';
+    }).join(','));
 
 /**
  * Applies events to the database. Applying an event that is already there changes nothing, so a
@@ -494,9 +519,10 @@ export class EventApplier {
 
   /**
    * Returns how many events were new. Runs in one transaction. `dataJson`, when given, holds each
-   * event's data as UTF-8 JSON (views into the journal lines, which had to encode it anyway).
+   * event's data as UTF-8 JSON (views into the journal lines, which had to encode it anyway). `at`, when
+   * given, says where each event's journal line is: bulky kinds then keep only a summary here (see segments.ts).
    */
-  apply(events: readonly RecordEvent[], dataJson?: readonly Uint8Array[]): number {
+  apply(events: readonly RecordEvent[], dataJson?: readonly Uint8Array[], at?: readonly (PayloadLocation | undefined)[]): number {
     if (events.length === 0) return 0;
     this.db.exec('BEGIN');
     try {
@@ -510,10 +536,15 @@ export class EventApplier {
         const params: SqlValue[] = shared ? [first.session ?? null, first.source ?? null] : [];
         for (let j = i; j < end; j++) {
           const e = events[j] as RecordEvent;
+          const loc = at?.[j];
+          const slim = loc !== undefined && loc.seg !== 0 && isSlimKind(e.kind);
           // As bytes: sql.js copies a byte array into WASM far faster than it encodes a string.
-          const data = dataJson?.[j] ?? Buffer.from(JSON.stringify(e.data));
-          if (shared) params.push(e.id, e.kind, e.at, data);
-          else params.push(e.id, e.kind, e.at, e.session ?? null, e.source ?? null, data);
+          const data = slim ? slimData(e.kind, e.data) : dataJson?.[j] ?? Buffer.from(JSON.stringify(e.data));
+          const seg = slim ? loc.seg : null;
+          const off = slim ? loc.off : null;
+          const len = slim ? loc.len : null;
+          if (shared) params.push(e.id, e.kind, e.at, data, seg, off, len);
+          else params.push(e.id, e.kind, e.at, e.session ?? null, e.source ?? null, data, seg, off, len);
         }
         this.run(insertSql(end - i, shared), params);
         added += this.db.getRowsModified();
@@ -536,12 +567,12 @@ export class EventApplier {
   /** Derived rows only for events that were new: replaying an old event must not undo a newer one. */
   private derive(events: readonly RecordEvent[], onlyIds: Set<string> | undefined): void {
     for (const e of events) {
-      if (!derivers[e.kind]) continue;
       if (onlyIds) {
         if (!onlyIds.has(e.id)) continue;
         onlyIds.delete(e.id);
       }
-      deriveRows(e, this.run, this.memo);
+      noteLastSeen(e, this.memo);
+      if (derivers[e.kind]) deriveRows(e, this.run, this.memo);
     }
     flushDerived(this.run, this.memo);
   }

@@ -146,6 +146,22 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE ships ADD COLUMN lock_id TEXT;
   ALTER TABLE ships ADD COLUMN diff_stat TEXT;
   `,
+  // 9: bounded memory. Bulky kinds keep a summary in data and where their full journal line is (segments.ts); a
+  // session's latest hook and transcript event are columns, not two indexes over every event. A record that had
+  // events is marked, so opening it moves their payloads out once (store.ts).
+  `
+  ALTER TABLE events ADD COLUMN seg INTEGER;
+  ALTER TABLE events ADD COLUMN off INTEGER;
+  ALTER TABLE events ADD COLUMN len INTEGER;
+  ALTER TABLE sessions ADD COLUMN last_hook_at INTEGER;
+  ALTER TABLE sessions ADD COLUMN last_transcript_at INTEGER;
+  UPDATE sessions SET
+    last_hook_at = (SELECT max(at) FROM events e WHERE e.session_id = sessions.id AND e.source = 'claude-hook'),
+    last_transcript_at = (SELECT max(at) FROM events e WHERE e.session_id = sessions.id AND e.source = 'claude-transcript');
+  DROP INDEX events_hook_at;
+  DROP INDEX events_transcript_at;
+  INSERT INTO meta (key, value) SELECT 'payloads_inline', '1' WHERE EXISTS (SELECT 1 FROM events);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -55,6 +55,9 @@ export function describeReport(r: OpenReport, dir: string): string[] {
   if (r.snapshot === 'previous') notices.push('The latest snapshot was damaged; the previous one and the journal were used.');
   if (r.damagedLines > 0) notices.push(`${r.damagedLines} unreadable journal line(s) were skipped; copies are in ${dir}/damaged.`);
   if (r.possiblyMissing) notices.push(`Some ${r.possiblyMissing} could not be recovered.`);
+  for (const d of r.damagedSegments ?? []) {
+    notices.push(`Some event details could not be read back from ${d.file} (${d.reason})${d.keptAt ? `; a copy is in ${d.keptAt}` : ''}; their summaries are shown.`);
+  }
   return notices;
 }
 
@@ -65,8 +68,8 @@ export const HOOKS_SILENT_AFTER_MS = 2 * 60_000;
 /** `%text%` for LIKE, with the user's own `%`, `_` and `\` taken literally. */
 const contains = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-const HOOK_LAST = `(SELECT max(at) FROM events e WHERE e.session_id = s.id AND e.source = 'claude-hook')`;
-const TRANSCRIPT_LAST = `(SELECT max(at) FROM events e WHERE e.session_id = s.id AND e.source = 'claude-transcript')`;
+const HOOK_LAST = 's.last_hook_at';
+const TRANSCRIPT_LAST = 's.last_transcript_at';
 
 /** The WHERE clause of a query over `sessions s`, with its parameters. */
 function sessionFilter(q: SessionQuery): { where: string; params: (string | number)[] } {
