@@ -19,7 +19,8 @@ import { hookProcessTimes, importThroughput, ingestCommandThroughput, liveTailLa
 import { writeRealHistory, writeRealRepo } from './realHistory';
 import { riskCommandTime, riskSignal } from './riskSignal';
 import { gateBench } from './gate';
-import { scaleChild, scaleReal } from './scaleReal';
+import { buildBefore, buildRecordWith, prepareSample, removeBefore, scaleChild, scaleReal } from './scaleReal';
+import { scaleWorkbench } from './scaleWorkbench';
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (bytes: number): string => `${fmt(bytes / (1 << 20), 0)} MB`;
@@ -33,8 +34,8 @@ const scratch = (): string => mkdtempSync(join(tmpdir(), 'fd-bench-'));
 
 const BATCH = 1000;
 
-/** The record as it was (every payload in the database) beside payloads in segments. */
-const SCALE_MODES: [string, StoreOptions][] = [['before', {}]];
+/** Today's record; beside it, with FLIGHTDECK_BENCH_BEFORE=<rev>, the record as that commit had it (e.g. before segments). */
+const SCALE_MODES: [string, StoreOptions][] = [['after', {}]];
 
 async function ingestRecord(events: RecordEvent[]): Promise<number> {
   const dir = scratch();
@@ -159,8 +160,32 @@ async function main(): Promise<void> {
   if (wanted('scale') || wanted('scale-real')) {
     const root = scratch();
     try {
-      await scaleReal(row, root, SCALE_MODES);
+      const before = buildBefore(root);
+      const modes: [string, StoreOptions, { script: string; cli: string }?][] = before ? [['before', {}, before]] : [];
+      await scaleReal(row, root, [...modes, ...SCALE_MODES]);
     } finally {
+      removeBefore(root);
+      if (!process.env.FLIGHTDECK_BENCH_KEEP) rmSync(root, { recursive: true, force: true });
+    }
+  }
+  if (only.includes('scale-workbench')) {
+    const root = scratch();
+    try {
+      const before = buildBefore(root);
+      const { samplePath, copies } = await prepareSample(root, Number(process.env.FLIGHTDECK_BENCH_EVENTS ?? 1_000_000));
+      const builds = [
+        ...(before ? [{ label: 'before', extensionRoot: join(root, 'before'), buildRecord: (dir: string) => buildRecordWith(before.script, dir, samplePath, copies) }] : []),
+        { label: 'after', extensionRoot: join(__dirname, '..'), buildRecord: (dir: string) => buildRecordWith(__filename, dir, samplePath, copies) },
+      ];
+      const sides = await scaleWorkbench(builds, root);
+      if (typeof sides === 'string') row('extension host on a large record', `skipped: ${sides}`);
+      else {
+        for (const s of sides) {
+          row(`extension host RSS, board open, ${s.label}`, `${fmt(s.rssMb)} MB (peak ${fmt(s.peakMb)} MB)`, s.boardMs === undefined ? '' : `board listed in ${fmt(s.boardMs)} ms`);
+        }
+      }
+    } finally {
+      removeBefore(root);
       if (!process.env.FLIGHTDECK_BENCH_KEEP) rmSync(root, { recursive: true, force: true });
     }
   }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { importTranscripts } from '../src/core/capture/claudeImport';
 import { cwdMatcher } from '../src/core/capture/workspace';
 import type { RecordEvent } from '../src/core/record/events';
+import * as queries from '../src/core/record/queries';
 import { RecordStore, type StoreOptions } from '../src/core/record/store';
 import { sessionActivity } from '../src/core/report/activity';
 import { boardRecord, boardSessions } from '../src/core/report/boardState';
@@ -28,16 +29,8 @@ async function sampleEvents(root: string, sessions: number, bytes: number): Prom
   writeRealHistory(root, repo, sessions, bytes);
   const store = await RecordStore.open(join(root, 'sample'), { snapshotEveryBytes: Number.MAX_SAFE_INTEGER });
   await importTranscripts(store, { projectsDir: join(root, 'projects'), accept: cwdMatcher([repo]) });
-  const out: RecordEvent[] = [];
-  const stmt = store.db.prepare('SELECT id, kind, at, session_id, source, data FROM events ORDER BY seq');
-  while (stmt.step()) {
-    const [id, kind, at, session, source, data] = stmt.get();
-    const e: RecordEvent = { id: String(id), kind: String(kind), at: Number(at), data: JSON.parse(String(data)) as Record<string, unknown> };
-    if (session !== null) e.session = String(session);
-    if (source !== null) e.source = String(source);
-    out.push(e);
-  }
-  stmt.free();
+  // Full events (payloads read back where the record keeps them out of the database), in the order recorded.
+  const out = queries.listEvents(store.db, { limit: 100_000 }).reverse();
   store.close();
   rmSync(join(root, 'projects'), { recursive: true, force: true });
   return out;
@@ -110,10 +103,11 @@ async function measure(dir: string, options: StoreOptions): Promise<MeasureResul
   const rssSessions = rss();
   const events = Number(store.db.exec('SELECT count(*) FROM events')[0]?.values[0]?.[0]);
   let payloadMs: number | undefined;
-  const withPayloads = store as unknown as { sessionEvents?: (id: string) => RecordEvent[] };
-  if (typeof withPayloads.sessionEvents === 'function') {
+  // Absent from a build of the record before segments (the `before` column).
+  const sessionEvents = (queries as { sessionEvents?: (db: unknown, id: string) => RecordEvent[] }).sessionEvents;
+  if (typeof sessionEvents === 'function') {
     t = performance.now();
-    for (const id of ids) withPayloads.sessionEvents(id);
+    for (const id of ids) sessionEvents(store.db, id);
     payloadMs = (performance.now() - t) / Math.max(1, ids.length);
   }
   store.close();
@@ -121,22 +115,36 @@ async function measure(dir: string, options: StoreOptions): Promise<MeasureResul
 }
 
 /** The real CLI's peak RSS for a command that only reads (`status`, `log`), on the record at `dir`. */
-function cliPeakMb(root: string, dir: string, args: string[]): number {
+function cliPeakMb(root: string, dir: string, cli: string, args: string[]): number {
   const repo = join(root, 'cli-repo');
   rmSync(repo, { recursive: true, force: true });
   mkdirSync(repo);
   spawnSync('git', ['init', '-q'], { cwd: repo });
   symlinkSync(dir, join(repo, '.git', 'flightdeck'));
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, join(__dirname, '..', 'dist', 'cli.js'), ...args, '--repo', repo], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args, '--repo', repo], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const kb = Number(/(\d+)\s*$/.exec(r.stderr)?.[1] ?? NaN);
   return kb / 1024;
 }
 
-function child<T>(args: string[]): T {
-  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', __filename, 'scale-child', ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+function child<T>(script: string, args: string[]): T {
+  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', script, 'scale-child', ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`scale child failed: ${r.stderr.slice(-2000)}`);
   const last = r.stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(last) as T;
+}
+
+/** The real-shaped sample written to a file, and how many copies of it make `targetEvents`. */
+export async function prepareSample(root: string, targetEvents: number): Promise<{ samplePath: string; copies: number; events: number; avgData: number }> {
+  const sample = await sampleEvents(root, 66, 20 << 20);
+  const samplePath = join(root, 'sample.json');
+  writeFileSync(samplePath, JSON.stringify(sample));
+  const avgData = sample.reduce((a, e) => a + JSON.stringify(e.data).length, 0) / sample.length;
+  return { samplePath, copies: Math.ceil(targetEvents / sample.length), events: sample.length, avgData };
+}
+
+/** Builds the record at `dir` in a child running `script` (this bench, or one built from an earlier commit). */
+export function buildRecordWith(script: string, dir: string, samplePath: string, copies: number): void {
+  child<BuildResult>(script, ['build', dir, '{}', samplePath, String(copies)]);
 }
 
 /** The entry of a child process: `scale-child build|measure DIR OPTIONS_JSON [SAMPLE COPIES]`. */
@@ -147,22 +155,46 @@ export async function scaleChild(argv: string[]): Promise<void> {
   console.log(JSON.stringify(out));
 }
 
-/** Modes measured side by side: each a StoreOptions the record is built and opened with. */
-export async function scaleReal(row: Row, root: string, modes: [label: string, options: StoreOptions][], targetEvents = Number(process.env.FLIGHTDECK_BENCH_EVENTS ?? 1_000_000)): Promise<void> {
+/**
+ * The benchmark built from an earlier commit of the record (FLIGHTDECK_BENCH_BEFORE=<rev>), with today's bench
+ * files: its `scale-child` measures the record as it was, on the same events. Undefined when not asked for.
+ */
+export function buildBefore(root: string): { script: string; cli: string } | undefined {
+  const rev = process.env.FLIGHTDECK_BENCH_BEFORE;
+  if (!rev) return undefined;
+  const here = join(__dirname, '..');
+  const tree = join(root, 'before');
+  const git = (...a: string[]): void => {
+    const r = spawnSync('git', a, { cwd: here, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`git ${a.join(' ')}: ${r.stderr}`);
+  };
+  git('worktree', 'add', '--detach', '-q', tree, rev);
+  for (const f of ['bench/bench.ts', 'bench/scaleReal.ts', 'bench/scaleWorkbench.ts', 'bench/idleCost.ts']) writeFileSync(join(tree, f), readFileSync(join(here, f)));
+  symlinkSync(join(here, 'node_modules'), join(tree, 'node_modules'));
+  const r = spawnSync(process.execPath, ['esbuild.mjs', '--production', '--bench'], { cwd: tree, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`building ${rev}: ${r.stderr}`);
+  return { script: join(tree, 'dist-bench', 'bench.js'), cli: join(tree, 'dist', 'cli.js') };
+}
+
+/** Removes the worktree buildBefore made. */
+export function removeBefore(root: string): void {
+  spawnSync('git', ['worktree', 'remove', '--force', join(root, 'before')], { cwd: join(__dirname, '..') });
+}
+
+/** Modes measured side by side: each a StoreOptions the record is built and opened with, by this build or another's script and CLI. */
+export async function scaleReal(row: Row, root: string, modes: [label: string, options: StoreOptions, build?: { script: string; cli: string }][], targetEvents = Number(process.env.FLIGHTDECK_BENCH_EVENTS ?? 1_000_000)): Promise<void> {
   const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-  const sample = await sampleEvents(root, 66, 20 << 20);
-  const samplePath = join(root, 'sample.json');
-  writeFileSync(samplePath, JSON.stringify(sample));
-  const avg = sample.reduce((a, e) => a + JSON.stringify(e.data).length, 0) / sample.length;
-  const copies = Math.ceil(targetEvents / sample.length);
-  row(`real-shaped sample (imported)`, `${fmt(sample.length)} events, ${fmt(avg)} B data avg`, `× ${copies} copies over a year`);
+  const { samplePath, copies, events, avgData } = await prepareSample(root, targetEvents);
+  row(`real-shaped sample (imported)`, `${fmt(events)} events, ${fmt(avgData)} B data avg`, `× ${copies} copies over a year`);
   const results: [string, BuildResult, MeasureResult, number, number][] = [];
-  for (const [label, options] of modes) {
+  for (const [label, options, other] of modes) {
     const dir = join(root, `record-${label}`);
-    const b = child<BuildResult>(['build', dir, JSON.stringify(options), samplePath, String(copies)]);
-    const m = child<MeasureResult>(['measure', dir, JSON.stringify(options)]);
-    const status = cliPeakMb(root, dir, ['status']);
-    const log = cliPeakMb(root, dir, ['log', '--limit', '20']);
+    const script = other?.script ?? __filename;
+    const cli = other?.cli ?? join(__dirname, '..', 'dist', 'cli.js');
+    const b = child<BuildResult>(script, ['build', dir, JSON.stringify(options), samplePath, String(copies)]);
+    const m = child<MeasureResult>(script, ['measure', dir, JSON.stringify(options)]);
+    const status = cliPeakMb(root, dir, cli, ['status']);
+    const log = cliPeakMb(root, dir, cli, ['log', '--limit', '20']);
     results.push([label, b, m, status, log]);
     // FLIGHTDECK_BENCH_KEEP=1 keeps the records for a closer look (printed).
     if (process.env.FLIGHTDECK_BENCH_KEEP) console.log(`kept ${dir}`);

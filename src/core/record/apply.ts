@@ -170,6 +170,9 @@ const REVIEW_FROM_VERDICTS = `
     closed_at = CASE WHEN reviews.status IN ('overridden', 'resolved') THEN reviews.closed_at WHEN agg.status = 'passed' THEN agg.at ELSE NULL END
   FROM agg WHERE reviews.id = ?1 AND agg.n > 0`;
 
+const DELETE_CHUNK = 100;
+const DELETE_EVENTS = `DELETE FROM events WHERE id IN (${Array(DELETE_CHUNK).fill('?').join(',')})`;
+
 /** How each kind of event shapes the queryable tables; kinds not listed live in `events` only. */
 const derivers: Record<string, Deriver> = {
   'session.started': (e, run) => {
@@ -416,6 +419,21 @@ const derivers: Record<string, Deriver> = {
       [str(d.shipId) ?? e.id, e.session ?? null, str(d.commit), str(d.target), str(d.checks), str(d.rollback),
         str(d.status) ?? 'shipped', e.at, str(d.previousCommit), str(d.by), str(d.lockId), str(d.diffStat)],
     );
+  },
+  'archive.recorded': (e, run) => {
+    const d = e.data;
+    const file = str(d.file);
+    if (!file) return;
+    const sessions = Array.isArray(d.sessions) ? d.sessions.map(String) : [];
+    run('INSERT OR IGNORE INTO archives (file, sessions, events, at) VALUES (?,?,?,?)', [file, sessions.length, num(d.events), e.at]);
+    for (const s of sessions) run('INSERT OR IGNORE INTO archived_sessions (session_id, file, at) VALUES (?,?,?)', [s, file, e.at]);
+    // Exactly the events the file holds: any that arrived meanwhile stay.
+    const ids = Array.isArray(d.ids) ? d.ids.map(String) : [];
+    for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
+      const chunk: SqlValue[] = ids.slice(i, i + DELETE_CHUNK);
+      while (chunk.length < DELETE_CHUNK) chunk.push(null);
+      run(DELETE_EVENTS, chunk);
+    }
   },
   'lock.changed': (e, run) => {
     const d = e.data;

@@ -161,6 +161,9 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX events_hook_at;
   DROP INDEX events_transcript_at;
   INSERT INTO meta (key, value) SELECT 'payloads_inline', '1' WHERE EXISTS (SELECT 1 FROM events);
+  -- Retention (archive.ts): files of archived sessions, and which sessions each holds.
+  CREATE TABLE archives (file TEXT PRIMARY KEY, sessions INTEGER, events INTEGER, at INTEGER);
+  CREATE TABLE archived_sessions (session_id TEXT NOT NULL, file TEXT NOT NULL, at INTEGER, PRIMARY KEY (session_id, file)) WITHOUT ROWID;
   `,
 ];
 

@@ -60,6 +60,8 @@ const SLIM_FIELDS: Record<string, readonly string[]> = {
   'hook.received': ['hook'],
   'prompt.submitted': [],
   'file.changed': [],
+  // Names every event it archived: the ids stay in the segment, read by the deriver as it applies.
+  'archive.recorded': ['file', 'events'],
 };
 
 /** Whether events of this kind keep only a summary in the database, their payload in a segment. */

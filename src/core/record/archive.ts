@@ -1,0 +1,124 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { describeFsError, RecordError } from './errors';
+import { isRecordEvent, type RecordEvent } from './events';
+import { fsyncDir } from './journal';
+import { randomName } from './randomName';
+import { sessionEvents } from './queries';
+import type { RecordStore } from './store';
+
+/**
+ * Retention, for those who want it (off by default): sessions whose last event is older than N months are written,
+ * whole, to a compressed file in archive/; then an `archive.recorded` event, naming every event archived, removes
+ * those events' rows from the database. The sessions stay listed (their derived rows stay) and reopen from the file.
+ */
+export const ARCHIVE_DIR = 'archive';
+export const ARCHIVE_KIND = 'archive.recorded';
+
+/** At most this many events a file: a first run on a long history writes several. */
+const EVENTS_PER_FILE = 50_000;
+
+export interface ArchiveResult {
+  files: string[];
+  sessions: number;
+  events: number;
+}
+
+const MONTH = 30.44 * 86_400_000;
+
+/** Sessions quiet for longer than `months`, oldest first, that still have events in the database. */
+function dueSessions(store: RecordStore, cutoff: number): { id: string; events: number }[] {
+  return (
+    store.db.exec(
+      `SELECT session_id, count(*) FROM events WHERE session_id IN (
+         SELECT s.id FROM sessions s WHERE coalesce((SELECT max(at) FROM events e WHERE e.session_id = s.id), s.ended_at, s.started_at, 0) < ?)
+       GROUP BY session_id ORDER BY min(at)`,
+      [cutoff],
+    )[0]?.values ?? []
+  ).map(([id, n]) => ({ id: String(id), events: Number(n) }));
+}
+
+function writeAtomically(dir: string, name: string, body: Buffer): void {
+  const path = join(dir, name);
+  const staging = `${path}.writing`;
+  try {
+    const fd = openSync(staging, 'w');
+    try {
+      let done = 0;
+      while (done < body.length) done += writeSync(fd, body, done, body.length - done);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(staging, path);
+    fsyncDir(dir);
+  } catch (err) {
+    rmSync(staging, { force: true });
+    throw describeFsError('write the archive', path, err);
+  }
+}
+
+/**
+ * Archives the sessions quiet for more than `months` (a positive number). The file is on disk, synced, before
+ * the event that removes the rows is recorded; a crash between leaves a file nothing refers to, and nothing lost.
+ */
+export function archiveOlderThan(store: RecordStore, months: number, now = Date.now()): ArchiveResult {
+  if (!(months > 0)) throw new RecordError('retention must keep a positive number of months');
+  const result: ArchiveResult = { files: [], sessions: 0, events: 0 };
+  const due = dueSessions(store, now - months * MONTH);
+  const dir = join(store.dir, ARCHIVE_DIR);
+  for (let i = 0; i < due.length; ) {
+    const batch: string[] = [];
+    let count = 0;
+    while (i < due.length && (batch.length === 0 || count + (due[i]?.events ?? 0) <= EVENTS_PER_FILE)) {
+      const s = due[i++] as { id: string; events: number };
+      batch.push(s.id);
+      count += s.events;
+    }
+    const events = batch.flatMap((id) => sessionEvents(store.db, id, 10_000_000));
+    // A payload that could not be read back would be archived as its summary: keep those rows, archive the rest.
+    const whole = events.filter((e) => !('payloadUnreadable' in e.data));
+    if (whole.length === 0) continue;
+    mkdirSync(dir, { recursive: true });
+    const first = new Date(whole[0]?.at ?? now).toISOString().slice(0, 7);
+    const name = `${first}-${randomName(8)}.jsonl.gz`;
+    writeAtomically(dir, name, gzipSync(Buffer.from(whole.map((e) => JSON.stringify(e)).join('\n') + '\n')));
+    store.append([{ kind: ARCHIVE_KIND, source: 'flightdeck', data: { file: name, sessions: batch, events: whole.length, ids: whole.map((e) => e.id) } }]);
+    result.files.push(name);
+    result.sessions += batch.length;
+    result.events += whole.length;
+  }
+  return result;
+}
+
+/** The events an archive file holds, in the order they were recorded. Throws a clear error if it is unreadable. */
+export function readArchive(recordDir: string, file: string): RecordEvent[] {
+  if (!/^[\w.-]+\.jsonl\.gz$/.test(file)) throw new RecordError(`not an archive name: ${file}`);
+  const path = join(recordDir, ARCHIVE_DIR, file);
+  let text: string;
+  try {
+    text = gunzipSync(readFileSync(path)).toString('utf8');
+  } catch (err) {
+    throw describeFsError('read the archive', path, err);
+  }
+  const out: RecordEvent[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    const v: unknown = JSON.parse(line);
+    if (isRecordEvent(v)) out.push(v);
+  }
+  return out;
+}
+
+/** Archive files that hold a session's earlier events, oldest first. */
+export function archivesOf(store: RecordStore, session: string): string[] {
+  return (store.db.exec('SELECT file FROM archived_sessions WHERE session_id = ? ORDER BY at', [session])[0]?.values ?? []).map((r) => String(r[0]));
+}
+
+/** A session reopened whole: its archived events, then those still in the database. */
+export function sessionEventsWithArchive(store: RecordStore, session: string): RecordEvent[] {
+  const archived = archivesOf(store, session).flatMap((f) => readArchive(store.dir, f).filter((e) => e.session === session));
+  const seen = new Set(archived.map((e) => e.id));
+  return [...archived, ...sessionEvents(store.db, session).filter((e) => !seen.has(e.id))];
+}
