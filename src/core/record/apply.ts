@@ -426,7 +426,12 @@ const derivers: Record<string, Deriver> = {
     if (!file) return;
     const sessions = Array.isArray(d.sessions) ? d.sessions.map(String) : [];
     run('INSERT OR IGNORE INTO archives (file, sessions, events, at) VALUES (?,?,?,?)', [file, sessions.length, num(d.events), e.at]);
-    for (const s of sessions) run('INSERT OR IGNORE INTO archived_sessions (session_id, file, at) VALUES (?,?,?)', [s, file, e.at]);
+    const lastAt = typeof d.lastAt === 'object' && d.lastAt !== null ? (d.lastAt as Record<string, unknown>) : {};
+    for (const s of sessions) {
+      run('INSERT OR IGNORE INTO archived_sessions (session_id, file, at) VALUES (?,?,?)', [s, file, e.at]);
+      const last = num(lastAt[s]);
+      if (last !== null) run('UPDATE sessions SET last_at = max(coalesce(last_at, 0), ?) WHERE id = ?', [last, s]);
+    }
     // Exactly the events the file holds: any that arrived meanwhile stay.
     const ids = Array.isArray(d.ids) ? d.ids.map(String) : [];
     for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
@@ -532,8 +537,29 @@ const insertSql = (rows: number, shared: boolean): string =>
 export class EventApplier {
   private readonly cache = new Map<string, Statement>();
   private readonly memo = newDeriveMemo();
+  /** Sessions with events in an archive (loaded when first needed, forgotten when an archive is applied). */
+  private archived: Set<string> | undefined;
 
-  constructor(private readonly db: Database) {}
+  /** `archivedIds`, when given, tells which of a session's events are in its archives: they are not recorded again. */
+  constructor(
+    private readonly db: Database,
+    private readonly archivedIds?: (session: string) => ReadonlySet<string>,
+  ) {}
+
+  /** Events already archived (a transcript read again, a journal line written twice) are dropped: the archive holds them. */
+  private notArchived(events: readonly RecordEvent[]): number[] | undefined {
+    if (!this.archivedIds) return undefined;
+    this.archived ??= new Set((this.db.exec('SELECT DISTINCT session_id FROM archived_sessions')[0]?.values ?? []).map((r) => String(r[0])));
+    if (this.archived.size === 0) return undefined;
+    let keep: number[] | undefined;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i] as RecordEvent;
+      const gone = e.session !== undefined && this.archived.has(e.session) && this.archivedIds(e.session).has(e.id);
+      if (gone && !keep) keep = Array.from({ length: i }, (_, j) => j);
+      else if (!gone) keep?.push(i);
+    }
+    return keep;
+  }
 
   /**
    * Returns how many events were new. Runs in one transaction. `dataJson`, when given, holds each
@@ -541,6 +567,10 @@ export class EventApplier {
    * given, says where each event's journal line is: bulky kinds then keep only a summary here (see segments.ts).
    */
   apply(events: readonly RecordEvent[], dataJson?: readonly Uint8Array[], at?: readonly (PayloadLocation | undefined)[]): number {
+    const keep = this.notArchived(events);
+    if (keep) {
+      return this.apply(keep.map((i) => events[i] as RecordEvent), dataJson && keep.map((i) => dataJson[i] as Uint8Array), at && keep.map((i) => at[i]));
+    }
     if (events.length === 0) return 0;
     this.db.exec('BEGIN');
     try {
@@ -590,6 +620,7 @@ export class EventApplier {
         onlyIds.delete(e.id);
       }
       noteLastSeen(e, this.memo);
+      if (e.kind === 'archive.recorded') this.archived = undefined;
       if (derivers[e.kind]) deriveRows(e, this.run, this.memo);
     }
     flushDerived(this.run, this.memo);

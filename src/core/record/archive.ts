@@ -6,6 +6,8 @@ import { isRecordEvent, type RecordEvent } from './events';
 import { fsyncDir } from './journal';
 import { randomName } from './randomName';
 import { sessionEvents } from './queries';
+import type { Database } from 'sql.js';
+import { payloadsOf } from './segments';
 import type { RecordStore } from './store';
 
 /**
@@ -84,7 +86,9 @@ export function archiveOlderThan(store: RecordStore, months: number, now = Date.
     const first = new Date(whole[0]?.at ?? now).toISOString().slice(0, 7);
     const name = `${first}-${randomName(8)}.jsonl.gz`;
     writeAtomically(dir, name, gzipSync(Buffer.from(whole.map((e) => JSON.stringify(e)).join('\n') + '\n')));
-    store.append([{ kind: ARCHIVE_KIND, source: 'flightdeck', data: { file: name, sessions: batch, events: whole.length, ids: whole.map((e) => e.id) } }]);
+    const lastAt: Record<string, number> = {};
+    for (const e of whole) if (e.session !== undefined) lastAt[e.session] = Math.max(lastAt[e.session] ?? 0, e.at);
+    store.append([{ kind: ARCHIVE_KIND, source: 'flightdeck', data: { file: name, sessions: batch, events: whole.length, lastAt, ids: whole.map((e) => e.id) } }]);
     result.files.push(name);
     result.sessions += batch.length;
     result.events += whole.length;
@@ -112,13 +116,55 @@ export function readArchive(recordDir: string, file: string): RecordEvent[] {
 }
 
 /** Archive files that hold a session's earlier events, oldest first. */
-export function archivesOf(store: RecordStore, session: string): string[] {
-  return (store.db.exec('SELECT file FROM archived_sessions WHERE session_id = ? ORDER BY at', [session])[0]?.values ?? []).map((r) => String(r[0]));
+export function archivesOf(db: Database, session: string): string[] {
+  return (db.exec('SELECT file FROM archived_sessions WHERE session_id = ? ORDER BY at', [session])[0]?.values ?? []).map((r) => String(r[0]));
 }
 
 /** A session reopened whole: its archived events, then those still in the database. */
-export function sessionEventsWithArchive(store: RecordStore, session: string): RecordEvent[] {
-  const archived = archivesOf(store, session).flatMap((f) => readArchive(store.dir, f).filter((e) => e.session === session));
+export function sessionEventsWithArchive(store: { db: Database }, session: string): RecordEvent[] {
+  const files = archivesOf(store.db, session);
+  const dir = payloadsOf(store.db)?.dir;
+  const archived = dir === undefined ? [] : files.flatMap((f) => readArchive(dir, f).filter((e) => e.session === session));
   const seen = new Set(archived.map((e) => e.id));
   return [...archived, ...sessionEvents(store.db, session).filter((e) => !seen.has(e.id))];
+}
+
+/**
+ * Which of a session's events its archives hold, for the applier's check that nothing archived is recorded twice.
+ * The last few files read are kept (an import of one old transcript asks about one session many times).
+ */
+export class ArchivedIds {
+  private readonly files = new Map<string, Map<string, Set<string>>>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly db: () => Database,
+  ) {}
+
+  readonly of = (session: string): ReadonlySet<string> => {
+    const out = new Set<string>();
+    for (const file of archivesOf(this.db(), session)) for (const id of this.file(file).get(session) ?? []) out.add(id);
+    return out;
+  };
+
+  private file(name: string): Map<string, Set<string>> {
+    let bySession = this.files.get(name);
+    if (bySession) return bySession;
+    bySession = new Map();
+    let events: RecordEvent[] = [];
+    try {
+      events = readArchive(this.dir, name);
+    } catch {
+      // Unreadable: nothing is known archived from it, so nothing is dropped (a duplicate beats a loss).
+    }
+    for (const e of events) {
+      if (e.session === undefined) continue;
+      let ids = bySession.get(e.session);
+      if (!ids) bySession.set(e.session, (ids = new Set()));
+      ids.add(e.id);
+    }
+    if (this.files.size >= 4) this.files.delete(this.files.keys().next().value as string);
+    this.files.set(name, bySession);
+    return bySession;
+  }
 }

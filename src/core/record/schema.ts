@@ -164,6 +164,8 @@ export const MIGRATIONS: readonly string[] = [
   -- Retention (archive.ts): files of archived sessions, and which sessions each holds.
   CREATE TABLE archives (file TEXT PRIMARY KEY, sessions INTEGER, events INTEGER, at INTEGER);
   CREATE TABLE archived_sessions (session_id TEXT NOT NULL, file TEXT NOT NULL, at INTEGER, PRIMARY KEY (session_id, file)) WITHOUT ROWID;
+  -- A session's last event once its events are archived (before, max(at) of its events says it).
+  ALTER TABLE sessions ADD COLUMN last_at INTEGER;
   `,
 ];
 

@@ -99,7 +99,7 @@ export class PayloadReader {
   private readonly reported = new Set<string>();
 
   constructor(
-    private readonly dir: string,
+    readonly dir: string,
     private readonly readOnly = false,
   ) {}
 

@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, statSync, writeSync } from '
 import { join } from 'node:path';
 import type { Database } from 'sql.js';
 import { EventApplier } from './apply';
+import { ArchivedIds } from './archive';
 import { describeFsError, RecordError } from './errors';
 import { completeEvent, type NewEvent, type RecordEvent } from './events';
 import { FileLock } from './fileLock';
@@ -110,7 +111,7 @@ export class RecordStore {
     this.report = report;
     this.tail = tail;
     this.writer = new JournalWriter(dir, options.io);
-    this.applier = new EventApplier(db);
+    this.applier = new EventApplier(db, new ArchivedIds(dir, () => this.db).of);
     this.lease = snapshotLease(dir);
     const payloads = new PayloadReader(dir, options.readOnly);
     report.damagedSegments = payloads.damaged;

@@ -114,7 +114,7 @@ export function boardSessions(db: Database, query: Partial<SessionQuery> = {}): 
        (SELECT count(*) FROM approvals a WHERE a.session_id = s.id AND a.kind IN ('rejection', 'denial')),
        ${HOOK_LAST},
        ${TRANSCRIPT_LAST},
-       coalesce(s.ended_at, (SELECT max(at) FROM events e WHERE e.session_id = s.id)),
+       coalesce(s.ended_at, nullif(max(coalesce((SELECT max(at) FROM events e WHERE e.session_id = s.id), 0), coalesce(s.last_at, 0)), 0)),
        (SELECT count(*) FROM reviews r WHERE r.session_id = s.id AND r.status IN ('pending', 'concerns', 'failed'))
      FROM (SELECT * FROM sessions s ${where} ORDER BY coalesce(started_at, 0) DESC LIMIT ?) s
      ORDER BY coalesce(s.started_at, 0) DESC`,

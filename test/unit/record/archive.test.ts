@@ -6,7 +6,9 @@ import { ARCHIVE_DIR, archiveOlderThan, readArchive, sessionEventsWithArchive } 
 import { completeEvent, type RecordEvent } from '../../../src/core/record/events';
 import { sessionEvents } from '../../../src/core/record/queries';
 import { RecordStore } from '../../../src/core/record/store';
+import { sessionActivity } from '../../../src/core/report/activity';
 import { boardSessions } from '../../../src/core/report/boardState';
+import { buildTrail } from '../../../src/core/report/trail';
 import { DEFAULT_QUERY } from '../../../src/protocol';
 import { tempDir } from '../helpers/tmp';
 
@@ -92,4 +94,29 @@ test('retention refuses a number of months that is not positive', async (t) => {
   const store = await RecordStore.open(tempDir(t));
   assert.throws(() => archiveOlderThan(store, 0), /positive number of months/);
   store.close();
+});
+
+test('an archived session looks the same when opened (activity, trail), and its events recorded again are not doubled', async (t) => {
+  const dir = tempDir(t);
+  const store = await RecordStore.open(dir);
+  const events = session('old', 200, 30);
+  events.push(completeEvent({ kind: 'tool.result', session: 'old', at: (events.at(-1)?.at ?? 0) + 5, source: 'claude-transcript', data: { tool: 'Bash', outcome: 'error', exitCode: 1 } }));
+  store.append(events);
+  const activity = sessionActivity(store.db, 'old');
+  const trail = buildTrail(store.db, 'old');
+  const tokens = store.db.exec(`SELECT input_tokens FROM sessions WHERE id = 'old'`)[0]?.values;
+  assert.equal(activity.failures.reduce((a, b) => a + b, 0), 1);
+  assert.equal(archiveOlderThan(store, 3, NOW).events, events.length);
+  assert.deepEqual(sessionActivity(store.db, 'old'), activity);
+  assert.deepEqual(buildTrail(store.db, 'old'), trail);
+  // A transcript read again from its start, a journal line written twice: the archive already holds these.
+  store.append(events);
+  assert.equal(store.lastAppendAdded, 0);
+  assert.equal(rowsOf(store, 'old'), 0);
+  assert.deepEqual(store.db.exec(`SELECT input_tokens FROM sessions WHERE id = 'old'`)[0]?.values, tokens, 'usage not counted twice');
+  store.close();
+  const again = await RecordStore.open(dir);
+  assert.equal(rowsOf(again, 'old'), 0, 'nor on replay');
+  assert.deepEqual(sessionEventsWithArchive(again, 'old'), events);
+  again.close();
 });
