@@ -37,7 +37,12 @@ export class RecordService extends Disposable {
     const where = this.location();
     if (!where) return undefined;
     // The gates' state beside the record, for the Claude Code hook and git's pre-push hook (VS Code may close).
-    const live = new LiveRecord(where.dir, { readOnly: this.readOnly, onOpen: (store) => this.readOnly || keepGateState(store) });
+    const days = vscode.workspace.getConfiguration('flightdeck').get<number>('record.keepLoadedDays', 30);
+    const live = new LiveRecord(where.dir, {
+      readOnly: this.readOnly,
+      onOpen: (store) => this.readOnly || keepGateState(store),
+      archiveQuietAfterMs: days > 0 ? days * 86_400_000 : 0,
+    });
     live.onDidChange(() => this.changed.fire());
     this.live = live;
     return live;

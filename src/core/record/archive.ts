@@ -18,8 +18,8 @@ import type { RecordStore } from './store';
 export const ARCHIVE_DIR = 'archive';
 export const ARCHIVE_KIND = 'archive.recorded';
 
-/** At most this many events a file: a first run on a long history writes several. */
-const EVENTS_PER_FILE = 50_000;
+/** At most this many events a file (a longer session has one to itself): reopening a session reads one small file. */
+const EVENTS_PER_FILE = 5_000;
 
 export interface ArchiveResult {
   files: string[];
@@ -67,10 +67,16 @@ function writeAtomically(dir: string, name: string, body: Buffer): void {
  */
 export function archiveOlderThan(store: RecordStore, months: number, now = Date.now()): ArchiveResult {
   if (!(months > 0)) throw new RecordError('retention must keep a positive number of months');
+  return archiveQuietSessions(store, months * MONTH, { now });
+}
+
+/** Archives sessions quiet for longer than `quietMs`; at most `maxFiles` files a call (a long history takes several calls). */
+export function archiveQuietSessions(store: RecordStore, quietMs: number, options: { now?: number; maxFiles?: number } = {}): ArchiveResult {
   const result: ArchiveResult = { files: [], sessions: 0, events: 0 };
-  const due = dueSessions(store, now - months * MONTH);
+  const due = dueSessions(store, (options.now ?? Date.now()) - quietMs);
+  const now = options.now ?? Date.now();
   const dir = join(store.dir, ARCHIVE_DIR);
-  for (let i = 0; i < due.length; ) {
+  for (let i = 0; i < due.length && result.files.length < (options.maxFiles ?? Infinity); ) {
     const batch: string[] = [];
     let count = 0;
     while (i < due.length && (batch.length === 0 || count + (due[i]?.events ?? 0) <= EVENTS_PER_FILE)) {
@@ -89,6 +95,8 @@ export function archiveOlderThan(store: RecordStore, months: number, now = Date.
     const lastAt: Record<string, number> = {};
     for (const e of whole) if (e.session !== undefined) lastAt[e.session] = Math.max(lastAt[e.session] ?? 0, e.at);
     store.append([{ kind: ARCHIVE_KIND, source: 'flightdeck', data: { file: name, sessions: batch, events: whole.length, lastAt, ids: whole.map((e) => e.id) } }]);
+    // The pages those rows held, given back: the in-memory database shrinks.
+    store.db.exec('PRAGMA incremental_vacuum');
     result.files.push(name);
     result.sessions += batch.length;
     result.events += whole.length;
@@ -97,7 +105,7 @@ export function archiveOlderThan(store: RecordStore, months: number, now = Date.
 }
 
 /** The events an archive file holds, in the order they were recorded. Throws a clear error if it is unreadable. */
-export function readArchive(recordDir: string, file: string): RecordEvent[] {
+export function readArchive(recordDir: string, file: string, session?: string): RecordEvent[] {
   if (!/^[\w.-]+\.jsonl\.gz$/.test(file)) throw new RecordError(`not an archive name: ${file}`);
   const path = join(recordDir, ARCHIVE_DIR, file);
   let text: string;
@@ -107,10 +115,12 @@ export function readArchive(recordDir: string, file: string): RecordEvent[] {
     throw describeFsError('read the archive', path, err);
   }
   const out: RecordEvent[] = [];
+  // Only the lines that name the session are parsed (each names it as JSON writes it).
+  const mark = session === undefined ? undefined : `"session":${JSON.stringify(session)}`;
   for (const line of text.split('\n')) {
-    if (!line) continue;
+    if (!line || (mark !== undefined && !line.includes(mark))) continue;
     const v: unknown = JSON.parse(line);
-    if (isRecordEvent(v)) out.push(v);
+    if (isRecordEvent(v) && (session === undefined || v.session === session)) out.push(v);
   }
   return out;
 }
@@ -124,7 +134,7 @@ export function archivesOf(db: Database, session: string): string[] {
 export function sessionEventsWithArchive(store: { db: Database }, session: string): RecordEvent[] {
   const files = archivesOf(store.db, session);
   const dir = payloadsOf(store.db)?.dir;
-  const archived = dir === undefined ? [] : files.flatMap((f) => readArchive(dir, f).filter((e) => e.session === session));
+  const archived = dir === undefined ? [] : files.flatMap((f) => readArchive(dir, f, session));
   const seen = new Set(archived.map((e) => e.id));
   return [...archived, ...sessionEvents(store.db, session).filter((e) => !seen.has(e.id))];
 }

@@ -188,7 +188,8 @@ export function migrate(db: Database): void {
   tuneInMemory(db);
   const from = schemaVersion(db);
   // Larger pages mean fewer calls from SQLite into sql.js's in-memory file system (set before any table).
-  if (from === 0) db.exec('PRAGMA page_size = 16384');
+  // Incremental vacuum: pages freed by archiving go back without rewriting the whole database.
+  if (from === 0) db.exec('PRAGMA page_size = 16384; PRAGMA auto_vacuum = INCREMENTAL');
   if (from > SCHEMA_VERSION) {
     throw new RecordError(
       `the record has schema ${from}, newer than this Flightdeck understands (${SCHEMA_VERSION}); update Flightdeck`,

@@ -405,7 +405,7 @@ export class RecordStore {
       if (total > 0) this.report.movedPayloads = this.movePayloads(kinds, inKinds, total);
       this.db.run(`DELETE FROM meta WHERE key = 'payloads_inline'`);
       // The pages the payloads held are free only once the database is rewritten.
-      if (total > 0) this.db.exec('VACUUM');
+      if (total > 0) this.db.exec('PRAGMA auto_vacuum = INCREMENTAL; VACUUM');
       const at = this.exportForSnapshot();
       writeSnapshot(this.dir, at.image);
       this.afterSnapshot(at);

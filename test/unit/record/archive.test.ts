@@ -6,6 +6,7 @@ import { ARCHIVE_DIR, archiveOlderThan, readArchive, sessionEventsWithArchive } 
 import { completeEvent, type RecordEvent } from '../../../src/core/record/events';
 import { sessionEvents } from '../../../src/core/record/queries';
 import { RecordStore } from '../../../src/core/record/store';
+import { LiveRecord } from '../../../src/core/record/liveRecord';
 import { sessionActivity } from '../../../src/core/report/activity';
 import { boardSessions } from '../../../src/core/report/boardState';
 import { buildTrail } from '../../../src/core/report/trail';
@@ -119,4 +120,21 @@ test('an archived session looks the same when opened (activity, trail), and its 
   assert.equal(rowsOf(again, 'old'), 0, 'nor on replay');
   assert.deepEqual(sessionEventsWithArchive(again, 'old'), events);
   again.close();
+});
+
+test('the live record archives sessions quiet for longer than it keeps loaded, at a quiet moment, and snapshots after', async (t) => {
+  const dir = tempDir(t);
+  const live = new LiveRecord(dir, { archiveQuietAfterMs: 30 * DAY, idleSnapshotMs: 30, idleSnapshotBytes: 1 });
+  t.after(() => live.dispose());
+  const store = await live.open();
+  // The sessions' times moved to today: 90 days quiet, and a minute ago.
+  const shift = (events: RecordEvent[]): RecordEvent[] => events.map((e) => ({ ...e, at: e.at - NOW + Date.now() }));
+  const old = shift(session('quiet', 90, 5));
+  const fresh = shift(session('busy', 0.001, 5));
+  store.append([...old, ...fresh]);
+  for (let i = 0; i < 100 && rowsOf(store, 'quiet') > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(rowsOf(store, 'quiet'), 0, 'archived at a quiet moment');
+  assert.equal(rowsOf(store, 'busy'), fresh.length, 'a recent session stays loaded');
+  assert.deepEqual(sessionEventsWithArchive(store, 'quiet'), old);
+  await live.settled();
 });
