@@ -74,8 +74,9 @@ async function build(dir: string, samplePath: string, copies: number, options: S
   const events = Number(store.db.exec('SELECT count(*) FROM events')[0]?.values[0]?.[0]);
   const seconds = (performance.now() - t) / 1000;
   const peakMb = process.resourceUsage().maxRSS / 1024;
-  // Then the quiet moments that follow: sessions quiet for 30 days (of the history's last day) archived.
-  const last = Number(store.db.exec('SELECT max(at) FROM events')[0]?.values[0]?.[0]);
+  // Then the quiet moments that follow: sessions quiet for 30 days (of the history's last day) archived. The last
+  // day is the sessions' (import cursors carry the time of the import, copied along with the rest).
+  const last = Number(store.db.exec('SELECT max(at) FROM events WHERE session_id IS NOT NULL')[0]?.values[0]?.[0]);
   const a = performance.now();
   const archived = archiveAll(store, 30 * DAY, last);
   if (archived) store.snapshot();
