@@ -32,10 +32,11 @@ const MONTH = 30.44 * 86_400_000;
 /** Sessions quiet for longer than `months`, oldest first, that still have events in the database. */
 function dueSessions(store: RecordStore, cutoff: number): { id: string; events: number }[] {
   return (
+    // One pass over the events still loaded, grouped by session through its index.
     store.db.exec(
-      `SELECT session_id, count(*) FROM events WHERE session_id IN (
-         SELECT s.id FROM sessions s WHERE coalesce((SELECT max(at) FROM events e WHERE e.session_id = s.id), s.ended_at, s.started_at, 0) < ?)
-       GROUP BY session_id ORDER BY min(at)`,
+      `SELECT e.session_id, count(*) FROM events e JOIN sessions s ON s.id = e.session_id
+       WHERE coalesce(s.started_at, 0) < ?1
+       GROUP BY e.session_id HAVING max(e.at) < ?1 AND coalesce(max(s.ended_at), 0) < ?1 ORDER BY min(e.at)`,
       [cutoff],
     )[0]?.values ?? []
   ).map(([id, n]) => ({ id: String(id), events: Number(n) }));
@@ -70,13 +71,18 @@ export function archiveOlderThan(store: RecordStore, months: number, now = Date.
   return archiveQuietSessions(store, months * MONTH, { now });
 }
 
-/** Archives sessions quiet for longer than `quietMs`; at most `maxFiles` files a call (a long history takes several calls). */
-export function archiveQuietSessions(store: RecordStore, quietMs: number, options: { now?: number; maxFiles?: number } = {}): ArchiveResult {
+/**
+ * Archives sessions quiet for longer than `quietMs`. At most `maxFiles` files, and no new file once `maxMs` have
+ * passed: a long history takes several calls, each a short pause.
+ */
+export function archiveQuietSessions(store: RecordStore, quietMs: number, options: { now?: number; maxFiles?: number; maxMs?: number } = {}): ArchiveResult {
+  const started = performance.now();
   const result: ArchiveResult = { files: [], sessions: 0, events: 0 };
-  const due = dueSessions(store, (options.now ?? Date.now()) - quietMs);
   const now = options.now ?? Date.now();
+  const due = dueSessions(store, now - quietMs);
   const dir = join(store.dir, ARCHIVE_DIR);
-  for (let i = 0; i < due.length && result.files.length < (options.maxFiles ?? Infinity); ) {
+  const more = (): boolean => result.files.length < (options.maxFiles ?? Infinity) && performance.now() - started < (options.maxMs ?? Infinity);
+  for (let i = 0; i < due.length && more(); ) {
     const batch: string[] = [];
     let count = 0;
     while (i < due.length && (batch.length === 0 || count + (due[i]?.events ?? 0) <= EVENTS_PER_FILE)) {

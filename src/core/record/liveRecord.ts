@@ -19,6 +19,9 @@ export interface LiveRecordOptions extends StoreOptions {
   archiveQuietAfterMs?: number;
 }
 
+/** How long one quiet moment may spend archiving (files started before it ends are finished). */
+const ARCHIVE_PAUSE_MS = 300;
+
 /** Between two looks for sessions to archive: they become due slowly. */
 const ARCHIVE_EVERY_MS = 3_600_000;
 
@@ -172,8 +175,8 @@ export class LiveRecord {
   }
 
   /**
-   * At a quiet moment, one archive file at most (a first run on a long history spreads over several quiet moments,
-   * each a short pause); true when it archived something, so a snapshot of the smaller database follows.
+   * At a quiet moment, archive files for a few hundred milliseconds at most (a first run on a long history spreads
+   * over several quiet moments); true when it archived something, so a snapshot of the smaller database follows.
    */
   private archiveIfDue(): boolean {
     const store = this.disposed ? undefined : this.store;
@@ -181,7 +184,7 @@ export class LiveRecord {
     if (!store || quiet <= 0 || this.options.readOnly || Date.now() - this.archivedAt < ARCHIVE_EVERY_MS) return false;
     let archived = 0;
     try {
-      archived = archiveQuietSessions(store, quiet, { maxFiles: 1 }).events;
+      archived = archiveQuietSessions(store, quiet, { maxMs: ARCHIVE_PAUSE_MS }).events;
     } catch {
       // A full disk, a payload that could not be read: the next look retries, nothing was taken out.
     }
