@@ -552,9 +552,15 @@ export class EventApplier {
     this.archived ??= new Set((this.db.exec('SELECT DISTINCT session_id FROM archived_sessions')[0]?.values ?? []).map((r) => String(r[0])));
     if (this.archived.size === 0) return undefined;
     let keep: number[] | undefined;
+    const known = new Map<string, ReadonlySet<string>>();
+    const idsOf = (session: string): ReadonlySet<string> => {
+      let ids = known.get(session);
+      if (!ids) known.set(session, (ids = (this.archivedIds as (s: string) => ReadonlySet<string>)(session)));
+      return ids;
+    };
     for (let i = 0; i < events.length; i++) {
       const e = events[i] as RecordEvent;
-      const gone = e.session !== undefined && this.archived.has(e.session) && this.archivedIds(e.session).has(e.id);
+      const gone = e.session !== undefined && this.archived.has(e.session) && idsOf(e.session).has(e.id);
       if (gone && !keep) keep = Array.from({ length: i }, (_, j) => j);
       else if (!gone) keep?.push(i);
     }

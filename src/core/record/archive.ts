@@ -7,7 +7,7 @@ import { fsyncDir } from './journal';
 import { randomName } from './randomName';
 import { sessionEvents } from './queries';
 import type { Database } from 'sql.js';
-import { payloadsOf } from './segments';
+import { payloadsOf, UNREADABLE_PAYLOAD } from './segments';
 import type { RecordStore } from './store';
 
 /**
@@ -92,7 +92,7 @@ export function archiveQuietSessions(store: RecordStore, quietMs: number, option
     }
     const events = batch.flatMap((id) => sessionEvents(store.db, id, 10_000_000));
     // A payload that could not be read back would be archived as its summary: keep those rows, archive the rest.
-    const whole = events.filter((e) => !('payloadUnreadable' in e.data));
+    const whole = events.filter((e) => !(UNREADABLE_PAYLOAD in e.data));
     if (whole.length === 0) continue;
     mkdirSync(dir, { recursive: true });
     const first = new Date(whole[0]?.at ?? now).toISOString().slice(0, 7);
