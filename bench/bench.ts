@@ -182,6 +182,7 @@ async function main(): Promise<void> {
       else {
         for (const s of sides) {
           row(`extension host RSS, board open, ${s.label}`, `${fmt(s.rssMb)} MB (peak ${fmt(s.peakMb)} MB)`, s.boardMs === undefined ? '' : `board listed in ${fmt(s.boardMs)} ms`);
+          if (s.reopened) row(`  the window opened again, ${s.label}`, `${fmt(s.reopened.rssMb)} MB (peak ${fmt(s.reopened.peakMb)} MB)`, 'target ≤ 250 MB');
         }
       }
     } finally {

@@ -60,7 +60,7 @@ function cpuSeconds(pid: number): number {
 }
 
 /** The extension host of the server whose command line names `userDataDir`: same process group, "extensionHost" in its command line. */
-export function extensionHostOf(userDataDir: string): number | undefined {
+export function extensionHostOf(userDataDir: string, not?: number): number | undefined {
   const procs = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number);
   const read = (pid: number): { cmd: string; pgrp: number } | undefined => {
     try {
@@ -75,7 +75,7 @@ export function extensionHostOf(userDataDir: string): number | undefined {
   const group = server === undefined ? undefined : read(server)?.pgrp;
   return procs.find((pid) => {
     const p = read(pid);
-    return p !== undefined && p.pgrp === group && p.cmd.includes('extensionHost');
+    return pid !== not && p !== undefined && p.pgrp === group && p.cmd.includes('extensionHost');
   });
 }
 

@@ -10,6 +10,8 @@ export interface WorkbenchSide {
   label: string;
   rssMb: number;
   peakMb: number;
+  /** The window opened again on the same record (a new extension host): the steady state, once the first open's work is done. */
+  reopened?: { rssMb: number; peakMb: number };
   /** From the workbench showing to the board listing sessions. */
   boardMs?: number;
 }
@@ -43,7 +45,31 @@ async function side(support: Support, label: string, extensionRoot: string | und
     if (pid === undefined) throw new Error('no extension host process found');
     await sleep(20_000); // settled: any snapshot or import at start done
     const mem = memoryMb(pid);
-    return { label, rssMb: mem.rss, peakMb: mem.peak, boardMs };
+    let reopened: WorkbenchSide['reopened'];
+    if (extensionRoot) {
+      // A first open also does one-off work (git facts for every session, archiving): a window opened again shows the steady state.
+      await sleep(40_000);
+      await page.close();
+      const again = await support.openWorkbench(browser, server.url(workspace), { log });
+      const board = again.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      const listed = board.locator('.session-title').first();
+      await listed.waitFor({ timeout: 5_000 }).catch(async () => {
+        await again.locator('.activitybar [aria-label*="Flightdeck"]').first().click();
+        await listed.waitFor({ timeout: 180_000 });
+      });
+      await listed.click();
+      let next = extensionHostOf(server.userDataDir, pid);
+      for (let tries = 0; next === undefined && tries < 60; tries++) {
+        await sleep(500);
+        next = extensionHostOf(server.userDataDir, pid);
+      }
+      if (next !== undefined) {
+        await sleep(20_000);
+        const m = memoryMb(next);
+        reopened = { rssMb: m.rss, peakMb: m.peak };
+      }
+    }
+    return { label, rssMb: mem.rss, peakMb: mem.peak, boardMs, reopened };
   } finally {
     await support.cleanupAll();
   }
