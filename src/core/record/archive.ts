@@ -76,12 +76,14 @@ export function archiveOlderThan(store: RecordStore, months: number, now = Date.
  * passed: a long history takes several calls, each a short pause.
  */
 export function archiveQuietSessions(store: RecordStore, quietMs: number, options: { now?: number; maxFiles?: number; maxMs?: number } = {}): ArchiveResult {
-  const started = performance.now();
   const result: ArchiveResult = { files: [], sessions: 0, events: 0 };
   const now = options.now ?? Date.now();
   const due = dueSessions(store, now - quietMs);
   const dir = join(store.dir, ARCHIVE_DIR);
-  const more = (): boolean => result.files.length < (options.maxFiles ?? Infinity) && performance.now() - started < (options.maxMs ?? Infinity);
+  // One file at least whenever any is due: the time limit must not stop a call from making progress.
+  const started = performance.now();
+  const more = (): boolean =>
+    result.files.length === 0 || (result.files.length < (options.maxFiles ?? Infinity) && performance.now() - started < (options.maxMs ?? Infinity));
   for (let i = 0; i < due.length && more(); ) {
     const batch: string[] = [];
     let count = 0;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARCHIVE_DIR, archiveOlderThan, readArchive, sessionEventsWithArchive } from '../../../src/core/record/archive';
+import { ARCHIVE_DIR, archiveOlderThan, archiveQuietSessions, readArchive, sessionEventsWithArchive } from '../../../src/core/record/archive';
 import { completeEvent, type RecordEvent } from '../../../src/core/record/events';
 import { sessionEvents } from '../../../src/core/record/queries';
 import { RecordStore } from '../../../src/core/record/store';
@@ -137,4 +137,20 @@ test('the live record archives sessions quiet for longer than it keeps loaded, a
   assert.equal(rowsOf(store, 'busy'), fresh.length, 'a recent session stays loaded');
   assert.deepEqual(sessionEventsWithArchive(store, 'quiet'), old);
   await live.settled();
+});
+
+test('archiving with a time limit still makes progress each call, one file at least, until nothing is due', async (t) => {
+  const store = await RecordStore.open(tempDir(t));
+  for (let i = 0; i < 30; i++) store.append(session(`s${i}`, 300 - i, 200));
+  let calls = 0;
+  let events = 0;
+  for (let r = archiveQuietSessions(store, 90 * DAY, { now: NOW, maxMs: 0 }); r.files.length > 0; r = archiveQuietSessions(store, 90 * DAY, { now: NOW, maxMs: 0 })) {
+    assert.equal(r.files.length, 1);
+    calls++;
+    events += r.events;
+  }
+  assert.ok(calls > 1, 'several calls');
+  assert.equal(events, 30 * 602);
+  assert.equal(Number(store.db.exec('SELECT count(*) FROM events WHERE session_id IS NOT NULL')[0]?.values[0]?.[0]), 0);
+  store.close();
 });
