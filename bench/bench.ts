@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { completeEvent, type RecordEvent } from '../src/core/record/events';
 import { deriveRows, flushDerived, newDeriveMemo, type RunSql } from '../src/core/record/apply';
 import { MIGRATIONS } from '../src/core/record/schema';
-import { RecordStore } from '../src/core/record/store';
+import { RecordStore, type StoreOptions } from '../src/core/record/store';
 import { measureActivation } from './activation';
 import { idleCost } from './idleCost';
 import { makeEvents } from './events';
@@ -24,6 +24,8 @@ import { lockStatusCost } from './lockStatus';
 import { lockCliTimes } from './lockCli';
 import { CCUSAGE_CODEX, codexImportThroughput, median as codexMedian } from './codex';
 import { memoryBench } from './memory';
+import { buildBefore, buildRecordWith, prepareSample, removeBefore, scaleChild, scaleReal } from './scaleReal';
+import { scaleWorkbench } from './scaleWorkbench';
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (bytes: number): string => `${fmt(bytes / (1 << 20), 0)} MB`;
@@ -36,6 +38,9 @@ const row = (label: string, value: string, target = ''): void => console.log(`${
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'fd-bench-'));
 
 const BATCH = 1000;
+
+/** Today's record; beside it, with FLIGHTDECK_BENCH_BEFORE=<rev>, the record as that commit had it (e.g. before segments). */
+const SCALE_MODES: [string, StoreOptions][] = [['after', {}]];
 
 async function ingestRecord(events: RecordEvent[]): Promise<number> {
   const dir = scratch();
@@ -163,6 +168,7 @@ function codex(): void {
 }
 
 async function main(): Promise<void> {
+  if (only[0] === 'scale-child') return scaleChild(only.slice(1));
   console.log(`Flightdeck benchmark — node ${process.version}, ${new Date().toISOString()}\n`);
   row('measure', 'result', 'target');
   row('-------', '------', '------');
@@ -173,6 +179,39 @@ async function main(): Promise<void> {
     row('durable single-event append p99', `${fmt(pct(lat, 99), 2)} ms`, 'target ≤ 10 ms');
   }
   if (wanted('scale')) await scale();
+  if (wanted('scale') || wanted('scale-real')) {
+    const root = scratch();
+    try {
+      const before = buildBefore(root);
+      const modes: [string, StoreOptions, { script: string; cli: string }?][] = before ? [['before', {}, before]] : [];
+      await scaleReal(row, root, [...modes, ...SCALE_MODES]);
+    } finally {
+      removeBefore(root);
+      if (!process.env.FLIGHTDECK_BENCH_KEEP) rmSync(root, { recursive: true, force: true });
+    }
+  }
+  if (only.includes('scale-workbench')) {
+    const root = scratch();
+    try {
+      const before = buildBefore(root);
+      const { samplePath, copies } = await prepareSample(root, Number(process.env.FLIGHTDECK_BENCH_EVENTS ?? 1_000_000));
+      const builds = [
+        ...(before ? [{ label: 'before', extensionRoot: join(root, 'before'), buildRecord: (dir: string) => buildRecordWith(before.script, dir, samplePath, copies) }] : []),
+        { label: 'after', extensionRoot: join(__dirname, '..'), buildRecord: (dir: string) => buildRecordWith(__filename, dir, samplePath, copies) },
+      ];
+      const sides = await scaleWorkbench(builds, root);
+      if (typeof sides === 'string') row('extension host on a large record', `skipped: ${sides}`);
+      else {
+        for (const s of sides) {
+          row(`extension host RSS, board open, ${s.label}`, `${fmt(s.rssMb)} MB (peak ${fmt(s.peakMb)} MB)`, s.boardMs === undefined ? '' : `board listed in ${fmt(s.boardMs)} ms`);
+          if (s.reopened) row(`  the window opened again, ${s.label}`, `${fmt(s.reopened.rssMb)} MB (peak ${fmt(s.reopened.peakMb)} MB)`, 'target ≤ 250 MB');
+        }
+      }
+    } finally {
+      removeBefore(root);
+      if (!process.env.FLIGHTDECK_BENCH_KEEP) rmSync(root, { recursive: true, force: true });
+    }
+  }
   if (wanted('risk') || wanted('risk-signal')) riskSignal(row);
   if (wanted('risk')) await riskCommandTime(row);
   if (wanted('board')) await board();

@@ -23,22 +23,22 @@ export interface IdleCost {
 }
 
 /** The subset of test/support/vscode-server.mjs used here (it is plain JavaScript). */
-interface Server {
+export interface Server {
   url(folder: string): string;
   stop(): Promise<void>;
 }
-interface Locator {
+export interface Locator {
   first(): Locator;
   click(): Promise<void>;
   waitFor(options?: { state?: string; timeout?: number }): Promise<void>;
   locator(selector: string, options?: { hasText?: string | RegExp }): Locator;
 }
-interface Page {
+export interface Page {
   locator(selector: string): Locator;
   frameLocator(selector: string): { frameLocator(selector: string): Locator };
   close(): Promise<void>;
 }
-interface Support {
+export interface Support {
   repoRoot: string;
   makeTempDir(prefix: string): string;
   makeGitWorkspace(options?: { files?: Record<string, string> }): string;
@@ -51,7 +51,7 @@ interface Support {
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** utime + stime of a process, in seconds. */
 function cpuSeconds(pid: number): number {
@@ -61,7 +61,7 @@ function cpuSeconds(pid: number): number {
 }
 
 /** The extension host of the server whose command line names `userDataDir`: same process group, "extensionHost" in its command line. */
-function extensionHostOf(userDataDir: string): number | undefined {
+export function extensionHostOf(userDataDir: string, not?: number): number | undefined {
   const procs = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number);
   const read = (pid: number): { cmd: string; pgrp: number } | undefined => {
     try {
@@ -76,7 +76,7 @@ function extensionHostOf(userDataDir: string): number | undefined {
   const group = server === undefined ? undefined : read(server)?.pgrp;
   return procs.find((pid) => {
     const p = read(pid);
-    return p !== undefined && p.pgrp === group && p.cmd.includes('extensionHost');
+    return pid !== not && p !== undefined && p.pgrp === group && p.cmd.includes('extensionHost');
   });
 }
 
@@ -97,7 +97,7 @@ function writeProjects(projects: string, workspace: string, sessions: number, ot
 }
 
 /** Resident and peak resident memory of a process, in MB (VmRSS, VmHWM of /proc/<pid>/status). */
-function memoryMb(pid: number): { rss: number; peak: number } {
+export function memoryMb(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };

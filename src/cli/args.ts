@@ -29,6 +29,7 @@ export interface CliArgs {
   files: string[];
   maxChars?: number;
   session?: string;
+  months?: number;
 }
 
 export const USAGE = `usage: flightdeck <command> [options]
@@ -37,7 +38,10 @@ commands:
   status            where the record is, its schema, counts, journal and last snapshot
   note "TEXT"       record a note; prints its id once it is on disk
   log               recorded events, newest first (--limit N, --kind K)
-  verify            open the record, replay the journal, report damage (exit 1 if any)
+  verify            open the record, replay the journal, read every kept payload back, report damage (exit 1 if any)
+  archive --months N  retention: sessions quiet for more than N months written whole to a compressed file in
+                    the record's archive/ folder and their events taken out of the database (still listed;
+                    \`archive list\` shows the files, \`archive show ID\` a session's archived events)
   ingest [AGENT]    import this repository's agent sessions (idempotent): claude (--projects-dir DIR),
                     codex (--sessions-dir DIR); without AGENT every agent found on this machine
   sessions          recorded sessions, newest first
@@ -148,6 +152,7 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
         file: { type: 'string', multiple: true },
         'max-chars': { type: 'string' },
         session: { type: 'string' },
+        months: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -160,6 +165,11 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
   if (values.limit !== undefined) {
     limit = Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit wants a whole number above 0, not "${values.limit}"`);
+  }
+  let months: number | undefined;
+  if (values.months !== undefined) {
+    months = Number(values.months);
+    if (!Number.isFinite(months) || months <= 0) throw new UsageError(`--months wants a number of months above 0, not "${values.months}"`);
   }
   let pid: number | undefined;
   if (values.pid !== undefined) {
@@ -181,6 +191,6 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
     reason: values.reason, id: values.id, remote: values.remote, hotfix: values.hotfix ?? false, pid, leaseMinutes, commit: values.commit, base: values.base, target: values.target, outcome: values.outcome,
     command, positionals: rest, repo: values.repo ?? cwd, json: values.json ?? false, limit, kind: values.kind,
     format: values.format, projectsDir: values['projects-dir'], sessionsDir: values['sessions-dir'], out: values.out, engine: values.engine,
-    gate: values.gate, for: values.for, files: values.file ?? [], maxChars, session: values.session,
+    gate: values.gate, for: values.for, files: values.file ?? [], maxChars, session: values.session, months,
   };
 }

@@ -5,6 +5,7 @@ import type { RecordEvent } from '../core/record/events';
 import { locateRecord } from '../core/record/location';
 import { listEvents, recordStatus } from '../core/record/queries';
 import { RecordStore } from '../core/record/store';
+import { archiveOlderThan, sessionEventsWithArchive } from '../core/record/archive';
 import { parseCliArgs, USAGE, UsageError, type CliArgs } from './args';
 import { formatEvent, formatStatus } from './format';
 import { dashboard, ingest, sessions, show } from './captureCommands';
@@ -20,6 +21,35 @@ import { formatVerify, verifyRecord } from '../core/report/verify';
 import { decide, history, memory } from './memoryCommands';
 
 type Out = (text: string) => void;
+
+/** Retention from the command line: archive sessions older than --months, list the files, or show one session's archived events. */
+async function archive(args: CliArgs, out: Out): Promise<number> {
+  const [what = 'run', id] = args.positionals;
+  const readOnly = what !== 'run';
+  const store = await RecordStore.open(recordDir(args), { readOnly });
+  try {
+    if (what === 'list') {
+      const files = store.db.exec('SELECT file, sessions, events, at FROM archives ORDER BY at')[0]?.values ?? [];
+      const rows = files.map(([file, sessions, events, at]) => ({ file: String(file), sessions: Number(sessions), events: Number(events), at: Number(at) }));
+      out(args.json ? JSON.stringify(rows, null, 2) : rows.map((r) => `${r.file}  ${r.sessions} sessions, ${r.events} events`).join('\n') || '(no archives)');
+      return 0;
+    }
+    if (what === 'show') {
+      if (!id) throw new UsageError('archive show wants a session id');
+      const events = sessionEventsWithArchive(store, id);
+      out(args.json ? JSON.stringify(events, null, 2) : events.map(formatEvent).join('\n') || '(no events)');
+      return 0;
+    }
+    if (what !== 'run') throw new UsageError(`archive ${what}: expected list, show ID, or --months N`);
+    if (args.months === undefined) throw new UsageError('archive wants --months N (keep N months; older sessions are archived)');
+    const result = archiveOlderThan(store, args.months);
+    store.snapshot();
+    out(args.json ? JSON.stringify(result) : `${result.sessions} sessions, ${result.events} events archived${result.files.length ? ` in ${result.files.join(', ')}` : ''}`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
 
 function recordDir(args: CliArgs): string {
   if (!existsSync(args.repo)) throw new UsageError(`--repo ${args.repo}: no such folder`);
@@ -69,6 +99,8 @@ async function run(args: CliArgs, out: Out, err: Out, cwd: string): Promise<numb
       out(args.json ? JSON.stringify(result, null, 2) : formatVerify(result));
       return result.damaged ? 1 : 0;
     }
+    case 'archive':
+      return archive(args, out);
     case 'ingest':
       return ingest(args, out);
     case 'sessions':

@@ -43,6 +43,7 @@ export class RecordService extends Disposable {
     if (!where) return undefined;
     // The gates' state beside the record, for the Claude Code hook and git's pre-push hook (VS Code may close).
     // And the hand-off for the next agent session, which the SessionStart hook reads (written after a quiet second).
+    const days = vscode.workspace.getConfiguration('flightdeck').get<number>('record.keepLoadedDays', 30);
     const live = new LiveRecord(where.dir, {
       readOnly: this.readOnly,
       onOpen: (store) => {
@@ -51,6 +52,7 @@ export class RecordService extends Disposable {
         this.memory?.dispose();
         this.memory = keepMemory(store, { delayMs: 1000 });
       },
+      archiveQuietAfterMs: days > 0 ? days * 86_400_000 : 0,
     });
     live.onDidChange(() => this.changed.fire());
     this.live = live;

@@ -162,7 +162,7 @@ export async function sessionsGit(repoRoot: string, spans: readonly SessionSpan[
 /** Sessions whose git facts are missing or older than their last activity, newest first. */
 export function sessionsNeedingGit(db: Database, limit = 100_000): SessionSpan[] {
   const rows = db.exec(
-    `SELECT s.id, s.started_at, (SELECT max(at) FROM events WHERE session_id = s.id) AS last, s.branch, s.git_at
+    `SELECT s.id, s.started_at, nullif(max(coalesce((SELECT max(at) FROM events WHERE session_id = s.id), 0), coalesce(s.last_at, 0)), 0) AS last, s.branch, s.git_at
      FROM (SELECT * FROM sessions WHERE started_at IS NOT NULL ORDER BY started_at DESC LIMIT ?) s`,
     [limit],
   )[0]?.values ?? [];

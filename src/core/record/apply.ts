@@ -1,5 +1,6 @@
 import type { Database, SqlValue, Statement } from 'sql.js';
 import type { RecordEvent } from './events';
+import { isSlimKind, slimData, type PayloadLocation } from './segments';
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : v == null ? null : JSON.stringify(v));
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -48,8 +49,10 @@ export interface DeriveMemo {
   files: Map<string, [session: string, path: string, action: string, firstAt: number, lastAt: number]>;
   /** Deferred rows of this batch, their values one after another. */
   rows: Map<DeferredInsert, SqlValue[]>;
+  /** The latest hook and transcript event of each session in this batch (are its hooks silent?). */
+  last: Map<string, [hook: number | null, transcript: number | null, at: number]>;
 }
-export const newDeriveMemo = (): DeriveMemo => ({ sessions: new Map(), usage: new Map(), files: new Map(), rows: new Map() });
+export const newDeriveMemo = (): DeriveMemo => ({ sessions: new Map(), usage: new Map(), files: new Map(), rows: new Map(), last: new Map() });
 
 /** Forgets what a rolled-back batch gathered. */
 function clearDeriveMemo(memo: DeriveMemo): void {
@@ -57,6 +60,7 @@ function clearDeriveMemo(memo: DeriveMemo): void {
   memo.usage.clear();
   memo.files.clear();
   memo.rows.clear();
+  memo.last.clear();
 }
 
 function defer(memo: DeriveMemo, insert: DeferredInsert, ...values: SqlValue[]): void {
@@ -78,8 +82,28 @@ function sqlText(key: string, build: () => string): string {
 const multiRowSql = (insert: DeferredInsert, rows: number): string =>
   sqlText(`${insert.head}#${rows}`, () => `${insert.head} ${Array(rows).fill(`(${Array(insert.width).fill('?').join(',')})`).join(',')} ${insert.tail}`);
 
+/** Notes a new event's time as its session's latest from hooks or from transcripts. */
+export function noteLastSeen(e: RecordEvent, memo: DeriveMemo): void {
+  if (!e.session || (e.source !== 'claude-hook' && e.source !== 'claude-transcript')) return;
+  const last = memo.last.get(e.session) ?? [null, null, e.at];
+  const i = e.source === 'claude-hook' ? 0 : 1;
+  last[i] = Math.max(last[i] ?? e.at, e.at);
+  last[2] = Math.min(last[2], e.at);
+  memo.last.set(e.session, last);
+}
+
+const later = (col: string): string => `${col} = CASE WHEN excluded.${col} IS NULL THEN ${col} WHEN ${col} IS NULL OR excluded.${col} > ${col} THEN excluded.${col} ELSE ${col} END`;
+
 /** Writes what derivers gathered over a batch; call once after the batch's events, in its transaction. */
 export function flushDerived(run: RunSql, memo: DeriveMemo): void {
+  for (const [session, [hook, transcript, at]] of memo.last) {
+    run(
+      `INSERT INTO sessions (id, started_at, last_hook_at, last_transcript_at) VALUES (?,?,?,?)
+       ON CONFLICT(id) DO UPDATE SET ${later('last_hook_at')}, ${later('last_transcript_at')}`,
+      [session, at, hook, transcript],
+    );
+  }
+  memo.last.clear();
   for (const [session, u] of memo.usage) {
     run(
       `INSERT INTO sessions (id, model, input_tokens, output_tokens, cache_tokens, started_at) VALUES (?,?,?,?,?,?)
@@ -145,6 +169,9 @@ const REVIEW_FROM_VERDICTS = `
     status = CASE WHEN reviews.status IN ('overridden', 'resolved') THEN reviews.status ELSE agg.status END,
     closed_at = CASE WHEN reviews.status IN ('overridden', 'resolved') THEN reviews.closed_at WHEN agg.status = 'passed' THEN agg.at ELSE NULL END
   FROM agg WHERE reviews.id = ?1 AND agg.n > 0`;
+
+const DELETE_CHUNK = 100;
+const DELETE_EVENTS = `DELETE FROM events WHERE id IN (${Array(DELETE_CHUNK).fill('?').join(',')})`;
 
 /** How each kind of event shapes the queryable tables; kinds not listed live in `events` only. */
 const derivers: Record<string, Deriver> = {
@@ -397,6 +424,26 @@ const derivers: Record<string, Deriver> = {
         str(d.status) ?? 'shipped', e.at, str(d.previousCommit), str(d.by), str(d.lockId), str(d.diffStat)],
     );
   },
+  'archive.recorded': (e, run) => {
+    const d = e.data;
+    const file = str(d.file);
+    if (!file) return;
+    const sessions = Array.isArray(d.sessions) ? d.sessions.map(String) : [];
+    run('INSERT OR IGNORE INTO archives (file, sessions, events, at) VALUES (?,?,?,?)', [file, sessions.length, num(d.events), e.at]);
+    const lastAt = typeof d.lastAt === 'object' && d.lastAt !== null ? (d.lastAt as Record<string, unknown>) : {};
+    for (const s of sessions) {
+      run('INSERT OR IGNORE INTO archived_sessions (session_id, file, at) VALUES (?,?,?)', [s, file, e.at]);
+      const last = num(lastAt[s]);
+      if (last !== null) run('UPDATE sessions SET last_at = max(coalesce(last_at, 0), ?) WHERE id = ?', [last, s]);
+    }
+    // Exactly the events the file holds: any that arrived meanwhile stay.
+    const ids = Array.isArray(d.ids) ? d.ids.map(String) : [];
+    for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
+      const chunk: SqlValue[] = ids.slice(i, i + DELETE_CHUNK);
+      while (chunk.length < DELETE_CHUNK) chunk.push(null);
+      run(DELETE_EVENTS, chunk);
+    }
+  },
   'lock.changed': (e, run) => {
     const d = e.data;
     run(
@@ -481,10 +528,11 @@ const ROWS_PER_INSERT = 50;
  */
 const insertSql = (rows: number, shared: boolean): string =>
   sqlText(`events#${rows}${shared ? 's' : ''}`, () =>
-    'INSERT OR IGNORE INTO events (id, kind, at, session_id, source, data) VALUES ' +
-    Array.from({ length: rows }, (_, k) =>
-      shared ? `(?${3 + 4 * k},?${4 + 4 * k},?${5 + 4 * k},?1,?2,CAST(?${6 + 4 * k} AS TEXT))` : '(?,?,?,?,?,CAST(? AS TEXT))',
-    ).join(','));
+    'INSERT OR IGNORE INTO events (id, kind, at, session_id, source, data, seg, off, len) VALUES ' +
+    Array.from({ length: rows }, (_, k) => {
+      const p = (i: number): string => `?${3 + 7 * k + i}`;
+      return shared ? `(${p(0)},${p(1)},${p(2)},?1,?2,CAST(${p(3)} AS TEXT),${p(4)},${p(5)},${p(6)})` : '(?,?,?,?,?,CAST(? AS TEXT),?,?,?)';
+    }).join(','));
 
 /**
  * Applies events to the database. Applying an event that is already there changes nothing, so a
@@ -493,14 +541,46 @@ const insertSql = (rows: number, shared: boolean): string =>
 export class EventApplier {
   private readonly cache = new Map<string, Statement>();
   private readonly memo = newDeriveMemo();
+  /** Sessions with events in an archive (loaded when first needed, forgotten when an archive is applied). */
+  private archived: Set<string> | undefined;
 
-  constructor(private readonly db: Database) {}
+  /** `archivedIds`, when given, tells which of a session's events are in its archives: they are not recorded again. */
+  constructor(
+    private readonly db: Database,
+    private readonly archivedIds?: (session: string) => ReadonlySet<string>,
+  ) {}
+
+  /** Events already archived (a transcript read again, a journal line written twice) are dropped: the archive holds them. */
+  private notArchived(events: readonly RecordEvent[]): number[] | undefined {
+    if (!this.archivedIds) return undefined;
+    this.archived ??= new Set((this.db.exec('SELECT DISTINCT session_id FROM archived_sessions')[0]?.values ?? []).map((r) => String(r[0])));
+    if (this.archived.size === 0) return undefined;
+    let keep: number[] | undefined;
+    const known = new Map<string, ReadonlySet<string>>();
+    const idsOf = (session: string): ReadonlySet<string> => {
+      let ids = known.get(session);
+      if (!ids) known.set(session, (ids = (this.archivedIds as (s: string) => ReadonlySet<string>)(session)));
+      return ids;
+    };
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i] as RecordEvent;
+      const gone = e.session !== undefined && this.archived.has(e.session) && idsOf(e.session).has(e.id);
+      if (gone && !keep) keep = Array.from({ length: i }, (_, j) => j);
+      else if (!gone) keep?.push(i);
+    }
+    return keep;
+  }
 
   /**
    * Returns how many events were new. Runs in one transaction. `dataJson`, when given, holds each
-   * event's data as UTF-8 JSON (views into the journal lines, which had to encode it anyway).
+   * event's data as UTF-8 JSON (views into the journal lines, which had to encode it anyway). `at`, when
+   * given, says where each event's journal line is: bulky kinds then keep only a summary here (see segments.ts).
    */
-  apply(events: readonly RecordEvent[], dataJson?: readonly Uint8Array[]): number {
+  apply(events: readonly RecordEvent[], dataJson?: readonly Uint8Array[], at?: readonly (PayloadLocation | undefined)[]): number {
+    const keep = this.notArchived(events);
+    if (keep) {
+      return this.apply(keep.map((i) => events[i] as RecordEvent), dataJson && keep.map((i) => dataJson[i] as Uint8Array), at && keep.map((i) => at[i]));
+    }
     if (events.length === 0) return 0;
     this.db.exec('BEGIN');
     try {
@@ -514,10 +594,15 @@ export class EventApplier {
         const params: SqlValue[] = shared ? [first.session ?? null, first.source ?? null] : [];
         for (let j = i; j < end; j++) {
           const e = events[j] as RecordEvent;
+          const loc = at?.[j];
+          const slim = loc !== undefined && loc.seg !== 0 && isSlimKind(e.kind);
           // As bytes: sql.js copies a byte array into WASM far faster than it encodes a string.
-          const data = dataJson?.[j] ?? Buffer.from(JSON.stringify(e.data));
-          if (shared) params.push(e.id, e.kind, e.at, data);
-          else params.push(e.id, e.kind, e.at, e.session ?? null, e.source ?? null, data);
+          const data = slim ? slimData(e.kind, e.data) : dataJson?.[j] ?? Buffer.from(JSON.stringify(e.data));
+          const seg = slim ? loc.seg : null;
+          const off = slim ? loc.off : null;
+          const len = slim ? loc.len : null;
+          if (shared) params.push(e.id, e.kind, e.at, data, seg, off, len);
+          else params.push(e.id, e.kind, e.at, e.session ?? null, e.source ?? null, data, seg, off, len);
         }
         this.run(insertSql(end - i, shared), params);
         added += this.db.getRowsModified();
@@ -540,12 +625,13 @@ export class EventApplier {
   /** Derived rows only for events that were new: replaying an old event must not undo a newer one. */
   private derive(events: readonly RecordEvent[], onlyIds: Set<string> | undefined): void {
     for (const e of events) {
-      if (!derivers[e.kind]) continue;
       if (onlyIds) {
         if (!onlyIds.has(e.id)) continue;
         onlyIds.delete(e.id);
       }
-      deriveRows(e, this.run, this.memo);
+      noteLastSeen(e, this.memo);
+      if (e.kind === 'archive.recorded') this.archived = undefined;
+      if (derivers[e.kind]) deriveRows(e, this.run, this.memo);
     }
     flushDerived(this.run, this.memo);
   }

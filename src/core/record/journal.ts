@@ -1,10 +1,11 @@
 import {
-  closeSync, fstatSync, fsyncSync, ftruncateSync, linkSync, openSync, readSync, renameSync, rmSync, statSync, writeSync,
+  closeSync, fstatSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { describeFsError } from './errors';
 import { FileLock } from './fileLock';
 import { isRecordEvent, type RecordEvent } from './events';
+import { highestSegmentGen, journalSegmentName, SEGMENTS_DIR, type PayloadLocation } from './segments';
 
 export const JOURNAL_FILE = 'journal.jsonl';
 export const PREVIOUS_JOURNAL_FILE = 'journal.prev.jsonl';
@@ -31,6 +32,8 @@ export interface JournalDamage {
 /** Where one append's lines landed: which file, and their byte range. */
 export interface AppendedSpan {
   ino: number;
+  /** The generation of the journal file written. */
+  gen: number;
   start: number;
   end: number;
 }
@@ -69,7 +72,7 @@ function quote(s: string): string {
 }
 
 /** A journal line up to its data: `{"id":…,"data":`. */
-function journalLineHead(e: RecordEvent): string {
+export function journalLineHead(e: RecordEvent): string {
   let line = `{"id":${quote(e.id)},"kind":${quote(e.kind)},"at":${e.at}`;
   if (e.session !== undefined) line += `,"session":${quote(e.session)}`;
   if (e.source !== undefined) line += `,"source":${quote(e.source)}`;
@@ -121,6 +124,25 @@ export function dataViews({ journal, spans }: EncodedLines): Uint8Array[] {
   return views;
 }
 
+/**
+ * Links a journal generation into segments/ under its number. A file already there under that name is the same
+ * one (a rotation that stopped half way) or, if another, is kept beside it rather than replaced.
+ */
+function keepAsSegment(dir: string, journal: string, gen: number): void {
+  const segments = join(dir, SEGMENTS_DIR);
+  mkdirSync(segments, { recursive: true });
+  const target = join(segments, journalSegmentName(gen));
+  try {
+    linkSync(journal, target);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw describeFsError('keep the journal as a segment in', segments, err);
+    if (statSync(target).ino === statSync(journal).ino) return;
+    renameSync(target, `${target}.${Date.now()}.kept`);
+    linkSync(journal, target);
+  }
+  fsyncDir(segments);
+}
+
 function headerLine(gen: number, fromOffset?: number): string {
   const header: JournalHeader = { flightdeck: 'journal', gen, created: Date.now(), fromOffset };
   return JSON.stringify(header) + '\n';
@@ -169,6 +191,7 @@ export class JournalWriter {
   private readonly path: string;
   private fd = -1;
   private ino = -1;
+  private gen = 0;
 
   constructor(
     private readonly dir: string,
@@ -204,7 +227,7 @@ export class JournalWriter {
         throw describeFsError('append to the journal', this.path, err);
       }
       const start = size + (torn ? 1 : 0);
-      return { ino: this.ino, start, end: start + body.length };
+      return { ino: this.ino, gen: this.gen, start, end: start + body.length };
     });
   }
 
@@ -237,6 +260,8 @@ export class JournalWriter {
           /* already closed on the error path */
         }
       }
+      // The generation stays, as a segment: the record reads event payloads from it by offset.
+      keepAsSegment(this.dir, this.path, fromGen);
       const previous = join(this.dir, PREVIOUS_JOURNAL_FILE);
       rmSync(previous, { force: true });
       linkSync(this.path, previous);
@@ -276,11 +301,13 @@ export class JournalWriter {
       throw describeFsError('open the journal', this.path, err);
     }
     this.ino = fstatSync(this.fd).ino;
+    this.gen = headerOfOpenJournal(this.fd).gen;
     return this.fd;
   }
 
   private create(): void {
-    const gen = readJournalGen(join(this.dir, PREVIOUS_JOURNAL_FILE)) + 1;
+    // Above every generation kept as a segment too: a segment's name must never be reused.
+    const gen = Math.max(readJournalGen(join(this.dir, PREVIOUS_JOURNAL_FILE)), highestSegmentGen(this.dir)) + 1;
     const staging = join(this.dir, `${JOURNAL_FILE}.creating`);
     try {
       const fd = openSync(staging, 'w');
@@ -314,7 +341,7 @@ export function readLines(
   fd: number,
   offset: number,
   gen: number,
-  onEvent: (e: RecordEvent) => void,
+  onEvent: (e: RecordEvent, at: PayloadLocation) => void,
   onDamage: (d: JournalDamage) => void,
 ): number {
   let carry: Buffer | undefined;
@@ -333,7 +360,7 @@ export function readLines(
       const lineOffset = pos + start;
       if (nl > start) {
         const text = data.toString('utf8', start, nl);
-        handleLine(text, lineOffset, gen, onEvent, onDamage);
+        handleLine(text, lineOffset, nl - start, gen, onEvent, onDamage);
       }
       start = nl + 1;
     }
@@ -346,8 +373,9 @@ export function readLines(
 function handleLine(
   text: string,
   offset: number,
+  bytes: number,
   gen: number,
-  onEvent: (e: RecordEvent) => void,
+  onEvent: (e: RecordEvent, at: PayloadLocation) => void,
   onDamage: (d: JournalDamage) => void,
 ): void {
   let value: unknown;
@@ -358,7 +386,7 @@ function handleLine(
     return;
   }
   if (isRecordEvent(value)) {
-    onEvent(value);
+    onEvent(value, { seg: gen, off: offset, len: bytes });
     return;
   }
   // A generation's first line is its header, not damage.
@@ -393,7 +421,7 @@ export class JournalTail {
     this.offset = offset;
   }
 
-  read(onEvent: (e: RecordEvent) => void, onDamage: (d: JournalDamage) => void): void {
+  read(onEvent: (e: RecordEvent, at: PayloadLocation) => void, onDamage: (d: JournalDamage) => void): void {
     for (;;) {
       if (this.fd < 0 && !this.openCurrent(onEvent, onDamage)) return;
       this.offset = readLines(this.fd, this.offset, this.gen, onEvent, onDamage);
@@ -461,7 +489,7 @@ export class JournalTail {
     return h.gen === this.gen + 1 && (h.fromOffset ?? 0) <= this.offset;
   }
 
-  private openCurrent(onEvent: (e: RecordEvent) => void, onDamage: (d: JournalDamage) => void): boolean {
+  private openCurrent(onEvent: (e: RecordEvent, at: PayloadLocation) => void, onDamage: (d: JournalDamage) => void): boolean {
     let fd: number;
     try {
       fd = openSync(this.path, 'r');
@@ -479,7 +507,7 @@ export class JournalTail {
   }
 
   /** The current generation skipped past us: the previous one holds what lies between, if anything does. */
-  private readPrevious(currentGen: number, onEvent: (e: RecordEvent) => void, onDamage: (d: JournalDamage) => void): void {
+  private readPrevious(currentGen: number, onEvent: (e: RecordEvent, at: PayloadLocation) => void, onDamage: (d: JournalDamage) => void): void {
     let fd: number;
     try {
       fd = openSync(this.previousPath, 'r');

@@ -1,4 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
+import { archiveQuietSessions } from './archive';
 import { IDLE_SNAPSHOT_BYTES, RecordStore, type StoreOptions } from './store';
 
 export interface LiveRecordOptions extends StoreOptions {
@@ -11,7 +12,18 @@ export interface LiveRecordOptions extends StoreOptions {
   idleSnapshotBytes?: number;
   /** Called with each store this record opens (a reopen makes a new one): files kept beside the record attach here. */
   onOpen?: (store: RecordStore) => void;
+  /**
+   * Sessions quiet for longer than this are archived out of memory at quiet moments (archive.ts): still listed,
+   * opened from their archive. Off when absent or 0.
+   */
+  archiveQuietAfterMs?: number;
 }
+
+/** How long one quiet moment may spend archiving (files started before it ends are finished). */
+const ARCHIVE_PAUSE_MS = 300;
+
+/** Between two looks for sessions to archive: they become due slowly. */
+const ARCHIVE_EVERY_MS = 3_600_000;
 
 /** How long the record must be quiet before a journal tail worth it (IDLE_SNAPSHOT_BYTES) is snapshotted. */
 export const IDLE_SNAPSHOT_MS = 5_000;
@@ -29,6 +41,8 @@ export class LiveRecord {
   private readonly listeners = new Set<() => void>();
   private disposed = false;
   private snapshotScheduled = false;
+  /** When sessions were last looked at for archiving (Date.now()); 0: not yet. */
+  private archivedAt = 0;
 
   constructor(
     readonly dir: string,
@@ -155,9 +169,29 @@ export class LiveRecord {
     if (this.options.readOnly || this.disposed) return;
     clearTimeout(this.idle);
     this.idle = setTimeout(() => {
-      if (this.idleSnapshotDue()) this.scheduleSnapshot(true);
+      if (this.archiveIfDue() || this.idleSnapshotDue()) this.scheduleSnapshot(true);
     }, this.options.idleSnapshotMs ?? IDLE_SNAPSHOT_MS);
     this.idle.unref();
+  }
+
+  /**
+   * At a quiet moment, archive files for a few hundred milliseconds at most (a first run on a long history spreads
+   * over several quiet moments); true when it archived something, so a snapshot of the smaller database follows.
+   */
+  private archiveIfDue(): boolean {
+    const store = this.disposed ? undefined : this.store;
+    const quiet = this.options.archiveQuietAfterMs ?? 0;
+    if (!store || quiet <= 0 || this.options.readOnly || Date.now() - this.archivedAt < ARCHIVE_EVERY_MS) return false;
+    let archived = 0;
+    try {
+      archived = archiveQuietSessions(store, quiet, { maxMs: ARCHIVE_PAUSE_MS }).events;
+    } catch {
+      // A full disk, a payload that could not be read: the next look retries, nothing was taken out.
+    }
+    // More may be due: look again at the next quiet moment, else in an hour.
+    if (archived === 0) this.archivedAt = Date.now();
+    else this.snapshotWhenIdle();
+    return archived > 0;
   }
 
   private idleSnapshotDue(): boolean {

@@ -1,6 +1,7 @@
 import type { Database, SqlValue } from 'sql.js';
 import type { RecordEvent } from './events';
 import { schemaVersion } from './schema';
+import { payloadsOf, UNREADABLE_PAYLOAD, type PayloadLocation } from './segments';
 import type { RecordStore } from './store';
 
 export interface RecordCounts {
@@ -90,7 +91,7 @@ export function recordStatus(store: RecordStore): RecordStatus {
   };
 }
 
-/** Events newest first. */
+/** Events newest first, with their full data (read back from segments for bulky kinds; see segments.ts). */
 export function listEvents(db: Database, q: EventQuery = {}): RecordEvent[] {
   const where: string[] = [];
   const params: SqlValue[] = [];
@@ -107,9 +108,35 @@ export function listEvents(db: Database, q: EventQuery = {}): RecordEvent[] {
     params.push(...q.excludeKinds);
   }
   params.push(Math.max(0, Math.min(q.limit ?? 50, 100_000)));
-  const sql = `SELECT id, kind, at, session_id, source, data FROM events
+  const sql = `SELECT id, kind, at, session_id, source, data, seg, off, len FROM events
     ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`;
-  return rows(db, sql, params).map(([id, kind, at, session, source, data]) => ({
+  return withPayloads(db, rows(db, sql, params));
+}
+
+/** A session's events in the order recorded, with their full data: what opening it in full reads. */
+export function sessionEvents(db: Database, session: string, limit = 100_000): RecordEvent[] {
+  return listEvents(db, { session, limit }).reverse();
+}
+
+/** Reads back every payload kept in a segment, a chunk at a time: how many were checked, how many could not be read. */
+export function verifyPayloads(db: Database, chunk = 10_000): { checked: number; unreadable: number } {
+  const payloads = payloadsOf(db);
+  let checked = 0;
+  let unreadable = 0;
+  for (let lastSeq = 0; ;) {
+    const found = rows(db, `SELECT seq, id, seg, off, len FROM events WHERE seq > ? AND seg IS NOT NULL ORDER BY seq LIMIT ?`, [lastSeq, chunk]);
+    if (found.length === 0 || !payloads) break;
+    const full = payloads.readMany(found.map((r) => ({ id: String(r[1]), loc: { seg: Number(r[2]), off: Number(r[3]), len: Number(r[4]) } })));
+    checked += found.length;
+    unreadable += full.filter((d) => d === undefined).length;
+    lastSeq = Number(found[found.length - 1]?.[0]);
+  }
+  return { checked, unreadable };
+}
+
+/** Rows of (id, kind, at, session_id, source, data, seg, off, len) as events, their payloads read back where moved out. */
+function withPayloads(db: Database, found: SqlValue[][]): RecordEvent[] {
+  const events = found.map(([id, kind, at, session, source, data]) => ({
     id: String(id),
     kind: String(kind),
     at: Number(at),
@@ -117,6 +144,20 @@ export function listEvents(db: Database, q: EventQuery = {}): RecordEvent[] {
     source: opt<string>(source ?? null),
     data: JSON.parse(String(data)) as Record<string, unknown>,
   }));
+  const wanted: { i: number; id: string; loc: PayloadLocation }[] = [];
+  found.forEach((r, i) => {
+    if (r[6] !== null && r[6] !== undefined) wanted.push({ i, id: String(r[0]), loc: { seg: Number(r[6]), off: Number(r[7]), len: Number(r[8]) } });
+  });
+  if (wanted.length === 0) return events;
+  const payloads = payloadsOf(db);
+  const full = payloads?.readMany(wanted) ?? [];
+  wanted.forEach((w, j) => {
+    const e = events[w.i] as RecordEvent;
+    const data = full[j];
+    // Unreadable (or no record around this database): the summary, marked, never another event's data.
+    e.data = data ?? { ...e.data, [UNREADABLE_PAYLOAD]: payloads ? 'its segment is damaged or missing' : 'segments not open' };
+  });
+  return events;
 }
 
 /** Sessions newest first. */

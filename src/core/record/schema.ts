@@ -153,6 +153,27 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX files_by_path ON files(path, action);
   CREATE INDEX decisions_by_at ON decisions(at);
   `,
+  // 10: bounded memory. Bulky kinds keep a summary in data and where their full journal line is (segments.ts); a
+  // session's latest hook and transcript event are columns, not two indexes over every event. A record that had
+  // events is marked, so opening it moves their payloads out once (store.ts).
+  `
+  ALTER TABLE events ADD COLUMN seg INTEGER;
+  ALTER TABLE events ADD COLUMN off INTEGER;
+  ALTER TABLE events ADD COLUMN len INTEGER;
+  ALTER TABLE sessions ADD COLUMN last_hook_at INTEGER;
+  ALTER TABLE sessions ADD COLUMN last_transcript_at INTEGER;
+  UPDATE sessions SET
+    last_hook_at = (SELECT max(at) FROM events e WHERE e.session_id = sessions.id AND e.source = 'claude-hook'),
+    last_transcript_at = (SELECT max(at) FROM events e WHERE e.session_id = sessions.id AND e.source = 'claude-transcript');
+  DROP INDEX events_hook_at;
+  DROP INDEX events_transcript_at;
+  INSERT INTO meta (key, value) SELECT 'payloads_inline', '1' WHERE EXISTS (SELECT 1 FROM events);
+  -- Retention (archive.ts): files of archived sessions, and which sessions each holds.
+  CREATE TABLE archives (file TEXT PRIMARY KEY, sessions INTEGER, events INTEGER, at INTEGER);
+  CREATE TABLE archived_sessions (session_id TEXT NOT NULL, file TEXT NOT NULL, at INTEGER, PRIMARY KEY (session_id, file)) WITHOUT ROWID;
+  -- A session's last event once its events are archived (before, max(at) of its events says it).
+  ALTER TABLE sessions ADD COLUMN last_at INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -174,7 +195,8 @@ export function migrate(db: Database): void {
   tuneInMemory(db);
   const from = schemaVersion(db);
   // Larger pages mean fewer calls from SQLite into sql.js's in-memory file system (set before any table).
-  if (from === 0) db.exec('PRAGMA page_size = 16384');
+  // Incremental vacuum: pages freed by archiving go back without rewriting the whole database.
+  if (from === 0) db.exec('PRAGMA page_size = 16384; PRAGMA auto_vacuum = INCREMENTAL');
   if (from > SCHEMA_VERSION) {
     throw new RecordError(
       `the record has schema ${from}, newer than this Flightdeck understands (${SCHEMA_VERSION}); update Flightdeck`,

@@ -1,13 +1,19 @@
-import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'sql.js';
 import { EventApplier } from './apply';
+import { ArchivedIds } from './archive';
 import { describeFsError, RecordError } from './errors';
 import { completeEvent, type NewEvent, type RecordEvent } from './events';
 import { FileLock } from './fileLock';
 import {
-  dataViews, encodeJournalLines, JOURNAL_FILE, JournalTail, JournalWriter, type JournalDamage, type WriteIo,
+  type AppendedSpan, dataViews, encodeJournalLines, fsyncDir, JOURNAL_FILE, journalLineHead, JournalTail, JournalWriter, type JournalDamage,
+  type WriteIo,
 } from './journal';
+import {
+  isSlimKind, movedSegmentName, nextMovedSegment, PayloadReader, registerPayloads, SEGMENTS_DIR, slimData, type PayloadLocation,
+  type SegmentDamage,
+} from './segments';
 import { migrate } from './schema';
 import {
   inodeOf, keepDamagedLine, moveAside, PREVIOUS_SNAPSHOT_FILE, readSettledSnapshot, removeAbandonedSnapshotFiles, SNAPSHOT_FILE,
@@ -23,6 +29,10 @@ export interface OpenReport {
   unterminatedTail: boolean;
   possiblyMissing?: string;
   replayed: number;
+  /** Segments that could not give back a payload when asked (found as the record is read, not only at open). */
+  damagedSegments?: SegmentDamage[];
+  /** Event payloads moved out of the database into a segment at this open (a record from before segments). */
+  movedPayloads?: number;
 }
 
 export interface StoreOptions {
@@ -31,6 +41,24 @@ export interface StoreOptions {
   /** Take a snapshot once this many journal bytes follow the last one. */
   snapshotEveryBytes?: number;
   io?: WriteIo;
+  /** Progress of moving an older record's payloads out of the database (once, at its first open): done of total. */
+  onMoveProgress?: (done: number, total: number) => void;
+}
+
+/** Events moved out of the database a batch: one transaction and one write each. */
+const MOVE_BATCH = 5_000;
+
+/** Where each line of an append landed: lines end in newlines, one an event, in order. */
+function lineLocations(body: Buffer, span: AppendedSpan, count: number): (PayloadLocation | undefined)[] {
+  const out = new Array<PayloadLocation | undefined>(count);
+  let start = 0;
+  for (let i = 0; i < count; i++) {
+    const nl = body.indexOf(10, start);
+    if (nl < 0) break;
+    out[i] = { seg: span.gen, off: span.start + start, len: nl - start };
+    start = nl + 1;
+  }
+  return out;
 }
 
 /**
@@ -83,8 +111,11 @@ export class RecordStore {
     this.report = report;
     this.tail = tail;
     this.writer = new JournalWriter(dir, options.io);
-    this.applier = new EventApplier(db);
+    this.applier = new EventApplier(db, new ArchivedIds(dir, () => this.db).of);
     this.lease = snapshotLease(dir);
+    const payloads = new PayloadReader(dir, options.readOnly);
+    report.damagedSegments = payloads.damaged;
+    registerPayloads(db, payloads);
   }
 
   static async open(dir: string, options: StoreOptions = {}): Promise<RecordStore> {
@@ -137,6 +168,7 @@ export class RecordStore {
     const tail = new JournalTail(dir);
     const store = new RecordStore(dir, db, options, report, tail);
     store.replayAtOpen();
+    store.movePayloadsOut();
     return store;
   }
 
@@ -157,7 +189,7 @@ export class RecordStore {
     }
     const span = this.writer.appendLines(encoded.journal);
     if (span && this.tail.canSkipOwnAppend(span)) {
-      this.lastAppendAdded = this.applyNew(complete, encoded.data);
+      this.lastAppendAdded = this.applyNew(complete, encoded.data, lineLocations(encoded.journal, span, complete.length));
       this.tail.offset = span.end; // only once applied: a failed apply must not be skipped by a snapshot
       this.advanced(complete, false);
     } else {
@@ -175,8 +207,12 @@ export class RecordStore {
   catchUp(): number {
     if (this.closed) return 0;
     const batch: RecordEvent[] = [];
-    this.tail.read((e) => batch.push(e), this.onDamage);
-    const added = this.applyNew(batch);
+    const at: PayloadLocation[] = [];
+    this.tail.read((e, loc) => {
+      batch.push(e);
+      at.push(loc);
+    }, this.onDamage);
+    const added = this.applyNew(batch, undefined, at);
     this.advanced(batch, false);
     return added;
   }
@@ -200,10 +236,10 @@ export class RecordStore {
     for (const l of this.advanceListeners) l(applied, rotated);
   }
 
-  private applyNew(events: RecordEvent[], dataJson?: readonly Uint8Array[]): number {
+  private applyNew(events: RecordEvent[], dataJson?: readonly Uint8Array[], at?: readonly (PayloadLocation | undefined)[]): number {
     let added: number;
     try {
-      added = this.applier.apply(events, dataJson);
+      added = this.applier.apply(events, dataJson, at);
     } catch (err) {
       // The journal position may have moved past these events; a snapshot now would lose them.
       this.broken = err as Error;
@@ -354,19 +390,110 @@ export class RecordStore {
     }
   };
 
+  /**
+   * A record from before segments holds every payload in its database: once, by whoever holds the snapshot lease,
+   * the bulky ones are written to a new segment (synced), the rows keep a summary and where the line is, and a
+   * snapshot of the smaller database is written. Until that snapshot is on disk the old one still holds everything.
+   */
+  private movePayloadsOut(): void {
+    if (this.options.readOnly || this.broken || this.stale || this.meta('payloads_inline') !== '1') return;
+    if (!this.lease.tryAcquire()) return; // another process is snapshotting: the next open moves them
+    try {
+      const kinds = this.db.exec('SELECT DISTINCT kind FROM events')[0]?.values.map((r) => String(r[0])).filter(isSlimKind) ?? [];
+      const inKinds = `kind IN (${kinds.map(() => '?').join(',') || "''"})`;
+      const total = Number(this.db.exec(`SELECT count(*) FROM events WHERE seg IS NULL AND ${inKinds}`, kinds)[0]?.values[0]?.[0] ?? 0);
+      if (total > 0) this.report.movedPayloads = this.movePayloads(kinds, inKinds, total);
+      this.db.run(`DELETE FROM meta WHERE key = 'payloads_inline'`);
+      // The pages the payloads held are free only once the database is rewritten.
+      if (total > 0) this.db.exec('PRAGMA auto_vacuum = INCREMENTAL; VACUUM');
+      const at = this.exportForSnapshot();
+      writeSnapshot(this.dir, at.image);
+      this.afterSnapshot(at);
+    } finally {
+      this.lease.release();
+    }
+  }
+
+  private movePayloads(kinds: string[], inKinds: string, total: number): number {
+    const segments = join(this.dir, SEGMENTS_DIR);
+    mkdirSync(segments, { recursive: true });
+    const k = nextMovedSegment(this.dir);
+    const path = join(segments, movedSegmentName(k));
+    const fd = openSync(path, 'wx');
+    let done = 0;
+    try {
+      let offset = 0;
+      let lastSeq = 0;
+      const select = this.db.prepare(
+        `SELECT seq, id, kind, at, session_id, source, data FROM events WHERE seq > ? AND seg IS NULL AND ${inKinds} ORDER BY seq LIMIT ${MOVE_BATCH}`,
+      );
+      const update = this.db.prepare('UPDATE events SET data = ?, seg = ?, off = ?, len = ? WHERE seq = ?');
+      try {
+        for (;;) {
+          select.bind([lastSeq, ...kinds]);
+          const rows: { seq: number; e: RecordEvent; json: string }[] = [];
+          while (select.step()) {
+            const [seq, id, kind, at, session, source, data] = select.get();
+            const e: RecordEvent = { id: String(id), kind: String(kind), at: Number(at), data: {} };
+            if (session !== null) e.session = String(session);
+            if (source !== null) e.source = String(source);
+            rows.push({ seq: Number(seq), e, json: String(data) });
+          }
+          select.reset();
+          if (rows.length === 0) break;
+          const lines = rows.map((r) => `${journalLineHead(r.e)}${r.json}}`);
+          const body = Buffer.from(lines.join('\n') + '\n', 'utf8');
+          let written = 0;
+          while (written < body.length) written += writeSync(fd, body, written, body.length - written, offset + written);
+          this.db.exec('BEGIN');
+          let at = offset;
+          for (let i = 0; i < rows.length; i++) {
+            const r = rows[i] as { seq: number; e: RecordEvent; json: string };
+            const len = Buffer.byteLength(lines[i] as string);
+            let data: Record<string, unknown> = {};
+            try {
+              data = JSON.parse(r.json) as Record<string, unknown>;
+            } catch {
+              /* a summary of nothing; the segment holds the text as it was */
+            }
+            update.run([slimData(r.e.kind, data), -k, at, len, r.seq]);
+            at += len + 1;
+          }
+          this.db.exec('COMMIT');
+          offset += body.length;
+          lastSeq = (rows[rows.length - 1] as { seq: number }).seq;
+          done += rows.length;
+          this.options.onMoveProgress?.(done, total);
+        }
+      } finally {
+        select.free();
+        update.free();
+      }
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    fsyncDir(segments);
+    return done;
+  }
+
   /** Replays what the snapshot does not hold; the tail finds it in the current or previous journal. */
   private replayAtOpen(): void {
     const batch: RecordEvent[] = [];
+    const at: PayloadLocation[] = [];
     this.tail.start(Number(this.meta(META_GEN) ?? 0), Number(this.meta(META_OFFSET) ?? 0));
     this.tail.onGap = (what) => {
       this.report.possiblyMissing ??= what;
     };
-    this.tail.read((e) => batch.push(e), this.onDamage);
+    this.tail.read((e, loc) => {
+      batch.push(e);
+      at.push(loc);
+    }, this.onDamage);
     // From now on a gap means another process rotated twice while we looked away: reopen to recover.
     this.tail.onGap = () => {
       this.stale = true;
     };
-    this.report.replayed = this.applyNew(batch);
+    this.report.replayed = this.applyNew(batch, undefined, at);
     this.eventsSinceSnapshot = this.report.replayed;
     try {
       this.report.unterminatedTail = statSync(join(this.dir, JOURNAL_FILE)).size > this.tail.offset;

@@ -56,6 +56,9 @@ export function describeReport(r: OpenReport, dir: string): string[] {
   if (r.snapshot === 'previous') notices.push('The latest snapshot was damaged; the previous one and the journal were used.');
   if (r.damagedLines > 0) notices.push(`${r.damagedLines} unreadable journal line(s) were skipped; copies are in ${dir}/damaged.`);
   if (r.possiblyMissing) notices.push(`Some ${r.possiblyMissing} could not be recovered.`);
+  for (const d of r.damagedSegments ?? []) {
+    notices.push(`Some event details could not be read back from ${d.file} (${d.reason})${d.keptAt ? `; a copy is in ${d.keptAt}` : ''}; their summaries are shown.`);
+  }
   return notices;
 }
 
@@ -66,8 +69,8 @@ export const HOOKS_SILENT_AFTER_MS = 2 * 60_000;
 /** `%text%` for LIKE, with the user's own `%`, `_` and `\` taken literally. */
 const contains = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-const HOOK_LAST = `(SELECT max(at) FROM events e WHERE e.session_id = s.id AND e.source = 'claude-hook')`;
-const TRANSCRIPT_LAST = `(SELECT max(at) FROM events e WHERE e.session_id = s.id AND e.source = 'claude-transcript')`;
+const HOOK_LAST = 's.last_hook_at';
+const TRANSCRIPT_LAST = 's.last_transcript_at';
 
 /** The WHERE clause of a query over `sessions s`, with its parameters. */
 function sessionFilter(q: SessionQuery): { where: string; params: (string | number)[] } {
@@ -116,7 +119,7 @@ export function boardSessions(db: Database, query: Partial<SessionQuery> = {}): 
        (SELECT count(*) FROM approvals a WHERE a.session_id = s.id AND a.kind IN ('rejection', 'denial')),
        ${HOOK_LAST},
        ${TRANSCRIPT_LAST},
-       coalesce(s.ended_at, (SELECT max(at) FROM events e WHERE e.session_id = s.id)),
+       coalesce(s.ended_at, nullif(max(coalesce((SELECT max(at) FROM events e WHERE e.session_id = s.id), 0), coalesce(s.last_at, 0)), 0)),
        (SELECT count(*) FROM reviews r WHERE r.session_id = s.id AND r.status IN ('pending', 'concerns', 'failed'))
      FROM (SELECT * FROM sessions s ${where} ORDER BY coalesce(started_at, 0) DESC LIMIT ?) s
      ORDER BY coalesce(s.started_at, 0) DESC`,

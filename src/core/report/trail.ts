@@ -111,7 +111,7 @@ export function buildTrail(db: Database, id: string): FlightTrail | undefined {
   const [session] = rows(
     db,
     `SELECT agent, model, intent, boundary, repo, branch, start_commit, end_commit, started_at,
-       coalesce(ended_at, (SELECT max(at) FROM events WHERE session_id = sessions.id)), cwd, commits, diff_stat, start_dirty, version
+       coalesce(ended_at, nullif(max(coalesce((SELECT max(at) FROM events WHERE session_id = sessions.id), 0), coalesce(last_at, 0)), 0)), cwd, commits, diff_stat, start_dirty, version
      FROM sessions WHERE id = ?`,
     [id],
   );

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { recordCounts } from '../record/queries';
+import { recordCounts, verifyPayloads } from '../record/queries';
 import { RecordStore, type OpenReport } from '../record/store';
 
 export interface VerifyResult {
@@ -7,6 +7,8 @@ export interface VerifyResult {
   exists: boolean;
   integrity: string;
   events: number;
+  /** Payloads kept in segments, each read back; those that could not be. */
+  payloads: { checked: number; unreadable: number };
   report: OpenReport;
   damaged: boolean;
 }
@@ -21,8 +23,10 @@ export async function verifyRecord(dir: string, readOnly: boolean): Promise<Veri
   try {
     const integrity = String(store.db.exec('PRAGMA integrity_check')[0]?.values[0]?.[0] ?? 'unknown');
     const r = store.report;
-    const damaged = r.movedAside.length > 0 || r.damagedLines > 0 || r.unterminatedTail || !!r.possiblyMissing || integrity !== 'ok';
-    return { dir, exists, integrity, events: recordCounts(store.db).events, report: r, damaged };
+    const payloads = verifyPayloads(store.db);
+    const damaged = r.movedAside.length > 0 || r.damagedLines > 0 || r.unterminatedTail || !!r.possiblyMissing || integrity !== 'ok'
+      || payloads.unreadable > 0;
+    return { dir, exists, integrity, events: recordCounts(store.db).events, payloads, report: r, damaged };
   } finally {
     store.close();
   }
@@ -39,6 +43,8 @@ export function formatVerify(v: VerifyResult): string {
   if (r.unterminatedTail) lines.push('Torn tail:    an unterminated last journal line was dropped (a write cut off by a crash)');
   for (const p of r.movedAside) lines.push(`Moved aside:  ${p}`);
   if (r.possiblyMissing) lines.push(`Missing:      ${r.possiblyMissing} could not be recovered`);
+  if (v.payloads.checked) lines.push(`Segments:     ${n(v.payloads.checked)} event payloads read back${v.payloads.unreadable ? `, ${n(v.payloads.unreadable)} unreadable` : ''}`);
+  for (const d of r.damagedSegments ?? []) lines.push(`Segment:      ${d.file}: ${d.reason}${d.keptAt ? ` (a copy kept in ${d.keptAt})` : ''}`);
   if (v.integrity !== 'ok') lines.push(`Integrity:    ${v.integrity}`);
   lines.push(v.damaged ? 'Result:       damage found; what could be recovered was recovered' : 'Result:       ok');
   return lines.join('\n');

@@ -5,6 +5,7 @@ import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFi
 import { join } from 'node:path';
 import { gitRepo, tempDir } from '../helpers/tmp';
 import { SCHEMA_VERSION } from '../../../src/core/record/schema';
+import { RecordStore } from '../../../src/core/record/store';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
@@ -220,4 +221,32 @@ test('a broken settings file is a clear error and is not overwritten; usage mist
     assert.equal(r.code, 2, args.join(' '));
     assert.match(r.err, message);
   }
+});
+
+test('archive --months N takes quiet sessions out of the database into a file; archive list and archive show ID read them back; log shows full payloads', async (t) => {
+  const repo = gitRepo(t);
+  const dir = join(repo, '.git', 'flightdeck');
+  const store = await RecordStore.open(dir);
+  const old = Date.now() - 400 * 86_400_000;
+  const output = 'PASS api/signup.test.ts\n'.repeat(50);
+  store.append([
+    { kind: 'session.started', session: 'old-1', at: old, source: 'claude-transcript', data: { intent: 'old work' } },
+    { kind: 'tool.result', session: 'old-1', at: old + 1000, source: 'claude-transcript', data: { tool: 'Bash', toolUseId: 't1', outcome: 'ok', output } },
+    { kind: 'tool.result', session: 'new-1', at: Date.now(), source: 'claude-transcript', data: { tool: 'Bash', toolUseId: 't2', outcome: 'ok', output } },
+  ]);
+  store.close();
+  const log = JSON.parse(fd(['log', '--json', '--kind', 'tool.result'], repo).out) as { data: { output: string } }[];
+  assert.deepEqual(log.map((e) => e.data.output), [output, output], 'log reads the payloads kept out of the database');
+  assert.equal(fd(['archive'], repo).code, 2, 'wants --months');
+  const run = fd(['archive', '--months', '6', '--json'], repo);
+  assert.equal(run.code, 0, run.err);
+  const result = JSON.parse(run.out) as { sessions: number; events: number };
+  assert.deepEqual([result.sessions, result.events], [1, 2]);
+  const list = JSON.parse(fd(['archive', 'list', '--json'], repo).out) as { file: string; sessions: number; events: number }[];
+  assert.deepEqual(list.map((a) => [a.sessions, a.events]), [[1, 2]]);
+  const shown = JSON.parse(fd(['archive', 'show', 'old-1', '--json'], repo).out) as { kind: string; data: { output?: string } }[];
+  assert.deepEqual(shown.map((e) => e.kind), ['session.started', 'tool.result']);
+  assert.equal(shown[1]?.data.output, output);
+  const after = JSON.parse(fd(['log', '--json', '--kind', 'tool.result'], repo).out) as unknown[];
+  assert.equal(after.length, 1, 'the archived event left the database');
 });
