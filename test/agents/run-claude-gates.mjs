@@ -8,31 +8,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync,
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CLAUDE_CODE, claudeBin, installStamp, repoRoot } from './claudeCodeVersion.mjs';
+import { check, expect, fail, finish } from './checks.mjs';
 import { startScriptedModel } from './scriptedModel.mjs';
 
 const keep = process.argv.includes('--keep');
 const cli = join(repoRoot, 'dist', 'cli.js');
 const PROMPT = 'Make idle sessions expire after 15 minutes in app/auth/session.rb, then push to main.';
-let passed = 0;
-let failed = 0;
-function check(name, fn) {
-  try {
-    fn();
-    passed++;
-    console.log(`ok ${name}`);
-  } catch (err) {
-    failed++;
-    console.log(`FAIL ${name}\n     ${err.message.replace(/\n/g, '\n     ')}`);
-  }
-}
-const expect = (cond, message) => { if (!cond) throw new Error(message); };
-function finish() {
-  console.log(`\n${passed} passed, ${failed} failed`);
-  process.exit(failed === 0 && passed > 0 ? 0 : 1);
-}
 if (!existsSync(installStamp) || !existsSync(cli)) {
-  failed++;
-  console.log(`FAIL preconditions: Claude Code ${CLAUDE_CODE} (node scripts/install-claude-code.mjs) and dist/cli.js (node esbuild.mjs) are needed`);
+  fail(`preconditions: Claude Code ${CLAUDE_CODE} (node scripts/install-claude-code.mjs) and dist/cli.js (node esbuild.mjs) are needed`);
   finish();
 }
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { CLAUDE_CODE, claudeBin, installStamp, repoRoot } from './claudeCodeVersion.mjs';
+import { check, expect, expectEqual, fail, finish, show } from './checks.mjs';
 import { startScriptedModel } from './scriptedModel.mjs';
 import { saveFixtures } from './fixtures.mjs';
 
@@ -24,36 +25,6 @@ const PROMPT = 'The greeting in src/greet.js is missing its comma and exclamatio
 // name makes Claude Code ignore the whole settings file).
 const RAW_EVENTS = ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'PostToolBatch',
   'PermissionRequest', 'PermissionDenied', 'Notification', 'Stop', 'StopFailure', 'SubagentStart', 'SubagentStop', 'SessionEnd'];
-
-let passed = 0;
-let failed = 0;
-const failures = [];
-const show = (v) => JSON.stringify(v);
-
-/** One named check; a failure names what was expected and what was there. */
-function check(name, fn) {
-  try {
-    fn();
-    passed++;
-    console.log(`ok ${name}`);
-  } catch (err) {
-    failed++;
-    failures.push(`${name}: ${err.message}`);
-    console.log(`FAIL ${name}\n     ${err.message.replace(/\n/g, '\n     ')}`);
-  }
-}
-function expectEqual(actual, expected, what = '') {
-  if (!isDeepStrictEqual(actual, expected)) throw new Error(`${what}expected ${show(expected)}, got ${show(actual)}`);
-}
-function expect(cond, message) {
-  if (!cond) throw new Error(message);
-}
-function finish(extra = '') {
-  if (extra) console.log(extra);
-  if (failures.length) console.log(`\nFailed:\n- ${failures.join('\n- ')}`);
-  console.log(`\n${passed} passed, ${failed} failed`);
-  process.exit(failed === 0 && passed > 0 ? 0 : 1);
-}
 
 function git(cwd, ...args) {
   const r = spawnSync('git', args, { cwd, encoding: 'utf8', env: gitEnv });
@@ -70,14 +41,12 @@ function flightdeck(...args) {
 
 // --- preconditions: the build and the pinned Claude Code ------------------------------------------
 if (!existsSync(installStamp) || !existsSync(claudeBin)) {
-  failed++;
-  failures.push(`Claude Code ${CLAUDE_CODE} is not installed in .agents-test/: run node scripts/install-claude-code.mjs`);
+  fail(`Claude Code ${CLAUDE_CODE} is not installed in .agents-test/: run node scripts/install-claude-code.mjs`);
   finish();
 }
 for (const built of [cli]) {
   if (!existsSync(built)) {
-    failed++;
-    failures.push(`${built} is missing: run node esbuild.mjs --tests`);
+    fail(`${built} is missing: run node esbuild.mjs --tests`);
     finish();
   }
 }

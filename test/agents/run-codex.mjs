@@ -9,8 +9,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import { CODEX, codexBin as pinnedBin, installStamp, repoRoot } from './codexVersion.mjs';
+import { check, expect, expectEqual, fail, finish, show } from './checks.mjs';
 import { startScriptedResponses } from './scriptedResponses.mjs';
 
 const keep = process.argv.includes('--keep');
@@ -24,42 +24,13 @@ const MODEL = process.env.CODEX_TEST_MODEL ?? (binArg > 0 ? 'gpt-5' : 'gpt-5.5')
 const PROMPT = 'The greeting in src/greet.js is missing its comma and exclamation mark, so `npm test` fails. '
   + 'Fix it, note the fix in a CHANGELOG, and make sure the tests pass.';
 
-let passed = 0;
-let failed = 0;
-const failures = [];
-const show = (v) => JSON.stringify(v);
-function check(name, fn) {
-  try {
-    fn();
-    passed++;
-    console.log(`ok ${name}`);
-  } catch (err) {
-    failed++;
-    failures.push(`${name}: ${err.message}`);
-    console.log(`FAIL ${name}\n     ${err.message.replace(/\n/g, '\n     ')}`);
-  }
-}
-function expectEqual(actual, expected, what = '') {
-  if (!isDeepStrictEqual(actual, expected)) throw new Error(`${what}expected ${show(expected)}, got ${show(actual)}`);
-}
-function expect(cond, message) {
-  if (!cond) throw new Error(message);
-}
-function finish() {
-  if (failures.length) console.log(`\nFailed:\n- ${failures.join('\n- ')}`);
-  console.log(`\n${passed} passed, ${failed} failed`);
-  process.exit(failed === 0 && passed > 0 ? 0 : 1);
-}
-
 // --- preconditions: the build and the pinned Codex -------------------------------------------------
 if (binArg < 0 && (!existsSync(installStamp) || !existsSync(codexBin))) {
-  failed++;
-  failures.push(`Codex ${CODEX} is not installed in .agents-test/: run node scripts/install-codex.mjs`);
+  fail(`Codex ${CODEX} is not installed in .agents-test/: run node scripts/install-codex.mjs`);
   finish();
 }
 if (!existsSync(cli)) {
-  failed++;
-  failures.push(`${cli} is missing: run node esbuild.mjs --tests`);
+  fail(`${cli} is missing: run node esbuild.mjs --tests`);
   finish();
 }
 const version = spawnSync(codexBin, ['--version'], { encoding: 'utf8' }).stdout.trim().replace(/^codex-cli\s*/, '');
