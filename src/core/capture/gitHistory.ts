@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runGit } from '../git';
 import type { Database } from 'sql.js';
 import type { NewEvent } from '../record/events';
 
@@ -23,18 +23,6 @@ export interface SessionSpan {
 /** How much history one read takes in: enough for years of a busy repository, bounded for a giant one. */
 const MAX_COMMITS = 50_000;
 
-/** Runs git and returns its output; empty when git fails (no repository, no commits, a bad ref). */
-export function runGit(cwd: string, args: string[], input?: string): Promise<string> {
-  return new Promise((resolve) => {
-    const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.on('error', () => resolve(''));
-    child.on('close', (code) => resolve(code === 0 ? Buffer.concat(chunks).toString('utf8') : ''));
-    child.stdin.on('error', () => undefined); // git may exit before reading all of it
-    child.stdin.end(input ?? '');
-  });
-}
 
 interface Commit {
   sha: string;

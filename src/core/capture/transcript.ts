@@ -109,20 +109,25 @@ export function realPrompt(text: string): string | undefined {
 }
 
 export function parseTranscriptLine(line: string, ctx: TranscriptContext): NewEvent[] {
-  ctx.stats.lines++;
+  return parseJsonLine(line, ctx.stats, (entry) => parseTranscriptEntry(entry, ctx));
+}
+
+/** One line of an agent's JSON-lines file: a line that is not a JSON object is counted, never fatal. */
+export function parseJsonLine(line: string, stats: TranscriptStats, parse: (entry: Json) => NewEvent[]): NewEvent[] {
+  stats.lines++;
   let entry: unknown;
   try {
     entry = JSON.parse(line);
   } catch {
-    ctx.stats.malformed++;
+    stats.malformed++;
     return [];
   }
   if (!isObj(entry)) {
-    ctx.stats.malformed++;
+    stats.malformed++;
     return [];
   }
-  const events = parseTranscriptEntry(entry, ctx);
-  ctx.stats.events += events.length;
+  const events = parse(entry);
+  stats.events += events.length;
   return events;
 }
 

@@ -1,7 +1,7 @@
 // `flightdeck check-push`, run by git's pre-push hook: a push to a protected branch waits while a review of the
 // pushed change is open (not passed, not overridden). Enforce mode refuses it; advisory mode says so and lets it go.
 // Decided from the same on-disk state as the Claude Code hook, so it holds with VS Code closed.
-import { runGit } from '../capture/gitHistory';
+import { runGit } from '../git';
 import { branchMatcher } from './commands';
 import { describeReview, gatePolicy } from './decide';
 import { gateOverride, openGateReviews, readGateState, type GateReview } from './state';

@@ -3,7 +3,7 @@
 // is recognised by its mark, so installing twice changes nothing and uninstalling puts the other one back.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runGit } from '../capture/gitHistory';
+import { runGit } from '../git';
 
 export const PRE_PUSH_MARK = '# flightdeck pre-push hook';
 export const CHAINED_SUFFIX = '.flightdeck-chained';

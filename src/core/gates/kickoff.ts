@@ -1,6 +1,6 @@
 // Kickoff: a release starts from a clean tree that is current with its upstream base. Says exactly what is
 // wrong, or gives the starting point to record.
-import { git, gitComplaint } from './git';
+import { git, gitComplaint } from '../git';
 
 export interface KickoffResult {
   ok: boolean;

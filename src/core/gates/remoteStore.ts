@@ -3,7 +3,7 @@
 // --force-with-lease=<ref>:<the sha we read>, so of two racing writers exactly one wins; the other reads
 // again and finds the lock held. Any git host works; there is no server of ours.
 import { RecordError } from '../record/errors';
-import { git, gitComplaint } from './git';
+import { git, gitComplaint } from '../git';
 import { parseLock, parseQueue, unreadableLock } from './parse';
 import { GateTx } from './rules';
 import { factsToEvents, sameState, type GateRecorder, type GateStore } from './store';

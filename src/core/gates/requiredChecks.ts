@@ -3,7 +3,7 @@
 // commit, or on uncommitted changes, proves something else and does not count.
 import type { Database } from 'sql.js';
 import type { RequiredCheck } from '../risk/types';
-import { git, gitComplaint } from './git';
+import { git, gitComplaint } from '../git';
 import { RecordError } from '../record/errors';
 
 export interface CheckEvidence {

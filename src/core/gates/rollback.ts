@@ -2,7 +2,7 @@
 // the ship's range reverted. It never leaves a half state unsaid: a dirty tree stops it before anything changes,
 // a conflict stops it with the exact commands to finish or to back out, anything else is undone.
 import type { NewEvent } from '../record/events';
-import { git, gitComplaint } from './git';
+import { git, gitComplaint } from '../git';
 import { rollbackPlan, type RecordedShip } from './recordedShips';
 
 export type RollbackResult =

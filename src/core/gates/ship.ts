@@ -3,7 +3,7 @@
 import type { Database } from 'sql.js';
 import type { NewEvent } from '../record/events';
 import { newEventId } from '../record/events';
-import { git } from './git';
+import { git } from '../git';
 import type { RequiredChecksResult } from './requiredChecks';
 
 export interface ShipInput {

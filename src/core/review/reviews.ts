@@ -2,7 +2,7 @@
 import type { Database } from 'sql.js';
 import { newEventId, type NewEvent } from '../record/events';
 import type { RecordStore } from '../record/store';
-import { runGit } from '../capture/gitHistory';
+import { runGit } from '../git';
 import { redactText } from '../capture/redact';
 import { buildReviewInput, changeHash, describeSubject, type ReviewSubject } from './subject';
 import type { ReviewEngine, ReviewInput, ReviewStatus, Verdict } from './types';

@@ -1,9 +1,9 @@
 // What changed since a base commit, read from git in two processes run side by side: one `git diff -U0`
 // of the working tree against the base (committed and uncommitted changes alike, with the added lines and
 // their new line numbers) and one `git ls-files` for untracked files (ignored ones left out), read whole.
-import { execFile } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import { git } from '../git';
 import { headCommit } from '../record/location';
 import type { AddedLine, ChangedFile } from './classify';
 
@@ -12,15 +12,11 @@ const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 /** Untracked files are read up to this size: enough for any hand-written file. */
 export const MAX_READ_BYTES = 512 * 1024;
 
-function git(cwd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'git',
-      ['-c', 'core.quotePath=false', ...args],
-      { cwd, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } },
-      (err, stdout, stderr) => (err ? reject(new Error(`git ${args[0]}: ${String(stderr).trim() || err.message}`)) : resolve(stdout)),
-    );
-  });
+/** Git's output; a failure is an error that names the command and what git said. */
+async function gitText(cwd: string, args: string[]): Promise<string> {
+  const r = await git(cwd, ['-c', 'core.quotePath=false', ...args]);
+  if (r.code !== 0) throw new Error(`git ${args[0]}: ${r.stderr.trim() || `exited with ${r.code}`}`);
+  return r.stdout;
 }
 
 /** A C-quoted path as git writes one with unusual characters ("a\"b", "tab\there"). */
@@ -128,25 +124,27 @@ export interface WorkingChanges {
   /** The commit the changes are against; undefined for a repository with no commit. */
   base: string | undefined;
   files: ChangedFile[];
+  /** The files among them git does not track yet (not ignored). */
+  untracked: string[];
 }
 
 /** The working tree's changes since `base` (default HEAD), committed or not, untracked files included. */
 export async function changesSince(repoRoot: string, base?: string): Promise<WorkingChanges> {
   // HEAD is read from git's files (no process); git is asked only for a layout this does not know.
-  const resolved = base ?? headCommit(repoRoot) ?? (await git(repoRoot, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).then((s) => s.trim() || undefined, () => undefined));
+  const resolved = base ?? headCommit(repoRoot) ?? (await gitText(repoRoot, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).then((s) => s.trim() || undefined, () => undefined));
   const [diff, untracked] = await Promise.all([
-    git(repoRoot, ['diff', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '-M', '--src-prefix=a/', '--dst-prefix=b/', resolved ?? EMPTY_TREE, '--']).catch((e: Error) => {
+    gitText(repoRoot, ['diff', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '-M', '--src-prefix=a/', '--dst-prefix=b/', resolved ?? EMPTY_TREE, '--']).catch((e: Error) => {
       throw base && /bad revision|unknown revision|bad object/i.test(e.message) ? new Error(`the base commit ${base} is not in this repository`) : e;
     }),
-    git(repoRoot, ['ls-files', '--others', '--exclude-standard', '-z']),
+    gitText(repoRoot, ['ls-files', '--others', '--exclude-standard', '-z']),
   ]);
   const files = parseUnifiedDiff(diff);
-  for (const path of untracked.split('\0')) {
-    if (!path) continue;
+  const untrackedPaths = untracked.split('\0').filter(Boolean);
+  for (const path of untrackedPaths) {
     const read = readAsAdded(join(repoRoot, path));
     files.push({ path, change: 'added', added: read?.added ?? [], binary: read?.binary });
   }
-  return { base: resolved, files };
+  return { base: resolved, files, untracked: untrackedPaths };
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules']);

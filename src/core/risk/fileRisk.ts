@@ -1,7 +1,7 @@
 // One file's risk, for the editor's save: the file's own change since the base (one small git diff), classified
 // under the policy. The full scan (every change) is left for when a review runs.
 import { join } from 'node:path';
-import { runGit } from '../capture/gitHistory';
+import { runGit } from '../git';
 import { parseUnifiedDiff, readAsAdded } from './changes';
 import { classifyChanges, type ChangedFile } from './classify';
 import type { Policy, RiskyFile } from './types';

@@ -1,7 +1,7 @@
 // A repository's risky changes, as `flightdeck risk` sees them, in the shape reviews read (RiskScan).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runGit } from '../capture/gitHistory';
+import { runGit } from '../git';
 import { locateRecord } from '../record/location';
 import type { RiskScan, RiskScanner } from '../review/subject';
 import { changesSince } from './changes';
@@ -28,7 +28,7 @@ export const scanRisk: RiskScanner = async (repoRoot, base) => {
   const policy = loadPolicy(repoRoot, { recordDir: locateRecord(repoRoot)?.dir });
   const changes = await changesSince(repoRoot, base);
   const baseCommit = changes.base ?? EMPTY_TREE;
-  const untracked = new Set((await runGit(repoRoot, ['ls-files', '--others', '--exclude-standard', '-z'])).split('\0').filter(Boolean));
+  const untracked = new Set(changes.untracked);
   const scan: RiskScan = {
     policy,
     baseCommit,

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import type { NewEvent } from '../../record/events';
 import { redactText } from '../redact';
-import { clip, defaultClassifier, sessionEvent, shellWrites, type Base, type CheckClassifier, type TranscriptStats } from '../transcript';
+import { clip, defaultClassifier, parseJsonLine, sessionEvent, shellWrites, type Base, type CheckClassifier, type TranscriptStats } from '../transcript';
 import type { FormatContext, TranscriptFormat } from '../transcriptFormat';
 import { commitPlacer } from './commits';
 import { patchedFiles, patchInCommand, type PatchedFile } from './patch';
@@ -153,21 +153,7 @@ const REJECTED = /^(exec command|patch) rejected by user\b/;
 const DENIED = /rejected by user approval settings|^(exec command|command) (was )?(blocked|forbidden)/i;
 
 export function parseRolloutLine(line: string, ctx: RolloutContext, offset: number): NewEvent[] {
-  ctx.stats.lines++;
-  let entry: unknown;
-  try {
-    entry = JSON.parse(line);
-  } catch {
-    ctx.stats.malformed++;
-    return [];
-  }
-  if (!isObj(entry)) {
-    ctx.stats.malformed++;
-    return [];
-  }
-  const events = parseRolloutEntry(entry, ctx, offset);
-  ctx.stats.events += events.length;
-  return events;
+  return parseJsonLine(line, ctx.stats, (entry) => parseRolloutEntry(entry, ctx, offset));
 }
 
 /** One rollout line's events, with ids made from Codex's session id and its call ids (or the line's offset). */

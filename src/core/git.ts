@@ -1,4 +1,4 @@
-// Git for the gates: unlike the record's runGit, a failure keeps its message (an unreachable remote must say
+// Git as a process, the one way the core runs it: a failure keeps its message (an unreachable remote must say
 // so, never read as "no lock"), prompts are off (a hook or the status bar must never hang on a password) and
 // every call has a deadline.
 import { spawn } from 'node:child_process';
@@ -39,4 +39,10 @@ export function git(cwd: string, args: string[], options: { input?: string; time
 export function gitComplaint(r: GitResult): string {
   const lines = r.stderr.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('hint:'));
   return lines.slice(-2).join(' ') || `git exited with ${r.code}`;
+}
+
+/** Git's output, or empty when git fails: for facts that are simply unknown without it (no repository, no commits). */
+export async function runGit(cwd: string, args: string[], input?: string): Promise<string> {
+  const r = await git(cwd, args, { input });
+  return r.code === 0 ? r.stdout : '';
 }
