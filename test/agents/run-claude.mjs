@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { CLAUDE_CODE, claudeBin, installStamp, repoRoot } from './claudeCodeVersion.mjs';
 import { check, expect, expectEqual, fail, finish, show } from './checks.mjs';
+import { gitAs, makeGreeterRepo } from './greeterRepo.mjs';
 import { startScriptedModel } from './scriptedModel.mjs';
 import { saveFixtures } from './fixtures.mjs';
 
@@ -26,11 +27,6 @@ const PROMPT = 'The greeting in src/greet.js is missing its comma and exclamatio
 const RAW_EVENTS = ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'PostToolBatch',
   'PermissionRequest', 'PermissionDenied', 'Notification', 'Stop', 'StopFailure', 'SubagentStart', 'SubagentStop', 'SessionEnd'];
 
-function git(cwd, ...args) {
-  const r = spawnSync('git', args, { cwd, encoding: 'utf8', env: gitEnv });
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout.trim();
-}
 
 /** The flightdeck CLI with this Node; its parsed JSON output, or an error with what it said. */
 function flightdeck(...args) {
@@ -56,25 +52,8 @@ const tmpRoot = realpathSync(mkdtempSync(join(tmpdir(), 'fd-agents-')));
 const repo = join(tmpRoot, 'repo');
 const home = join(tmpRoot, 'home');
 mkdirSync(home);
-const gitEnv = {
-  PATH: process.env.PATH, HOME: home, GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'Ada Tester', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada Tester', GIT_COMMITTER_EMAIL: 'ada@example.com',
-};
-const files = {
-  'package.json': JSON.stringify({ name: 'greeter', version: '1.0.0', private: true, scripts: { test: 'node --test' } }, null, 2) + '\n',
-  'src/greet.js': "function greet(name) {\n  return 'Hello ' + name;\n}\n\nmodule.exports = { greet };\n",
-  'test/greet.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { greet } = require('../src/greet');\n\n"
-    + "test('greets by name', () => {\n  assert.strictEqual(greet('Ada'), 'Hello, Ada!');\n});\n",
-};
-for (const [path, text] of Object.entries(files)) {
-  mkdirSync(dirname(join(repo, path)), { recursive: true });
-  writeFileSync(join(repo, path), text);
-}
-git(repo, 'init', '-q', '-b', 'main');
-git(repo, 'add', '.');
-git(repo, 'commit', '-q', '-m', 'Greeter with a failing test');
-git(repo, 'checkout', '-q', '-b', BRANCH);
-const head = git(repo, 'rev-parse', 'HEAD');
+const git = gitAs(home);
+const head = makeGreeterRepo(repo, git, BRANCH);
 
 // --- hooks: a raw payload recorder of our own, then Flightdeck's, as Connect Claude Code adds them -----
 const settingsPath = join(repo, '.claude', 'settings.local.json');
