@@ -5,6 +5,7 @@ import { kickoff, type KickoffResult } from '../core/gates/kickoff';
 import { describeRequiredChecks, requiredChecks, resolveCommit } from '../core/gates/requiredChecks';
 import { previousShip, rollbackFor, shipEvent } from '../core/gates/ship';
 import { shipReviewGate } from '../core/gates/shipReviews';
+import { overrideReasonProblem } from '../core/review/reviews';
 import type { DeployGate } from './deployGate';
 import type { RecordService } from './recordService';
 
@@ -222,7 +223,7 @@ export class DeployCommands {
     let override: string | undefined;
     if (!checks.ok) {
       override = options.overrideReason ?? (await this.askOverride(describeRequiredChecks(checks), 'Ship refused: the required checks are not proven on this commit.'));
-      if (!override?.trim()) {
+      if (!override?.trim() || overrideReasonProblem(override)) {
         void vscode.window.showWarningMessage(`Ship refused: the required checks are not proven on ${commit.commit.slice(0, 12)}.`);
         return { status: 'refused', why: describeRequiredChecks(checks) };
       }
@@ -233,7 +234,7 @@ export class DeployCommands {
     let reviewOverride: string | undefined;
     if (reviews.hold) {
       reviewOverride = options.reviewOverrideReason ?? (await this.askOverride(`Open reviews hold the ship (enforce mode): ${reviews.text}.`, 'Ship refused: reviews of this code are open.'));
-      if (!reviewOverride?.trim()) {
+      if (!reviewOverride?.trim() || overrideReasonProblem(reviewOverride)) {
         void vscode.window.showWarningMessage(`Ship refused (enforce mode): ${reviews.text}. Fix the concerns and re-review, or ship anyway with a reason.`);
         return { status: 'refused', why: reviews.text };
       }
@@ -283,7 +284,8 @@ export class DeployCommands {
     return vscode.window.showInputBox({
       title: 'Flightdeck: Ship anyway',
       prompt: 'Why ship anyway? Recorded as an override with the ship.',
-      validateInput: (v) => (v.trim() ? undefined : 'A reason is required.'),
+      // The same bar as Override gate…: "ok" or one word is not a reason.
+      validateInput: (v) => overrideReasonProblem(v),
     });
   }
 
