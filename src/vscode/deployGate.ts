@@ -10,6 +10,7 @@ import { GateWatcher } from '../core/gates/watcher';
 import { boardDeploy } from '../core/gates/boardDeploy';
 import type { BoardDeploy } from '../protocol';
 import { journalRecorder } from '../core/gates/localStore';
+import { loadPolicy } from '../core/risk/load';
 import { Disposable } from './disposable';
 
 /**
@@ -58,8 +59,10 @@ export class DeployGate extends Disposable {
     return this.gate?.repoRoot;
   }
 
+  /** Read afresh on each use: an edit to the policy's required checks or base counts at the next ship or kickoff. */
   get deployPolicy(): Gate['deploy'] {
-    return this.gate?.deploy ?? {};
+    if (!this.gate) return {};
+    return loadPolicy(this.gate.repoRoot, { recordDir: this.gate.recordDir }).policy.deploy ?? {};
   }
 
   get recordDir(): string | undefined {
