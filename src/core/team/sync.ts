@@ -41,6 +41,8 @@ export interface SyncResult {
   skipped: number;
   /** Everyone whose events this record holds from the remote, with how many sessions and events. */
   teammates: TeammateSummary[];
+  /** Pushes lost to this author's other machine (compare-and-swap) and made again on top of its chunks. */
+  retried: number;
 }
 
 interface RemoteState {
@@ -123,6 +125,7 @@ export class TeamSync {
       }
       let base = fetched.find((f) => f.slug === author.slug)?.commit;
       let pushed = 0;
+      let retried = 0;
       for (let attempt = 0; ; attempt++) {
         if (attempt >= ATTEMPTS) throw new RecordError(`your team record on "${this.remote}" kept changing while we tried ${ATTEMPTS} times; try again`, 'EREMOTE');
         const out = await this.push(author, base, state, seen);
@@ -131,6 +134,7 @@ export class TeamSync {
           break;
         }
         // Lost the race to this author's other machine: take in what it pushed, then push what is still ours alone.
+        retried++;
         base = await this.refs.fetchOne(author.slug);
         if (base) {
           const got = await this.importRecord({ slug: author.slug, commit: base, localRef: this.refs.localPrefix + author.slug }, seen);
@@ -138,7 +142,7 @@ export class TeamSync {
           skipped += got.skipped;
         }
       }
-      return { remote: this.remote, ref: RECORDS_PREFIX + author.slug, author: author.email, pushed, imported, skipped, teammates: this.teammates() };
+      return { remote: this.remote, ref: RECORDS_PREFIX + author.slug, author: author.email, pushed, imported, skipped, teammates: this.teammates(), retried };
     } finally {
       state.imported = [...seen];
       try {
