@@ -34,7 +34,7 @@ function shipBlock(s: RecordedShip): string {
   const checks = s.checks.length ? s.checks.map((c) => `${c.kind} ${c.status}`).join(', ') : 'none required';
   const reviews = !s.reviews ? 'not looked at' : s.reviews.open ? `${s.reviews.open} open${s.reviews.override ? `; override: ${s.reviews.override}` : ''}` : 'none open';
   const facts = [
-    `${new Date(s.at).toISOString().replace('T', ' ').slice(0, 16)} UTC · by ${s.by || '?'} · ${s.range.length} commit(s)${s.diffStat ? ` · ${s.diffStat}` : ''}`,
+    `${new Date(s.at).toISOString().replace('T', ' ').slice(0, 16)} UTC · by ${s.by || s.author || '?'}${s.author ? ` (from ${s.author}'s record)` : ''} · ${s.range.length} commit(s)${s.diffStat ? ` · ${s.diffStat}` : ''}`,
     `checks: ${checks}${s.checksOverride ? `; shipped anyway: ${s.checksOverride}` : ''} · reviews: ${reviews}`,
     `lock: ${s.lockId ?? 'not held'}${s.task ? ` · task ${s.task} exited ${s.exitCode ?? '?'}` : ''} · ship id ${s.id}`,
   ];
@@ -97,7 +97,7 @@ export function renderDashboard(db: Database, options: DashboardOptions): string
   const rows = sessions.map((s) => `<tr>
 <td>${e(s.startedAt ? new Date(s.startedAt).toISOString().replace('T', ' ').slice(0, 16) : '?')}</td>
 <td><a href="#${anchor(s.id)}">${e(s.intent || '(no stated intent)')}</a></td>
-<td>${e(s.agent)}</td><td>${e(s.branch)}</td>
+<td>${e(s.agent)}</td><td>${s.author ? e(s.author) : '<span class="muted">this machine</span>'}</td><td>${e(s.branch)}</td>
 <td class="num">${s.commands}</td><td class="num">${s.filesChanged}</td>
 <td class="num${s.failedChecks ? ' bad' : ''}">${s.failedChecks}</td><td class="num${s.rejections ? ' bad' : ''}">${s.rejections}</td></tr>`).join('\n');
   return `<!DOCTYPE html>
@@ -126,7 +126,7 @@ ul { margin: 0; padding-left: 20px; } .review { border-left: 3px solid var(--lin
 <div><b>${totals.ships}</b>ships</div><div><b>${totals.events}</b>events</div>
 </div>
 <h2>Sessions</h2>
-${sessions.length ? `<table><thead><tr><th>Started (UTC)</th><th>Task</th><th>Agent</th><th>Branch</th><th class="num">Commands</th><th class="num">Files</th><th class="num">Failed checks</th><th class="num">Refused</th></tr></thead><tbody>
+${sessions.length ? `<table><thead><tr><th>Started (UTC)</th><th>Task</th><th>Agent</th><th>Author</th><th>Branch</th><th class="num">Commands</th><th class="num">Files</th><th class="num">Failed checks</th><th class="num">Refused</th></tr></thead><tbody>
 ${rows}
 </tbody></table>` : '<p class="muted">No sessions recorded yet.</p>'}
 <h2 style="margin-top:24px">Reviews</h2>

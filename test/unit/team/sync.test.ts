@@ -8,6 +8,14 @@ import type { NewEvent, RecordEvent } from '../../../src/core/record/events';
 import { listEvents } from '../../../src/core/record/queries';
 import { RecordStore } from '../../../src/core/record/store';
 import { PREVIOUS_SNAPSHOT_FILE, SNAPSHOT_FILE } from '../../../src/core/record/snapshot';
+import { boardSessions } from '../../../src/core/report/boardState';
+import { renderDashboard } from '../../../src/core/report/dashboard';
+import { buildMemory } from '../../../src/core/report/memory';
+import { recordedShips } from '../../../src/core/gates/recordedShips';
+import { activeSessionFromJournal } from '../../../src/core/capture/decision';
+import { sessionsNeedingGit } from '../../../src/core/capture/gitHistory';
+import { activeSession } from '../../../src/core/capture/workspaceActivity';
+import { agentStoppedSince, lastSeq } from '../../../src/core/review/automatic';
 import { authorSlug } from '../../../src/core/team/author';
 import { TeamSync } from '../../../src/core/team/sync';
 import { tempDir } from '../helpers/tmp';
@@ -298,4 +306,50 @@ test('author slugs are one safe ref component whatever the email looks like', ()
     const ok = spawnSync('git', ['check-ref-format', `refs/flightdeck/records/${slug}`]);
     assert.equal(ok.status, 0, `${email} -> ${slug}`);
   }
+});
+
+test('the board, the hand-off and the dashboard show the team\'s sessions, decisions and ships, each with its author', async (t) => {
+  const { clones } = team(t, { alice: 'alice@example.com', bob: 'bob@example.com' });
+  const A = clones.alice as string;
+  const B = clones.bob as string;
+  await record(A, session('sess-alice', 'add signup'));
+  await record(B, [
+    ...session('sess-bob', 'fix login'),
+    { kind: 'ship.recorded', source: 'cli', data: { shipId: 'ship-bob-1', commit: 'a'.repeat(40), target: 'production', status: 'shipped', by: 'Bob <bob@example.com>' } },
+  ]);
+  await sync(B);
+  await sync(A);
+  await look(A, (s) => {
+    const board = boardSessions(s.db);
+    assert.deepEqual(board.map((x) => [x.id, x.author]).sort(), [['sess-alice', undefined], ['sess-bob', 'bob@example.com']]);
+    assert.deepEqual(boardSessions(s.db, { text: 'bob@' }).map((x) => x.id), ['sess-bob'], 'the board\'s search finds a teammate\'s sessions by author');
+    const memory = buildMemory(s.db, { branch: 'main' });
+    assert.match(memory, /"fix login" by bob@example\.com: 1 file changed/);
+    assert.match(memory, /"add signup": 1 file changed/, 'own sessions carry no author');
+    assert.match(memory, /decided in sess-bob \(sess-bob\)/);
+    const ships = recordedShips(s.db);
+    assert.deepEqual(ships.map((x) => [x.id, x.author]), [['ship-bob-1', 'bob@example.com']]);
+    const html = renderDashboard(s.db, { title: 'team' });
+    assert.match(html, /<th>Author<\/th>/);
+    assert.match(html, /<td>bob@example\.com<\/td>/);
+    assert.match(html, /this machine/);
+    assert.match(html, /from bob@example\.com&#39;s record/);
+  });
+});
+
+test('a teammate\'s live session never takes this clone\'s edits, decisions, git facts or automatic reviews', async (t) => {
+  const { clones } = team(t, { alice: 'alice@example.com', bob: 'bob@example.com' });
+  const A = clones.alice as string;
+  const B = clones.bob as string;
+  await record(A, session('sess-alice', 'older, mine', Date.now() - 10 * 60_000));
+  await record(B, [...session('sess-bob', 'just now, Bob\'s'), { kind: 'hook.received', session: 'sess-bob', source: 'claude-hook', data: { hook: 'Stop' } }]);
+  await sync(B);
+  const before = await look(A, (s) => lastSeq(s.db));
+  await sync(A);
+  await look(A, (s) => {
+    assert.equal(activeSession(s.db), 'sess-alice', 'workspace activity goes to our own session');
+    assert.equal(agentStoppedSince(s.db, before), false, 'Bob\'s Stop hook does not start a review here');
+    assert.deepEqual(sessionsNeedingGit(s.db).map((x) => x.id), ['sess-alice'], 'git facts are worked out for our own sessions only');
+  });
+  assert.equal(activeSessionFromJournal(recordOf(A)), 'sess-alice', 'flightdeck decide files into our own session');
 });
