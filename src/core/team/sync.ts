@@ -181,6 +181,8 @@ export class TeamSync {
         if (fresh.length === 0) continue;
         this.store.append(fresh);
         imported += this.store.lastAppendAdded;
+        // A long first import runs in the editor's process too: let other work in between pages.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       seen.add(chunk.blob);
     }
