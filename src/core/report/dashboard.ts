@@ -43,6 +43,16 @@ function shipBlock(s: RecordedShip): string {
 <p class="muted">${facts.map(e).join('<br>')}</p><p>Roll back: <code>${e(rollbackPlan(s).command)}</code></p>${prepared}</div>`;
 }
 
+/** The latest decisions, each with who made it (a teammate's, from team sync, says whose record it came from) and its files. */
+function decisions(db: Database): string[] {
+  const found = db.exec(`SELECT d.text, d.by, d.author, d.at, (SELECT group_concat(path, ', ') FROM decision_files f WHERE f.event_id = d.event_id)
+    FROM decisions d ORDER BY d.at DESC LIMIT 100`)[0]?.values ?? [];
+  return found.map(([text, by, author, at, files]) => {
+    const who = [by ? String(by) : '', author ? `from ${String(author)}'s record` : ''].filter(Boolean).join(', ');
+    return `${new Date(Number(at)).toISOString().slice(0, 10)}${files ? ` [${String(files)}]` : ''}: ${String(text)}${who ? ` (${who})` : ''}`;
+  });
+}
+
 function sessionSection(t: FlightTrail): string {
   const facts: [string, string][] = [
     ['Session', `${t.id} (${[t.agent, t.agentVersion, t.model].filter(Boolean).join(' ')})`],
@@ -133,6 +143,8 @@ ${rows}
 ${list(reviews.map((r) => `${String(r[0] ?? '')} — ${String(r[1] ?? '')}${r[2] ? `: ${String(r[2])}` : ''}${r[3] ? `; override by ${String(r[4] ?? 'someone')}: ${String(r[3])}` : ''}`))}
 <h2 style="margin-top:24px">Ships</h2>
 ${ships.length ? ships.map(shipBlock).join('\n') : '<p class="muted">none</p>'}
+<h2 style="margin-top:24px">Decisions</h2>
+${list(decisions(db))}
 ${detailed.map(sessionSection).join('\n')}
 ${sessions.length > detailed.length ? `<p class="muted">${sessions.length - detailed.length} older sessions are listed above without their details.</p>` : ''}
 </body></html>

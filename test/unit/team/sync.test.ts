@@ -334,6 +334,7 @@ test('the board, the hand-off and the dashboard show the team\'s sessions, decis
     assert.match(html, /<td>bob@example\.com<\/td>/);
     assert.match(html, /this machine/);
     assert.match(html, /from bob@example\.com&#39;s record/);
+    assert.match(html, /decided in sess-bob \(sess-bob, from bob@example\.com&#39;s record\)/, 'the teammate\'s decision, with whose it is');
   });
 });
 
