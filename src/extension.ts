@@ -25,6 +25,7 @@ import { DeployCommands } from './vscode/deployCommands';
 import { MemoryCommands } from './vscode/memoryCommands';
 import { FileHistoryLens } from './vscode/fileHistoryLens';
 import { RollbackShipCommands } from './vscode/rollbackShip';
+import { TeamSyncCommands } from './vscode/teamSync';
 
 /** What the extension hands to other extensions and to its own integration tests. */
 export interface FlightdeckApi {
@@ -37,6 +38,7 @@ export interface FlightdeckApi {
   diagnostics: ReviewDiagnostics;
   decorations: RiskDecorations;
   deploy: { gate: DeployGate; guard: DeployGuard; statusBar?: DeployStatusBar };
+  teamSync: TeamSyncCommands;
   activatedAt: number;
   activationMs: number;
 }
@@ -83,6 +85,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const deployGate = new DeployGate();
   const deploy: FlightdeckApi['deploy'] = { gate: deployGate, guard: new DeployGuard(deployGate) };
   const fileHistory = new FileHistoryLens(records);
+  const teamSync = new TeamSyncCommands(records);
   board.followDeploy(deployGate);
   context.subscriptions.push(
     deployGate,
@@ -114,6 +117,8 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     ...new MemoryCommands(records).register(),
     fileHistory,
     fileHistory.register(),
+    teamSync,
+    ...teamSync.register(),
   );
   // Capture starts after activation, off the startup path: it loads the record and reads transcripts.
   const deferred = setTimeout(() => {
@@ -124,6 +129,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     // Risk badges and concerns: git is run only in a trusted workspace (rescan checks); recorded concerns show either way.
     void risk.rescan().catch(() => undefined);
     void diagnostics.refresh().catch(() => undefined);
+    teamSync.configure(); // background team sync, only if this project turned it on
   }, 1500);
   // The deploy lock shows right after activation (a policy read and one folder watch), not during it.
   const lockSoon = setTimeout(() => {
@@ -133,7 +139,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   }, 0);
   context.subscriptions.push({ dispose: () => clearTimeout(deferred) }, { dispose: () => clearTimeout(lockSoon) });
   const activatedAt = performance.now();
-  return { records, board, commands, capture, risk, reviews, diagnostics, decorations, deploy, activatedAt, activationMs: activatedAt - started };
+  return { records, board, commands, capture, risk, reviews, diagnostics, decorations, deploy, teamSync, activatedAt, activationMs: activatedAt - started };
 }
 
 export function deactivate(): Promise<void> {

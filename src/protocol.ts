@@ -48,6 +48,8 @@ export interface BoardSession {
   /** Required checks not run after the last change, and files changed outside the task's boundary. */
   skippedChecks: number;
   boundaryViolations: number;
+  /** A teammate's session (team sync): their git email. Absent: recorded on this machine. */
+  author?: string;
 }
 
 /** Which sessions need a look: failed checks, refused actions, hooks gone silent. */

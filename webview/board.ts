@@ -42,7 +42,7 @@ function recentList(r: BoardRecord): HTMLElement {
 
 function sessionItem(s: BoardSession): HTMLElement {
   const when = s.startedAt ? `${clock(s.startedAt)}${s.durationMs ? ` for ${duration(s.durationMs)}` : ''}` : '';
-  const meta = [AGENT_LABELS[s.agent] ?? (s.agent || 'agent'), s.branch, when, plural(s.commands, 'command'), `${plural(s.filesChanged, 'file')} changed`]
+  const meta = [AGENT_LABELS[s.agent] ?? (s.agent || 'agent'), s.author ? `by ${s.author}` : '', s.branch, when, plural(s.commands, 'command'), `${plural(s.filesChanged, 'file')} changed`]
     .filter(Boolean)
     .join(' · ');
   const flags = h('span', { class: 'flags' });
@@ -63,7 +63,7 @@ function sessionItem(s: BoardSession): HTMLElement {
 
 /** Search, file and status filter. Built once and kept (`data-keep`): typing is never interrupted by an update. */
 export function sessionToolbar(q: SessionQuery): HTMLElement {
-  const search = h('vscode-text-field', { id: 'session-search', placeholder: 'Search sessions', maxlength: String(QUERY_LIMITS.text), 'aria-label': 'Search sessions by intent, branch, agent or id' });
+  const search = h('vscode-text-field', { id: 'session-search', placeholder: 'Search sessions', maxlength: String(QUERY_LIMITS.text), 'aria-label': 'Search sessions by intent, branch, agent, author or id' });
   (search as HTMLInputElement).value = q.text;
   const file = h('vscode-text-field', { id: 'session-file', placeholder: 'Filter by file', maxlength: String(QUERY_LIMITS.file), 'aria-label': 'Show sessions that read or changed a file whose path contains' });
   (file as HTMLInputElement).value = q.file;

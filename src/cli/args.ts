@@ -90,6 +90,10 @@ commands:
                     (--max-chars N, default 4000; --out AGENTS.md|CLAUDE.md writes it into a marked block)
   history PATH      a file's history: the sessions that changed it and why, decisions, failed checks,
                     reverts, reviews and overrides
+  sync              the team's record through the git remote (opt-in: only when you run it, or turn on
+                    the flightdeck.team.sync setting): pushes your events, redacted, to
+                    refs/flightdeck/records/<your git email> and imports everyone else's (--remote NAME,
+                    default origin); run again: nothing is doubled
   install-git-hooks install the pre-push hook (core.hooksPath respected; an existing pre-push is
                     kept and run first); uninstall-git-hooks removes only ours
 
@@ -105,7 +109,7 @@ options:
   --reason R        why you take the lock, join the queue, force it open, or override a gate (override:
                     a word or "ok" is refused)
   --id ID           the lock id (release, heartbeat, force-unlock)
-  --remote NAME     use the team lock on this git remote
+  --remote NAME     use the team lock on this git remote; sync with this remote (sync; default origin)
   --hotfix          join the queue ahead of ordinary ships
   --pid P           the lock ends when process P ends (acquire; e.g. your deploy script's $$)
   --lease MIN       minutes the lock lasts without a heartbeat (acquire; default 60)

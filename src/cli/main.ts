@@ -19,6 +19,8 @@ import { rollback } from './rollbackCommand';
 import { checkPushCommand, gates, installHooks, override, uninstallHooks } from './gateCommands';
 import { formatVerify, verifyRecord } from '../core/report/verify';
 import { decide, history, memory } from './memoryCommands';
+import { sync } from './syncCommand';
+import { redactText } from '../core/capture/redact';
 
 type Out = (text: string) => void;
 
@@ -68,7 +70,7 @@ async function run(args: CliArgs, out: Out, err: Out, cwd: string): Promise<numb
       if (!text) throw new UsageError('note wants the text to record: flightdeck note "TEXT"');
       const dir = recordDir(args);
       // A note needs no database: it is durable once its journal line is, and that is all we wait for.
-      const [event] = appendToJournal(dir, [{ kind: 'note', source: 'cli', data: { text } }]) as [RecordEvent];
+      const [event] = appendToJournal(dir, [{ kind: 'note', source: 'cli', data: { text: redactText(text) } }]) as [RecordEvent];
       out(args.json ? JSON.stringify({ id: event.id }) : event.id);
       return 0;
     }
@@ -143,6 +145,8 @@ async function run(args: CliArgs, out: Out, err: Out, cwd: string): Promise<numb
       return memory(args, cwd, out);
     case 'history':
       return history(args, cwd, out);
+    case 'sync':
+      return sync(args, out, err);
     case 'install-git-hooks':
       return installHooks(args, out);
     case 'uninstall-git-hooks':

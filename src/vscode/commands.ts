@@ -7,6 +7,7 @@ import { renderDashboard } from '../core/report/dashboard';
 import { basename } from 'node:path';
 import { formatVerify, verifyRecord } from '../core/report/verify';
 import type { BoardAction } from '../protocol';
+import { redactText } from '../core/capture/redact';
 import type { RecordService } from './recordService';
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -126,7 +127,7 @@ export class RecordCommands {
     if (!text?.trim()) return undefined;
     try {
       const store = await live.open();
-      const [event] = store.append([{ kind: 'note', source: 'vscode', data: { text: text.trim() } }]);
+      const [event] = store.append([{ kind: 'note', source: 'vscode', data: { text: redactText(text.trim()) } }]); // secrets redacted before stored
       void vscode.window.setStatusBarMessage('$(check) Noted in the flight record', 3000);
       return event?.id;
     } catch (err) {

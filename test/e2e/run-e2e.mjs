@@ -143,6 +143,14 @@ async function main() {
     await page.screenshot({ path: join(results, 'board-sessions.png') });
   });
 
+  await check('a teammate\'s session, imported by team sync, shows its author', async () => {
+    const item = board.locator('.session', { hasText: 'tune the retry backoff' });
+    await item.getByText(/by grace@example\.com/).waitFor({ timeout: 5_000 });
+    await item.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(results, 'board-team-session.png') });
+    await board.locator('.session-title').first().scrollIntoViewIfNeeded();
+  });
+
   await check('sessions are grouped by day, searchable and filterable', async () => {
     await board.locator('h3.day', { hasText: 'Today' }).first().waitFor();
     await board.locator('svg.chart.trend[aria-label="Checks in the last 20 sessions: 2 passed, 1 failed"]').waitFor();

@@ -63,5 +63,10 @@ void (async () => {
     ship('ship-e2e-1', signupAt - 50 * 60_000, sha('a'), null, 'shipped', { exitCode: 0, lockId: 'lock-e2e-1', checks: { ok: true, required: [{ kind: 'test', status: 'passed' }] }, reviews: { open: 0, override: null } }),
     ship('ship-e2e-2', signupAt - 20 * 60_000, sha('f'), sha('a'), 'failed', { exitCode: 1, lockId: 'lock-e2e-2', checks: { ok: false, required: [{ kind: 'test', status: 'passed' }, { kind: 'lint', status: 'missing' }] }, checksOverride: 'lint is broken on main, INC-7', reviews: { open: 1, override: 'hotfix, reviewed by hand' } }),
   ]);
+  // A teammate's session, as team sync imports it (flightdeck sync): the board names its author.
+  store.append([{
+    kind: 'session.started', session: 'e2e-team-session', at: Date.now() - 150 * 60_000, source: 'claude-hook', author: 'grace@example.com',
+    data: { agent: 'claude-code', branch: 'feat/retries', intent: 'tune the retry backoff' },
+  }]);
   store.close();
 })();

@@ -65,12 +65,13 @@ export function activeSessionFromJournal(dir: string, now = Date.now(), windowMs
     for (let i = lines.length - 1; i >= 0; i--) {
       const line = lines[i] as string;
       if (!line.includes('"session"')) continue;
-      let e: { at?: unknown; session?: unknown };
+      let e: { at?: unknown; session?: unknown; author?: unknown };
       try {
         e = JSON.parse(line) as typeof e;
       } catch {
         continue;
       }
+      if (e.author !== undefined) continue; // a teammate's session, imported by team sync: never where our decisions go
       if (typeof e.at !== 'number' || now - e.at > windowMs) return undefined;
       if (typeof e.session === 'string' && e.session !== 'unknown') return e.session;
     }

@@ -147,11 +147,11 @@ export async function sessionsGit(repoRoot: string, spans: readonly SessionSpan[
   return out;
 }
 
-/** Sessions whose git facts are missing or older than their last activity, newest first. */
+/** Sessions whose git facts are missing or older than their last activity, newest first; a teammate's (team sync) bring their own. */
 export function sessionsNeedingGit(db: Database, limit = 100_000): SessionSpan[] {
   const rows = db.exec(
     `SELECT s.id, s.started_at, nullif(max(coalesce((SELECT max(at) FROM events WHERE session_id = s.id), 0), coalesce(s.last_at, 0)), 0) AS last, s.branch, s.git_at
-     FROM (SELECT * FROM sessions WHERE started_at IS NOT NULL ORDER BY started_at DESC LIMIT ?) s`,
+     FROM (SELECT * FROM sessions WHERE started_at IS NOT NULL AND author IS NULL ORDER BY started_at DESC LIMIT ?) s`,
     [limit],
   )[0]?.values ?? [];
   const spans = rows

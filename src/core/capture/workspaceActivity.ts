@@ -56,12 +56,12 @@ export function fileChangeEvents(changes: readonly { id?: string; path: string; 
   return unique.map((c) => ({ id: c.id, kind: 'file.changed', at: c.at, session, source: 'files', data: { path: c.path, change: c.change } }));
 }
 
-/** The session whose agent was active most recently, if within `windowMs`: where workspace activity belongs. */
+/** The session whose agent was active most recently, if within `windowMs`: where workspace activity belongs (never a teammate's). */
 export function activeSession(db: import('sql.js').Database, now = Date.now(), windowMs = 30 * 60_000): string | undefined {
   const rows = db.exec(
     // The newest few first, then their last activity: the subquery must not run for every session.
     `SELECT s.id, (SELECT max(at) FROM events WHERE session_id = s.id) AS last
-     FROM (SELECT id FROM sessions ORDER BY coalesce(started_at, 0) DESC LIMIT 5) s`,
+     FROM (SELECT id FROM sessions WHERE author IS NULL ORDER BY coalesce(started_at, 0) DESC LIMIT 5) s`,
   )[0]?.values ?? [];
   let best: { id: string; last: number } | undefined;
   for (const [id, last] of rows) {

@@ -15,6 +15,8 @@ export interface RecordedShip {
   target: string;
   status: string;
   by: string;
+  /** Imported from a teammate's record (team sync): their git email. Absent: shipped from this machine's record. */
+  author?: string;
   lockId: string | null;
   /** The commits that went out (previous..commit), newest first. */
   range: string[];
@@ -74,12 +76,13 @@ function toShip(id: string, at: number, d: Record<string, unknown>): RecordedShi
 
 /** The most recent ships, newest first, with the last rollback prepared for each. */
 export function recordedShips(db: Database, limit = 20): RecordedShip[] {
-  const rows = db.exec(`SELECT id, at, data FROM events WHERE kind = 'ship.recorded' ORDER BY at DESC, seq DESC LIMIT ?`, [limit])[0]?.values ?? [];
+  const rows = db.exec(`SELECT id, at, data, author FROM events WHERE kind = 'ship.recorded' ORDER BY at DESC, seq DESC LIMIT ?`, [limit])[0]?.values ?? [];
   // A ship recorded twice (the same shipId) shows once, as last recorded.
   const seen = new Set<string>();
   const ships: RecordedShip[] = [];
   for (const r of rows) {
     const ship = toShip(String(r[0]), Number(r[1]), parse(r[2]));
+    if (typeof r[3] === 'string') ship.author = r[3];
     if (seen.has(ship.id)) continue;
     seen.add(ship.id);
     ships.push(ship);

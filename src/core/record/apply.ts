@@ -406,8 +406,8 @@ const derivers: Record<string, Deriver> = {
     }
   },
   'decision.recorded': (e, run) => {
-    run('INSERT OR IGNORE INTO decisions VALUES (?,?,?,?,?)', [
-      e.id, e.session ?? null, str(e.data.text) ?? '', str(e.data.by), e.at,
+    run('INSERT OR IGNORE INTO decisions (event_id, session_id, text, by, at, author) VALUES (?,?,?,?,?,?)', [
+      e.id, e.session ?? null, str(e.data.text) ?? '', str(e.data.by), e.at, e.author ?? null,
     ]);
     // The files it is about, repository-relative: the file history finds a decision by path.
     if (Array.isArray(e.data.files)) {
@@ -417,11 +417,11 @@ const derivers: Record<string, Deriver> = {
   'ship.recorded': (e, run) => {
     const d = e.data;
     run(
-      `INSERT INTO ships (id, session_id, commit_sha, target, checks, rollback, status, at, previous_commit, by, lock_id, diff_stat)
-       VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+      `INSERT INTO ships (id, session_id, commit_sha, target, checks, rollback, status, at, previous_commit, by, lock_id, diff_stat, author)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
        ON CONFLICT(id) DO UPDATE SET status = excluded.status, rollback = coalesce(excluded.rollback, rollback)`,
       [str(d.shipId) ?? e.id, e.session ?? null, str(d.commit), str(d.target), str(d.checks), str(d.rollback),
-        str(d.status) ?? 'shipped', e.at, str(d.previousCommit), str(d.by), str(d.lockId), str(d.diffStat)],
+        str(d.status) ?? 'shipped', e.at, str(d.previousCommit), str(d.by), str(d.lockId), str(d.diffStat), e.author ?? null],
     );
   },
   'archive.recorded': (e, run) => {
@@ -624,6 +624,7 @@ export class EventApplier {
 
   /** Derived rows only for events that were new: replaying an old event must not undo a newer one. */
   private derive(events: readonly RecordEvent[], onlyIds: Set<string> | undefined): void {
+    let authored: Map<string, string> | undefined;
     for (const e of events) {
       if (onlyIds) {
         if (!onlyIds.has(e.id)) continue;
@@ -632,8 +633,15 @@ export class EventApplier {
       noteLastSeen(e, this.memo);
       if (e.kind === 'archive.recorded') this.archived = undefined;
       if (derivers[e.kind]) deriveRows(e, this.run, this.memo);
+      if (e.author !== undefined) {
+        // A teammate's event (team sync): rare, so a statement each rather than a column in the tuned insert.
+        this.run('UPDATE events SET author = ? WHERE id = ?', [e.author, e.id]);
+        if (e.session) (authored ??= new Map()).set(e.session, e.author);
+      }
     }
     flushDerived(this.run, this.memo);
+    // After the flush: it may be what made the session's row.
+    for (const [session, author] of authored ?? []) this.run('UPDATE sessions SET author = coalesce(author, ?) WHERE id = ?', [author, session]);
   }
 
   private idsAfter(seq: number): Set<string> {

@@ -24,6 +24,8 @@ export interface RecordEvent {
   session?: string;
   /** Who wrote it: "cli", "vscode", "hook", … */
   source?: string;
+  /** The teammate whose record it came from (team sync, by git email); absent: recorded on this machine. */
+  author?: string;
   data: Record<string, unknown>;
 }
 
@@ -41,6 +43,7 @@ export function completeEvent(e: NewEvent): RecordEvent {
   const out: RecordEvent = { id: e.id ?? newEventId(at), kind: e.kind, at, data: e.data ?? {} };
   if (e.session !== undefined) out.session = e.session;
   if (e.source !== undefined) out.source = e.source;
+  if (e.author !== undefined) out.author = e.author;
   return out;
 }
 
@@ -57,6 +60,7 @@ export function isRecordEvent(v: unknown): v is RecordEvent {
     typeof e.data === 'object' &&
     e.data !== null &&
     (e.session === undefined || typeof e.session === 'string') &&
-    (e.source === undefined || typeof e.source === 'string')
+    (e.source === undefined || typeof e.source === 'string') &&
+    (e.author === undefined || typeof e.author === 'string')
   );
 }

@@ -76,6 +76,7 @@ export function journalLineHead(e: RecordEvent): string {
   let line = `{"id":${quote(e.id)},"kind":${quote(e.kind)},"at":${e.at}`;
   if (e.session !== undefined) line += `,"session":${quote(e.session)}`;
   if (e.source !== undefined) line += `,"source":${quote(e.source)}`;
+  if (e.author !== undefined) line += `,"author":${quote(e.author)}`;
   return `${line},"data":`;
 }
 

@@ -108,7 +108,7 @@ export function listEvents(db: Database, q: EventQuery = {}): RecordEvent[] {
     params.push(...q.excludeKinds);
   }
   params.push(Math.max(0, Math.min(q.limit ?? 50, 100_000)));
-  const sql = `SELECT id, kind, at, session_id, source, data, seg, off, len FROM events
+  const sql = `SELECT id, kind, at, session_id, source, data, seg, off, len, author FROM events
     ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`;
   return withPayloads(db, rows(db, sql, params));
 }
@@ -134,16 +134,23 @@ export function verifyPayloads(db: Database, chunk = 10_000): { checked: number;
   return { checked, unreadable };
 }
 
-/** Rows of (id, kind, at, session_id, source, data, seg, off, len) as events, their payloads read back where moved out. */
-function withPayloads(db: Database, found: SqlValue[][]): RecordEvent[] {
-  const events = found.map(([id, kind, at, session, source, data]) => ({
-    id: String(id),
-    kind: String(kind),
-    at: Number(at),
-    session: opt<string>(session ?? null),
-    source: opt<string>(source ?? null),
-    data: JSON.parse(String(data)) as Record<string, unknown>,
-  }));
+/**
+ * Rows of (id, kind, at, session_id, source, data, seg, off, len[, author]) as events, their payloads read back where
+ * moved out. A teammate's event (team sync) keeps its author.
+ */
+export function withPayloads(db: Database, found: SqlValue[][]): RecordEvent[] {
+  const events = found.map(([id, kind, at, session, source, data, , , , author]) => {
+    const e: RecordEvent = {
+      id: String(id),
+      kind: String(kind),
+      at: Number(at),
+      session: opt<string>(session ?? null),
+      source: opt<string>(source ?? null),
+      data: JSON.parse(String(data)) as Record<string, unknown>,
+    };
+    if (typeof author === 'string') e.author = author;
+    return e;
+  });
   const wanted: { i: number; id: string; loc: PayloadLocation }[] = [];
   found.forEach((r, i) => {
     if (r[6] !== null && r[6] !== undefined) wanted.push({ i, id: String(r[0]), loc: { seg: Number(r[6]), off: Number(r[7]), len: Number(r[8]) } });

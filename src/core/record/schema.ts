@@ -174,6 +174,14 @@ export const MIGRATIONS: readonly string[] = [
   -- A session's last event once its events are archived (before, max(at) of its events says it).
   ALTER TABLE sessions ADD COLUMN last_at INTEGER;
   `,
+  // 11: a team's record (team/sync.ts): a teammate's events, and the sessions, decisions and ships they make, carry
+  // their author (git email); NULL is this machine's own. Sync pushes only events without one.
+  `
+  ALTER TABLE events ADD COLUMN author TEXT;
+  ALTER TABLE sessions ADD COLUMN author TEXT;
+  ALTER TABLE decisions ADD COLUMN author TEXT;
+  ALTER TABLE ships ADD COLUMN author TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -78,8 +78,8 @@ function sessionFilter(q: SessionQuery): { where: string; params: (string | numb
   const params: (string | number)[] = [];
   const text = q.text.trim();
   if (text) {
-    terms.push(`(s.intent LIKE ? ESCAPE '\\' OR s.branch LIKE ? ESCAPE '\\' OR s.agent LIKE ? ESCAPE '\\' OR s.id LIKE ? ESCAPE '\\')`);
-    params.push(...Array<string>(4).fill(contains(text)));
+    terms.push(`(s.intent LIKE ? ESCAPE '\\' OR s.branch LIKE ? ESCAPE '\\' OR s.agent LIKE ? ESCAPE '\\' OR s.id LIKE ? ESCAPE '\\' OR s.author LIKE ? ESCAPE '\\')`);
+    params.push(...Array<string>(5).fill(contains(text)));
   }
   // Paths are stored as the OS writes them: a typed `src/a.ts` must find `src\\a.ts` on Windows.
   const file = process.platform === 'win32' ? q.file.trim().replace(/\//g, '\\') : q.file.trim();
@@ -120,7 +120,8 @@ export function boardSessions(db: Database, query: Partial<SessionQuery> = {}): 
        ${HOOK_LAST},
        ${TRANSCRIPT_LAST},
        coalesce(s.ended_at, nullif(max(coalesce((SELECT max(at) FROM events e WHERE e.session_id = s.id), 0), coalesce(s.last_at, 0)), 0)),
-       (SELECT count(*) FROM reviews r WHERE r.session_id = s.id AND r.status IN ('pending', 'concerns', 'failed'))
+       (SELECT count(*) FROM reviews r WHERE r.session_id = s.id AND r.status IN ('pending', 'concerns', 'failed')),
+       s.author
      FROM (SELECT * FROM sessions s ${where} ORDER BY coalesce(started_at, 0) DESC LIMIT ?) s
      ORDER BY coalesce(s.started_at, 0) DESC`,
     [...params, q.limit],
@@ -140,6 +141,7 @@ export function boardSessions(db: Database, query: Partial<SessionQuery> = {}): 
     durationMs: r[4] !== null && r[12] !== null ? Math.max(0, Number(r[12]) - Number(r[4])) : undefined,
     pendingReviews: Number(r[13]),
     ...sessionConcerns(db, String(r[0])),
+    ...(r[14] === null || r[14] === undefined ? {} : { author: String(r[14]) }),
   }));
 }
 

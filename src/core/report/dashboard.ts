@@ -34,13 +34,23 @@ function shipBlock(s: RecordedShip): string {
   const checks = s.checks.length ? s.checks.map((c) => `${c.kind} ${c.status}`).join(', ') : 'none required';
   const reviews = !s.reviews ? 'not looked at' : s.reviews.open ? `${s.reviews.open} open${s.reviews.override ? `; override: ${s.reviews.override}` : ''}` : 'none open';
   const facts = [
-    `${new Date(s.at).toISOString().replace('T', ' ').slice(0, 16)} UTC · by ${s.by || '?'} · ${s.range.length} commit(s)${s.diffStat ? ` · ${s.diffStat}` : ''}`,
+    `${new Date(s.at).toISOString().replace('T', ' ').slice(0, 16)} UTC · by ${s.by || s.author || '?'}${s.author ? ` (from ${s.author}'s record)` : ''} · ${s.range.length} commit(s)${s.diffStat ? ` · ${s.diffStat}` : ''}`,
     `checks: ${checks}${s.checksOverride ? `; shipped anyway: ${s.checksOverride}` : ''} · reviews: ${reviews}`,
     `lock: ${s.lockId ?? 'not held'}${s.task ? ` · task ${s.task} exited ${s.exitCode ?? '?'}` : ''} · ship id ${s.id}`,
   ];
   const prepared = s.prepared ? `<p class="muted">Rollback prepared on ${e(s.prepared.branch)} by ${e(s.prepared.by || 'someone')}</p>` : '';
   return `<div class="review review-${s.status === 'shipped' ? 'passed' : 'failed'}"><p><b><code>${e(range)}</code> to ${e(s.target)}</b> — ${e(s.status)}</p>
 <p class="muted">${facts.map(e).join('<br>')}</p><p>Roll back: <code>${e(rollbackPlan(s).command)}</code></p>${prepared}</div>`;
+}
+
+/** The latest decisions, each with who made it (a teammate's, from team sync, says whose record it came from) and its files. */
+function decisions(db: Database): string[] {
+  const found = db.exec(`SELECT d.text, d.by, d.author, d.at, (SELECT group_concat(path, ', ') FROM decision_files f WHERE f.event_id = d.event_id)
+    FROM decisions d ORDER BY d.at DESC LIMIT 100`)[0]?.values ?? [];
+  return found.map(([text, by, author, at, files]) => {
+    const who = [by ? String(by) : '', author ? `from ${String(author)}'s record` : ''].filter(Boolean).join(', ');
+    return `${new Date(Number(at)).toISOString().slice(0, 10)}${files ? ` [${String(files)}]` : ''}: ${String(text)}${who ? ` (${who})` : ''}`;
+  });
 }
 
 function sessionSection(t: FlightTrail): string {
@@ -97,7 +107,7 @@ export function renderDashboard(db: Database, options: DashboardOptions): string
   const rows = sessions.map((s) => `<tr>
 <td>${e(s.startedAt ? new Date(s.startedAt).toISOString().replace('T', ' ').slice(0, 16) : '?')}</td>
 <td><a href="#${anchor(s.id)}">${e(s.intent || '(no stated intent)')}</a></td>
-<td>${e(s.agent)}</td><td>${e(s.branch)}</td>
+<td>${e(s.agent)}</td><td>${s.author ? e(s.author) : '<span class="muted">this machine</span>'}</td><td>${e(s.branch)}</td>
 <td class="num">${s.commands}</td><td class="num">${s.filesChanged}</td>
 <td class="num${s.failedChecks ? ' bad' : ''}">${s.failedChecks}</td><td class="num${s.rejections ? ' bad' : ''}">${s.rejections}</td></tr>`).join('\n');
   return `<!DOCTYPE html>
@@ -126,13 +136,15 @@ ul { margin: 0; padding-left: 20px; } .review { border-left: 3px solid var(--lin
 <div><b>${totals.ships}</b>ships</div><div><b>${totals.events}</b>events</div>
 </div>
 <h2>Sessions</h2>
-${sessions.length ? `<table><thead><tr><th>Started (UTC)</th><th>Task</th><th>Agent</th><th>Branch</th><th class="num">Commands</th><th class="num">Files</th><th class="num">Failed checks</th><th class="num">Refused</th></tr></thead><tbody>
+${sessions.length ? `<table><thead><tr><th>Started (UTC)</th><th>Task</th><th>Agent</th><th>Author</th><th>Branch</th><th class="num">Commands</th><th class="num">Files</th><th class="num">Failed checks</th><th class="num">Refused</th></tr></thead><tbody>
 ${rows}
 </tbody></table>` : '<p class="muted">No sessions recorded yet.</p>'}
 <h2 style="margin-top:24px">Reviews</h2>
 ${list(reviews.map((r) => `${String(r[0] ?? '')} — ${String(r[1] ?? '')}${r[2] ? `: ${String(r[2])}` : ''}${r[3] ? `; override by ${String(r[4] ?? 'someone')}: ${String(r[3])}` : ''}`))}
 <h2 style="margin-top:24px">Ships</h2>
 ${ships.length ? ships.map(shipBlock).join('\n') : '<p class="muted">none</p>'}
+<h2 style="margin-top:24px">Decisions</h2>
+${list(decisions(db))}
 ${detailed.map(sessionSection).join('\n')}
 ${sessions.length > detailed.length ? `<p class="muted">${sessions.length - detailed.length} older sessions are listed above without their details.</p>` : ''}
 </body></html>

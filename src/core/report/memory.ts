@@ -43,15 +43,17 @@ interface SessionRow {
   endCommit: string;
   branch: string;
   root: string;
+  /** A teammate's session (team sync); empty: this machine's. */
+  author: string;
 }
 
 function recentSessions(db: Database, branch: string | undefined, limit: number): SessionRow[] {
   return rows(
     db,
-    `SELECT id, intent, coalesce(started_at, 0), end_commit, branch, coalesce(repo, cwd, '') FROM sessions
+    `SELECT id, intent, coalesce(started_at, 0), end_commit, branch, coalesce(repo, cwd, ''), author FROM sessions
      ${branch === undefined ? '' : 'WHERE branch = ?'} ORDER BY coalesce(started_at, 0) DESC LIMIT ?`,
     branch === undefined ? [limit] : [branch, limit],
-  ).map((r) => ({ id: s(r[0]), intent: s(r[1]), startedAt: Number(r[2]), endCommit: s(r[3]), branch: s(r[4]), root: s(r[5]) }));
+  ).map((r) => ({ id: s(r[0]), intent: s(r[1]), startedAt: Number(r[2]), endCommit: s(r[3]), branch: s(r[4]), root: s(r[5]), author: s(r[6]) }));
 }
 
 function openConcerns(db: Database): Section {
@@ -74,7 +76,7 @@ function openConcerns(db: Database): Section {
 function decisions(db: Database): Section {
   const lines = rows(
     db,
-    `SELECT d.text, d.by, d.at, (SELECT group_concat(path, ', ') FROM decision_files f WHERE f.event_id = d.event_id)
+    `SELECT d.text, coalesce(d.by, d.author), d.at, (SELECT group_concat(path, ', ') FROM decision_files f WHERE f.event_id = d.event_id)
      FROM decisions d ORDER BY d.at DESC LIMIT 8`,
   ).map((r) => `- ${day(r[2])}${r[3] ? ` [${s(r[3])}]` : ''}: ${oneLine(s(r[0]), 240)}${r[1] ? ` (${s(r[1])})` : ''}`);
   return { title: 'Decisions (keep to them, or record a new one: flightdeck decide "…")', lines };
@@ -142,7 +144,7 @@ function sessionLines(db: Database, sessions: SessionRow[], branch: string | und
       Number(c?.[4] ?? 0) ? plural(Number(c?.[4]), 'open review') : '',
       x.endCommit ? `ended at ${shortCommit(x.endCommit)}` : '',
     ].filter(Boolean).join(', ');
-    return `- ${day(x.startedAt)} ${x.id.slice(0, 8)}${branch === undefined && x.branch ? ` on ${x.branch}` : ''} "${oneLine(x.intent, 140) || 'no stated intent'}": ${outcome}`;
+    return `- ${day(x.startedAt)} ${x.id.slice(0, 8)}${branch === undefined && x.branch ? ` on ${x.branch}` : ''} "${oneLine(x.intent, 140) || 'no stated intent'}"${x.author ? ` by ${x.author}` : ''}: ${outcome}`;
   });
   return { title: branch === undefined ? 'Recent sessions' : `Recent sessions on ${branch}`, lines };
 }

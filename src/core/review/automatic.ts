@@ -23,7 +23,7 @@ export function lastSeq(db: Database): number {
 /** Whether a Claude Code turn ended (its Stop hook landed in the record) after `seq`; only the new rows are read. */
 export function agentStoppedSince(db: Database, seq: number): boolean {
   const found = db.exec(
-    `SELECT 1 FROM events WHERE seq > ? AND source = 'claude-hook' AND kind = 'hook.received' AND json_extract(data, '$.hook') = 'Stop' LIMIT 1`,
+    `SELECT 1 FROM events WHERE seq > ? AND source = 'claude-hook' AND kind = 'hook.received' AND json_extract(data, '$.hook') = 'Stop' AND author IS NULL LIMIT 1`,
     [seq],
   );
   return found.length > 0;

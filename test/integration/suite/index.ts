@@ -5,6 +5,7 @@ import { registerUntrustedTests } from './untrusted';
 import { registerGitHooksTests } from './gitHooks';
 import { registerDeployTests } from './deployLock';
 import { registerMemoryTests } from './memory';
+import { registerTeamSyncTests } from './teamSync';
 
 /** The launcher says which pass this is: a trusted workspace, or the same one in Restricted Mode. */
 export async function run(): Promise<void> {
@@ -15,6 +16,7 @@ export async function run(): Promise<void> {
     registerGitHooksTests();
     registerDeployTests();
     registerMemoryTests();
+    registerTeamSyncTests();
   }
   const results = await runAll(process.env.FLIGHTDECK_TEST_RESULTS);
   for (const f of results.failures) console.error(`FAIL ${f.name}\n${f.error}`);
