@@ -3,6 +3,7 @@ import { BoardViewProvider } from './vscode/boardView';
 import { RecordCommands } from './vscode/commands';
 import { RecordService } from './vscode/recordService';
 import { ClaudeConnection } from './vscode/claudeConnection';
+import { CodexConnection } from './vscode/codexConnection';
 import { CODEX_CAPTURE, TranscriptCapture } from './vscode/transcriptCapture';
 import { FileWatcher } from './vscode/fileWatcher';
 import { TerminalWatcher } from './vscode/terminalWatcher';
@@ -99,6 +100,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     vscode.window.registerWebviewViewProvider(BoardViewProvider.viewId, board),
     ...commands.register(() => board.refresh()),
     ...claude.register(),
+    ...new CodexConnection(context.extensionUri, records).register(),
     ...sessionFiles.register(),
     ...new TaskCommands(records).register(),
     ...new PolicyCommands(records).register(),
