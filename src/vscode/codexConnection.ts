@@ -45,7 +45,7 @@ export class CodexConnection {
       if (options.confirm !== false && plan.changed) {
         const detail = `${describeCodexConnect(plan, false).join('\n')}\n\nEach hook runs:\n${plan.command}\n` +
           'They are Codex\'s hooks for every folder; they record only into repositories that keep a Flightdeck record. ' +
-          'Only the marked block is Flightdeck\'s: everything else in the file stays as it is.';
+          'Only the marked block is Flightdeck\'s.';
         const ok = await vscode.window.showInformationMessage('Connect Codex to Flightdeck?', { modal: true, detail }, 'Connect');
         if (ok !== 'Connect') return undefined;
         // Read again: the file may have changed while the dialog was open.

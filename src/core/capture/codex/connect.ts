@@ -133,9 +133,12 @@ export function applyCodexDisconnect(plan: CodexDisconnectPlan): void {
 /** What connecting did (or, before confirming, would do), one fact a line. */
 export function describeCodexConnect(plan: CodexConnectPlan, done = true): string[] {
   const events = plan.events.join(', ');
-  const lines = [plan.changed
-    ? `${done ? 'Connected' : 'Connects'} Codex: ${plan.had ? 'rewrote' : 'added'} Flightdeck's hooks for ${events} at the end of ${plan.path}; everything else in it is as it was.`
-    : `Already connected: Flightdeck's hooks for ${events} are in ${plan.path}; nothing changed.`];
+  const where = plan.had ? `in their block in ${plan.path}` : `at the end of ${plan.path}`;
+  const lines = [!plan.changed
+    ? `Already connected: Flightdeck's hooks for ${events} are in ${plan.path}; nothing changed.`
+    : done
+      ? `Connected Codex: ${plan.had ? 'rewrote' : 'added'} Flightdeck's hooks for ${events} ${where}; everything else in it is as it was.`
+      : `${plan.had ? 'Rewrites' : 'Adds'} Flightdeck's hooks for ${events} ${where}; everything else in it stays as it is.`];
   lines.push('Codex runs hooks only once you trust them: it lists new or changed hooks when it starts (or under /hooks) for you to review.');
   if (plan.hooksJson) lines.push(`Note: ${plan.hooksJson} also holds hooks; Codex loads both files and warns that it does.`);
   return lines;
