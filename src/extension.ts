@@ -78,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     },
   );
   const claude = new ClaudeConnection(context.extensionUri, records);
+  const codexConnection = new CodexConnection(context.extensionUri, records);
   const terminals = new TerminalWatcher(records);
   const files = new FileWatcher(records);
   const checkRules = new CheckRulesSync(records);
@@ -100,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     vscode.window.registerWebviewViewProvider(BoardViewProvider.viewId, board),
     ...commands.register(() => board.refresh()),
     ...claude.register(),
-    ...new CodexConnection(context.extensionUri, records).register(),
+    ...codexConnection.register(),
     ...sessionFiles.register(),
     ...new TaskCommands(records).register(),
     ...new PolicyCommands(records).register(),
@@ -122,6 +123,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     void capture.start().catch(() => undefined);
     void codexCapture.start().catch(() => undefined);
     void claude.refreshInstalledHooks();
+    codexConnection.refreshInstalledHooks();
     checkRules.sync();
     // Risk badges and concerns: git is run only in a trusted workspace (rescan checks); recorded concerns show either way.
     void risk.rescan().catch(() => undefined);

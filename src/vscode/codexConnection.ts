@@ -62,6 +62,20 @@ export class CodexConnection {
     }
   }
 
+  /**
+   * After an update the extension lives in a new folder: rewrites Flightdeck's block (only it) when its command
+   * changed, so the hooks do not run a CLI that is gone. Codex then asks to trust the changed hooks again.
+   */
+  refreshInstalledHooks(): void {
+    if (this.records.readOnly) return;
+    try {
+      const plan = planCodexConnect(configPath(), this.commandFor());
+      if (plan.had && plan.changed) applyCodexConnect(plan);
+    } catch {
+      // A config.toml we cannot read is reported when the user connects; never rewritten here.
+    }
+  }
+
   async disconnect(options: ConnectOptions = {}): Promise<boolean | undefined> {
     const path = configPath();
     try {
