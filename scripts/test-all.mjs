@@ -17,6 +17,7 @@ const stages = [
   // The same for Codex: a failed download fails only its two stages.
   ['install Codex (npm)', ['node', 'scripts/install-codex.mjs'], { alone: true }],
   ['agents (Codex)', ['node', 'test/agents/run-codex.mjs'], { needs: 'install Codex (npm)' }],
+  ['agents (Codex): gates', ['node', 'test/agents/run-codex-gates.mjs'], { needs: 'install Codex (npm)' }],
   ['install VS Code (offline)', ['node', 'scripts/install-vscode-server.mjs']],
   ['integration (VS Code 1.99)', ['node', 'test/integration/run-server.mjs']],
   ['e2e', ['node', 'test/e2e/run-e2e.mjs']],
