@@ -17,9 +17,11 @@ const stages = [
   // The same for Codex: a failed download fails only its two stages.
   ['install Codex (npm)', ['node', 'scripts/install-codex.mjs'], { alone: true }],
   ['agents (Codex)', ['node', 'test/agents/run-codex.mjs'], { needs: 'install Codex (npm)' }],
+  ['agents (Codex): gates', ['node', 'test/agents/run-codex-gates.mjs'], { needs: 'install Codex (npm)' }],
   ['install VS Code (offline)', ['node', 'scripts/install-vscode-server.mjs']],
   ['integration (VS Code 1.99)', ['node', 'test/integration/run-server.mjs']],
   ['e2e', ['node', 'test/e2e/run-e2e.mjs']],
+  ['e2e (Codex)', ['node', 'test/e2e/run-e2e-codex.mjs']],
   // The oldest VS Code the manifest accepts: its own install (cached by its stamp) and the same suite.
   // A failed 1.93 install fails only these two stages.
   ['install VS Code 1.93 (offline)', ['node', 'scripts/install-vscode-server.mjs', '--code-server', OLDEST_CODE_SERVER], { alone: true }],

@@ -3,6 +3,7 @@ import { BoardViewProvider } from './vscode/boardView';
 import { RecordCommands } from './vscode/commands';
 import { RecordService } from './vscode/recordService';
 import { ClaudeConnection } from './vscode/claudeConnection';
+import { CodexConnection } from './vscode/codexConnection';
 import { CODEX_CAPTURE, TranscriptCapture } from './vscode/transcriptCapture';
 import { FileWatcher } from './vscode/fileWatcher';
 import { TerminalWatcher } from './vscode/terminalWatcher';
@@ -79,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     },
   );
   const claude = new ClaudeConnection(context.extensionUri, records);
+  const codexConnection = new CodexConnection(context.extensionUri, records);
   const terminals = new TerminalWatcher(records);
   const files = new FileWatcher(records);
   const checkRules = new CheckRulesSync(records);
@@ -102,6 +104,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     vscode.window.registerWebviewViewProvider(BoardViewProvider.viewId, board),
     ...commands.register(() => board.refresh()),
     ...claude.register(),
+    ...codexConnection.register(),
     ...sessionFiles.register(),
     ...new TaskCommands(records).register(),
     ...new PolicyCommands(records).register(),
@@ -125,6 +128,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     void capture.start().catch(() => undefined);
     void codexCapture.start().catch(() => undefined);
     void claude.refreshInstalledHooks();
+    codexConnection.refreshInstalledHooks();
     checkRules.sync();
     // Risk badges and concerns: git is run only in a trusted workspace (rescan checks); recorded concerns show either way.
     void risk.rescan().catch(() => undefined);

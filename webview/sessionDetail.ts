@@ -1,5 +1,5 @@
 import { shortCommit, shortCommitLine, type FlightTrail } from '../src/core/report/flightTrail';
-import type { SessionActivity } from '../src/protocol';
+import { AGENT_LABELS, type SessionActivity } from '../src/protocol';
 import { activityChart } from './charts';
 import { h, icon } from './dom';
 import { clock, plural } from './format';
@@ -35,7 +35,7 @@ export function renderSessionDetail(t: FlightTrail, activity: SessionActivity | 
   root.append(h('div', { class: 'actions' }, backButton, md, copy));
   root.append(h('h1', { class: 'detail-title' }, t.intent || '(no stated intent)'));
   const when = t.startedAt ? `${clock(Date.parse(t.startedAt))}${t.endedAt ? ` – ${clock(Date.parse(t.endedAt))}` : ''}` : '';
-  root.append(h('p', { class: 'muted' }, [t.agent, t.model, t.branch, when].filter(Boolean).join(' · ')));
+  root.append(h('p', { class: 'muted' }, [AGENT_LABELS[t.agent] ?? t.agent, t.model, t.branch, when].filter(Boolean).join(' · ')));
   if (activity && activity.counts.some((c) => c > 0)) {
     const chart = activityChart(activity);
     chart.setAttribute('data-key', 'activity');

@@ -46,11 +46,15 @@ commands:
                     codex (--sessions-dir DIR); without AGENT every agent found on this machine
   sessions          recorded sessions, newest first
   show ID|latest    one session's flight record (--format md|json)
-  hook EVENT        record a Claude Code hook event from stdin (installed by Connect Claude Code)
+  hook EVENT        record a Claude Code (or Codex) hook event from stdin (installed by Connect)
   dashboard --out F write the record as one self-contained, read-only HTML file
   connect claude    add Flightdeck's hooks to .claude/settings.local.json, only the events the
                     installed Claude Code knows (asks claude --version); run again: nothing changes
   disconnect claude remove only Flightdeck's hooks from .claude/settings.local.json
+  connect codex     add Flightdeck's hooks (SessionStart, UserPromptSubmit, PreToolUse, Stop, SessionEnd)
+                    as one marked block at the end of $CODEX_HOME/config.toml (default ~/.codex), the
+                    rest of the file untouched; Codex runs them once you trust them (/hooks)
+  disconnect codex  remove only Flightdeck's block from $CODEX_HOME/config.toml
   risk [PATH…]      each risky file (auth, payments, migrations, …) with its categories and the rule
                     that matched: the changes since the active session's starting commit (or HEAD),
                     or the given files as they are on disk; exit 0 (a report)

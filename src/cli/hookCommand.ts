@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeSync } from 'node:fs';
 import { readCheckRules } from '../core/capture/checkRules';
 import { classifyCheck } from '../core/capture/classify';
-import { hookEvents, type HookGit } from '../core/capture/hook';
+import { hookEvents, type HookAgent, type HookGit } from '../core/capture/hook';
 import { advisePostToolUse, decidePreToolUse, EDIT_TOOLS, gatePolicy, type GateContext, type GateDecision } from '../core/gates/decide';
 import { readGateState } from '../core/gates/state';
 import { completeEvent, type NewEvent } from '../core/record/events';
@@ -44,11 +44,11 @@ function gateDecision(eventName: string, payload: unknown, recordDir: string, re
 }
 
 /** The decision as a record event: who was told or refused what. */
-function decisionEvent(d: GateDecision, eventName: string, payload: unknown, at: number): NewEvent | undefined {
+function decisionEvent(d: GateDecision, eventName: string, payload: unknown, at: number, agent: HookAgent): NewEvent | undefined {
   if (d.action === 'allow') return undefined;
   const p = payload as { session_id?: unknown; tool_name?: unknown; tool_use_id?: unknown };
   return {
-    kind: d.action === 'deny' ? 'gate.denied' : 'gate.advised', at, source: 'claude-hook',
+    kind: d.action === 'deny' ? 'gate.denied' : 'gate.advised', at, source: agent === 'codex' ? 'codex-hook' : 'claude-hook',
     session: typeof p.session_id === 'string' ? p.session_id : undefined,
     data: { hook: eventName, gate: d.gate, tool: p.tool_name, toolUseId: p.tool_use_id, reason: d.reason },
   };
@@ -77,6 +77,8 @@ export function hook(
   out: Out = (text) => void writeSync(1, text),
 ): number {
   const [eventName] = args.positionals;
+  // Set in the command Connect Codex writes (connect.ts): Codex's hooks send Claude Code's payloads.
+  const agent: HookAgent = process.env.FLIGHTDECK_AGENT === 'codex' ? 'codex' : 'claude-code';
   let decision: GateDecision = { action: 'allow' };
   let handOff = '';
   try {
@@ -93,6 +95,8 @@ export function hook(
       : undefined) ?? process.env.CLAUDE_PROJECT_DIR ?? args.repo;
     const location = locateRecord(existsSync(cwd) ? cwd : args.repo);
     if (!location) return 0; // Not a repository: nothing to record into without VS Code.
+    // Codex's hooks are the user's, for every folder: a repository that keeps no record does not get one from them.
+    if (agent === 'codex' && !existsSync(location.dir)) return 0;
     // Decided before anything is written: a record that cannot be written to still gets its gates.
     if (location.repoRoot && (eventName === 'PreToolUse' || eventName === 'PostToolUse')) {
       decision = gateDecision(eventName, payload, location.dir, location.repoRoot);
@@ -114,8 +118,8 @@ export function hook(
     try {
       const rules = TOOL_EVENTS.has(eventName) ? readCheckRules(location.dir) : [];
       const classify = (command: string) => classifyCheck(command, rules)?.kind;
-      const events = hookEvents(eventName, payload, at, classify, git);
-      const told = decisionEvent(decision, eventName, payload, at);
+      const events = hookEvents(eventName, payload, at, classify, git, agent);
+      const told = decisionEvent(decision, eventName, payload, at, agent);
       if (told) events.push(told);
       writer.append(events.map(completeEvent));
     } finally {
@@ -126,7 +130,7 @@ export function hook(
     if (decision.action !== 'deny') err(`flightdeck hook: ${(e as Error).message} (the agent was not blocked)`);
   }
   if (decision.action === 'deny') {
-    // Exit 2: Claude Code does not run the call and shows stderr to the agent.
+    // Exit 2: Claude Code (and Codex) does not run the call and shows stderr to the agent.
     err(decision.reason);
     return 2;
   }

@@ -1,7 +1,8 @@
 // Agent end-to-end for Codex: the real Codex CLI (pinned, .agents-test/codex) works a scripted task in a
 // temporary git repository with `codex exec`, against a local stand-in for the Responses API
 // (scriptedResponses.mjs) configured as its model provider in a temporary CODEX_HOME. Then
-// `flightdeck ingest codex --sessions-dir …` must record exactly what it did.
+// `flightdeck ingest codex --sessions-dir …` must record exactly what it did. Flightdeck is connected first
+// (`flightdeck connect codex`: its hooks in that CODEX_HOME's config.toml), and the hooks must fire and be recorded.
 //   node test/agents/run-codex.mjs [--keep] [--save-fixtures] [--codex-bin PATH]
 // --keep leaves the temporary folder; --save-fixtures writes the rollout to test/fixtures/codex/;
 // --codex-bin runs another Codex (an older release, to record its format) instead of the pinned one.
@@ -86,6 +87,23 @@ writeFileSync(join(codexHome, 'config.toml'), [
   'env_key = "SCRIPTED_API_KEY"',
   '',
 ].join('\n'));
+// --- connect Flightdeck: its hooks at the end of config.toml, the rest as it was -----------------------------
+const configPath = join(codexHome, 'config.toml');
+const userConfig = readFileSync(configPath, 'utf8');
+let connected;
+check('flightdeck connect codex adds its hooks to config.toml and keeps the settings there', () => {
+  connected = JSON.parse(flightdeck(['connect', 'codex', '--json'], { CODEX_HOME: codexHome }));
+  expectEqual([connected.configPath, connected.changed], [configPath, true]);
+  const text = readFileSync(configPath, 'utf8');
+  expect(text.startsWith(userConfig), 'the test\'s own settings were changed');
+  for (const e of ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'Stop']) expect(text.includes(`[[hooks.${e}.hooks]]`), `no ${e} hook in ${text}`);
+});
+check('connecting again changes nothing', () => {
+  const before = readFileSync(configPath, 'utf8');
+  expectEqual(JSON.parse(flightdeck(['connect', 'codex', '--json'], { CODEX_HOME: codexHome })).changed, false, 'changed: ');
+  expectEqual(readFileSync(configPath, 'utf8'), before);
+});
+
 const codexEnv = {
   PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
   HOME: home, CODEX_HOME: codexHome, SHELL: '/bin/bash', LANG: 'C.UTF-8',
@@ -93,7 +111,10 @@ const codexEnv = {
 };
 const started = Date.now();
 const run = await new Promise((resolve) => {
-  const child = spawn(codexBin, ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', PROMPT], {
+  // Codex runs a hook only once a person trusted it (in the TUI, or /hooks): `exec` cannot ask, so this run skips
+  // that review (without the flag the hooks do not run at all: checked by hand, the hook check then fails).
+  const trust = binArg > 0 ? [] : ['--dangerously-bypass-hook-trust'];
+  const child = spawn(codexBin, ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', ...trust, PROMPT], {
     cwd: repo, env: codexEnv, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -174,11 +195,28 @@ if (record) {
     const all = JSON.parse(flightdeck(['ingest', '--json'], { CODEX_HOME: codexHome }));
     expect(all.codex && all.codex.sessions === 1, `summaries: ${show(all)}`);
   });
+  check('Codex\'s hooks fired and were recorded under its session: start, the prompt, each command before it ran, the turn\'s end', () => {
+    if (binArg > 0) return; // An older Codex may have no hooks.
+    const hooks = JSON.parse(flightdeck(['log', '--kind', 'hook.received', '--limit', '500', '--json']))
+      .filter((e) => e.source === 'codex-hook').reverse();
+    expect(hooks.length > 0, 'no Codex hook was recorded');
+    expectEqual([...new Set(hooks.map((e) => e.session))], [sessionId], 'sessions: ');
+    const names = hooks.map((e) => e.data.hook);
+    for (const e of ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'Stop']) expect(names.includes(e), `no ${e} in ${show(names)}`);
+    expectEqual(hooks.find((e) => e.data.hook === 'UserPromptSubmit')?.data.prompt, PROMPT, 'prompt: ');
+    const ran = hooks.filter((e) => e.data.hook === 'PreToolUse' && e.data.tool === 'Bash').map((e) => e.data.command);
+    expectEqual(ran, ['ls', 'node -e "process.exit(3)"', 'npm test'], 'PreToolUse commands: ');
+  });
   check('sessions lists it as a codex session', () => {
     const list = JSON.parse(flightdeck(['sessions', '--json']));
     expectEqual(list.map((s) => [s.id, s.agent]), [[sessionId, 'codex']]);
   });
 }
+
+check('flightdeck disconnect codex leaves config.toml as it was before connecting', () => {
+  flightdeck(['disconnect', 'codex'], { CODEX_HOME: codexHome });
+  expectEqual(readFileSync(configPath, 'utf8'), userConfig);
+});
 
 if (saveFixturesToo && rollouts[0]) {
   const { saveCodexFixture } = await import('./codexFixtures.mjs');

@@ -22,6 +22,12 @@ export function cliHookCommand(cli: string): (event: string) => string {
   return (event) => hookCommand(process.execPath, cli, event, env);
 }
 
+/** The same, for Codex's hooks: marked so the hook reads the payload as Codex's. */
+export function codexHookCommand(cli: string): (event: string) => string {
+  const env: Record<string, string> = process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {};
+  return (event) => hookCommand(process.execPath, cli, event, { ...env, FLIGHTDECK_AGENT: 'codex' });
+}
+
 
 /** Writes the whole file or nothing (temp file, then rename): a crash never leaves half a settings file. */
 function writeSettings(path: string, settings: object): void {

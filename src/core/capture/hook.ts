@@ -11,6 +11,8 @@ export const HOOK_EVENTS = [
   'SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'Stop', 'SessionEnd',
 ] as const;
 
+const TOOL_HOOKS = new Set(['PreToolUse', 'PostToolUse', 'PostToolUseFailure']);
+
 /** Names a payload, so the same delivery twice is one event: two 32-bit FNV-1a style hashes (no secrecy needed). */
 function digest(text: string): string {
   let a = 0x811c9dc5;
@@ -33,10 +35,15 @@ export interface HookGit {
   tree?: (() => { tree: string; dirty: boolean } | undefined);
 }
 
+/** Which agent ran a hook: Codex's hooks speak Claude Code's payloads, so one reader serves both. */
+export type HookAgent = 'claude-code' | 'codex';
+
 /**
  * Turns one hook payload into record events. Tool events use the same ids as the transcript's
  * (`tool:<tool_use_id>`, `tool-result:<tool_use_id>`), so a call seen by both is recorded once.
  * Claude Code 1.0.x sends no `tool_use_id`: such calls are recorded from PostToolUse alone, under an id of their own.
+ * Codex's tool calls are left to its rollout (which has their results too): its hooks add the prompt, turn ends
+ * and gate decisions as they happen.
  */
 export function hookEvents(
   eventName: string,
@@ -44,32 +51,40 @@ export function hookEvents(
   at = Date.now(),
   classify: CheckClassifier = defaultClassifier,
   git: HookGit = {},
+  agent: HookAgent = 'claude-code',
 ): NewEvent[] {
+  const source = agent === 'codex' ? 'codex-hook' : 'claude-hook';
   if (!isObj(payload)) {
-    return [{ kind: 'hook.malformed', at, source: 'claude-hook', data: { hook: eventName, text: redactText(String(payload).slice(0, 2000)) } }];
+    return [{ kind: 'hook.malformed', at, source, data: { hook: eventName, text: redactText(String(payload).slice(0, 2000)) } }];
   }
   const session = str(payload.session_id);
   const cwd = str(payload.cwd);
-  const base = { session: session ?? 'unknown', at, source: 'claude-hook' };
+  const base = { session: session ?? 'unknown', at, source };
   const seen: NewEvent = {
     ...base,
     id: `hook:${session}:${eventName}:${at}:${digest(JSON.stringify(payload))}`,
     kind: 'hook.received',
     data: { hook: eventName, transcriptPath: str(payload.transcript_path), cwd, permissionMode: str(payload.permission_mode) },
   };
+  if (agent === 'codex') seen.data.agent = 'codex';
   const out: NewEvent[] = [seen];
   const tool = str(payload.tool_name);
   const input = isObj(payload.tool_input) ? payload.tool_input : {};
   const givenId = str(payload.tool_use_id);
   // Without an id, Pre and Post cannot be joined: the call is recorded once, from its PostToolUse.
   const toolUseId = givenId ?? (eventName.startsWith('PostToolUse') ? `hook-${digest(`${session}:${tool}:${JSON.stringify(input)}:${at}`)}` : undefined);
+  if (agent === 'codex' && TOOL_HOOKS.has(eventName)) {
+    seen.data.tool = tool;
+    if (typeof input.command === 'string') seen.data.command = redactText(input.command);
+    return out;
+  }
   switch (eventName) {
     case 'SessionStart':
       out.push({
         ...base,
         id: `hook-session:${session}:${str(payload.source) ?? 'startup'}:${at}`,
         kind: 'session.started',
-        data: { agent: 'claude-code', cwd, startCommit: git.head, branch: git.branch, dirty: git.dirty, model: str(payload.model) },
+        data: { agent, cwd, startCommit: git.head, branch: git.branch, dirty: git.dirty, model: str(payload.model) },
       });
       break;
     case 'UserPromptSubmit': {

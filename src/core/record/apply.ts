@@ -84,9 +84,10 @@ const multiRowSql = (insert: DeferredInsert, rows: number): string =>
 
 /** Notes a new event's time as its session's latest from hooks or from transcripts. */
 export function noteLastSeen(e: RecordEvent, memo: DeriveMemo): void {
-  if (!e.session || (e.source !== 'claude-hook' && e.source !== 'claude-transcript')) return;
+  const hook = e.source === 'claude-hook' || e.source === 'codex-hook';
+  if (!e.session || (!hook && e.source !== 'claude-transcript' && e.source !== 'codex-rollout')) return;
   const last = memo.last.get(e.session) ?? [null, null, e.at];
-  const i = e.source === 'claude-hook' ? 0 : 1;
+  const i = hook ? 0 : 1;
   last[i] = Math.max(last[i] ?? e.at, e.at);
   last[2] = Math.min(last[2], e.at);
   memo.last.set(e.session, last);

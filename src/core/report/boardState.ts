@@ -28,7 +28,7 @@ export function summarize(kind: string, data: Record<string, unknown>): string {
     case 'session.started':
       return clipped(`${text(data.agent) || 'agent'} session started${data.branch ? ` on ${text(data.branch)}` : ''}`);
     case 'hook.received':
-      return `Claude Code hook ${text(data.hook)}`;
+      return `${data.agent === 'codex' ? 'Codex' : 'Claude Code'} hook ${text(data.hook)}`;
     case 'session.git': {
       const commits = Array.isArray(data.commits) ? data.commits.length : 0;
       return clipped(`git: from ${text(data.startCommit).slice(0, 8) || '?'}, ${commits} commit${commits === 1 ? '' : 's'}${data.diffStat ? `, ${text(data.diffStat)}` : ''}`);

@@ -20,10 +20,10 @@ export function lastSeq(db: Database): number {
   return Number(db.exec('SELECT coalesce(max(seq), 0) FROM events')[0]?.values[0]?.[0] ?? 0);
 }
 
-/** Whether a Claude Code turn ended (its Stop hook landed in the record) after `seq`; only the new rows are read. */
+/** Whether an agent's turn ended (a Claude Code or Codex Stop hook landed in the record) after `seq`; only the new rows are read. */
 export function agentStoppedSince(db: Database, seq: number): boolean {
   const found = db.exec(
-    `SELECT 1 FROM events WHERE seq > ? AND source = 'claude-hook' AND kind = 'hook.received' AND json_extract(data, '$.hook') = 'Stop' AND author IS NULL LIMIT 1`,
+    `SELECT 1 FROM events WHERE seq > ? AND source IN ('claude-hook', 'codex-hook') AND kind = 'hook.received' AND json_extract(data, '$.hook') = 'Stop' AND author IS NULL LIMIT 1`,
     [seq],
   );
   return found.length > 0;

@@ -210,3 +210,46 @@ test('the agents list: Claude Code and Codex, each by its format', () => {
   assert.equal(formatOf('codex'), codexFormat);
   assert.equal(formatOf(undefined).id, 'claude', 'a worker job from before names no agent');
 });
+
+test('a command left running and continued by write_stdin is recorded once, with its final exit code and whole duration', async (t) => {
+  const { repo } = setupRepo(t);
+  const id = '22222222-3333-4444-8555-666666666666';
+  const at = (s: number): string => new Date(Date.UTC(2026, 0, 2, 3, 4, s)).toISOString();
+  const fc = (call_id: string, name: string, args: unknown, s: number) => line('response_item', { type: 'function_call', name, call_id, arguments: JSON.stringify(args) }, at(s));
+  const out = (call_id: string, output: string, s: number) => line('response_item', { type: 'function_call_output', call_id, output }, at(s));
+  const text = [
+    line('session_meta', { id, timestamp: at(0), cwd: repo, cli_version: '0.171.0' }, at(0)),
+    line('response_item', { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'run the slow tests' }] }, at(1)),
+    fc('c1', 'exec_command', { cmd: 'npm test', yield_time_ms: 10000 }, 2),
+    out('c1', 'Chunk ID: a\nWall time: 10.0 seconds\nProcess running with session ID 7\nOriginal token count: 1\nOutput:\nrunning…\n', 12),
+    fc('c2', 'write_stdin', { session_id: 7, chars: '', yield_time_ms: 30000 }, 13),
+    out('c2', 'Chunk ID: b\nWall time: 30.0 seconds\nProcess running with session ID 7\nOriginal token count: 1\nOutput:\nstill…\n', 43),
+    fc('c3', 'write_stdin', { session_id: 7, chars: '', yield_time_ms: 30000 }, 44),
+    out('c3', 'Chunk ID: c\nWall time: 2.5 seconds\nProcess exited with code 1\nOriginal token count: 1\nOutput:\n1 failing\n', 47),
+    // Codex says the same end again as an item: it must not make a second result.
+    line('event_msg', { type: 'item_completed', item: { type: 'CommandExecution', id: 'c1', exit_code: 1, duration: { secs: 45, nanos: 0 } } }, at(47)),
+    '',
+  ].join('\n');
+  const { store, summary } = await importCodex(repo, sessionsWith(t, text));
+  t.after(() => store.close());
+  assert.equal(summary.malformed, 0);
+  const trail = buildTrail(store.db, id);
+  assert.ok(trail);
+  assert.deepEqual(trail.commands.map((c) => [c.command, c.exitCode, c.outcome, c.durationMs]), [['npm test', 1, 'error', 45_000]]);
+  assert.deepEqual(trail.checks.map((c) => [c.kind, c.passed, c.exitCode]), [['test', false, 1]]);
+  const results = store.db.exec("SELECT count(*) FROM events WHERE kind = 'tool.result' AND session_id = ?", [id])[0]?.values[0]?.[0];
+  assert.equal(Number(results), 2, 'the first (still running) result and the final one');
+});
+
+test('a command left running whose end only Codex\'s item tells still gets its exit code', () => {
+  const ctx = new RolloutContext((cwd) => (cwd.startsWith('/w') ? '/w' : undefined));
+  const run = (l: string) => parseRolloutLine(l, ctx, 0);
+  run(line('session_meta', { id: '11111111-2222-4333-8444-555555555555', timestamp: '2026-01-02T03:04:05.000Z', cwd: '/w' }));
+  run(line('response_item', { type: 'function_call', name: 'exec_command', call_id: 'c1', arguments: JSON.stringify({ cmd: 'npm run build' }) }));
+  const [first] = run(line('response_item', { type: 'function_call_output', call_id: 'c1', output: 'Chunk ID: a\nWall time: 10.0 seconds\nProcess running with session ID 3\nOutput:\n' }));
+  assert.equal(first?.data.background, true);
+  assert.equal(first?.data.exitCode, undefined);
+  const [end] = run(line('event_msg', { type: 'item_completed', item: { type: 'CommandExecution', id: 'c1', exit_code: 0, aggregated_output: 'ok' } }, '2026-01-02T03:04:35.000Z'));
+  assert.deepEqual([end?.kind, end?.data.command, end?.data.exitCode, end?.data.outcome, end?.data.durationMs], ['tool.result', 'npm run build', 0, 'ok', 30_000]);
+  assert.deepEqual(run(line('event_msg', { type: 'item_completed', item: { type: 'CommandExecution', id: 'c1', exit_code: 0 } })), [], 'said once');
+});

@@ -209,10 +209,17 @@ test('a broken settings file is a clear error and is not overwritten; usage mist
     assert.equal(r.err.trim().split('\n').length, 1);
     assert.equal(readFileSync(path, 'utf8'), '{"hooks": {');
   }
+  // Codex's config.toml: a break is named by its line, and the file stays as it was.
+  const codexHome = tempDir(t);
+  writeFileSync(join(codexHome, 'config.toml'), 'model = "o3"\n[profiles\n');
+  const codex = spawnSync(process.execPath, [CLI, 'connect', 'codex'], { cwd: repo, encoding: 'utf8', env: { ...process.env, HOME: home, CODEX_HOME: codexHome } });
+  assert.equal(codex.status, 1, codex.stderr);
+  assert.match(codex.stderr, /config\.toml:2: a table header is not closed with \]; Flightdeck changed nothing/);
+  assert.equal(readFileSync(join(codexHome, 'config.toml'), 'utf8'), 'model = "o3"\n[profiles\n');
   const plain = tempDir(t);
   const cases: [string[], RegExp][] = [
     [['connect'], /connect wants what to connect: flightdeck connect claude/],
-    [['disconnect', 'cursor'], /disconnect knows only "claude", not "cursor"/],
+    [['disconnect', 'cursor'], /disconnect knows "claude" and "codex", not "cursor"/],
     [['connect', 'claude', '--repo', join(plain, 'nope')], /no such folder/],
     [['connect', 'claude', '--repo', plain], /is not inside a git repository/],
   ];

@@ -69,6 +69,24 @@ test('a real `flightdeck hook PreToolUse` denies a gated command in enforce mode
   assert.equal(pre(repo, 'Bash', { command: 'git push origin main' }).code, 0);
 });
 
+test('Codex\'s PreToolUse hook (its payload, run as Connect Codex writes it) is gated the same: exit 2 and the reason, recorded as Codex\'s', async (t) => {
+  const { repo, reviewId } = reviewedRepo(t, 'enforce');
+  const codexPre = (command: string) => {
+    const payload = { session_id: '019a0000-0000-7000-8000-00000000c0de', turn_id: 't-1', transcript_path: null, cwd: repo, hook_event_name: 'PreToolUse',
+      model: 'gpt-5.5', permission_mode: 'bypassPermissions', tool_name: 'Bash', tool_input: { command }, tool_use_id: 'call_gate_1' };
+    const r = spawnSync(process.execPath, [CLI, 'hook', 'PreToolUse'], { cwd: repo, input: JSON.stringify(payload), encoding: 'utf8', env: { ...process.env, FLIGHTDECK_AGENT: 'codex' } });
+    return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+  };
+  const push = codexPre('git push origin main');
+  assert.equal(push.code, 2, push.err);
+  assert.match(push.err, new RegExp(`git push to main is gated: review ${reviewId}`));
+  assert.deepEqual([codexPre('npm test').code], [0]);
+  const store = await RecordStore.open(join(repo, '.git', 'flightdeck'), { readOnly: true });
+  const denied = listEvents(store.db, { kind: 'gate.denied', limit: 10 });
+  store.close();
+  assert.deepEqual(denied.map((e) => [e.data.gate, e.source, e.session]), [['push', 'codex-hook', '019a0000-0000-7000-8000-00000000c0de']]);
+});
+
 test('the same command in advisory mode is allowed (exit 0) and the agent reads why in the hook output', (t) => {
   const { repo, reviewId } = reviewedRepo(t, 'advisory');
   const push = pre(repo, 'Bash', { command: 'git push origin main' });

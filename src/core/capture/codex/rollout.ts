@@ -28,6 +28,11 @@ interface PendingCall {
   patchFailed?: boolean;
 }
 
+/** A command Codex left running (unified exec) whose end a later write_stdin or item says. */
+interface RunningCall extends PendingCall {
+  callId: string;
+}
+
 const UUID = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i;
 
 /**
@@ -40,6 +45,10 @@ export class RolloutContext implements FormatContext {
   readonly pending = new Map<string, PendingCall>();
   /** Calls that make no event of their own (write_stdin): their outputs make none either. */
   readonly ignored = new Set<string>();
+  /** Commands still running, by the unified-exec session id Codex gave them. */
+  readonly running = new Map<string, RunningCall>();
+  /** write_stdin calls, by call id: the unified-exec session each one continues. */
+  readonly stdinOf = new Map<string, string>();
   session: string | undefined;
   startedAt = 0;
   cwd: string | undefined;
@@ -296,6 +305,8 @@ function call(callId: string | undefined, name: string, args: Json, ctx: Rollout
   if (!callId) return [];
   if (name === 'write_stdin') {
     ctx.ignored.add(callId);
+    const sid = args.session_id;
+    if (typeof sid === 'number' || typeof sid === 'string') ctx.stdinOf.set(callId, String(sid));
     ctx.skip('write_stdin'); // more input to a running command: not a command of its own
     return [];
   }
@@ -328,7 +339,7 @@ function call(callId: string | undefined, name: string, args: Json, ctx: Rollout
 
 function result(callId: string | undefined, output: unknown, ctx: RolloutContext, at: number): NewEvent[] {
   if (!callId) return [];
-  if (ctx.ignored.has(callId)) return [];
+  if (ctx.ignored.has(callId)) return continued(callId, output, ctx, at);
   // No call: it came before this import's cursor (Codex was still working). The result alone updates
   // the command recorded then, by id.
   const pending = ctx.pending.get(callId) ?? { tool: '', at };
@@ -352,9 +363,40 @@ function result(callId: string | undefined, output: unknown, ctx: RolloutContext
   if (pending.command !== undefined) data.command = pending.command;
   if (pending.check !== undefined) data.check = pending.check;
   if (pending.writes !== undefined) data.writes = pending.writes;
-  if (parsed.running) data.background = true;
+  if (parsed.running) {
+    data.background = true;
+    const sid = RUNNING.exec(text.slice(0, 400))?.[1];
+    if (sid && pending.tool) ctx.running.set(sid, { ...pending, callId });
+  }
   if (outcome !== 'ok') data.output = clip(parsed.body || text);
   return [sessionEvent(base(ctx, at), `cx-result:${toolUseId}`, 'tool.result', data)];
+}
+
+const RUNNING = /^Process running with session ID (\S+)/m;
+
+/**
+ * A write_stdin's output: when it says the command it continued has ended, that command's one final result
+ * (its exit code, and its duration from the first call), under an id of its own that updates the same command.
+ */
+function continued(callId: string, output: unknown, ctx: RolloutContext, at: number): NewEvent[] {
+  const sid = ctx.stdinOf.get(callId);
+  ctx.stdinOf.delete(callId);
+  const call = sid === undefined ? undefined : ctx.running.get(sid);
+  if (!call || sid === undefined) return [];
+  const parsed = readOutput(outputText(output).text);
+  if (parsed.exitCode === undefined) return []; // Still running: a later write_stdin tells.
+  ctx.running.delete(sid);
+  return finalResult(call, parsed.exitCode, Math.max(0, at - call.at), parsed.body, ctx, at);
+}
+
+function finalResult(call: RunningCall, exitCode: number, durationMs: number, body: string, ctx: RolloutContext, at: number): NewEvent[] {
+  const toolUseId = `${ctx.session}:${call.callId}`;
+  const data: Json = { toolUseId, tool: call.tool, outcome: exitCode === 0 ? 'ok' : 'error', exitCode, durationMs };
+  if (call.command !== undefined) data.command = call.command;
+  if (call.check !== undefined) data.check = call.check;
+  if (call.writes !== undefined) data.writes = call.writes;
+  if (exitCode !== 0) data.output = clip(body);
+  return [sessionEvent(base(ctx, at), `cx-result-end:${toolUseId}`, 'tool.result', data)];
 }
 
 function eventMsg(p: Json, ctx: RolloutContext, at: number): NewEvent[] {
@@ -364,12 +406,19 @@ function eventMsg(p: Json, ctx: RolloutContext, at: number): NewEvent[] {
   const item = type === 'item_completed' && isObj(p.item) ? p.item : undefined;
   if (type === 'exec_command_end' || item?.type === 'CommandExecution') {
     const src = item ?? p;
-    const pending = ctx.pending.get(str(src.call_id) ?? str(src.id) ?? '');
+    const id = str(src.call_id) ?? str(src.id) ?? '';
+    const pending = ctx.pending.get(id);
     if (pending) {
       pending.exitCode = num(src.exit_code) ?? pending.exitCode;
       pending.durationMs = durationOf(src.duration) ?? pending.durationMs;
+      return [];
     }
-    return [];
+    // The end of a command left running: Codex says it once the process exits (a write_stdin may say it too).
+    const exitCode = num(src.exit_code);
+    const running = [...ctx.running].find(([, r]) => r.callId === id);
+    if (!running || exitCode === undefined) return [];
+    ctx.running.delete(running[0]);
+    return finalResult(running[1], exitCode, Math.max(0, at - running[1].at), str(src.aggregated_output) ?? '', ctx, at);
   }
   if (type === 'patch_apply_end' || item?.type === 'FileChange') {
     const src = item ?? p;
