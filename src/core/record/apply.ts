@@ -32,6 +32,12 @@ const CHECK_ROW: DeferredInsert = {
   width: 8,
   tail: '',
 };
+/** Each change to a file, with its time: a session's turns find their files by time. Reads are not kept here. */
+const FILE_TOUCH_ROW: DeferredInsert = {
+  head: 'INSERT OR IGNORE INTO file_touches (session_id, at, path, action, event_id) VALUES',
+  width: 5,
+  tail: '',
+};
 const COMMAND_RAN_ROW: DeferredInsert = {
   head: `INSERT OR IGNORE INTO commands (id, session_id, command, cwd, exit_code, outcome, started_at, duration_ms, source, check_kind, commit_sha)
        VALUES`,
@@ -414,6 +420,23 @@ const derivers: Record<string, Deriver> = {
       for (const f of e.data.files as unknown[]) if (typeof f === 'string' && f) run('INSERT OR IGNORE INTO decision_files VALUES (?,?)', [f, e.id]);
     }
   },
+  'plan.recorded': (e, run) => {
+    const d = e.data;
+    run('INSERT OR IGNORE INTO plans (event_id, session_id, origin, text, todos, at) VALUES (?,?,?,?,?,?)', [
+      e.id, e.session ?? null, str(d.from) ?? 'unknown', str(d.text), Array.isArray(d.todos) ? JSON.stringify(d.todos) : null, e.at,
+    ]);
+  },
+  'edit.weakened': (e, run) => {
+    const d = e.data;
+    const path = str(d.path);
+    if (!path || !Array.isArray(d.signals)) return;
+    d.signals.forEach((w: unknown, n) => {
+      const sig = typeof w === 'object' && w !== null ? (w as Record<string, unknown>) : {};
+      run('INSERT OR IGNORE INTO weakenings (event_id, n, session_id, tool_use_id, path, kind, detail, check_kind, at) VALUES (?,?,?,?,?,?,?,?,?)', [
+        e.id, n, e.session ?? null, str(d.toolUseId), path, str(sig.kind) ?? 'unknown', str(sig.detail), str(sig.check), e.at,
+      ]);
+    });
+  },
   'ship.recorded': (e, run) => {
     const d = e.data;
     run(
@@ -503,6 +526,7 @@ function ensureSession(run: RunSql, e: RecordEvent, memo: DeriveMemo): void {
 
 function touchFile(memo: DeriveMemo, e: RecordEvent, path: string, action: string): void {
   const session = e.session ?? '';
+  if (action !== 'read') defer(memo, FILE_TOUCH_ROW, session, e.at, path, action, e.id);
   const key = `${session}\0${action}\0${path}`;
   const row = memo.files.get(key);
   if (!row) memo.files.set(key, [session, path, action, e.at, e.at]);

@@ -174,6 +174,24 @@ export const MIGRATIONS: readonly string[] = [
   -- A session's last event once its events are archived (before, max(at) of its events says it).
   ALTER TABLE sessions ADD COLUMN last_at INTEGER;
   `,
+  // 11: the plan held against the result, turn by turn. The plans an agent presented, edits that weakened a check, and
+  // each change to a file with its time (files keeps only the first and last), so a turn's files are one range lookup.
+  // Records from before keep what they have: each file's first and last change stand for its touches.
+  `
+  CREATE TABLE plans (event_id TEXT PRIMARY KEY, session_id TEXT, origin TEXT NOT NULL, text TEXT, todos TEXT, at INTEGER NOT NULL);
+  CREATE INDEX plans_by_session ON plans(session_id, at);
+  CREATE TABLE weakenings (
+    event_id TEXT NOT NULL, n INTEGER NOT NULL, session_id TEXT, tool_use_id TEXT, path TEXT NOT NULL, kind TEXT NOT NULL,
+    detail TEXT, check_kind TEXT, at INTEGER NOT NULL, PRIMARY KEY (event_id, n)
+  ) WITHOUT ROWID;
+  CREATE INDEX weakenings_by_session ON weakenings(session_id, at);
+  CREATE TABLE file_touches (
+    session_id TEXT NOT NULL, at INTEGER NOT NULL, path TEXT NOT NULL, action TEXT NOT NULL, event_id TEXT NOT NULL,
+    PRIMARY KEY (session_id, at, path, action, event_id)
+  ) WITHOUT ROWID;
+  INSERT OR IGNORE INTO file_touches SELECT session_id, first_at, path, action, 'files:first' FROM files WHERE action <> 'read' AND first_at IS NOT NULL;
+  INSERT OR IGNORE INTO file_touches SELECT session_id, last_at, path, action, 'files:last' FROM files WHERE action <> 'read' AND last_at IS NOT NULL AND last_at <> first_at;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
