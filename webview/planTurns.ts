@@ -13,8 +13,10 @@ const VERDICT_ICON: Record<PlanAnswer['verdict'], [string, string]> = {
 const when = (iso: string): string => (iso ? clock(Date.parse(iso)) : '?');
 
 /** What the plan was, and each question with its answer and evidence (a concern's evidence shown, others folded). */
-export function renderPlanCheck(t: FlightTrail): HTMLElement {
-  const p = t.planCheck;
+export function renderPlanCheck(t: FlightTrail): HTMLElement | undefined {
+  // A record restored from the webview's saved state may come from a version without the plan check.
+  const p = t.planCheck as FlightTrail['planCheck'] | undefined;
+  if (!p) return undefined;
   const from = p.plan.origin === 'none' ? 'no plan and no intent recorded'
     : p.plan.origin === 'intent' ? 'the task’s intent (the agent presented no plan)'
       : `${p.plan.origin === 'ExitPlanMode' ? 'presented with ExitPlanMode' : 'its TodoWrite list'}${p.plan.at ? ` at ${when(p.plan.at)}` : ''}`;
@@ -47,7 +49,7 @@ export function renderPlanCheck(t: FlightTrail): HTMLElement {
 
 /** For each check failing now: since which turn, the last time it passed, and what changed in between. */
 export function renderBreaks(t: FlightTrail): HTMLElement | undefined {
-  if (!t.checkBreaks.length) return undefined;
+  if (!t.checkBreaks?.length) return undefined;
   const list = h('ul', { class: 'plain breaks' });
   for (const b of t.checkBreaks) {
     const since = `turn ${b.failingSince.turn} (${when(b.failingSince.at)}${b.failingSince.commit ? `, ${shortCommit(b.failingSince.commit)}` : ''})`;

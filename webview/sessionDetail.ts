@@ -40,7 +40,8 @@ export function renderSessionDetail(t: FlightTrail, activity: SessionActivity | 
   const warnings = [...t.failures.map((f) => `Failed: ${f}`), ...t.retries.map((r) => `Retry: ${r}`), ...t.skippedChecks.map((s) => `Skipped: ${s}`),
     ...t.boundaryViolations.map((b) => `Boundary: ${b}`)];
   if (warnings.length) root.append(h('div', { class: 'notice', role: 'note', 'data-key': 'warnings' }, lines(warnings)));
-  root.append(renderPlanCheck(t));
+  const plan = renderPlanCheck(t);
+  if (plan) root.append(plan);
 
   if (t.checks.length) {
     const list = h('ul', { class: 'plain checks' });
@@ -52,7 +53,7 @@ export function renderSessionDetail(t: FlightTrail, activity: SessionActivity | 
     }
     root.append(section('Checks', renderBreaks(t), list));
   }
-  if (t.turns.length) root.append(renderTurns(t));
+  if (t.turns?.length) root.append(renderTurns(t));
 
   const files = h('ul', { class: 'plain files' });
   for (const f of t.filesChanged) {
