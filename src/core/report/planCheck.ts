@@ -58,24 +58,28 @@ function plans(db: Database, session: string): { summary?: PlanSummary; texts: s
   };
 }
 
-/** Whether a plan's text names a file: its path, its name, or a folder it is in. */
-export function mentions(planText: string, path: string): boolean {
+const escapeRe = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Whether a plan's text names a file: its path, its name, or a folder it is in. The text is lowered once. */
+export function planMentions(planText: string): (path: string) => boolean {
   const text = planText.toLowerCase();
-  const p = path.toLowerCase().replace(/\\/g, '/');
-  if (text.includes(p)) return true;
-  const name = basename(p);
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  if (name.length > 2 && new RegExp(`(^|[^\\w.-])${escaped}($|[^\\w-]|\\.(?![\\w]))`).test(text)) return true;
-  // A folder the plan names ("src/auth/", "in src/auth") holds the file.
-  const parts = p.split('/');
-  for (let i = parts.length - 1; i >= 1; i--) {
-    const dir = parts.slice(0, i).join('/');
-    if (dir.includes('/') || dir.length > 3) {
-      if (new RegExp(`(^|[^\\w.-])${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`).test(text)) return true;
+  return (path) => {
+    const p = path.toLowerCase().replace(/\\/g, '/');
+    if (text.includes(p)) return true;
+    const name = basename(p);
+    if (name.length > 2 && new RegExp(`(^|[^\\w.-])${escapeRe(name)}($|[^\\w-]|\\.(?!\\w))`).test(text)) return true;
+    // A folder the plan names on its own ("everything in src/auth/", "src/auth/**") holds the file; one in a file's path does not.
+    const parts = p.split('/');
+    for (let i = parts.length - 1; i >= 1; i--) {
+      const dir = parts.slice(0, i).join('/');
+      if ((dir.includes('/') || dir.length > 3) && new RegExp(`(^|[^\\w.-])${escapeRe(dir)}/(?=$|[\\s*\`'"),;:])`).test(text)) return true;
     }
-  }
-  return false;
+    return false;
+  };
 }
+
+/** What of each text the file matching reads: a plan names its files early, and a pasted log is not a plan. */
+const MATCHED_CHARS = 100_000;
 
 /** Builds the plan check of a session (see PlanCheck). */
 export function planCheck(x: PlanInputs): PlanCheck {
@@ -128,8 +132,8 @@ function boundaryAnswer(trail: PlanTrail, changedWhen: (p: string) => string): P
 function unplannedAnswer(trail: PlanTrail, plan: PlanSummary, texts: string[], changedWhen: (p: string) => string): PlanAnswer {
   const question = 'Did it touch files its plan did not mention?';
   if (plan.origin === 'none') return { id: 'unplanned', question, verdict: 'unknown', answer: 'No plan and no intent were recorded.', evidence: [] };
-  const planText = texts.filter(Boolean).join('\n');
-  const unplanned = trail.filesChanged.filter((f) => !mentions(planText, f.path));
+  const named = planMentions(texts.filter(Boolean).map((t) => t.slice(0, MATCHED_CHARS)).join('\n'));
+  const unplanned = trail.filesChanged.filter((f) => !named(f.path));
   const from = plan.origin === 'intent' ? 'the task and prompts (no plan was presented)' : `the ${plan.origin} plan, the task and prompts`;
   if (unplanned.length === 0) {
     return { id: 'unplanned', question, verdict: 'ok', answer: `No: every changed file is named in ${from}.`, evidence: trail.filesChanged.map((f) => f.path) };

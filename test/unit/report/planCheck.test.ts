@@ -8,6 +8,7 @@ import { cwdMatcher, workspaceRoots } from '../../../src/core/capture/workspace'
 import { RecordStore } from '../../../src/core/record/store';
 import type { FlightTrail, PlanAnswer } from '../../../src/core/report/flightTrail';
 import { buildTrail } from '../../../src/core/report/trail';
+import { planMentions } from '../../../src/core/report/planCheck';
 import { trailToMarkdown } from '../../../src/core/report/trailMarkdown';
 import { renderDashboard } from '../../../src/core/report/dashboard';
 import { projectFolderName, TranscriptWriter } from '../../fixtures/claudeTranscript';
@@ -243,4 +244,15 @@ test('the real Claude Code 2.x session: one turn with its files, commands and ch
   assert.deepEqual(unplanned.evidence.map((e) => e.split(/[ ,]/)[0]).sort(), ['CHANGELOG.md', 'notes.txt']);
   assert.equal(answer(trail, 'boundary').verdict, 'unknown');
   assert.equal(trail.checkBreaks.length, 0);
+});
+
+test('a plan names a file by its path, its name, or a folder named on its own', () => {
+  const named = planMentions('1. Validate in `api/signup.ts`.\n2. Everything under lib/mail/ may change.\n3. Update the README.md');
+  assert.ok(named('api/signup.ts'));
+  assert.ok(named('API/Signup.ts'));
+  assert.ok(named('docs/README.md'), 'by its name');
+  assert.ok(named('lib/mail/send.ts'), 'in a folder the plan names');
+  assert.ok(!named('api/login.ts'), 'a folder in another file\'s path is not named');
+  assert.ok(!named('src/signup.tsx'));
+  assert.ok(!named('lib/other.ts'));
 });
