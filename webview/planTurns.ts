@@ -67,7 +67,7 @@ export function renderTurns(t: FlightTrail): HTMLElement {
   const list = h('ol', { class: 'plain turns' });
   for (const turn of t.turns) {
     const failed = turn.checks.filter((c) => !c.passed).length;
-    const counts = [plural(turn.files.length, 'file'), plural(turn.commands.length, 'command'),
+    const counts = [plural(turn.files.length, 'file'), plural(turn.commands.length + (turn.commandsOmitted ?? 0), 'command'),
       turn.checks.length ? `${plural(turn.checks.length, 'check')}${failed ? `, ${failed} failed` : ''}` : ''].filter(Boolean).join(' · ');
     const chevron = icon('chevron-right');
     chevron.classList.add('turn-chevron');
@@ -77,7 +77,7 @@ export function renderTurns(t: FlightTrail): HTMLElement {
       h('span', { class: `turn-counts${failed ? ' fail' : ''}` }, `${turn.at ? `${when(turn.at)} · ` : ''}${counts}`));
     const body = h('div', { class: 'turn-body' });
     if (turn.files.length) {
-      const files = h('ul', { class: 'plain files' });
+      const files = h('ul', { class: 'plain turn-files' });
       for (const f of turn.files) {
         const data = { 'data-session': t.id, 'data-path': f.path };
         files.append(h('li', {}, linkButton(f.path, `Open ${f.path}`, { 'data-cmd': 'open-file', ...data }),
@@ -87,15 +87,16 @@ export function renderTurns(t: FlightTrail): HTMLElement {
       body.append(files);
     }
     if (turn.commands.length) {
-      const cmds = h('ul', { class: 'plain commands' });
+      const cmds = h('ul', { class: 'plain turn-commands' });
       for (const c of turn.commands) {
         const bad = c.outcome ? c.outcome !== 'ok' : !!c.exitCode;
         cmds.append(h('li', { class: bad ? 'fail' : '' }, h('code', {}, c.command), c.exitCode === null ? '' : ` exit ${c.exitCode}`));
       }
+      if (turn.commandsOmitted) cmds.append(h('li', { class: 'muted' }, `… and ${turn.commandsOmitted} more (see Commands)`));
       body.append(cmds);
     }
     if (turn.checks.length) {
-      const checks = h('ul', { class: 'plain checks' });
+      const checks = h('ul', { class: 'plain turn-checks' });
       for (const c of turn.checks) {
         checks.append(h('li', { class: c.passed ? 'pass' : 'fail' }, icon(c.passed ? 'pass' : 'error', c.passed ? 'passed' : 'failed'), ` ${c.kind}: `, h('code', {}, c.command),
           c.commit ? h('span', { class: 'muted' }, ` at ${shortCommit(c.commit)}`) : undefined));

@@ -12,9 +12,9 @@ mkdirSync(dir, { recursive: true });
 const signupAt = Date.now();
 const signup = signupSession(workspace, 'e2e-signup-session', signupAt);
 writeFileSync(join(dir, 'e2e-signup.jsonl'), signup.toString());
-// A session with a plan (ExitPlanMode and a TodoWrite list) held against what it did: a file outside the plan, a test
+// A session (50 days old, past the board's first page) with a plan (ExitPlanMode and a TodoWrite list) held against what it did: a file outside the plan, a test
 // skipped right after it failed, and a typecheck that passed in the first turn and fails since the third.
-const planned = new TranscriptWriter({ sessionId: 'e2e-plan-session', cwd: workspace, start: signupAt - 30 * 60_000, branch: 'fix/lockout' });
+const planned = new TranscriptWriter({ sessionId: 'e2e-plan-session', cwd: workspace, start: signupAt - 50 * 86_400_000, branch: 'fix/lockout' });
 planned.prompt('harden the login lockout');
 planned.tool('ExitPlanMode', { plan: '## Plan\n\n1. Count failed attempts in `api/login.ts` and lock for 15 minutes after 5.\n2. Cover it in `api/login.test.ts`.\n3. Run the tests and the typecheck.' }, { text: 'User has approved your plan.' });
 planned.tool('TodoWrite', { todos: [

@@ -61,10 +61,11 @@ function turnsBlock(t: FlightTrail): string {
   const items = t.turns.map((turn) => {
     const failed = turn.checks.filter((c) => !c.passed).length;
     const head = `${turn.n === 0 ? 'Before the first prompt' : `${turn.n}. ${turn.prompt.length > 160 ? `${turn.prompt.slice(0, 159)}…` : turn.prompt}`}`;
-    const counts = `${turn.files.length} files · ${turn.commands.length} commands · ${turn.checks.length} checks${failed ? ` (${failed} failed)` : ''}`;
+    const counts = `${turn.files.length} files · ${turn.commands.length + turn.commandsOmitted} commands · ${turn.checks.length} checks${failed ? ` (${failed} failed)` : ''}`;
     return `<details class="turn"><summary>${e(head)} <span class="muted">— ${e(counts)}</span></summary>
 ${list([...turn.files.map((f) => `file: ${f.path}${f.change === 'modified' ? '' : ` (${f.change})`}`), ...turn.commands.map((c) => `$ ${c.command}${c.exitCode === null ? '' : ` → exit ${c.exitCode}`}`),
-    ...turn.checks.map((c) => `${c.passed ? '✓' : '✗'} ${c.kind}: ${c.command}${c.commit ? ` at ${shortCommit(c.commit)}` : ''}`)])}</details>`;
+    ...turn.checks.map((c) => `${c.passed ? '✓' : '✗'} ${c.kind}: ${c.command}${c.commit ? ` at ${shortCommit(c.commit)}` : ''}`),
+    ...(turn.commandsOmitted ? [`… and ${turn.commandsOmitted} more commands (see Commands)`] : [])])}</details>`;
   });
   return `<h3>Turns</h3>${items.join('\n')}`;
 }

@@ -57,7 +57,10 @@ export interface Turn {
   at: string;
   prompt: string;
   files: { path: string; change: string }[];
+  /** At most 200, each cut to 500 characters (the trail's `commands` hold them all, whole). */
   commands: { command: string; exitCode: number | null; outcome: string; at: string }[];
+  /** Commands of this turn beyond those listed. */
+  commandsOmitted: number;
   checks: { kind: string; command: string; passed: boolean; at: string; commit: string }[];
   commit: string;
 }

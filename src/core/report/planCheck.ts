@@ -110,8 +110,13 @@ export function planCheck(x: PlanInputs): PlanCheck {
     weakenedAnswer(x, when),
     rollbackAnswer(x),
   ];
+  // Evidence quotes commands and lines: each stays a line a person reads.
+  for (const a of answers) a.evidence = a.evidence.slice(0, MAX_EVIDENCE).map((e) => (e.length > MAX_EVIDENCE_CHARS ? `${e.slice(0, MAX_EVIDENCE_CHARS)}…` : e));
   return { plan, answers };
 }
+
+const MAX_EVIDENCE = 100;
+const MAX_EVIDENCE_CHARS = 600;
 
 function boundaryAnswer(trail: PlanTrail, changedWhen: (p: string) => string): PlanAnswer {
   const question = 'Did the agent stay inside the requested boundary?';

@@ -74,7 +74,7 @@ export function describeBreak(b: FlightTrail['checkBreaks'][number]): string {
 function turnLines(turn: FlightTrail['turns'][number]): string[] {
   const out = ['', `### Turn ${turn.n}${turn.at ? ` (${turn.at})` : ''}: ${turn.n === 0 ? 'before the first prompt' : md(turn.prompt.length > 200 ? `${turn.prompt.slice(0, 199)}…` : turn.prompt)}`, ''];
   out.push(`- Files: ${list(turn.files.map((f) => md(f.change === 'modified' ? f.path : `${f.path} (${f.change})`)))}`);
-  out.push(`- Commands: ${list(turn.commands.map((c) => md(c.exitCode === null ? c.command : `${c.command} (exit ${c.exitCode})`)))}`);
+  out.push(`- Commands: ${list(turn.commands.map((c) => md(c.exitCode === null ? c.command : `${c.command} (exit ${c.exitCode})`)))}${turn.commandsOmitted ? ` and ${turn.commandsOmitted} more` : ''}`);
   out.push(`- Checks: ${list(turn.checks.map((c) => md(`${c.command} ${c.passed ? 'passed' : 'failed'}${c.commit ? ` at ${shortCommit(c.commit)}` : ''}`)))}`);
   return out;
 }

@@ -10,8 +10,11 @@ const rows = (db: Database, sql: string, params: SqlValue[]): SqlValue[][] => db
 
 /** A hook and the transcript deliver the same prompt moments apart: within this, the same text is one prompt. */
 const SAME_PROMPT_MS = 120_000;
-/** What a turn shows of its prompt; the whole text is in the record. */
+/** What a turn shows of its prompt and of each command; the whole text is in the record and the trail's commands. */
 const MAX_PROMPT = 2_000;
+const MAX_COMMAND = 500;
+/** Commands a turn lists; the rest are counted (the trail's commands list them all). */
+const MAX_TURN_COMMANDS = 200;
 
 export interface Prompt {
   at: number;
@@ -43,7 +46,7 @@ export function turnAt(prompts: readonly Prompt[], at: number): number {
   return n;
 }
 
-const clipPrompt = (t: string): string => (t.length > MAX_PROMPT ? `${t.slice(0, MAX_PROMPT)}… (${t.length - MAX_PROMPT} more characters)` : t);
+const clipTo = (t: string, max: number): string => (t.length > max ? `${t.slice(0, max)}… (${t.length - max} more characters)` : t);
 
 /** Which change to a file a turn made: a deletion or creation says more than a modification. */
 const stronger = (a: string, b: string): string => (a === 'deleted' || b === 'deleted' ? 'deleted' : a === 'created' || b === 'created' ? 'created' : 'modified');
@@ -51,9 +54,9 @@ const stronger = (a: string, b: string): string => (a === 'deleted' || b === 'de
 /** The session's turns; activity before the first prompt (a resumed session, hooks only) is turn 0 when there is any. */
 export function buildTurns(db: Database, session: string, prompts: readonly Prompt[], rel: (p: string) => string): Turn[] {
   const turns: Turn[] = prompts.map((p, i) => ({
-    n: i + 1, at: iso(p.at), prompt: clipPrompt(p.text), files: [], commands: [], checks: [], commit: '',
+    n: i + 1, at: iso(p.at), prompt: clipTo(p.text, MAX_PROMPT), files: [], commands: [], checks: [], commit: '', commandsOmitted: 0,
   }));
-  const zero: Turn = { n: 0, at: '', prompt: '', files: [], commands: [], checks: [], commit: '' };
+  const zero: Turn = { n: 0, at: '', prompt: '', files: [], commands: [], checks: [], commit: '', commandsOmitted: 0 };
   const turnOf = (at: number): Turn => (turnAt(prompts, at) === 0 ? zero : (turns[turnAt(prompts, at) - 1] as Turn));
 
   for (const [path, action, at] of rows(db, 'SELECT path, action, at FROM file_touches WHERE session_id = ? ORDER BY at', [session])) {
@@ -66,13 +69,17 @@ export function buildTurns(db: Database, session: string, prompts: readonly Prom
   const commandRows = rows(db, 'SELECT command, exit_code, outcome, started_at, commit_sha FROM commands WHERE session_id = ? ORDER BY started_at, id', [session]);
   for (const [command, exitCode, outcome, at, commit] of commandRows) {
     const t = turnOf(Number(at ?? 0));
-    t.commands.push({ command: s(command), exitCode: exitCode === null || exitCode === undefined ? null : Number(exitCode), outcome: s(outcome), at: iso(Number(at ?? 0)) });
     if (commit) t.commit = s(commit);
+    if (t.commands.length >= MAX_TURN_COMMANDS) {
+      t.commandsOmitted++;
+      continue;
+    }
+    t.commands.push({ command: clipTo(s(command), MAX_COMMAND), exitCode: exitCode === null || exitCode === undefined ? null : Number(exitCode), outcome: s(outcome), at: iso(Number(at ?? 0)) });
   }
   for (const [kind, command, passed, at, commit] of rows(db, 'SELECT kind, command, passed, at, commit_sha FROM checks WHERE session_id = ? ORDER BY at, event_id', [session])) {
-    turnOf(Number(at)).checks.push({ kind: s(kind), command: s(command), passed: passed === 1, at: iso(Number(at)), commit: s(commit) });
+    turnOf(Number(at)).checks.push({ kind: s(kind), command: clipTo(s(command), MAX_COMMAND), passed: passed === 1, at: iso(Number(at)), commit: s(commit) });
   }
-  const busy = zero.files.length + zero.commands.length + zero.checks.length > 0;
+  const busy = zero.files.length + zero.commands.length + zero.commandsOmitted + zero.checks.length > 0;
   return busy ? [zero, ...turns] : turns;
 }
 
