@@ -200,6 +200,7 @@ const derivers: Record<string, Deriver> = {
   },
   'prompt.submitted': (e, run) => {
     if (e.session) setIntent(run, e.session, str(e.data.text), e.at);
+    if (e.session) recordPrompt(run, e, str(e.data.text));
   },
   'usage.recorded': (e, _run, memo) => {
     if (!e.session) return;
@@ -219,6 +220,7 @@ const derivers: Record<string, Deriver> = {
     if (!e.session) return;
     // A prompt the UserPromptSubmit hook saw is the intent as much as the transcript's copy of it.
     if (d.isPrompt === true) setIntent(run, e.session, str(d.prompt), e.at);
+    if (d.isPrompt === true) recordPrompt(run, e, str(d.prompt));
     if (typeof d.head === 'string' && d.hook === 'Stop') setEndCommit(run, e.session, d.head, e.at);
   },
   'tool.called': (e, run, memo) => {
@@ -488,6 +490,16 @@ function recordCheck(run: RunSql, commandId: string): void {
      FROM commands WHERE id = ? AND check_kind IS NOT NULL AND (exit_code IS NOT NULL OR outcome = 'error')`,
     [commandId],
   );
+}
+
+/** What a turn shows of its prompt: the whole text stays in the event's payload. */
+const PROMPT_CHARS = 2_000;
+
+/** A prompt as a turn's start; the same prompt from a hook and the transcript is told apart when turns are read. */
+function recordPrompt(run: RunSql, e: RecordEvent, text: string | null): void {
+  if (!text?.trim()) return;
+  const cut = text.length > PROMPT_CHARS ? `${text.slice(0, PROMPT_CHARS)}… (${text.length - PROMPT_CHARS} more characters)` : text;
+  run('INSERT OR IGNORE INTO prompts (event_id, session_id, at, text) VALUES (?,?,?,?)', [e.id, e.session ?? '', e.at, cut]);
 }
 
 /** The session's intent is its earliest real prompt, whichever source (hook, transcript) delivered it first. */

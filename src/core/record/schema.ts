@@ -174,12 +174,16 @@ export const MIGRATIONS: readonly string[] = [
   -- A session's last event once its events are archived (before, max(at) of its events says it).
   ALTER TABLE sessions ADD COLUMN last_at INTEGER;
   `,
-  // 11: the plan held against the result, turn by turn. The plans an agent presented, edits that weakened a check, and
-  // each change to a file with its time (files keeps only the first and last), so a turn's files are one range lookup.
-  // Records from before keep what they have: each file's first and last change stand for its touches.
+  // 11: the plan held against the result, turn by turn. The plans an agent presented, edits that weakened a check, the
+  // prompts, and each change to a file with its time (files keeps only the first and last), so a turn's files are one
+  // range lookup. Records from before keep what they have: each file's first and last change stand for its touches, and
+  // their prompts are read from the events.
   `
   CREATE TABLE plans (event_id TEXT PRIMARY KEY, session_id TEXT, origin TEXT NOT NULL, text TEXT, todos TEXT, at INTEGER NOT NULL);
   CREATE INDEX plans_by_session ON plans(session_id, at);
+  -- Each prompt's time and (cut) text: a session's turns, still there once its events are archived.
+  CREATE TABLE prompts (event_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, at INTEGER NOT NULL, text TEXT NOT NULL);
+  CREATE INDEX prompts_by_session ON prompts(session_id, at);
   CREATE TABLE weakenings (
     event_id TEXT NOT NULL, n INTEGER NOT NULL, session_id TEXT, tool_use_id TEXT, path TEXT NOT NULL, kind TEXT NOT NULL,
     detail TEXT, check_kind TEXT, at INTEGER NOT NULL, PRIMARY KEY (event_id, n)

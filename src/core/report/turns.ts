@@ -23,6 +23,12 @@ export interface Prompt {
 
 /** A session's prompts, oldest first: from the transcript and the UserPromptSubmit hook, each once. */
 export function sessionPrompts(db: Database, session: string): Prompt[] {
+  const kept = rows(db, 'SELECT at, text FROM prompts WHERE session_id = ? ORDER BY at, event_id', [session]);
+  return onePerPrompt(kept.length ? kept.map(([at, text]) => ({ at: Number(at), text: s(text) })) : promptsFromEvents(db, session));
+}
+
+/** A record from before the prompts table: its prompts are in the events' payloads. */
+function promptsFromEvents(db: Database, session: string): Prompt[] {
   const found = eventsWhere(
     db,
     `session_id = ? AND (kind = 'prompt.submitted' OR (kind = 'hook.received' AND json_valid(data) AND json_extract(data, '$.hook') = 'UserPromptSubmit'))`,
@@ -32,11 +38,18 @@ export function sessionPrompts(db: Database, session: string): Prompt[] {
   const out: Prompt[] = [];
   for (const e of found) {
     const text = e.kind === 'prompt.submitted' ? e.data.text : e.data.isPrompt === true ? e.data.prompt : undefined;
-    if (typeof text !== 'string' || !text.trim()) continue;
-    if (out.some((p) => p.text === text && Math.abs(p.at - e.at) <= SAME_PROMPT_MS)) continue;
-    out.push({ at: e.at, text });
+    if (typeof text === 'string' && text.trim()) out.push({ at: e.at, text: clipTo(text, MAX_PROMPT) });
   }
-  return out.sort((a, b) => a.at - b.at);
+  return out;
+}
+
+/** The same prompt from a hook and from the transcript, moments apart, is one. */
+function onePerPrompt(found: Prompt[]): Prompt[] {
+  const out: Prompt[] = [];
+  for (const p of [...found].sort((a, b) => a.at - b.at)) {
+    if (!out.some((o) => o.text === p.text && Math.abs(o.at - p.at) <= SAME_PROMPT_MS)) out.push(p);
+  }
+  return out;
 }
 
 /** The 1-based turn a moment falls in (0: before the first prompt). */
@@ -54,7 +67,7 @@ const stronger = (a: string, b: string): string => (a === 'deleted' || b === 'de
 /** The session's turns; activity before the first prompt (a resumed session, hooks only) is turn 0 when there is any. */
 export function buildTurns(db: Database, session: string, prompts: readonly Prompt[], rel: (p: string) => string): Turn[] {
   const turns: Turn[] = prompts.map((p, i) => ({
-    n: i + 1, at: iso(p.at), prompt: clipTo(p.text, MAX_PROMPT), files: [], commands: [], checks: [], commit: '', commandsOmitted: 0,
+    n: i + 1, at: iso(p.at), prompt: p.text, files: [], commands: [], checks: [], commit: '', commandsOmitted: 0,
   }));
   const zero: Turn = { n: 0, at: '', prompt: '', files: [], commands: [], checks: [], commit: '', commandsOmitted: 0 };
   const turnOf = (at: number): Turn => (turnAt(prompts, at) === 0 ? zero : (turns[turnAt(prompts, at) - 1] as Turn));

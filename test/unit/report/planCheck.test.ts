@@ -6,6 +6,7 @@ import { importTranscripts } from '../../../src/core/capture/claudeImport';
 import { hookEvents } from '../../../src/core/capture/hook';
 import { cwdMatcher, workspaceRoots } from '../../../src/core/capture/workspace';
 import { RecordStore } from '../../../src/core/record/store';
+import { archiveOlderThan } from '../../../src/core/record/archive';
 import type { FlightTrail, PlanAnswer } from '../../../src/core/report/flightTrail';
 import { buildTrail } from '../../../src/core/report/trail';
 import { planMentions } from '../../../src/core/report/planCheck';
@@ -255,4 +256,22 @@ test('a plan names a file by its path, its name, or a folder named on its own', 
   assert.ok(!named('api/login.ts'), 'a folder in another file\'s path is not named');
   assert.ok(!named('src/signup.tsx'));
   assert.ok(!named('lib/other.ts'));
+});
+
+test('an archived session keeps its turns and plan check: they come from derived rows, not from its events', async (t) => {
+  const { store, trail: before } = await recordOf(t, 'archived', (w, repo) => {
+    w.prompt('first ask');
+    w.tool('Edit', { file_path: `${repo}/src/a.ts`, old_string: 'a', new_string: 'b' }, { text: 'ok' });
+    w.bash('npm test', 1, 'FAIL');
+    w.tool('Edit', { file_path: `${repo}/src/a.test.ts`, old_string: 'expect(a).toBe(1);', new_string: 'expect(a).toBeDefined();' }, { text: 'ok' });
+    w.prompt('second ask');
+    w.tool('Edit', { file_path: `${repo}/src/b.ts`, old_string: 'a', new_string: 'b' }, { text: 'ok' });
+  });
+  const result = archiveOlderThan(store, 1, START + 400 * 86_400_000);
+  assert.equal(result.sessions, 1);
+  assert.equal(Number(store.db.exec(`SELECT count(*) FROM events WHERE session_id = 'archived'`)[0]?.values[0]?.[0]), 0);
+  const after = buildTrail(store.db, 'archived');
+  assert.deepEqual(after?.turns.map((x) => [x.n, x.prompt, x.files.map((f) => f.path)]), [[1, 'first ask', ['src/a.ts', 'src/a.test.ts']], [2, 'second ask', ['src/b.ts']]]);
+  assert.deepEqual(after?.planCheck.answers, before.planCheck.answers);
+  assert.equal(answer(before, 'weakened').verdict, 'concern');
 });
