@@ -64,7 +64,7 @@ export function renderBreaks(t: FlightTrail): HTMLElement | undefined {
 
 /** Each prompt, folded, with the files (one click to open or diff), commands and checks it caused. */
 export function renderTurns(t: FlightTrail): HTMLElement {
-  const list = h('ol', { class: 'plain turns' });
+  const list = h('ul', { class: 'plain turns' });
   for (const turn of t.turns) {
     const failed = turn.checks.filter((c) => !c.passed).length;
     const counts = [plural(turn.files.length, 'file'), plural(turn.commands.length + (turn.commandsOmitted ?? 0), 'command'),
