@@ -3,23 +3,8 @@ import { AGENT_LABELS, type SessionActivity } from '../src/protocol';
 import { activityChart } from './charts';
 import { h, icon } from './dom';
 import { clock, plural } from './format';
-
-function section(title: string, ...body: (Node | undefined)[]): HTMLElement {
-  const id = `d-${title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
-  // Keyed by name, not count: a live update that adds a section does not shift the others (or close an open one).
-  return h('section', { 'aria-labelledby': id, 'data-key': id }, h('h2', { id }, title), ...body.filter((b): b is Node => !!b));
-}
-
-function lines(items: string[], cls = ''): HTMLElement {
-  const ul = h('ul', { class: `plain ${cls}` });
-  for (const i of items) ul.append(h('li', {}, i));
-  return ul;
-}
-
-/** A button whose `data-cmd` the board's one click handler acts on. */
-function linkButton(label: string, title: string, data: Record<string, string>): HTMLElement {
-  return h('button', { class: 'link', type: 'button', title, ...data }, label);
-}
+import { linkButton, lines, section } from './detailParts';
+import { renderBreaks, renderPlanCheck, renderTurns } from './planTurns';
 
 /** One session's whole flight record, with its files one click from the editor and the diff. */
 export function renderSessionDetail(t: FlightTrail, activity: SessionActivity | undefined): HTMLElement {
@@ -55,6 +40,8 @@ export function renderSessionDetail(t: FlightTrail, activity: SessionActivity | 
   const warnings = [...t.failures.map((f) => `Failed: ${f}`), ...t.retries.map((r) => `Retry: ${r}`), ...t.skippedChecks.map((s) => `Skipped: ${s}`),
     ...t.boundaryViolations.map((b) => `Boundary: ${b}`)];
   if (warnings.length) root.append(h('div', { class: 'notice', role: 'note', 'data-key': 'warnings' }, lines(warnings)));
+  const plan = renderPlanCheck(t);
+  if (plan) root.append(plan);
 
   if (t.checks.length) {
     const list = h('ul', { class: 'plain checks' });
@@ -64,8 +51,9 @@ export function renderSessionDetail(t: FlightTrail, activity: SessionActivity | 
         c.commit ? h('span', { class: 'muted', title: c.treeDirty ? `HEAD ${c.commit}; the working tree (${c.tree}) held uncommitted changes` : `at ${c.commit}` },
           ` at ${shortCommit(c.commit)}${c.treeDirty ? ' + uncommitted changes' : ''}`) : undefined));
     }
-    root.append(section('Checks', list));
+    root.append(section('Checks', renderBreaks(t), list));
   }
+  if (t.turns?.length) root.append(renderTurns(t));
 
   const files = h('ul', { class: 'plain files' });
   for (const f of t.filesChanged) {

@@ -172,7 +172,8 @@ async function main() {
     await board.locator('#session-status').click();
     await board.locator('vscode-option', { hasText: 'With failed checks' }).click();
     await board.locator('.session-title', { hasText: 'add server-side validation' }).waitFor();
-    await countIs(board.locator('.session'), 1, 'the status filter did not narrow the list');
+    await board.locator('.session-title', { hasText: 'harden the login lockout' }).waitFor();
+    await countIs(board.locator('.session'), 2, 'the status filter did not narrow the list');
     await board.locator('#session-status').click();
     await board.locator('vscode-option', { hasText: 'All sessions' }).click();
     await board.locator('.session').nth(1).waitFor();
@@ -232,6 +233,44 @@ async function main() {
     if (value !== 'api/signup.ts') throw new Error(`the file filter shows ${JSON.stringify(value)}`);
     await board.locator('.session-title', { hasText: 'add server-side validation' }).waitFor();
     await board.locator('#session-file').locator('input').fill('');
+    await board.locator('.session').nth(19).waitFor({ timeout: 5_000 });
+  });
+
+  await check('a session\'s plan check answers the reviewer\'s questions, and each turn shows what its prompt caused', async () => {
+    await board.locator('#session-search').locator('input').fill('harden the login lockout');
+    await board.locator('.session', { hasText: 'harden the login lockout' }).click();
+    try {
+    await board.locator('.detail-title', { hasText: 'harden the login lockout' }).waitFor({ timeout: 10_000 });
+    const plan = board.locator('section[data-key="d-plan-check"]');
+    await plan.getByText('Plan: presented with ExitPlanMode', { exact: false }).waitFor();
+    await plan.locator('.todos li', { hasText: 'Run the tests and the typecheck <script>' }).waitFor();
+    const weakened = plan.locator('[data-answer="weakened"]');
+    await weakened.locator('.answer-a', { hasText: /^Yes: 1 weakening right after a failing check/ }).waitFor();
+    await weakened.locator('.evidence li', { hasText: /api\/login\.test\.ts at .*skipped: it\.skip\('locks after 5 tries'.* after `npx vitest run` failed/ }).waitFor();
+    await plan.locator('[data-answer="unplanned"].answer-concern .evidence li', { hasText: /^lib\/rateLimit\.ts \(created\), changed at \d\d:\d\d:\d\d \(turn 3\)/ }).waitFor();
+    await plan.locator('[data-answer="boundary"].answer-unknown').waitFor();
+    await board.locator('.breaks li', { hasText: /npx tsc --noEmit fails since turn 3 .*last passed in turn 1/ }).waitFor();
+    await plan.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(results, 'session-plan-check.png') });
+
+    const turns = board.locator('section[data-key^="d-turns"]');
+    await countIs(turns.locator('details.turn'), 3, 'three prompts, three turns');
+    // "What did the third prompt change?" is one click.
+    await turns.locator('details.turn[data-turn="3"] summary').click();
+    const third = turns.locator('details.turn[data-turn="3"][open]');
+    await third.locator('.turn-files button.link', { hasText: 'lib/rateLimit.ts' }).waitFor();
+    await third.locator('.turn-checks li.fail', { hasText: 'npx tsc --noEmit' }).waitFor();
+    if (await turns.locator('details.turn[data-turn="2"][open]').count()) throw new Error('opening turn 3 opened turn 2 too');
+    await turns.locator('details.turn[data-turn="2"] summary').click();
+    await turns.locator('details.turn[data-turn="2"][open] .turn-files button.link', { hasText: 'api/login.test.ts' }).waitFor();
+    await turns.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(results, 'session-turns.png') });
+    if (await board.locator('.todos script').count()) throw new Error('markup in a todo became an element');
+    } finally {
+      // Back to the list whatever happened: the checks after this one start there.
+      await board.locator('#detail-back').click();
+    }
+    await board.locator('#session-search').locator('input').fill('');
     await board.locator('.session').nth(19).waitFor({ timeout: 5_000 });
   });
 

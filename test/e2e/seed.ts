@@ -12,6 +12,29 @@ mkdirSync(dir, { recursive: true });
 const signupAt = Date.now();
 const signup = signupSession(workspace, 'e2e-signup-session', signupAt);
 writeFileSync(join(dir, 'e2e-signup.jsonl'), signup.toString());
+// A session (50 days old, past the board's first page) with a plan (ExitPlanMode and a TodoWrite list) held against what it did: a file outside the plan, a test
+// skipped right after it failed, and a typecheck that passed in the first turn and fails since the third.
+const planned = new TranscriptWriter({ sessionId: 'e2e-plan-session', cwd: workspace, start: signupAt - 50 * 86_400_000, branch: 'fix/lockout' });
+planned.prompt('harden the login lockout');
+planned.tool('ExitPlanMode', { plan: '## Plan\n\n1. Count failed attempts in `api/login.ts` and lock for 15 minutes after 5.\n2. Cover it in `api/login.test.ts`.\n3. Run the tests and the typecheck.' }, { text: 'User has approved your plan.' });
+planned.tool('TodoWrite', { todos: [
+  { content: 'Count failed attempts in api/login.ts', status: 'completed', activeForm: 'Counting' },
+  { content: 'Cover the lockout in api/login.test.ts', status: 'completed', activeForm: 'Covering' },
+  { content: 'Run the tests and the typecheck <script>', status: 'in_progress', activeForm: 'Running' },
+] }, { text: 'Todos have been modified successfully.' });
+planned.tool('Edit', { file_path: `${workspace}/api/login.ts`, old_string: 'let attempts = 0;', new_string: 'const attempts = new Map<string, number>();' }, { text: 'ok' });
+planned.bash('npx vitest run', 0, 'ok');
+planned.bash('npx tsc --noEmit', 0, '');
+planned.prompt('the lockout test is flaky, make CI green');
+planned.tool('Edit', { file_path: `${workspace}/api/login.ts`, old_string: 'const LOCK_MS = 900_000;', new_string: 'const LOCK_MS = 60_000;' }, { text: 'ok' });
+planned.bash('npx vitest run', 1, 'FAIL api/login.test.ts > locks after 5 tries');
+planned.tool('Edit', { file_path: `${workspace}/api/login.test.ts`, old_string: "it('locks after 5 tries', async () => {", new_string: "it.skip('locks after 5 tries', async () => {" }, { text: 'ok' });
+planned.bash('npx vitest run', 0, 'ok, 1 skipped');
+planned.prompt('and share the rate limiter');
+planned.tool('Write', { file_path: `${workspace}/lib/rateLimit.ts`, content: 'export const limit = 5;\n' }, { text: 'created', structured: { type: 'create', filePath: `${workspace}/lib/rateLimit.ts` } });
+planned.bash('npx tsc --noEmit', 2, "lib/rateLimit.ts(1,1): error TS2304: Cannot find name 'x'.");
+writeFileSync(join(dir, 'e2e-plan.jsonl'), planned.toString());
+
 const later = new TranscriptWriter({ sessionId: 'e2e-readme-session', cwd: workspace, start: Date.now() - 2 * 3_600_000, branch: 'docs/readme' });
 later.prompt('tidy the README <img src=x onerror="window.__pwned=3">');
 later.tool('Edit', { file_path: `${workspace}/README.md`, old_string: 'a', new_string: 'b' }, { text: 'ok' });

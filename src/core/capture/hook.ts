@@ -1,4 +1,5 @@
 import type { NewEvent } from '../record/events';
+import { planAndWeakening, weakeningEvent, writeTexts } from './planCapture';
 import { redactText, redactValue } from './redact';
 import { classifyResult, defaultClassifier, realPrompt, succeededBash, toolCallEvent, type CheckClassifier } from './transcript';
 
@@ -94,7 +95,7 @@ export function hookEvents(
       break;
     }
     case 'PreToolUse':
-      if (givenId && tool) out.push(toolCallEvent(givenId, tool, input, base, cwd, classify));
+      if (givenId && tool) out.push(toolCallEvent(givenId, tool, input, base, cwd, classify), ...planAndWeakening(givenId, tool, input, base, classify));
       break;
     case 'PostToolUse':
     case 'PostToolUseFailure': {
@@ -120,6 +121,11 @@ export function hookEvents(
       if (response.type === 'create') data.created = true;
       if (failed) data.output = redactText((str(payload.error) ?? '').slice(0, 2000));
       out.push({ ...base, id: `tool-result:${toolUseId}`, kind: 'tool.result', data });
+      // The plan and weakened edits again (the same ids as PreToolUse's), in case PreToolUse was not delivered.
+      if (!failed) out.push(...planAndWeakening(toolUseId, tool, input, base, classify));
+      const written = failed ? undefined : writeTexts(tool, response);
+      const weak = written && weakeningEvent(toolUseId, tool, input, base, classify, written);
+      if (weak) out.push(weak);
       break;
     }
     case 'Stop':

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { NewEvent } from '../record/events';
 import { classifyCheck, fileWrites, type CheckKind } from './classify';
+import { planAndWeakening, weakeningEvent, writeTexts } from './planCapture';
 import { redactText } from './redact';
 
 /** Says which kind of check a command line is, if any (the settings may add rules). */
@@ -193,7 +194,7 @@ export function parseTranscriptEntry(entry: Json, ctx: TranscriptContext): NewEv
     for (const block of message.content) {
       if (isObj(block) && block.type === 'tool_use') {
         const call = toolCall(block, base, cwd, ctx);
-        if (call) out.push(call);
+        if (call) out.push(call, ...planAndWeakening(str(block.id) as string, str(block.name) as string, isObj(block.input) ? block.input : {}, base, ctx.classify));
       }
     }
   }
@@ -318,5 +319,10 @@ function toolResult(block: Json, entry: Json, base: Base, ctx: TranscriptContext
   }
   if (structured?.type === 'create') data.created = true;
   if (result.outcome !== 'ok') data.output = clip(text);
-  return [sessionEvent(base, `tool-result:${id}`, 'tool.result', data)];
+  const out = [sessionEvent(base, `tool-result:${id}`, 'tool.result', data)];
+  // A Write replaces a whole file: only its result says what the file was before.
+  const written = pending && result.outcome === 'ok' ? writeTexts(pending.name, structured) : undefined;
+  const weak = written && weakeningEvent(id, pending?.name ?? 'Write', { file_path: pending?.path }, base, ctx.classify, written);
+  if (weak) out.push(weak);
+  return out;
 }

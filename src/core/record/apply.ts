@@ -32,6 +32,12 @@ const CHECK_ROW: DeferredInsert = {
   width: 8,
   tail: '',
 };
+/** Each change to a file, with its time: a session's turns find their files by time. Reads are not kept here. */
+const FILE_TOUCH_ROW: DeferredInsert = {
+  head: 'INSERT OR IGNORE INTO file_touches (session_id, at, path, action, event_id) VALUES',
+  width: 5,
+  tail: '',
+};
 const COMMAND_RAN_ROW: DeferredInsert = {
   head: `INSERT OR IGNORE INTO commands (id, session_id, command, cwd, exit_code, outcome, started_at, duration_ms, source, check_kind, commit_sha)
        VALUES`,
@@ -195,6 +201,7 @@ const derivers: Record<string, Deriver> = {
   },
   'prompt.submitted': (e, run) => {
     if (e.session) setIntent(run, e.session, str(e.data.text), e.at);
+    if (e.session) recordPrompt(run, e, str(e.data.text));
   },
   'usage.recorded': (e, _run, memo) => {
     if (!e.session) return;
@@ -214,6 +221,7 @@ const derivers: Record<string, Deriver> = {
     if (!e.session) return;
     // A prompt the UserPromptSubmit hook saw is the intent as much as the transcript's copy of it.
     if (d.isPrompt === true) setIntent(run, e.session, str(d.prompt), e.at);
+    if (d.isPrompt === true) recordPrompt(run, e, str(d.prompt));
     if (typeof d.head === 'string' && d.hook === 'Stop') setEndCommit(run, e.session, d.head, e.at);
   },
   'tool.called': (e, run, memo) => {
@@ -415,6 +423,23 @@ const derivers: Record<string, Deriver> = {
       for (const f of e.data.files as unknown[]) if (typeof f === 'string' && f) run('INSERT OR IGNORE INTO decision_files VALUES (?,?)', [f, e.id]);
     }
   },
+  'plan.recorded': (e, run) => {
+    const d = e.data;
+    run('INSERT OR IGNORE INTO plans (event_id, session_id, origin, text, todos, at) VALUES (?,?,?,?,?,?)', [
+      e.id, e.session ?? null, str(d.from) ?? 'unknown', str(d.text), Array.isArray(d.todos) ? JSON.stringify(d.todos) : null, e.at,
+    ]);
+  },
+  'edit.weakened': (e, run) => {
+    const d = e.data;
+    const path = str(d.path);
+    if (!path || !Array.isArray(d.signals)) return;
+    d.signals.forEach((w: unknown, n) => {
+      const sig = typeof w === 'object' && w !== null ? (w as Record<string, unknown>) : {};
+      run('INSERT OR IGNORE INTO weakenings (event_id, n, session_id, tool_use_id, path, kind, detail, check_kind, at) VALUES (?,?,?,?,?,?,?,?,?)', [
+        e.id, n, e.session ?? null, str(d.toolUseId), path, str(sig.kind) ?? 'unknown', str(sig.detail), str(sig.check), e.at,
+      ]);
+    });
+  },
   'ship.recorded': (e, run) => {
     const d = e.data;
     run(
@@ -468,6 +493,16 @@ function recordCheck(run: RunSql, commandId: string): void {
   );
 }
 
+/** What a turn shows of its prompt: the whole text stays in the event's payload. */
+const PROMPT_CHARS = 2_000;
+
+/** A prompt as a turn's start; the same prompt from a hook and the transcript is told apart when turns are read. */
+function recordPrompt(run: RunSql, e: RecordEvent, text: string | null): void {
+  if (!text?.trim()) return;
+  const cut = text.length > PROMPT_CHARS ? `${text.slice(0, PROMPT_CHARS)}… (${text.length - PROMPT_CHARS} more characters)` : text;
+  run('INSERT OR IGNORE INTO prompts (event_id, session_id, at, text) VALUES (?,?,?,?)', [e.id, e.session ?? '', e.at, cut]);
+}
+
 /** The session's intent is its earliest real prompt, whichever source (hook, transcript) delivered it first. */
 function setIntent(run: RunSql, session: string, text: string | null, at: number): void {
   if (!text) return;
@@ -504,6 +539,7 @@ function ensureSession(run: RunSql, e: RecordEvent, memo: DeriveMemo): void {
 
 function touchFile(memo: DeriveMemo, e: RecordEvent, path: string, action: string): void {
   const session = e.session ?? '';
+  if (action !== 'read') defer(memo, FILE_TOUCH_ROW, session, e.at, path, action, e.id);
   const key = `${session}\0${action}\0${path}`;
   const row = memo.files.get(key);
   if (!row) memo.files.set(key, [session, path, action, e.at, e.at]);

@@ -118,6 +118,11 @@ export function sessionEvents(db: Database, session: string, limit = 100_000): R
   return listEvents(db, { session, limit }).reverse();
 }
 
+/** Events that meet `where` (SQL over the events table, with `params`), oldest first, with their full data. */
+export function eventsWhere(db: Database, where: string, params: SqlValue[], limit = 10_000): RecordEvent[] {
+  return withPayloads(db, rows(db, `SELECT id, kind, at, session_id, source, data, seg, off, len FROM events WHERE ${where} ORDER BY at, seq LIMIT ?`, [...params, limit]));
+}
+
 /** Reads back every payload kept in a segment, a chunk at a time: how many were checked, how many could not be read. */
 export function verifyPayloads(db: Database, chunk = 10_000): { checked: number; unreadable: number } {
   const payloads = payloadsOf(db);

@@ -182,6 +182,28 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE decisions ADD COLUMN author TEXT;
   ALTER TABLE ships ADD COLUMN author TEXT;
   `,
+  // 12: the plan held against the result, turn by turn. The plans an agent presented, edits that weakened a check, the
+  // prompts, and each change to a file with its time (files keeps only the first and last), so a turn's files are one
+  // range lookup. Records from before keep what they have: each file's first and last change stand for its touches, and
+  // their prompts are read from the events.
+  `
+  CREATE TABLE plans (event_id TEXT PRIMARY KEY, session_id TEXT, origin TEXT NOT NULL, text TEXT, todos TEXT, at INTEGER NOT NULL);
+  CREATE INDEX plans_by_session ON plans(session_id, at);
+  -- Each prompt's time and (cut) text: a session's turns, still there once its events are archived.
+  CREATE TABLE prompts (event_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, at INTEGER NOT NULL, text TEXT NOT NULL);
+  CREATE INDEX prompts_by_session ON prompts(session_id, at);
+  CREATE TABLE weakenings (
+    event_id TEXT NOT NULL, n INTEGER NOT NULL, session_id TEXT, tool_use_id TEXT, path TEXT NOT NULL, kind TEXT NOT NULL,
+    detail TEXT, check_kind TEXT, at INTEGER NOT NULL, PRIMARY KEY (event_id, n)
+  ) WITHOUT ROWID;
+  CREATE INDEX weakenings_by_session ON weakenings(session_id, at);
+  CREATE TABLE file_touches (
+    session_id TEXT NOT NULL, at INTEGER NOT NULL, path TEXT NOT NULL, action TEXT NOT NULL, event_id TEXT NOT NULL,
+    PRIMARY KEY (session_id, at, path, action, event_id)
+  ) WITHOUT ROWID;
+  INSERT OR IGNORE INTO file_touches SELECT session_id, first_at, path, action, 'files:first' FROM files WHERE action <> 'read' AND first_at IS NOT NULL;
+  INSERT OR IGNORE INTO file_touches SELECT session_id, last_at, path, action, 'files:last' FROM files WHERE action <> 'read' AND last_at IS NOT NULL AND last_at <> first_at;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,6 @@
 import type { Database } from 'sql.js';
 import { shortCommit, shortCommitLine, type FlightTrail } from './flightTrail';
-import { checkTree } from './trailMarkdown';
+import { checkTree, describeBreak } from './trailMarkdown';
 import { boardSessions } from './boardState';
 import { buildTrail } from './trail';
 import { recordCounts } from '../record/queries';
@@ -53,6 +53,33 @@ function decisions(db: Database): string[] {
   });
 }
 
+const MARK: Record<string, string> = { ok: '✓', concern: '⚠', unknown: '?' };
+
+/** The plan and the reviewer's questions, each answer with its evidence; all text escaped. */
+function planBlock(t: FlightTrail): string {
+  const p = t.planCheck;
+  const from = p.plan.origin === 'none' ? 'no plan recorded' : p.plan.origin === 'intent' ? "the task's intent (no plan presented)" : `${p.plan.origin}${p.plan.at ? ` at ${p.plan.at}` : ''}`;
+  const text = p.plan.origin !== 'intent' && p.plan.text ? `<details><summary>the plan</summary><pre class="plan">${e(p.plan.text)}</pre></details>` : '';
+  const todos = p.plan.todos.length ? `<ul>${p.plan.todos.map((t) => `<li>${t.status === 'completed' ? '☑' : '☐'} ${e(t.content)}${t.status === 'in_progress' ? ' <span class="muted">(in progress)</span>' : ''}</li>`).join('')}</ul>` : '';
+  const answers = p.answers.map((a) => `<li class="answer-${e(a.verdict)}"><b>${MARK[a.verdict] ?? '?'} ${e(a.question)}</b> ${e(a.answer)}${a.evidence.length ? `<ul class="muted">${a.evidence.map((x) => `<li>${e(x)}</li>`).join('')}</ul>` : ''}</li>`);
+  return `<h3>Plan check</h3><p class="muted">Plan: ${e(from)}</p>${text}${todos}<ul class="answers">${answers.join('')}</ul>`;
+}
+
+/** Each prompt with the files, commands and checks it caused, folded; all text escaped. */
+function turnsBlock(t: FlightTrail): string {
+  if (!t.turns.length) return '';
+  const items = t.turns.map((turn) => {
+    const failed = turn.checks.filter((c) => !c.passed).length;
+    const head = `${turn.n === 0 ? 'Before the first prompt' : `${turn.n}. ${turn.prompt.length > 160 ? `${turn.prompt.slice(0, 159)}…` : turn.prompt}`}`;
+    const counts = `${turn.files.length} files · ${turn.commands.length + turn.commandsOmitted} commands · ${turn.checks.length} checks${failed ? ` (${failed} failed)` : ''}`;
+    return `<details class="turn"><summary>${e(head)} <span class="muted">— ${e(counts)}</span></summary>
+${list([...turn.files.map((f) => `file: ${f.path}${f.change === 'modified' ? '' : ` (${f.change})`}`), ...turn.commands.map((c) => `$ ${c.command}${c.exitCode === null ? '' : ` → exit ${c.exitCode}`}`),
+    ...turn.checks.map((c) => `${c.passed ? '✓' : '✗'} ${c.kind}: ${c.command}${c.commit ? ` at ${shortCommit(c.commit)}` : ''}`),
+    ...(turn.commandsOmitted ? [`… and ${turn.commandsOmitted} more commands (see Commands)`] : [])])}</details>`;
+  });
+  return `<h3>Turns</h3>${items.join('\n')}`;
+}
+
 function sessionSection(t: FlightTrail): string {
   const facts: [string, string][] = [
     ['Session', `${t.id} (${[t.agent, t.agentVersion, t.model].filter(Boolean).join(' ')})`],
@@ -72,7 +99,9 @@ function sessionSection(t: FlightTrail): string {
 <h2>${e(t.intent || '(no stated intent)')}</h2>
 <dl>${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>
 ${warn.length ? `<div class="warn">${list(warn)}</div>` : ''}
-<h3>Checks</h3>${list(checks)}
+${planBlock(t)}
+<h3>Checks</h3>${list(checks)}${t.checkBreaks.length ? `<div class="warn"><b>What broke since it last worked</b>${list(t.checkBreaks.map(describeBreak))}</div>` : ''}
+${turnsBlock(t)}
 <h3>Files changed</h3>${list(t.filesChanged.map((f) => (f.change === 'modified' ? f.path : `${f.path} (${f.change})`)))}
 <h3>Commands</h3>${list(commands)}
 <h3>Dependency and configuration changes</h3>${list([...t.dependencyChanges, ...t.configChanges])}
@@ -125,7 +154,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; } .bad {
 .session { border-top: 2px solid var(--line); padding: 16px 0; } dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; }
 dt { color: var(--muted); } dd { margin: 0; overflow-wrap: anywhere; } .warn { background: var(--warn-bg); padding: 4px 12px; border-radius: 4px; margin-top: 8px; }
 ul { margin: 0; padding-left: 20px; } .review { border-left: 3px solid var(--line); padding: 2px 10px; margin: 6px 0; } .review p { margin: 2px 0; }
-.review-concerns, .review-failed { border-left-color: var(--bad); } .sev-high { color: var(--bad); } code { overflow-wrap: anywhere; } li { overflow-wrap: anywhere; } .tiles { display: flex; gap: 24px; margin: 12px 0 20px; } .tiles b { font-size: 20px; display: block; }
+.review-concerns, .review-failed { border-left-color: var(--bad); } .answers { list-style: none; padding-left: 0; } .answers > li { margin: 4px 0; } .answer-concern > b { color: var(--bad); } pre.plan { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 12px; border-left: 3px solid var(--line); padding-left: 8px; } details.turn summary { cursor: pointer; overflow-wrap: anywhere; } .sev-high { color: var(--bad); } code { overflow-wrap: anywhere; } li { overflow-wrap: anywhere; } .tiles { display: flex; gap: 24px; margin: 12px 0 20px; } .tiles b { font-size: 20px; display: block; }
 </style></head>
 <body id="top">
 <h1>${e(options.title)}</h1>

@@ -43,6 +43,63 @@ export interface FlightTrail {
   commits: string[];
   diffStat: string;
   rollback: string;
+  /** The plan (presented by the agent, or the task's intent) held against what the record shows. */
+  planCheck: PlanCheck;
+  /** Each prompt with what it caused; turn 0 holds activity before the first prompt, when there was any. */
+  turns: Turn[];
+  /** Checks failing at the end of the session: since which turn, and when they last passed. */
+  checkBreaks: CheckBreak[];
+}
+
+/** One prompt and what followed it until the next. Times are ISO-8601; `commit` the last HEAD a command saw in it. */
+export interface Turn {
+  n: number;
+  at: string;
+  prompt: string;
+  files: { path: string; change: string }[];
+  /** At most 200, each cut to 500 characters (the trail's `commands` hold them all, whole). */
+  commands: { command: string; exitCode: number | null; outcome: string; at: string }[];
+  /** Commands of this turn beyond those listed. */
+  commandsOmitted: number;
+  checks: { kind: string; command: string; passed: boolean; at: string; commit: string }[];
+  commit: string;
+}
+
+/** A check failing now: since which run (turn, time, commit), the last run that passed, and what changed in between. */
+export interface CheckBreak {
+  command: string;
+  kind: string;
+  failedRuns: number;
+  failingSince: { turn: number; at: string; commit: string };
+  /** `session` empty: this session; else the earlier session it passed in (and its intent). */
+  lastPassed?: { session: string; sessionIntent: string; turn: number; at: string; commit: string };
+  changedBetween: string[];
+}
+
+/** Where the plan came from: the agent's ExitPlanMode or TodoWrite, or (without either) the task's intent and boundary. */
+export interface PlanSummary {
+  origin: 'ExitPlanMode' | 'TodoWrite' | 'intent' | 'none';
+  at: string;
+  /** The latest presented plan's text (Markdown), or the intent. */
+  text: string;
+  /** The latest TodoWrite list. */
+  todos: { content: string; status: string }[];
+}
+
+export type PlanQuestionId = 'boundary' | 'unplanned' | 'checks' | 'weakened' | 'rollback';
+
+/** A reviewer's question, answered from the record: ok, concern, or unknown (the record cannot say), with the evidence. */
+export interface PlanAnswer {
+  id: PlanQuestionId;
+  question: string;
+  verdict: 'ok' | 'concern' | 'unknown';
+  answer: string;
+  evidence: string[];
+}
+
+export interface PlanCheck {
+  plan: PlanSummary;
+  answers: PlanAnswer[];
 }
 
 export interface TrailReview {

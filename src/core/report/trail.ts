@@ -4,6 +4,11 @@ import { shortCommit, type FlightTrail, type TrailReview } from './flightTrail';
 import { configChange, dependencyChange, dependencyCommand } from '../capture/classify';
 import { sessionReviews } from '../review/reviewQueries';
 import { boundaryViolations, describeBoundary, parseBoundary, type TaskBoundary } from '../capture/task';
+import { readPolicy } from '../risk/read';
+import { DEFAULT_POLICY } from '../risk/policy';
+import type { Policy } from '../risk/types';
+import { planCheck } from './planCheck';
+import { buildTurns, checkBreaks, sessionPrompts } from './turns';
 
 
 function rows(db: Database, sql: string, params: SqlValue[]): SqlValue[][] {
@@ -107,7 +112,22 @@ export function resolveSessionId(db: Database, idOrLatest: string): string | und
   return s(rows(db, 'SELECT id FROM sessions ORDER BY coalesce(started_at, 0) DESC LIMIT 1', [])[0]?.[0]) || undefined;
 }
 
-export function buildTrail(db: Database, id: string): FlightTrail | undefined {
+/** The policy of the repository a session worked in, as it is now; the defaults when it has none or is gone. */
+function policyOf(root: string): Policy {
+  if (!root) return DEFAULT_POLICY;
+  try {
+    return readPolicy(root, { persist: false }).policy;
+  } catch {
+    return DEFAULT_POLICY;
+  }
+}
+
+export interface TrailOptions {
+  /** The policy whose categories say which checks matter (default: the repository's, read from disk). */
+  policy?: Policy;
+}
+
+export function buildTrail(db: Database, id: string, options: TrailOptions = {}): FlightTrail | undefined {
   const [session] = rows(
     db,
     `SELECT agent, model, intent, boundary, repo, branch, start_commit, end_commit, started_at,
@@ -174,13 +194,25 @@ export function buildTrail(db: Database, id: string): FlightTrail | undefined {
       ? `restore ${changed.join(', ')} from ${shortCommit(startCommit)}`
       : `revert the changes to ${changed.join(', ')}`;
 
+  const intent = task?.intent || s(session[2]);
+  const startDirty = session[13] === null || session[13] === undefined ? null : session[13] === 1;
+  const boundaryText = boundary ? describeBoundary(boundary) : s(session[3]);
+  const prompts = sessionPrompts(db, id);
+  const plan = planCheck({
+    db, session: id, prompts, rel, policy: options.policy ?? policyOf(root), taskChecks: task?.requiredChecks ?? [],
+    trail: {
+      intent, boundary: boundaryText, filesChanged, boundaryViolations: violations, commits, startCommit, startDirty, rollback, dependencyChanges, configChanges,
+    },
+  });
+
   return {
-    id, agent: s(session[0]), agentVersion: s(session[14]), model: s(session[1]), intent: task?.intent || s(session[2]),
-    boundary: boundary ? describeBoundary(boundary) : s(session[3]),
-    repo: root, branch: s(session[5]), startCommit, startDirty: session[13] === null || session[13] === undefined ? null : session[13] === 1,
+    id, agent: s(session[0]), agentVersion: s(session[14]), model: s(session[1]), intent,
+    boundary: boundaryText,
+    repo: root, branch: s(session[5]), startCommit, startDirty,
     endCommit: s(session[7]),
     startedAt: iso(session[8]), endedAt: iso(session[9]),
     filesRead, filesChanged, commands, checks, failures, retries, skippedChecks, dependencyChanges, configChanges,
     boundaryViolations: violations, approvals, overrides, reviews, commits, diffStat: s(session[12]), rollback,
+    planCheck: plan, turns: buildTurns(db, id, prompts, rel), checkBreaks: checkBreaks(db, id, prompts, rel),
   };
 }

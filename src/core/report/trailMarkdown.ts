@@ -37,9 +37,46 @@ export function trailToMarkdown(t: FlightTrail): string {
     `- Commits: ${list(t.commits.map(shortCommitLine))}${t.diffStat ? ` (${t.diffStat})` : ''}`,
     `- Rollback: ${t.rollback || 'nothing to roll back'}`,
   ];
+  lines.push(...planLines(t));
+  if (t.checkBreaks.length) lines.push('', '## What broke since it last worked', '', ...t.checkBreaks.map((b) => `- ${md(describeBreak(b))}`));
+  if (t.turns.length) lines.push('', '## Turns', ...t.turns.flatMap(turnLines));
   if (t.reviews.length) lines.push('', '## Reviews', ...t.reviews.flatMap(reviewLines));
   // Prompts and commands may span lines; each fact stays on one.
   return lines.map((l) => l.replace(/\s*\n\s*/g, ' ')).join('\n') + '\n';
+}
+
+const VERDICT: Record<string, string> = { ok: '✓', concern: '⚠', unknown: '?' };
+
+/** The plan and the reviewer's questions answered, each with its evidence. */
+function planLines(t: FlightTrail): string[] {
+  const p = t.planCheck;
+  const from = p.plan.origin === 'none' ? 'no plan recorded' : p.plan.origin === 'intent' ? 'the task\'s intent (no plan presented)' : `${p.plan.origin}${p.plan.at ? ` at ${p.plan.at}` : ''}`;
+  const out = ['', '## Plan check', '', `- Plan: ${from}`];
+  if (p.plan.origin !== 'intent' && p.plan.text) out.push(...p.plan.text.split('\n').filter((l) => l.trim()).map((l) => `  > ${md(l)}`));
+  for (const todo of p.plan.todos) out.push(`  - [${todo.status === 'completed' ? 'x' : ' '}] ${md(todo.content)}${todo.status === 'in_progress' ? ' (in progress)' : ''}`);
+  for (const a of p.answers) {
+    out.push(`- ${VERDICT[a.verdict] ?? '?'} ${a.question} ${md(a.answer)}`);
+    for (const e of a.evidence) out.push(`  - ${md(e)}`);
+  }
+  return out;
+}
+
+/** "npm test fails since turn 3 (…); last passed in turn 2 (…); changed in between: …" */
+export function describeBreak(b: FlightTrail['checkBreaks'][number]): string {
+  const at = (x: { turn: number; at: string; commit: string }): string => `turn ${x.turn}, ${x.at}${x.commit ? `, at ${shortCommit(x.commit)}` : ''}`;
+  const last = b.lastPassed
+    ? `last passed ${b.lastPassed.session ? `in session ${b.lastPassed.session}${b.lastPassed.sessionIntent ? ` ("${b.lastPassed.sessionIntent.slice(0, 80)}")` : ''}, ` : ''}${at(b.lastPassed)}`
+    : 'never seen passing';
+  return `${b.command} fails since ${at(b.failingSince)} (${b.failedRuns} failed run${b.failedRuns === 1 ? '' : 's'}); ${last}; changed in between: ${b.changedBetween.length ? b.changedBetween.join(', ') : 'nothing recorded'}`;
+}
+
+/** One turn: its prompt, then the files, commands and checks it caused. */
+function turnLines(turn: FlightTrail['turns'][number]): string[] {
+  const out = ['', `### Turn ${turn.n}${turn.at ? ` (${turn.at})` : ''}: ${turn.n === 0 ? 'before the first prompt' : md(turn.prompt.length > 200 ? `${turn.prompt.slice(0, 199)}…` : turn.prompt)}`, ''];
+  out.push(`- Files: ${list(turn.files.map((f) => md(f.change === 'modified' ? f.path : `${f.path} (${f.change})`)))}`);
+  out.push(`- Commands: ${list(turn.commands.map((c) => md(c.exitCode === null ? c.command : `${c.command} (exit ${c.exitCode})`)))}${turn.commandsOmitted ? ` and ${turn.commandsOmitted} more` : ''}`);
+  out.push(`- Checks: ${list(turn.checks.map((c) => md(`${c.command} ${c.passed ? 'passed' : 'failed'}${c.commit ? ` at ${shortCommit(c.commit)}` : ''}`)))}`);
+  return out;
 }
 
 /** Text from a model or a diff stays text where Markdown is rendered: no tags, no HTML entities acted on. */
