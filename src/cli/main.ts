@@ -175,6 +175,5 @@ export async function main(argv: string[], cwd: string, out: Out, err: Out): Pro
   }
 }
 
-
 // The risk bundle (riskMain.ts) asks the database through here, when sessions.json cannot say.
 export { activeSessionBaseFromDb };
