@@ -57,13 +57,15 @@ const builds = [
     entryPoints: ['src/cli/bin.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
-    external: ['./cli-main.js', './cli-hook.js', './cli-lock.js'],
+    external: ['./cli-main.js', './cli-hook.js', './cli-lock.js', './cli-risk.js'],
   },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js' },
   // Loaded on every Claude Code tool call: kept to what the hook needs.
   { ...node, entryPoints: ['src/cli/hookCommand.ts'], outfile: 'dist/cli-hook.js' },
   // `flightdeck lock` / `queue`, run around every deploy: the gate code only.
   { ...node, entryPoints: ['src/cli/lockMain.ts'], outfile: 'dist/cli-lock.js' },
+  // `flightdeck risk`, run on every save: policy, diff and classifier, without the database.
+  { ...node, entryPoints: ['src/cli/riskMain.ts'], outfile: 'dist/cli-risk.js' },
   // Parses transcripts beside the thread that records them (a large first import).
   { ...node, entryPoints: ['src/core/capture/importWorker.ts'], outfile: 'dist/import-worker.js' },
   {

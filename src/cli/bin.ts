@@ -3,6 +3,7 @@
 import type * as Cli from './main';
 import type * as Hook from './hookCommand';
 import type * as Lock from './lockMain';
+import type * as Risk from './riskMain';
 
 // The stream is looked up only when written to: creating process.stderr loads node's streams (~3 ms a hook).
 const line = (stream: () => NodeJS.WriteStream) => (text: string): void => void stream().write(text + '\n');
@@ -17,6 +18,14 @@ if (argv[0] === 'hook') {
   // Deploy scripts take and release the lock around each deploy: the small bundle, without the database.
   const { lockMain } = require('./cli-lock.js') as typeof Lock;
   void lockMain(argv, process.cwd(), line(stdout), line(stderr)).then((code) => {
+    process.exitCode = code;
+  });
+} else if (argv[0] === 'risk' && !argv.includes('--help') && !argv.includes('-h')) {
+  // Run on every save: the small bundle; the whole CLI (for its database) only when sessions.json cannot say.
+  require('./noExitHang'); // classifying thousands of files does get hot
+  const { riskMain } = require('./cli-risk.js') as typeof Risk;
+  const fromDb = (dir: string, now: number): ReturnType<typeof Cli.activeSessionBaseFromDb> => (require('./cli-main.js') as typeof Cli).activeSessionBaseFromDb(dir, now);
+  void riskMain(argv, process.cwd(), line(stdout), line(stderr), fromDb).then((code) => {
     process.exitCode = code;
   });
 } else {

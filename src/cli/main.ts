@@ -12,6 +12,7 @@ import { dashboard, ingest, sessions, show } from './captureCommands';
 import { hook } from './hookCommand';
 import { connect, disconnect } from './connectCommand';
 import { risk } from './riskCommand';
+import { activeSessionBaseFromDb } from '../core/risk/baseFromDb';
 import { review } from './reviewCommand';
 import { lock, queue } from './lockCommand';
 import { checkShip, kickoff, ship } from './shipCommand';
@@ -118,7 +119,7 @@ async function run(args: CliArgs, out: Out, err: Out, cwd: string): Promise<numb
     case 'disconnect':
       return disconnect(args, out);
     case 'risk':
-      return risk(args, out);
+      return risk(args, out, activeSessionBaseFromDb);
     case 'review':
       return review(args, out);
     case 'lock':
@@ -177,3 +178,6 @@ export async function main(argv: string[], cwd: string, out: Out, err: Out): Pro
     return 70;
   }
 }
+
+// The risk bundle (riskMain.ts) asks the database through here, when sessions.json cannot say.
+export { activeSessionBaseFromDb };

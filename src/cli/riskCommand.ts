@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { locateRecord } from '../core/record/location';
-import { activeSessionBase } from '../core/risk/base';
+import { activeSessionBase, type SessionBaseFromDb } from '../core/risk/base';
 import { changesSince, filesOnDisk } from '../core/risk/changes';
 import { classifyChanges, type ChangedFile } from '../core/risk/classify';
 import { describePolicyState, loadPolicy } from '../core/risk/load';
@@ -27,30 +27,37 @@ export interface RiskReport {
 const short = (commit: string | undefined): string => (commit ? commit.slice(0, 8) : 'the empty tree');
 const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-export async function riskReport(args: CliArgs): Promise<RiskReport> {
+export async function riskReport(args: CliArgs, fromDb: SessionBaseFromDb): Promise<RiskReport> {
   if (!existsSync(args.repo)) throw new UsageError(`--repo ${args.repo}: no such folder`);
   const location = locateRecord(args.repo);
   if (!location?.repoRoot) throw new UsageError(`${args.repo} is not inside a git repository (pass --repo PATH)`);
   const { repoRoot, dir } = location;
-  const state = loadPolicy(repoRoot, { recordDir: dir });
-  const policy = { source: state.source, path: relative(repoRoot, state.path).split('\\').join('/'), hash: state.hash, mode: state.policy.mode, ...(state.error ? { error: state.error } : {}) };
-  let files: ChangedFile[];
-  let report: Omit<RiskReport, 'policy' | 'changedFiles' | 'riskyFiles'>;
+  let loaded: PolicyState | undefined;
+  const policyState = (): PolicyState => (loaded ??= loadPolicy(repoRoot, { recordDir: dir }));
+  const describe = (state: PolicyState): RiskReport['policy'] => ({
+    source: state.source, path: relative(repoRoot, state.path).split('\\').join('/'), hash: state.hash, mode: state.policy.mode, ...(state.error ? { error: state.error } : {}),
+  });
   if (args.positionals.length) {
     for (const p of args.positionals) if (!existsSync(p)) throw new UsageError(`${p}: no such file or folder`);
+    let files: ChangedFile[];
     try {
       files = filesOnDisk(repoRoot, args.positionals, process.cwd());
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    report = { scope: 'paths' };
-  } else {
-    const session = await activeSessionBase(dir);
-    const changes = await changesSince(repoRoot, session?.commit);
-    files = changes.files;
-    report = { scope: 'diff', base: changes.base, baseSource: session?.commit ? 'session' : 'head', ...(session ? { session: session.session } : {}) };
+    const state = policyState();
+    return { policy: describe(state), scope: 'paths', changedFiles: files.length, riskyFiles: classifyChanges(state.policy, files) };
   }
-  return { policy, ...report, changedFiles: files.length, riskyFiles: classifyChanges(state.policy, files) };
+  const session = await activeSessionBase(dir, fromDb);
+  // Git's diff runs first; the policy is read and the untracked files classified meanwhile (listed after the diff's).
+  let untracked: RiskyFile[] = [];
+  const changes = await changesSince(repoRoot, session?.commit, { onUntracked: (u) => void (untracked = classifyChanges(policyState().policy, u)) });
+  const state = policyState();
+  const fromDiff = classifyChanges(state.policy, changes.files.slice(0, changes.files.length - changes.untracked.length));
+  return {
+    policy: describe(state), scope: 'diff', base: changes.base, baseSource: session?.commit ? 'session' : 'head', ...(session ? { session: session.session } : {}),
+    changedFiles: changes.files.length, riskyFiles: fromDiff.concat(untracked),
+  };
 }
 
 export function formatRiskReport(r: RiskReport): string {
@@ -70,8 +77,8 @@ export function formatRiskReport(r: RiskReport): string {
   return lines.join('\n');
 }
 
-export async function risk(args: CliArgs, out: Out): Promise<number> {
-  const report = await riskReport(args);
+export async function risk(args: CliArgs, out: Out, fromDb: SessionBaseFromDb): Promise<number> {
+  const report = await riskReport(args, fromDb);
   out(args.json ? JSON.stringify(report, null, 2) : formatRiskReport(report));
   return 0;
 }

@@ -1,7 +1,6 @@
 // Git as a process, the one way the core runs it: a failure keeps its message (an unreachable remote must say
 // so, never read as "no lock"), prompts are off (a hook or the status bar must never hang on a password) and
 // every call has a deadline.
-import { spawn } from 'node:child_process';
 
 export interface GitResult {
   code: number;
@@ -10,6 +9,8 @@ export interface GitResult {
 }
 
 export function git(cwd: string, args: string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<GitResult> {
+  // Loaded on first use: node:child_process brings node's streams and net (ms for a CLI that may not need git).
+  const { spawn } = require('node:child_process') as typeof import('node:child_process');
   return new Promise((resolve) => {
     const child = spawn('git', args, {
       cwd,

@@ -3,7 +3,7 @@
 import { RecordError } from '../record/errors';
 import { locateRecord } from '../record/location';
 import { gitIdentity } from '../review/reviews';
-import { loadPolicy } from '../risk/load';
+import { readPolicy } from '../risk/read';
 import type { DeployPolicy } from '../risk/types';
 import { journalRecorder, LocalGateStore } from './localStore';
 import { RemoteGateStore } from './remoteStore';
@@ -30,7 +30,8 @@ export interface Gate {
 export function openGate(path: string, options: GateOptions = {}): Gate {
   const location = locateRecord(path);
   if (!location?.repoRoot) throw new RecordError(`${path} is not inside a git repository`, 'ENOREPO');
-  const deploy = loadPolicy(location.repoRoot, { recordDir: location.dir }).policy.deploy ?? {};
+  // Without its hash: node:crypto is not loaded for a lock taken around every deploy.
+  const deploy = readPolicy(location.repoRoot, { recordDir: location.dir }).policy.deploy ?? {};
   const graceMs = deploy.graceSeconds === undefined ? DEFAULT_GRACE_MS : deploy.graceSeconds * 1000;
   const env = defaultGateEnv({ graceMs, ...options.env });
   const recorder = options.recorder ?? journalRecorder(location.dir);

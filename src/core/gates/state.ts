@@ -8,15 +8,13 @@
 // rename wins with a state that is still exact at its own position. Anything the reader cannot follow (a missing
 // or unreadable file under a record that has history, a journal rotated twice since) is `unknown`: enforce mode
 // then fails closed, advisory mode stays quiet.
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { JOURNAL_FILE, PREVIOUS_JOURNAL_FILE } from '../record/journal';
+import { hasSnapshot, readJournalTail } from '../record/journalTail';
 
 export const GATE_STATE_FILE = 'gates.json';
 /** A gate override without an expiry holds this long: break-glass, not a switch left off. */
 export const GATE_OVERRIDE_DEFAULT_MS = 60 * 60 * 1000;
-/** Longer tails than this are not read on a tool call: the state is `unknown` until a store rewrites it. */
-const MAX_TAIL_BYTES = 64 << 20;
 /** A reader that applied more than this rewrites the file, so the next one reads less. */
 const REWRITE_AFTER_BYTES = 64 << 10;
 /** At most this many open reviews are kept by name; the rest are counted. */
@@ -258,92 +256,7 @@ export function writeGateStateFile(dir: string, state: GateState): void {
   renameSync(tmp, path);
 }
 
-interface Tail {
-  events: GateEvent[];
-  gen: number;
-  /** Just after the last whole line read. */
-  offset: number;
-  bytes: number;
-}
-
 const PATTERNS = GATE_KINDS.map((k) => Buffer.from(`"kind":"${k}"`));
-
-/** A journal file's bytes from `start` to `end` (or its end), and its header: generation and where it was cut from. */
-function readJournalFile(path: string, start: number | ((header: JournalHead) => number | string), end?: number): { header: JournalHead; body: Buffer; start: number } | string {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'ENOENT' : `cannot read the journal: ${(e as Error).message}`;
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const head = Buffer.alloc(Math.min(size, 512));
-    readSync(fd, head, 0, head.length, 0);
-    const header = parseHead(head);
-    const from = typeof start === 'number' ? start : start(header);
-    if (typeof from === 'string') return from;
-    const to = Math.min(end ?? size, size);
-    if (from > to) return 'the gate state is ahead of the journal';
-    if (to - from > MAX_TAIL_BYTES) return `${Math.round((to - from) / (1 << 20))} MB of journal follow the gate state`;
-    const body = Buffer.alloc(to - from);
-    let got = 0;
-    while (got < body.length) {
-      const n = readSync(fd, body, got, body.length - got, from + got);
-      if (n === 0) break;
-      got += n;
-    }
-    return { header, body: body.subarray(0, got), start: from };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-interface JournalHead {
-  gen: number;
-  fromOffset?: number;
-  /** Bytes of the header line, with its newline. */
-  length: number;
-}
-
-function parseHead(head: Buffer): JournalHead {
-  const nl = head.indexOf(10);
-  if (nl <= 0 || !head.subarray(0, 24).toString('utf8').startsWith('{"flightdeck":"journal"')) return { gen: 0, length: 0 };
-  try {
-    const h = JSON.parse(head.subarray(0, nl).toString('utf8')) as { gen?: unknown; fromOffset?: unknown };
-    return { gen: typeof h.gen === 'number' ? h.gen : 0, fromOffset: typeof h.fromOffset === 'number' ? h.fromOffset : undefined, length: nl + 1 };
-  } catch {
-    return { gen: 0, length: 0 };
-  }
-}
-
-/**
- * The gate events after (gen, offset) in the journal, or why they cannot be read. After one rotation the current
- * journal holds the old generation's bytes from its cut on (after its header line), and journal.prev.jsonl the old
- * generation whole: what lies between our position and the cut is read there. Rotated further is not followable.
- */
-function readTail(dir: string, gen: number, offset: number): Tail | string {
-  const events: GateEvent[] = [];
-  let bytes = 0;
-  const current = readJournalFile(join(dir, JOURNAL_FILE), (h) => {
-    if (h.gen === gen) return offset;
-    if (h.gen === gen + 1 && h.fromOffset === undefined && gen === 0 && offset === 0) return 0; // a record's first journal
-    if (h.gen === gen + 1 && h.fromOffset !== undefined) {
-      if (h.fromOffset <= offset) return h.length + (offset - h.fromOffset);
-      const prev = readJournalFile(join(dir, PREVIOUS_JOURNAL_FILE), offset, h.fromOffset);
-      if (typeof prev === 'string' || prev.header.gen !== gen) return `the journal moved on (generation ${h.gen}) and the previous one is gone`;
-      events.push(...gateLines(prev.body));
-      bytes += prev.body.length;
-      return h.length;
-    }
-    return `the journal moved on (generation ${h.gen}) past the gate state (generation ${gen})`;
-  });
-  if (current === 'ENOENT') return gen === 0 && offset === 0 ? { events: [], gen, offset, bytes: 0 } : 'the journal is missing';
-  if (typeof current === 'string') return current;
-  const end = current.body.lastIndexOf(10) + 1; // an unterminated last line is another writer's, still being written
-  events.push(...gateLines(current.body.subarray(0, end)));
-  return { events, gen: current.header.gen, offset: current.start + end, bytes: bytes + end };
-}
 
 /** The gate events among whole journal lines, in order; only lines naming a gate kind are parsed. */
 function gateLines(body: Buffer): GateEvent[] {
@@ -366,11 +279,6 @@ function gateLines(body: Buffer): GateEvent[] {
   return out;
 }
 
-/** Whether the record has history outside its journal (a snapshot: snapshot.ts's file names, not imported: it loads zlib). */
-function hasSnapshot(dir: string): boolean {
-  return ['record.sqlite', 'record.prev.sqlite', 'record.sqlite.swap'].some((f) => existsSync(join(dir, f)));
-}
-
 /**
  * The gate state now: the file, plus the journal after its position. Without a file, a record whose whole history
  * is still in its journal is read from the start; one with a snapshot is `unknown`. A reader that applied a long
@@ -387,13 +295,13 @@ export function readGateState(dir: string, now = Date.now(), persist = true): Ga
     if (hasSnapshot(dir)) return { ok: false, why: `${GATE_STATE_FILE} is missing` };
     state = emptyGateState();
   }
-  const tail = readTail(dir, state.gen, state.offset);
+  const tail = readJournalTail(dir, state.gen, state.offset, gateLines);
   if (typeof tail === 'string') return { ok: false, why: tail };
-  for (const e of tail.events) applyGateEvent(state, e);
+  for (const e of tail.items) applyGateEvent(state, e);
   state.gen = tail.gen;
   state.offset = tail.offset;
   pruneGateState(state, now);
-  if (persist && (tail.bytes > REWRITE_AFTER_BYTES || tail.events.length > 0)) {
+  if (persist && (tail.bytes > REWRITE_AFTER_BYTES || tail.items.length > 0)) {
     try {
       writeGateStateFile(dir, state);
     } catch {

@@ -20,6 +20,7 @@ import {
   snapshotLease, SWAP_SNAPSHOT_FILE, writeSnapshot, writeSnapshotInBackground,
 } from './snapshot';
 import { loadSqlJs } from './sqlite';
+import { sessionsKeeper } from './recentSessions';
 
 /** What opening the record found: the user is told about anything but a clean open. */
 export interface OpenReport {
@@ -169,6 +170,12 @@ export class RecordStore {
     const store = new RecordStore(dir, db, options, report, tail);
     store.replayAtOpen();
     store.movePayloadsOut();
+    if (!options.readOnly) {
+      // sessions.json: `flightdeck risk` finds the active session's starting commit without opening the database.
+      const keep = sessionsKeeper(store);
+      keep([], true);
+      store.onDidAdvance(keep);
+    }
     return store;
   }
 

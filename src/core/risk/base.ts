@@ -1,8 +1,7 @@
 // Where `flightdeck risk` starts looking: the active session's starting commit, or HEAD when no session is
-// active (none with activity in the last 30 minutes).
-import { existsSync } from 'node:fs';
-import { activeSession } from '../capture/workspaceActivity';
-import { RecordStore } from '../record/store';
+// active (none with activity in the last 30 minutes). Read from sessions.json and the journal after it; the
+// database (sql.js, hundreds of ms to open) is asked only when those cannot say exactly.
+import { readActiveSession } from '../record/recentSessions';
 
 export interface SessionBase {
   session: string;
@@ -10,17 +9,12 @@ export interface SessionBase {
   commit: string | undefined;
 }
 
-/** The active session and its starting commit, read from the record (read-only); undefined when none is active. */
-export async function activeSessionBase(recordDir: string, now = Date.now()): Promise<SessionBase | undefined> {
-  if (!existsSync(recordDir)) return undefined;
-  const store = await RecordStore.open(recordDir, { readOnly: true });
-  try {
-    const session = activeSession(store.db, now);
-    if (!session) return undefined;
-    const row = store.db.exec('SELECT start_commit FROM sessions WHERE id = ?', [session])[0]?.values[0];
-    const commit = typeof row?.[0] === 'string' && row[0] ? row[0] : undefined;
-    return { session, commit };
-  } finally {
-    store.close();
-  }
+/** Asks the database: given by the caller, so that a command that does not need it never loads sql.js. */
+export type SessionBaseFromDb = (recordDir: string, now: number) => Promise<SessionBase | undefined>;
+
+/** The active session and its starting commit; undefined when none is active. */
+export async function activeSessionBase(recordDir: string, fromDb: SessionBaseFromDb, now = Date.now()): Promise<SessionBase | undefined> {
+  const read = readActiveSession(recordDir, now);
+  if (read !== undefined) return read ?? undefined;
+  return fromDb(recordDir, now);
 }

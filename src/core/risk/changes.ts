@@ -1,6 +1,7 @@
 // What changed since a base commit, read from git in two processes run side by side: one `git diff -U0`
 // of the working tree against the base (committed and uncommitted changes alike, with the added lines and
-// their new line numbers) and one `git ls-files` for untracked files (ignored ones left out), read whole.
+// their new line numbers) and one `git ls-files` for untracked files (ignored ones left out), read whole
+// while the diff is still running.
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { git } from '../git';
@@ -128,22 +129,31 @@ export interface WorkingChanges {
   untracked: string[];
 }
 
+export interface ChangesOptions {
+  /**
+   * Given the untracked files (read from disk) while git is still computing the diff: a caller can classify them
+   * meanwhile. They are in `files` too, after the diff's files.
+   */
+  onUntracked?: (files: readonly ChangedFile[]) => void;
+}
+
 /** The working tree's changes since `base` (default HEAD), committed or not, untracked files included. */
-export async function changesSince(repoRoot: string, base?: string): Promise<WorkingChanges> {
+export async function changesSince(repoRoot: string, base?: string, options: ChangesOptions = {}): Promise<WorkingChanges> {
   // HEAD is read from git's files (no process); git is asked only for a layout this does not know.
   const resolved = base ?? headCommit(repoRoot) ?? (await gitText(repoRoot, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).then((s) => s.trim() || undefined, () => undefined));
-  const [diff, untracked] = await Promise.all([
-    gitText(repoRoot, ['diff', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '-M', '--src-prefix=a/', '--dst-prefix=b/', resolved ?? EMPTY_TREE, '--']).catch((e: Error) => {
-      throw base && /bad revision|unknown revision|bad object/i.test(e.message) ? new Error(`the base commit ${base} is not in this repository`) : e;
-    }),
-    gitText(repoRoot, ['ls-files', '--others', '--exclude-standard', '-z']),
-  ]);
-  const files = parseUnifiedDiff(diff);
-  const untrackedPaths = untracked.split('\0').filter(Boolean);
-  for (const path of untrackedPaths) {
+  // The diff is the long one: started first; the untracked files are read (and classified) while it runs.
+  const diff = gitText(repoRoot, ['diff', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '-M', '--src-prefix=a/', '--dst-prefix=b/', resolved ?? EMPTY_TREE, '--']).catch((e: Error) => {
+    throw base && /bad revision|unknown revision|bad object/i.test(e.message) ? new Error(`the base commit ${base} is not in this repository`) : e;
+  });
+  diff.catch(() => undefined); // awaited below; not an unhandled rejection while the untracked files are read
+  const untrackedPaths = (await gitText(repoRoot, ['ls-files', '--others', '--exclude-standard', '-z'])).split('\0').filter(Boolean);
+  const untracked: ChangedFile[] = untrackedPaths.map((path) => {
     const read = readAsAdded(join(repoRoot, path));
-    files.push({ path, change: 'added', added: read?.added ?? [], binary: read?.binary });
-  }
+    return { path, change: 'added', added: read?.added ?? [], binary: read?.binary };
+  });
+  options.onUntracked?.(untracked);
+  const files = parseUnifiedDiff(await diff);
+  files.push(...untracked);
   return { base: resolved, files, untracked: untrackedPaths };
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordStore } from '../../../src/core/record/store';
 import { gitRepo } from '../helpers/tmp';
@@ -92,4 +92,13 @@ test("with an active session, changes are counted from the session's starting co
   assert.equal(r.session, 'sess-1');
   assert.equal(r.base, start);
   assert.deepEqual(r.riskyFiles.map((f) => f.path), ['app/controllers/sessions_controller.rb']);
+
+  // Without sessions.json beside a snapshot, the risk bundle asks the database (through the whole CLI): the same answer.
+  const again = await RecordStore.open(join(repo, '.git', 'flightdeck'));
+  again.snapshot();
+  again.close();
+  rmSync(join(repo, '.git', 'flightdeck', 'sessions.json'));
+  const fromDb = fd(['risk', '--json'], repo);
+  assert.equal(fromDb.code, 0, fromDb.err);
+  assert.deepEqual(JSON.parse(fromDb.out), r);
 });
