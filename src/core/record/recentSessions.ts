@@ -49,7 +49,7 @@ const rows = (db: Database, sql: string, params: SqlValue[] = []): SqlValue[][] 
 export function sessionsFromDb(db: Database, position: { gen: number; offset: number }): SessionsFile {
   const found = rows(db,
     `SELECT s.id, coalesce(s.started_at, 0), coalesce((SELECT max(at) FROM events WHERE session_id = s.id), 0), s.start_commit
-     FROM (SELECT id, started_at, start_commit FROM sessions ORDER BY coalesce(started_at, 0) DESC LIMIT ?) s`, [CANDIDATES + 1]);
+     FROM (SELECT id, started_at, start_commit FROM sessions WHERE author IS NULL ORDER BY coalesce(started_at, 0) DESC LIMIT ?) s`, [CANDIDATES + 1]);
   const sessions = found.slice(0, CANDIDATES).map((r): KeptSession => {
     const s: KeptSession = { id: String(r[0]), startedAt: Number(r[1]), lastAt: Number(r[2]) };
     if (typeof r[3] === 'string' && r[3]) s.startCommit = r[3];
@@ -82,8 +82,9 @@ function sessionLines(body: Buffer): SessionLine[] {
     if (end < 0) end = body.length;
     if (end > start && body.indexOf('"session":"', start) < end) {
       try {
-        const v = JSON.parse(body.toString('utf8', start, end)) as { kind?: unknown; at?: unknown; session?: unknown; data?: { startCommit?: unknown } | null };
-        if (typeof v.session === 'string' && typeof v.kind === 'string' && typeof v.at === 'number') {
+        const v = JSON.parse(body.toString('utf8', start, end)) as { kind?: unknown; at?: unknown; session?: unknown; author?: unknown; data?: { startCommit?: unknown } | null };
+        // A teammate's session (team sync) is never this clone's active one.
+        if (typeof v.session === 'string' && typeof v.kind === 'string' && typeof v.at === 'number' && v.author === undefined) {
           const line: SessionLine = { kind: v.kind, at: v.at, session: v.session };
           const commit = v.data?.startCommit;
           if ((v.kind === 'session.started' || v.kind === 'session.git') && typeof commit === 'string' && commit) line.startCommit = commit;

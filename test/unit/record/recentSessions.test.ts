@@ -75,3 +75,20 @@ test('without the file, a record still all in its journal is read from its start
   assert.equal(readActiveSession(dir, T0 + 2 * MIN), undefined);
   assert.deepEqual(await activeSessionBaseFromDb(dir, T0 + 2 * MIN), { session: 'x', commit: 'abc12345' });
 });
+
+test("a teammate's session (team sync) is never the active one, in the file or in the journal after it", async (t) => {
+  const dir = join(tempDir(t), 'record');
+  const store = await RecordStore.open(dir);
+  store.append([started('mine', T0, 'c0ffee01'), tool('mine', T0 + MIN)]);
+  const theirs = (e: NewEvent): NewEvent => ({ ...e, author: 'grace@example.com' });
+  store.append([theirs(started('theirs', T0 + 2 * MIN, 'beefcafe')), theirs(tool('theirs', T0 + 3 * MIN))]);
+  const now = T0 + 4 * MIN;
+  assert.deepEqual(readActiveSession(dir, now), { session: 'mine', commit: 'c0ffee01' });
+  assert.deepEqual((await both(dir, now)).db, { session: 'mine', commit: 'c0ffee01' });
+  // Appended by another process after the file was written: read from the journal's tail.
+  const other = await RecordStore.open(dir);
+  other.append([theirs(tool('theirs2', T0 + 4 * MIN))]);
+  other.close();
+  assert.deepEqual(readActiveSession(dir, now + MIN), { session: 'mine', commit: 'c0ffee01' });
+  store.close();
+});
