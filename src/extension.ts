@@ -84,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const deploy: FlightdeckApi['deploy'] = { gate: deployGate, guard: new DeployGuard(deployGate) };
   const fileHistory = new FileHistoryLens(records);
   board.followDeploy(deployGate);
+  board.followPolicy(() => risk.policy()?.policy);
   context.subscriptions.push(
     deployGate,
     deploy.guard,
