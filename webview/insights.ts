@@ -1,7 +1,7 @@
 import type { BoardInsights } from '../src/protocol';
-import { insightPanels, insightScope, panelMax, type InsightPanel } from '../src/core/report/insightPanels';
+import { insightHeadlines, insightPanels, insightScope, panelMax, type InsightPanel } from '../src/core/report/insightPanels';
 import { barChart, columnChart } from './charts';
-import { h } from './dom';
+import { h, icon } from './dom';
 
 // The Insights section: what the trail teaches across the newest sessions, as charts. Collapsed until opened; the
 // extension builds the insights only while it is open, apart from the board's state. Every string is a text node.
@@ -46,12 +46,15 @@ const day = (ms: number): string => new Date(ms).toLocaleDateString([], { month:
 /** The section: a heading that opens and closes it (no script needed for that), and the panels once they arrive. */
 export function insightsSection(insights: BoardInsights | undefined, open: boolean): HTMLElement {
   const details = h('details', { id: 'insights-details', class: 'insights', 'data-key': 'insights-details', ...(open ? { open: '' } : {}) },
-    h('summary', {}, h('h2', { id: 'insights-h' }, 'Insights')));
+    h('summary', {}, icon('chevron-right'), h('h2', { id: 'insights-h' }, 'Insights')));
   if (open) {
     if (!insights) details.append(h('p', { class: 'muted', 'data-key': 'insights-wait' }, 'Reading the record…'));
     else {
       details.append(
         h('p', { class: 'muted insights-scope', 'data-key': 'insights-scope' }, `${insightScope(insights, day)}: where the workflow is weak.`),
+        h('div', { class: 'tiles insight-headlines', 'data-key': 'insight-headlines' }, ...insightHeadlines(insights).map((t) =>
+          h('div', { class: t.attention ? 'tile attention' : 'tile', role: 'group', 'aria-label': `${t.label}: ${t.value}` },
+            h('div', { class: 'tile-value' }, t.value), h('div', { class: 'tile-label', title: t.label }, t.label)))),
         h('div', { class: 'insight-grid', 'data-key': 'insight-grid' }, ...insightPanels(insights).map(panel)),
       );
     }

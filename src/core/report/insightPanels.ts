@@ -72,7 +72,7 @@ function recovery(i: BoardInsights): InsightPanel {
   return {
     id: 'recovery', title: 'Time from a failure to green', shape: 'columns',
     takeaway: r.recovered + r.open === 0 ? 'No check failed.' : `${said}${r.open ? `; ${plural(r.open, 'check')} still failing` : ''}.`,
-    bars: [
+    bars: r.recovered + r.open === 0 ? [] : [
       ...RECOVERY_BUCKETS.map((b, k) => ({ label: b.label, note: count(r.buckets[k] ?? 0), parts: [{ value: r.buckets[k] ?? 0, tone: 'pass' as const }] })),
       { label: 'still failing', note: count(r.open), parts: [{ value: r.open, tone: 'fail' as const }] },
     ],
@@ -86,7 +86,7 @@ function retries(i: BoardInsights): InsightPanel {
     id: 'retries', title: 'Retries per session', shape: 'columns',
     takeaway: r.sessions === 0 ? 'No session ran a check.'
       : `${count(retried)} of ${plural(r.sessions, 'session')} that ran checks re-ran one after it failed (${plural(r.total, 'retry', 'retries')}).`,
-    bars: RETRY_BUCKETS.map((label, k) => ({
+    bars: r.sessions === 0 ? [] : RETRY_BUCKETS.map((label, k) => ({
       label: `${label} ${label === '1' ? 'retry' : 'retries'}`, note: count(r.buckets[k] ?? 0),
       parts: [{ value: r.buckets[k] ?? 0, tone: k === 0 ? 'pass' as const : k >= 3 ? 'fail' as const : 'warn' as const }],
     })),
@@ -157,6 +157,17 @@ function tokenSeries(i: BoardInsights): InsightPanel {
 /** Every panel, in the order a person reads them: what fails, what is skipped, where work goes, what is let through, what it costs. */
 export function insightPanels(i: BoardInsights): InsightPanel[] {
   return [failing(i), recovery(i), retries(i), skipped(i), boundary(i), files(i), categories(i), overrides(i), tokenSeries(i)];
+}
+
+/** Four numbers to read at a glance, each flagged when it asks for a look. */
+export function insightHeadlines(i: BoardInsights): { value: string; label: string; attention: boolean }[] {
+  const checked = i.retries.sessions;
+  return [
+    { value: i.recovery.medianMs === undefined ? '—' : span(i.recovery.medianMs), label: 'failure to green (median)', attention: i.recovery.open > 0 },
+    { value: count(i.retries.total), label: `${i.retries.total === 1 ? 'retry' : 'retries'} in ${plural(checked, 'session')}`, attention: i.retries.total > checked },
+    { value: `${count(i.boundary.violating)}/${count(i.boundary.bounded)}`, label: 'bounded sessions out of bounds', attention: i.boundary.violating > 0 },
+    { value: count(i.overrides.total), label: i.overrides.total === 1 ? 'override' : 'overrides', attention: i.overrides.total > 0 },
+  ];
 }
 
 /** The sessions the insights cover, in words. */

@@ -1,7 +1,7 @@
 // The insights panels as HTML with inline SVG, for the dashboard: drawn without JavaScript, every string escaped.
 import type { BoardInsights } from '../../protocol';
 import { escapeHtml as e } from './escape';
-import { insightPanels, insightScope, panelMax, type InsightBar, type InsightPanel } from './insightPanels';
+import { insightHeadlines, insightPanels, insightScope, panelMax, type InsightBar, type InsightPanel } from './insightPanels';
 
 const num = (n: number): string => String(Math.round(n * 100) / 100);
 
@@ -72,5 +72,6 @@ i.t-fail { color: var(--bad); } i.t-pass { color: #2da44e; } i.t-warn { color: #
 export function insightsHtml(i: BoardInsights): string {
   const scope = insightScope(i, (ms) => new Date(ms).toISOString().slice(0, 10));
   return `<section class="insights" id="insights"><h2>Insights</h2><p class="muted">${e(scope)}: where the workflow is weak.</p>
+<div class="tiles">${insightHeadlines(i).map((t) => `<div${t.attention ? ' class="bad"' : ''}><b>${e(t.value)}</b>${e(t.label)}</div>`).join('')}</div>
 <div class="grid">${insightPanels(i).map(panel).join('\n')}</div></section>`;
 }

@@ -8,6 +8,8 @@ import { cwdMatcher, workspaceRoots } from '../../../src/core/capture/workspace'
 import { RecordStore } from '../../../src/core/record/store';
 import { buildInsights } from '../../../src/core/report/insights';
 import { renderDashboard } from '../../../src/core/report/dashboard';
+import { insightPanels } from '../../../src/core/report/insightPanels';
+import { insightsHtml } from '../../../src/core/report/insightsHtml';
 import { buildTrail } from '../../../src/core/report/trail';
 import { projectFolderName, signupSession, TranscriptWriter } from '../../fixtures/claudeTranscript';
 import { gitRepo, tempDir } from '../helpers/tmp';
@@ -159,4 +161,21 @@ test('the dashboard carries the insights as charts readable without JavaScript, 
     assert.ok(section.includes(text), `shows ${text}`);
   }
   assert.ok(/<svg[^>]*role="img"[^>]*aria-label="[^"]*"/.test(section), 'charts are labelled images');
+});
+
+test('an empty record teaches nothing, and says so in every panel', async (t) => {
+  const store = await RecordStore.open(tempDir(t));
+  t.after(() => store.close());
+  const i = buildInsights(store.db);
+  assert.deepEqual([i.sessions, i.failingChecks, i.files, i.tokens.total, i.recovery.medianMs], [0, [], [], 0, undefined]);
+  const panels = insightPanels(i);
+  assert.equal(panels.length, 9);
+  assert.ok(panels.every((p) => p.bars.length === 0), 'no chart without data');
+  assert.deepEqual(panels.map((p) => p.takeaway), [
+    'No check failed.', 'No check failed.', 'No session ran a check.', 'No required check was skipped (a task names its required checks).',
+    'No session ran under a boundary (Start task gives one).', 'No file changed.', 'No change fell into a risk category of the policy.',
+    'No gate was overridden.', 'No token use recorded.',
+  ]);
+  const html = insightsHtml(i);
+  assert.ok(!/NaN|undefined|Infinity/.test(html), html);
 });
