@@ -1,5 +1,5 @@
 import type { BoardInsights } from '../src/protocol';
-import { insightHeadlines, insightPanels, insightScope, panelMax, type InsightPanel } from '../src/core/report/insightPanels';
+import { barScale, insightHeadlines, insightPanels, insightScope, panelMax, type InsightPanel } from '../src/core/report/insightPanels';
 import { barChart, columnChart } from './charts';
 import { h, icon } from './dom';
 
@@ -14,7 +14,7 @@ function rows(p: InsightPanel): HTMLElement {
     list.append(h('li', { class: 'insight-row', 'data-key': `${p.id}:${k}` },
       h('span', { class: 'insight-label', title: b.label }, label),
       h('span', { class: 'insight-note' }, b.note),
-      barChart(b.parts, max, `${b.label}: ${b.note}`),
+      barChart(b.parts, barScale(p, b, max), `${b.label}: ${b.note}`),
     ));
   });
   return list;

@@ -336,7 +336,8 @@ async function main() {
     runNode(cli, 'dashboard', '--out', file, '--repo', workspace);
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1200, height: 900 } });
     const doc = await context.newPage();
-    await doc.goto(`file://${file}`);
+    // 26 MB (the 10 MB session's strings, twice): on a busy machine Chromium takes longer than the default 30 s to load it.
+    await doc.goto(`file://${file}`, { timeout: 120_000 });
     await doc.getByRole('link', { name: 'add server-side validation to signup endpoint' }).waitFor({ timeout: 5_000 });
     await doc.getByText('Retry: npm test -- signup: failed 1×, then passed after 2 runs').first().waitFor();
     await doc.getByRole('link', { name: 'tidy the README <img src=x onerror="window.__pwned=3">' }).waitFor();
@@ -432,12 +433,12 @@ async function main() {
     await details.locator('summary').click();
     const panel = (id) => board.locator(`[data-key="insight:${id}"]`);
     await panel('failing').getByText('npm test -- login failed 4 of its 7 runs across 4 sessions.').waitFor({ timeout: 15_000 });
-    await panel('failing').locator('.insight-row', { hasText: 'npm test -- login' }).getByText('4 of 7 failed').waitFor();
+    await panel('failing').locator('.insight-row', { hasText: 'npm test -- login' }).locator('.insight-note', { hasText: '4 of 7 failed' }).waitFor();
     await panel('boundary').getByText('2 of 4 bounded sessions changed files outside their boundary.').waitFor();
-    await panel('skipped').locator('.insight-row', { hasText: 'lint' }).getByText('in 2 sessions').waitFor();
+    await panel('skipped').locator('.insight-row', { hasText: 'lint' }).locator('.insight-note', { hasText: 'in 2 sessions' }).waitFor();
     await panel('categories').getByText('Authentication and sessions').first().waitFor();
     await panel('overrides').getByText(/"lint is broken on main, INC-7" \(2×\)/i).waitFor();
-    await panel('overrides').getByText('migration applied by hand on staging first, rollback script tested').waitFor();
+    await panel('overrides').locator('.insight-label', { hasText: 'migration applied by hand on staging first, rollback script tested' }).waitFor();
     await panel('recovery').locator('svg.chart.columns').waitFor();
     await panel('tokens').locator('svg.chart.columns g').first().waitFor();
     const styled = await board.locator('section[data-key="insights"] [style]').count();

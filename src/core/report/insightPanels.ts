@@ -28,6 +28,8 @@ export interface InsightPanel {
   ends?: [string, string];
   /** The tones this chart uses, with what each means. */
   legend?: { tone: Tone; label: string }[];
+  /** Each bar is drawn as shares of itself (a failure rate), not against the panel's largest. */
+  shares?: boolean;
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
@@ -35,6 +37,10 @@ const plural = (n: number, word: string, many = `${word}s`): string => `${count(
 const total = (b: InsightBar): number => b.parts.reduce((a, p) => a + p.value, 0);
 /** The largest bar of a panel: every bar of it is drawn against this. */
 export const panelMax = (p: InsightPanel): number => Math.max(1, ...p.bars.map(total));
+/** What a bar is drawn against: its own total for shares, else the panel's largest. */
+export const barScale = (p: InsightPanel, b: InsightBar, max = panelMax(p)): number => (p.shares ? Math.max(1, total(b)) : max);
+/** "Ada Lovelace <ada@example.com>" is Ada Lovelace, on a chart. */
+const who = (by: string): string => by.replace(/\s*<[^>]*>\s*$/, '') || by;
 
 /** A span as people say it: "40 s", "12 min", "2 h 5 min". */
 export function span(ms: number): string {
@@ -63,6 +69,7 @@ function failing(i: BoardInsights): InsightPanel {
       parts: [{ value: c.failed, tone: 'fail' as const }, { value: c.runs - c.failed, tone: 'pass' as const }],
     })),
     legend: [{ tone: 'fail', label: 'failed runs' }, { tone: 'pass', label: 'passed runs' }],
+    shares: true,
   };
 }
 
@@ -136,7 +143,7 @@ function overrides(i: BoardInsights): InsightPanel {
   return {
     id: 'overrides', title: 'Overrides and their reasons', shape: 'rows',
     takeaway: top ? `${plural(o.total, 'override')}; the reason given most: "${top.reason}" (${count(top.count)}×).` : 'No gate was overridden.',
-    bars: o.reasons.map((r) => ({ label: r.reason, note: `${count(r.count)}× · last by ${r.by || 'someone'}`, parts: [{ value: r.count, tone: 'warn' as const }] })),
+    bars: o.reasons.map((r) => ({ label: r.reason, note: `${count(r.count)}× · last by ${who(r.by) || 'someone'}`, parts: [{ value: r.count, tone: 'warn' as const }] })),
   };
 }
 

@@ -1,7 +1,7 @@
 // The insights panels as HTML with inline SVG, for the dashboard: drawn without JavaScript, every string escaped.
 import type { BoardInsights } from '../../protocol';
 import { escapeHtml as e } from './escape';
-import { insightHeadlines, insightPanels, insightScope, panelMax, type InsightBar, type InsightPanel } from './insightPanels';
+import { barScale, insightHeadlines, insightPanels, insightScope, panelMax, type InsightBar, type InsightPanel } from './insightPanels';
 
 const num = (n: number): string => String(Math.round(n * 100) / 100);
 
@@ -19,7 +19,7 @@ function rowBar(b: InsightBar, max: number): string {
 
 function rows(p: InsightPanel): string {
   const max = panelMax(p);
-  return p.bars.map((b) => `<div class="bar-row"><span class="bar-label" title="${e(b.label)}">${b.code ? `<code>${e(b.label)}</code>` : e(b.label)}</span>${rowBar(b, max)}<span class="bar-note">${e(b.note)}</span></div>`).join('');
+  return p.bars.map((b) => `<div class="bar-row"><span class="bar-label" title="${e(b.label)}">${b.code ? `<code>${e(b.label)}</code>` : e(b.label)}</span>${rowBar(b, barScale(p, b, max))}<span class="bar-note">${e(b.note)}</span></div>`).join('');
 }
 
 /** Columns, left to right, each part stacked from the bottom; a histogram's columns are labelled under it. */
@@ -56,7 +56,7 @@ export const INSIGHTS_CSS = `
 .panel h3 { margin: 10px 0 2px; } .takeaway { margin: 0 0 8px; }
 .bar-row { display: grid; grid-template-columns: minmax(0, 42%) 1fr auto; gap: 8px; align-items: center; margin: 3px 0; font-size: 13px; }
 .bar-label { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; } .bar-label code { overflow-wrap: normal; }
-.bar-note { color: var(--muted); font-size: 12px; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.bar-note { color: var(--muted); font-size: 12px; white-space: nowrap; font-variant-numeric: tabular-nums; max-width: 14em; overflow: hidden; text-overflow: ellipsis; }
 svg.bar { width: 100%; height: 12px; background: color-mix(in srgb, var(--line) 40%, transparent); border-radius: 2px; }
 svg.columns { width: 100%; height: 90px; display: block; } svg .axis { stroke: var(--line); stroke-width: 1; vector-effect: non-scaling-stroke; }
 .col-labels { display: flex; } .col-labels span { flex: 1 1 0; text-align: center; font-size: 11px; color: var(--muted); }
