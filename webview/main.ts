@@ -159,7 +159,8 @@ app.addEventListener('toggle', (e) => {
   if (el.id !== 'insights-details' || el.open === (saved.insightsOpen === true)) return;
   save({ ...saved, insightsOpen: el.open });
   vscode.postMessage({ type: 'insights', open: el.open });
-  if (el.open && saved.board && !wantedDetail) render(saved.board);
+  // Closed, its panels leave the DOM; opened, the last insights show until fresh ones arrive.
+  if (saved.board && !wantedDetail) render(saved.board);
 }, true);
 
 window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {

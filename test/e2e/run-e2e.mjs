@@ -445,8 +445,11 @@ async function main() {
     if (styled) throw new Error(`${styled} inline styles (the CSP refuses them)`);
     await hideHovers();
     await board.locator('section[data-key="insights"]').screenshot({ path: join(results, 'board-insights.png') });
-    await details.locator('summary').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(results, 'board-insights-workbench.png') });
+    // The sidebar shows a few panels at a time: the workbench as a person sees it, at the top, middle and end.
+    for (const [where, file] of [['summary', 'board-insights-workbench.png'], ['[data-key="insight:boundary"]', 'board-insights-files.png'], ['[data-key="insight:tokens"]', 'board-insights-tokens.png']]) {
+      await details.locator(where).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await page.screenshot({ path: join(results, file) });
+    }
     // Closed, it stays closed across a live update (and the extension stops building them).
     await details.locator('summary').click();
     await countIs(board.locator('.insight-panel'), 0, 'closing the section did not hide the panels');
