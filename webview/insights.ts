@@ -12,7 +12,7 @@ function rows(p: InsightPanel): HTMLElement {
   p.bars.forEach((b, k) => {
     const label = b.code ? h('code', {}, b.label) : h('span', {}, b.label);
     list.append(h('li', { class: 'insight-row', 'data-key': `${p.id}:${k}` },
-      h('span', { class: 'insight-label', title: b.label }, label),
+      h('span', { class: b.code ? 'insight-label' : 'insight-label text', title: b.label }, label),
       h('span', { class: 'insight-note' }, b.note),
       barChart(b.parts, barScale(p, b, max), `${b.label}: ${b.note}`),
     ));

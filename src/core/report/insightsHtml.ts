@@ -19,7 +19,7 @@ function rowBar(b: InsightBar, max: number): string {
 
 function rows(p: InsightPanel): string {
   const max = panelMax(p);
-  return p.bars.map((b) => `<div class="bar-row"><span class="bar-label" title="${e(b.label)}">${b.code ? `<code>${e(b.label)}</code>` : e(b.label)}</span>${rowBar(b, barScale(p, b, max))}<span class="bar-note">${e(b.note)}</span></div>`).join('');
+  return p.bars.map((b) => `<div class="bar-row"><span class="bar-label${b.code ? '' : ' text'}" title="${e(b.label)}">${b.code ? `<code>${e(b.label)}</code>` : e(b.label)}</span>${rowBar(b, barScale(p, b, max))}<span class="bar-note">${e(b.note)}</span></div>`).join('');
 }
 
 /** Columns, left to right, each part stacked from the bottom; a histogram's columns are labelled under it. */
@@ -55,7 +55,7 @@ export const INSIGHTS_CSS = `
 .insights .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 12px 28px; margin: 8px 0 24px; }
 .panel h3 { margin: 10px 0 2px; } .takeaway { margin: 0 0 8px; }
 .bar-row { display: grid; grid-template-columns: minmax(0, 42%) 1fr auto; gap: 8px; align-items: center; margin: 3px 0; font-size: 13px; }
-.bar-label { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; } .bar-label code { overflow-wrap: normal; }
+.bar-label { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; } .bar-label code { overflow-wrap: normal; } .bar-label.text { white-space: normal; overflow-wrap: anywhere; }
 .bar-note { color: var(--muted); font-size: 12px; white-space: nowrap; font-variant-numeric: tabular-nums; max-width: 14em; overflow: hidden; text-overflow: ellipsis; }
 svg.bar { width: 100%; height: 12px; background: color-mix(in srgb, var(--line) 40%, transparent); border-radius: 2px; }
 svg.columns { width: 100%; height: 90px; display: block; } svg .axis { stroke: var(--line); stroke-width: 1; vector-effect: non-scaling-stroke; }
