@@ -11,7 +11,7 @@ function rows(p: InsightPanel): HTMLElement {
   const list = h('ul', { class: 'insight-rows' });
   p.bars.forEach((b, k) => {
     const label = b.code ? h('code', {}, b.label) : h('span', {}, b.label);
-    list.append(h('li', { class: 'insight-row', 'data-key': `${p.id}:${k}` },
+    list.append(h('li', { class: b.code ? 'insight-row' : 'insight-row text', 'data-key': `${p.id}:${k}` },
       h('span', { class: b.code ? 'insight-label' : 'insight-label text', title: b.label }, label),
       h('span', { class: 'insight-note' }, b.note),
       barChart(b.parts, barScale(p, b, max), `${b.label}: ${b.note}`),
