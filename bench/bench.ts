@@ -16,6 +16,7 @@ import { DEFAULT_QUERY, type BoardState, type HostToWebview, type SessionQuery }
 import { webviewPaintTimes } from './webviewPaint';
 import { sessionActivity } from '../src/core/report/activity';
 import { buildTrail } from '../src/core/report/trail';
+import { buildInsights } from '../src/core/report/insights';
 import { hookProcessTimes, importThroughput, ingestCommandThroughput, liveTailLatency, median, writeCorpus } from './transcripts';
 import { writeRealHistory, writeRealRepo } from './realHistory';
 import { riskCommandTime, riskSignal } from './riskSignal';
@@ -304,6 +305,11 @@ async function board(): Promise<void> {
     row('open a session: host + webview (median)', `${fmt(pct(open, 50) + detailMs, 1)} ms`, 'target ≤ 100 ms');
   }
   row('open a session: trail + activity, host (median)', `${fmt(pct(open, 50), 1)} ms`);
+  // Insights are built apart from the board's state, only while their section is open; their cost follows the window.
+  const insights = times(() => buildInsights(store.db));
+  row(`insights, newest 200 of ${fmt(sessions)} sessions (median)`, `${fmt(pct(insights, 50), 1)} ms`, 'off the first paint; when opened and 1 s after a change');
+  const all = times(() => buildInsights(store.db, { window: sessions }));
+  row(`  insights over all ${fmt(sessions)} sessions (median)`, `${fmt(pct(all, 50), 1)} ms`);
   store.close();
   rmSync(dir, { recursive: true, force: true });
 }

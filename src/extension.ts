@@ -89,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const fileHistory = new FileHistoryLens(records);
   const teamSync = new TeamSyncCommands(records);
   board.followDeploy(deployGate);
+  board.followPolicy(() => risk.policy()?.policy);
   context.subscriptions.push(
     deployGate,
     deploy.guard,

@@ -153,6 +153,43 @@ export interface BoardDeploy {
   queue: (BoardDeployPerson & { id: string; hotfix: boolean; joined: number; turnUntil?: number })[];
 }
 
+/** Where the workflow is weak, across the newest sessions (core/report/insights.ts). Counts, never text to trust. */
+export interface BoardInsights {
+  /** Sessions looked at (the newest ones, at most `window`), and the span their starts cover. */
+  sessions: number;
+  window: number;
+  from?: number;
+  to?: number;
+  /** Check commands that failed, most failed runs first, with how often they ran and in how many sessions. */
+  failingChecks: { command: string; kind: string; runs: number; failed: number; sessions: number }[];
+  /** Check kinds a task required and a session did not run after its last change, by sessions that skipped them. */
+  skippedChecks: { kind: string; sessions: number }[];
+  /** Files changed in the most sessions (repository-relative). */
+  files: { path: string; sessions: number }[];
+  /** The risk policy's categories the changed files fall into (by path), by sessions. */
+  categories: { id: string; title: string; sessions: number; files: number }[];
+  /** Sessions under a boundary, those that changed files outside it, and the files. */
+  boundary: { bounded: number; violating: number; files: { path: string; sessions: number }[] };
+  /** Sessions that ran checks, by how many runs re-ran a check that had just failed: [0, 1, 2, 3, 4+]. */
+  retries: { buckets: number[]; total: number; sessions: number };
+  /** Overrides in the span, their reasons grouped (same words, any case), most used first. */
+  overrides: { total: number; reasons: { reason: string; count: number; by: string; at: number }[] };
+  /** Tokens of the newest sessions that used any (oldest first), with the median and total over the span. */
+  tokens: { sessions: { id: string; intent: string; startedAt?: number; input: number; output: number; cache: number }[]; median: number; total: number };
+  /** A failed check to the same command passing again in the session: times in RECOVERY_BUCKETS, and those still failing. */
+  recovery: { buckets: number[]; medianMs?: number; recovered: number; open: number };
+}
+
+/** How the time from a failure to green is bucketed (upper bounds, ms): the last takes the rest. */
+export const RECOVERY_BUCKETS: readonly { label: string; upTo: number }[] = [
+  { label: '< 1 min', upTo: 60_000 },
+  { label: '1–5 min', upTo: 5 * 60_000 },
+  { label: '5–15 min', upTo: 15 * 60_000 },
+  { label: '15–60 min', upTo: 60 * 60_000 },
+  { label: '> 1 h', upTo: Infinity },
+];
+export const RETRY_BUCKETS = ['0', '1', '2', '3', '4+'] as const;
+
 export interface BoardRecord {
   dir: string;
   exists: boolean;
@@ -227,10 +264,14 @@ export type WebviewToHost =
   | { type: 'copyRollback'; shipId: string }
   /** Roll back ship… for this ship: prepares the revert on a new branch. */
   | { type: 'rollbackShip'; shipId: string }
+  /** The Insights section was opened (send them, and again as the record changes) or closed (stop). */
+  | { type: 'insights'; open: boolean }
   /** Sent after each render: what the board now shows, so tests and logs can see it. */
   | { type: 'rendered'; phase: BoardState['phase']; events: number; sessions: number; trusted: boolean };
 
 export type HostToWebview =
   | { type: 'state'; state: BoardState }
   /** The reply to openSession: one session's whole flight record. */
-  | { type: 'sessionDetail'; trail: FlightTrail; activity: SessionActivity };
+  | { type: 'sessionDetail'; trail: FlightTrail; activity: SessionActivity }
+  /** The reply to insights (open): computed apart from the board's state, so the board never waits for them. */
+  | { type: 'insights'; insights: BoardInsights };

@@ -1,7 +1,8 @@
-import { AGENT_LABELS, QUERY_LIMITS, type BoardAction, type BoardRecord, type BoardSession, type BoardState, type ImportStatus, type SessionQuery } from '../src/protocol';
+import { AGENT_LABELS, QUERY_LIMITS, type BoardAction, type BoardInsights, type BoardRecord, type BoardSession, type BoardState, type ImportStatus, type SessionQuery } from '../src/protocol';
 import { checksTrend } from './charts';
 import { h, icon } from './dom';
 import { ago, bytes, clock, count, duration, plural } from './format';
+import { insightsSection } from './insights';
 import { reviewsSection } from './reviews';
 import { shipsSection } from './ships';
 import { groupByDay, importText, isFiltered, pageInfo, STATUS_LABELS } from './sessionFilter';
@@ -159,8 +160,8 @@ function recordDetails(r: BoardRecord, trusted: boolean): HTMLElement {
   );
 }
 
-/** The whole board for a state, as a new tree. */
-export function renderBoard(state: BoardState, query: SessionQuery): HTMLElement {
+/** The whole board for a state, as a new tree; the Insights (sent apart) and whether their section is open. */
+export function renderBoard(state: BoardState, query: SessionQuery, insights: { data?: BoardInsights; open: boolean } = { open: false }): HTMLElement {
   const root = h('div', { class: 'board', 'data-key': 'board', 'aria-busy': state.phase === 'loading' ? 'true' : 'false' });
   if (!state.trusted) {
     root.append(h('p', { class: 'notice', 'data-key': 'restricted' }, icon('shield'), ' Restricted mode: the board is read-only and nothing is recorded.'));
@@ -188,6 +189,7 @@ export function renderBoard(state: BoardState, query: SessionQuery): HTMLElement
     ),
     ...[reviewsSection(r.reviews ?? [], state.trusted), shipsSection(r.ships ?? [], state.deploy, state.trusted)].filter((x): x is HTMLElement => x !== undefined),
     sessionList(r, state.trusted, query, state.importing),
+    ...(c.sessions > 0 ? [insightsSection(insights.data, insights.open)] : []),
     h('section', { 'aria-labelledby': 'recent-h', 'data-key': 'recent' }, h('h2', { id: 'recent-h' }, 'Recent activity'), recentList(r)),
   );
   if (c.events === 0 && !state.importing) root.append(gettingStarted(state.trusted));

@@ -63,3 +63,48 @@ export function checksTrend(sessions: readonly BoardSession[]): SVGSVGElement | 
   });
   return chart;
 }
+
+/** One part of a bar and its tone (a `t-…` class: the theme's chart colours). */
+export interface ChartPart {
+  value: number;
+  tone: string;
+}
+
+/** A horizontal bar: its parts side by side, drawn against `max` (the panel's largest). */
+export function barChart(parts: readonly ChartPart[], max: number, label: string): SVGSVGElement {
+  const chart = svg(100, 6, label);
+  chart.setAttribute('class', 'chart hbar');
+  chart.append(rect(0, 0, 100, 6, 'track'));
+  let x = 0;
+  for (const p of parts) {
+    if (p.value <= 0) continue;
+    const w = (p.value / Math.max(1, max)) * 100;
+    chart.append(rect(x, 0, w, 6, `t-${p.tone}`));
+    x += w;
+  }
+  return chart;
+}
+
+/** Columns left to right, each one's parts stacked from the bottom, each with its own tooltip. */
+export function columnChart(columns: readonly { parts: readonly ChartPart[]; title: string }[], max: number, label: string): SVGSVGElement {
+  const slot = 10;
+  const height = 40;
+  const chart = svg(columns.length * slot, height, label);
+  chart.setAttribute('class', 'chart columns');
+  chart.append(rect(0, height - 0.5, columns.length * slot, 0.5, 'track'));
+  columns.forEach((c, k) => {
+    const g = document.createElementNS(SVG, 'g');
+    const title = document.createElementNS(SVG, 'title');
+    title.textContent = c.title;
+    g.append(title);
+    let y = height;
+    for (const p of c.parts) {
+      if (p.value <= 0) continue;
+      const h = Math.max(0.8, (p.value / Math.max(1, max)) * height);
+      y -= h;
+      g.append(rect(k * slot + 1.5, y, slot - 3, h, `t-${p.tone}`));
+    }
+    chart.append(g);
+  });
+  return chart;
+}

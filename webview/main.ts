@@ -1,5 +1,5 @@
 import { DEFAULT_QUERY, QUERY_LIMITS, SESSION_PAGE, SESSION_PAGE_MORE } from '../src/protocol';
-import type { BoardAction, BoardState, ReviewAction, HostToWebview, SessionActivity, SessionQuery, SessionStatus, WebviewToHost } from '../src/protocol';
+import type { BoardAction, BoardInsights, BoardState, ReviewAction, HostToWebview, SessionActivity, SessionQuery, SessionStatus, WebviewToHost } from '../src/protocol';
 import type { FlightTrail } from '../src/core/report/flightTrail';
 import { renderBoard } from './board';
 import { morph } from './morph';
@@ -12,6 +12,9 @@ interface SavedState {
   activity?: SessionActivity;
   query?: SessionQuery;
   boardScroll?: number;
+  /** The Insights section is open, and the last insights the extension sent. */
+  insightsOpen?: boolean;
+  insights?: BoardInsights;
 }
 
 interface VsCodeApi {
@@ -55,7 +58,7 @@ function showDetail(trail: FlightTrail, activity?: SessionActivity): void {
 }
 
 function render(state: BoardState): void {
-  const swapped = show(renderBoard(state, query));
+  const swapped = show(renderBoard(state, query, { data: saved.insights, open: saved.insightsOpen === true }));
   app.setAttribute('aria-busy', state.phase === 'loading' ? 'true' : 'false');
   if (swapped && saved.boardScroll !== undefined) window.scrollTo(0, saved.boardScroll);
   const r = state.record;
@@ -150,8 +153,23 @@ app.addEventListener('change', (e) => {
   if (el.id === 'session-agent') ask({ ...query, agent: el.value, limit: SESSION_PAGE });
 });
 
+// A <details> opens and closes itself; the extension is told, so it builds the insights only while they are shown.
+app.addEventListener('toggle', (e) => {
+  const el = e.target as HTMLDetailsElement;
+  if (el.id !== 'insights-details' || el.open === (saved.insightsOpen === true)) return;
+  save({ ...saved, insightsOpen: el.open });
+  vscode.postMessage({ type: 'insights', open: el.open });
+  // Closed, its panels leave the DOM; opened, the last insights show until fresh ones arrive.
+  if (saved.board && !wantedDetail) render(saved.board);
+}, true);
+
 window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
   const m = e.data;
+  if (m?.type === 'insights') {
+    save({ ...saved, insights: m.insights });
+    if (saved.board && !wantedDetail) render(saved.board);
+    return;
+  }
   if (m?.type === 'sessionDetail') {
     if (m.trail.id === wantedDetail) showDetail(m.trail, m.activity);
     return;
@@ -168,3 +186,4 @@ window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
 if (saved.detail) showDetail(saved.detail, saved.activity);
 else if (saved.board) render(saved.board);
 vscode.postMessage({ type: 'ready', query });
+if (saved.insightsOpen) vscode.postMessage({ type: 'insights', open: true });

@@ -14,6 +14,7 @@ import { RecordStore } from '../core/record/store';
 import { buildTrail, resolveSessionId } from '../core/report/trail';
 import { trailToMarkdown } from '../core/report/trailMarkdown';
 import { renderDashboard } from '../core/report/dashboard';
+import { loadPolicy } from '../core/risk/load';
 import { UsageError, type CliArgs } from './args';
 
 type Out = (text: string) => void;
@@ -117,7 +118,9 @@ export async function dashboard(args: CliArgs, out: Out): Promise<number> {
   const { dir, repoRoot } = repoOf(args);
   const store = await RecordStore.open(dir, { readOnly: true });
   try {
-    const html = renderDashboard(store.db, { title: `Flight record of ${basename(repoRoot)}` });
+    // The Insights sort changed files into the categories of the policy in force (read only: nothing is written beside the record).
+    const policy = loadPolicy(repoRoot, { recordDir: dir, persist: false }).policy;
+    const html = renderDashboard(store.db, { title: `Flight record of ${basename(repoRoot)}`, policy });
     try {
       writeFileSync(args.out, html);
     } catch (e) {

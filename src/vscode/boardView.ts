@@ -4,6 +4,8 @@ import { boardRecord } from '../core/report/boardState';
 import { buildTrail } from '../core/report/trail';
 import { clipStrings } from '../core/report/clip';
 import { sessionActivity } from '../core/report/activity';
+import { buildInsights } from '../core/report/insights';
+import type { Policy } from '../core/risk/types';
 import { DEFAULT_QUERY, type BoardAction, type BoardDeploy, type BoardState, type HostToWebview, type ImportStatus, type ReviewAction, type SessionQuery } from '../protocol';
 import { parseWebviewMessage } from '../webviewMessages';
 import { Disposable } from './disposable';
@@ -42,6 +44,12 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
   private query: SessionQuery = DEFAULT_QUERY;
   private pushTimer: NodeJS.Timeout | undefined;
   private deploy: DeploySource | undefined;
+  /** Insights are built only while the section is open, apart from the board's state and after it (never delaying it). */
+  private insightsOpen = false;
+  private insightsTimer: NodeJS.Timeout | undefined;
+  /** The record as the last insights sent saw it: unchanged, they are not built again. */
+  private insightsKey: string | undefined;
+  private policy: () => Policy | undefined = () => undefined;
   /** The state last posted to the webview (tests read what the board was given). */
   lastState: BoardState | undefined;
   private readonly rendered = this._register(new vscode.EventEmitter<{ phase: string; events: number; sessions: number; trusted: boolean }>());
@@ -57,14 +65,21 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     private readonly reviews?: ReviewActions,
   ) {
     super();
-    this._register(records.onDidChange(() => this.pushSoon()));
+    this._register(records.onDidChange(() => {
+      this.pushSoon();
+      this.insightsSoon();
+    }));
     if (imports) this._register(imports.onDidChangeImport(() => this.pushSoon()));
-    this._register({ dispose: () => clearTimeout(this.pushTimer) });
+    this._register({ dispose: () => {
+      clearTimeout(this.pushTimer);
+      clearTimeout(this.insightsTimer);
+    } });
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     this.ready = false;
+    this.insightsOpen = false;
     const webview = view.webview;
     webview.options = {
       enableScripts: true,
@@ -87,6 +102,11 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     this.deploy = source;
     this._register(source.onDidChange(() => this.pushSoon()));
     this.pushSoon();
+  }
+
+  /** Sorts the Insights' changed files into the categories of the policy in force. */
+  followPolicy(policy: () => Policy | undefined): void {
+    this.policy = policy;
   }
 
   refresh(): void {
@@ -123,6 +143,11 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
       void this.reviews?.openConcern(msg.path, msg.line);
     } else if (msg.type === 'openFile' || msg.type === 'diffFile') {
       void this.sessions.openFile(msg.sessionId, msg.path, msg.type === 'diffFile');
+    } else if (msg.type === 'insights') {
+      this.insightsOpen = msg.open;
+      // Opened (again, or in a new webview): what it has may be stale or gone.
+      this.insightsKey = undefined;
+      if (msg.open) this.insightsSoon(0);
     } else {
       this.rendered.fire({ phase: msg.phase, events: msg.events, sessions: msg.sessions, trusted: msg.trusted });
     }
@@ -135,6 +160,29 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
       // Clipped: a 10 MB paste would otherwise cross to the webview, and into its saved state, on every update.
       void this.view?.webview.postMessage({ type: 'sessionDetail', trail: clipStrings(trail), activity: sessionActivity(store.db, id) } satisfies HostToWebview);
     }
+  }
+
+  /** Builds the insights a while after the record last changed (a burst of events is one build), when they are shown. */
+  private insightsSoon(delayMs = 1000): void {
+    if (!this.insightsOpen) return;
+    clearTimeout(this.insightsTimer);
+    this.insightsTimer = setTimeout(() => void this.sendInsights(), delayMs);
+  }
+
+  private async sendInsights(): Promise<void> {
+    if (!this.view || !this.ready || !this.view.visible || !this.insightsOpen) return;
+    const store = await this.records.get()?.open().catch(() => undefined);
+    if (!store) return;
+    const key = String(store.db.exec('SELECT max(seq), (SELECT count(*) FROM sessions) FROM events')[0]?.values[0]?.join(':'));
+    if (key === this.insightsKey) return;
+    this.insightsKey = key;
+    let policy: Policy | undefined;
+    try {
+      policy = this.policy();
+    } catch {
+      // An unreadable policy file is the risk view's to report; the defaults sort files meanwhile.
+    }
+    void this.view.webview.postMessage({ type: 'insights', insights: clipStrings(buildInsights(store.db, { policy })) } satisfies HostToWebview);
   }
 
   /** Coalesces bursts of record changes into one post. */

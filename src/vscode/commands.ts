@@ -4,6 +4,7 @@ import { boardSessions } from '../core/report/boardState';
 import { buildTrail } from '../core/report/trail';
 import { trailToMarkdown } from '../core/report/trailMarkdown';
 import { renderDashboard } from '../core/report/dashboard';
+import { loadPolicy } from '../core/risk/load';
 import { basename } from 'node:path';
 import { formatVerify, verifyRecord } from '../core/report/verify';
 import type { BoardAction } from '../protocol';
@@ -94,7 +95,8 @@ export class RecordCommands {
       filters: { HTML: ['html'] },
     }));
     if (!uri) return undefined;
-    const html = renderDashboard(store.db, { title: `Flight record of ${basename(where.repoRoot ?? where.dir)}` });
+    const policy = where.repoRoot ? loadPolicy(where.repoRoot, { recordDir: where.dir, persist: false }).policy : undefined;
+    const html = renderDashboard(store.db, { title: `Flight record of ${basename(where.repoRoot ?? where.dir)}`, policy });
     await vscode.workspace.fs.writeFile(uri, Buffer.from(html));
     if (!target && vscode.env.uiKind === vscode.UIKind.Desktop && vscode.env.remoteName === undefined) await vscode.env.openExternal(uri);
     else if (!target) void vscode.window.showInformationMessage(`Dashboard saved to ${uri.fsPath}; it opens in any browser, offline.`);

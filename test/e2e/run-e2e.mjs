@@ -173,7 +173,8 @@ async function main() {
     await board.locator('vscode-option', { hasText: 'With failed checks' }).click();
     await board.locator('.session-title', { hasText: 'add server-side validation' }).waitFor();
     await board.locator('.session-title', { hasText: 'harden the login lockout' }).waitFor();
-    await countIs(board.locator('.session'), 2, 'the status filter did not narrow the list');
+    // The signup session, the planned login lockout, and four of a month ago's login work (the seed's Insights sessions).
+    await countIs(board.locator('.session'), 6, 'the status filter did not narrow the list');
     await board.locator('#session-status').click();
     await board.locator('vscode-option', { hasText: 'All sessions' }).click();
     await board.locator('.session').nth(1).waitFor();
@@ -382,12 +383,18 @@ async function main() {
     runNode(cli, 'dashboard', '--out', file, '--repo', workspace);
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1200, height: 900 } });
     const doc = await context.newPage();
-    await doc.goto(`file://${file}`);
+    // 26 MB (the 10 MB session's strings, twice): on a busy machine Chromium takes longer than the default 30 s to load it.
+    await doc.goto(`file://${file}`, { timeout: 120_000 });
     await doc.getByRole('link', { name: 'add server-side validation to signup endpoint' }).waitFor({ timeout: 5_000 });
     await doc.getByText('Retry: npm test -- signup: failed 1×, then passed after 2 runs').first().waitFor();
     await doc.getByRole('link', { name: 'tidy the README <img src=x onerror="window.__pwned=3">' }).waitFor();
     if (await doc.locator('img').count()) throw new Error('markup from the record came alive in the dashboard');
     await doc.screenshot({ path: join(results, 'dashboard.png'), fullPage: false });
+    // The Insights, drawn with JavaScript off: the same panels as the board's.
+    const insights = doc.locator('section#insights');
+    await insights.getByText('npm test -- login failed 4 of its 7 runs across 4 sessions.').waitFor();
+    if ((await insights.locator('svg[role="img"]').count()) < 5) throw new Error('the dashboard\'s Insights have no charts');
+    await insights.screenshot({ path: join(results, 'dashboard-insights.png') });
     await context.close();
   });
 
@@ -464,6 +471,38 @@ async function main() {
     await hideHovers();
     await board.locator('section.reviews').evaluate((el) => el.scrollIntoView());
     await page.screenshot({ path: join(results, 'board-override.png') });
+  });
+
+  await check('Insights open from the board: charts of what fails, what is skipped, where work goes, overrides (the one just given too), tokens', async () => {
+    const details = board.locator('#insights-details');
+    await details.locator('summary').scrollIntoViewIfNeeded();
+    if (await board.locator('.insight-panel').count()) throw new Error('Insights are built before they are opened');
+    await details.locator('summary').click();
+    const panel = (id) => board.locator(`[data-key="insight:${id}"]`);
+    await panel('failing').getByText('npm test -- login failed 4 of its 7 runs across 4 sessions.').waitFor({ timeout: 15_000 });
+    await panel('failing').locator('.insight-row', { hasText: 'npm test -- login' }).locator('.insight-note', { hasText: '4 of 7 failed' }).waitFor();
+    await panel('boundary').getByText('2 of 4 bounded sessions changed files outside their boundary.').waitFor();
+    await panel('skipped').locator('.insight-row', { hasText: 'lint' }).locator('.insight-note', { hasText: 'in 2 sessions' }).waitFor();
+    await panel('categories').getByText('Authentication and sessions').first().waitFor();
+    await panel('overrides').getByText(/"lint is broken on main, INC-7" \(2×\)/i).waitFor();
+    await panel('overrides').locator('.insight-label', { hasText: 'migration applied by hand on staging first, rollback script tested' }).waitFor();
+    await panel('recovery').locator('svg.chart.columns').waitFor();
+    await panel('tokens').locator('svg.chart.columns g').first().waitFor();
+    const styled = await board.locator('section[data-key="insights"] [style]').count();
+    if (styled) throw new Error(`${styled} inline styles (the CSP refuses them)`);
+    await hideHovers();
+    await board.locator('section[data-key="insights"]').screenshot({ path: join(results, 'board-insights.png') });
+    // The sidebar shows a few panels at a time: the workbench as a person sees it, at the top, middle and end.
+    for (const [where, file] of [['summary', 'board-insights-workbench.png'], ['[data-key="insight:boundary"]', 'board-insights-files.png'], ['[data-key="insight:tokens"]', 'board-insights-tokens.png']]) {
+      await details.locator(where).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await page.screenshot({ path: join(results, file) });
+    }
+    // Closed, it stays closed across a live update (and the extension stops building them).
+    await details.locator('summary').click();
+    await countIs(board.locator('.insight-panel'), 0, 'closing the section did not hide the panels');
+    note(workspace, 'insights closed');
+    await board.getByText('insights closed').first().waitFor({ timeout: 5_000 });
+    if (await details.evaluate((el) => el.open)) throw new Error('a live update reopened the Insights');
   });
 
   await check('a file with history shows a Flightdeck CodeLens at its top; a click opens its history with the decision', async () => {

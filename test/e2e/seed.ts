@@ -48,6 +48,49 @@ for (let i = 0; i < 23; i++) {
   writeFileSync(join(dir, `e2e-old-${i}.jsonl`), old.toString());
 }
 
+// A month ago, work on the login flow that a team would learn from (the board's Insights): a login test that keeps
+// failing, lint that stays red, a dependency bump outside its task's boundary, a migration. Older than the chores, so
+// the newest sessions (and what the other checks look at) stay as they are; nothing here touches README or api/signup.
+const INSIGHT_WORK: [string, (w: TranscriptWriter) => void][] = [
+  ['harden the login rate limiter', (w) => {
+    w.tool('Edit', { file_path: `${workspace}/src/auth/login.ts`, old_string: 'a', new_string: 'b' }, { text: 'ok' });
+    w.bash('npm test -- login', 1, 'FAIL src/auth/login.test.ts');
+    w.tool('Edit', { file_path: `${workspace}/src/auth/login.ts`, old_string: 'b', new_string: 'c' }, { text: 'ok' });
+    w.bash('npm test -- login', 1, 'FAIL src/auth/login.test.ts');
+    w.bash('npm test -- login', 0, 'PASS');
+    w.bash('npx eslint src', 0, '');
+  }],
+  ['move session cookies to httpOnly', (w) => {
+    w.tool('Edit', { file_path: `${workspace}/src/auth/session.ts`, old_string: 'a', new_string: 'b' }, { text: 'ok' });
+    w.bash('npm test -- login', 1, 'FAIL');
+    w.bash('npm test -- login', 0, 'PASS');
+    w.bash('npx eslint src', 1, '2 problems');
+    w.bash('npx eslint src', 1, '1 problem');
+  }],
+  ['bump express to 5', (w) => {
+    w.tool('Edit', { file_path: `${workspace}/package.json`, old_string: 'a', new_string: 'b' }, { text: 'ok' });
+    w.tool('Edit', { file_path: `${workspace}/src/auth/login.ts`, old_string: 'c', new_string: 'd' }, { text: 'ok' });
+    w.bash('npm test -- login', 0, 'PASS');
+    w.bash('npm run typecheck', 1, 'error TS2345');
+    w.bash('npm run typecheck', 0, '');
+  }],
+  ['add expires_at to sessions', (w) => {
+    w.tool('Write', { file_path: `${workspace}/db/migrate/20260301120000_add_expires_at.rb`, content: 'class AddExpiresAt; end' }, { text: 'File created successfully' });
+    w.bash('npm run typecheck', 0, '');
+  }],
+  ['speed up the login query', (w) => {
+    w.tool('Edit', { file_path: `${workspace}/src/auth/login.ts`, old_string: 'd', new_string: 'e' }, { text: 'ok' });
+    w.bash('npm test -- login', 1, 'FAIL: timeout');
+  }],
+];
+const insightStart = (n: number): number => Date.now() - (34 - 2 * n) * 86_400_000;
+INSIGHT_WORK.forEach(([intent, work], n) => {
+  const w = new TranscriptWriter({ sessionId: `e2e-insight-${n}`, cwd: workspace, start: insightStart(n), branch: 'feat/login' });
+  w.prompt(intent);
+  work(w);
+  writeFileSync(join(dir, `e2e-insight-${n}.jsonl`), w.toString());
+});
+
 // A session with 10 MB strings in its prompt and a command: the board must stay responsive and inert.
 const huge = new TranscriptWriter({ sessionId: 'e2e-huge-session', cwd: workspace, start: Date.now() - 40 * 86_400_000, branch: 'chore/huge' });
 huge.prompt(`an enormous paste <img src=x onerror="window.__pwned=4"> ${'lorem ipsum '.repeat(900_000)}`);
@@ -70,6 +113,15 @@ for (let n = 0; n < 10; n++) {
 // The signup session ran under a task: only api/signup.ts in bounds, lint required. Its list item shows the badges.
 void (async () => {
   const store = await RecordStore.open(join(workspace, '.git', 'flightdeck'));
+  // The login work's task: only src/auth, test and lint required; it ended before the migration.
+  const override = (at: number, reason: string, by: string): NewEvent => ({ kind: 'override.recorded', at, source: 'vscode', data: { gate: 'required-checks', subject: 'feat/login', reason, by } });
+  store.append([
+    { kind: 'task.started', at: insightStart(0) - 60_000, source: 'vscode', data: { intent: 'login hardening', allow: ['src/auth/**'], forbid: [], requiredChecks: ['test', 'lint'] } },
+    { kind: 'task.ended', at: insightStart(3) - 60_000, source: 'vscode', data: {} },
+    override(insightStart(1) + 3_600_000, 'lint is broken on main, INC-7', 'Ada Lovelace <ada@example.com>'),
+    override(insightStart(2) + 3_600_000, 'Lint is broken on main, INC-7', 'Grace Hopper <grace@example.com>'),
+    override(insightStart(4) + 3_600_000, 'hotfix for the login outage, reviewed by hand', 'Ada Lovelace <ada@example.com>'),
+  ]);
   store.append([{ kind: 'task.started', at: signupAt - 60_000, source: 'vscode', data: {
     intent: 'add server-side validation to signup endpoint', allow: ['api/signup.ts'], forbid: ['schema'], requiredChecks: ['lint'],
   } }]);

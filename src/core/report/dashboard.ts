@@ -6,10 +6,12 @@ import { buildTrail } from './trail';
 import { recordCounts } from '../record/queries';
 import { recordedShips, rollbackPlan, type RecordedShip } from '../gates/recordedShips';
 
-/** Everything that reaches the page is text: markup in the record stays inert. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-}
+import { escapeHtml } from './escape';
+import { buildInsights } from './insights';
+import { insightsHtml, INSIGHTS_CSS } from './insightsHtml';
+import type { Policy } from '../risk/types';
+
+export { escapeHtml };
 
 const e = escapeHtml;
 const list = (items: string[]): string => (items.length ? `<ul>${items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>` : '<p class="muted">none</p>');
@@ -118,6 +120,8 @@ export interface DashboardOptions {
   generatedAt?: number;
   /** Sessions shown in full; older ones are listed only. */
   detailed?: number;
+  /** The risk policy whose categories the Insights sort changed files into (default: the built-in one). */
+  policy?: Policy;
 }
 
 /**
@@ -155,7 +159,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; } .bad {
 dt { color: var(--muted); } dd { margin: 0; overflow-wrap: anywhere; } .warn { background: var(--warn-bg); padding: 4px 12px; border-radius: 4px; margin-top: 8px; }
 ul { margin: 0; padding-left: 20px; } .review { border-left: 3px solid var(--line); padding: 2px 10px; margin: 6px 0; } .review p { margin: 2px 0; }
 .review-concerns, .review-failed { border-left-color: var(--bad); } .answers { list-style: none; padding-left: 0; } .answers > li { margin: 4px 0; } .answer-concern > b { color: var(--bad); } pre.plan { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 12px; border-left: 3px solid var(--line); padding-left: 8px; } details.turn summary { cursor: pointer; overflow-wrap: anywhere; } .sev-high { color: var(--bad); } code { overflow-wrap: anywhere; } li { overflow-wrap: anywhere; } .tiles { display: flex; gap: 24px; margin: 12px 0 20px; } .tiles b { font-size: 20px; display: block; }
-</style></head>
+${INSIGHTS_CSS}</style></head>
 <body id="top">
 <h1>${e(options.title)}</h1>
 <p class="muted">Generated ${e(new Date(options.generatedAt ?? Date.now()).toISOString())} from the Flightdeck record. Read-only.</p>
@@ -164,6 +168,7 @@ ul { margin: 0; padding-left: 20px; } .review { border-left: 3px solid var(--lin
 <div><b>${count('SELECT count(*) FROM checks WHERE passed = 0')}</b>failed</div><div><b>${totals.pendingReviews}</b>reviews open</div>
 <div><b>${totals.ships}</b>ships</div><div><b>${totals.events}</b>events</div>
 </div>
+${insightsHtml(buildInsights(db, { policy: options.policy }))}
 <h2>Sessions</h2>
 ${sessions.length ? `<table><thead><tr><th>Started (UTC)</th><th>Task</th><th>Agent</th><th>Author</th><th>Branch</th><th class="num">Commands</th><th class="num">Files</th><th class="num">Failed checks</th><th class="num">Refused</th></tr></thead><tbody>
 ${rows}

@@ -44,7 +44,7 @@ function parseList(v: SqlValue | undefined): string[] {
 }
 
 /** Paths inside the repository read better relative to it, as a reviewer would write them. */
-function relativeTo(root: string): (p: string) => string {
+export function relativeTo(root: string): (p: string) => string {
   return (p) => {
     const r = root ? relative(root, p) : p;
     return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;

@@ -34,3 +34,9 @@ test('review messages from the board: a known action on a review id, a concern\'
   assert.deepEqual(parseWebviewMessage({ type: 'openConcern', path: 'db/m.rb', line: -4 }), { type: 'openConcern', path: 'db/m.rb', line: undefined });
   assert.deepEqual(parseWebviewMessage({ type: 'openConcern', path: 'db/m.rb', line: 1.5 }), { type: 'openConcern', path: 'db/m.rb', line: undefined });
 });
+
+test('the Insights section says only whether it is open', () => {
+  assert.deepEqual(parseWebviewMessage({ type: 'insights', open: true, window: 1e9 }), { type: 'insights', open: true });
+  assert.deepEqual(parseWebviewMessage({ type: 'insights', open: false }), { type: 'insights', open: false });
+  for (const bad of [{ type: 'insights' }, { type: 'insights', open: 'yes' }, { type: 'insights', open: 1 }]) assert.equal(parseWebviewMessage(bad), undefined, JSON.stringify(bad));
+});
