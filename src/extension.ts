@@ -25,6 +25,7 @@ import { DeployCommands } from './vscode/deployCommands';
 import { MemoryCommands } from './vscode/memoryCommands';
 import { FileHistoryLens } from './vscode/fileHistoryLens';
 import { RollbackShipCommands } from './vscode/rollbackShip';
+import { memoryLog, memoryLogEvery } from './core/memoryLog';
 
 /** What the extension hands to other extensions and to its own integration tests. */
 export interface FlightdeckApi {
@@ -132,6 +133,8 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     deployGate.start();
   }, 0);
   context.subscriptions.push({ dispose: () => clearTimeout(deferred) }, { dispose: () => clearTimeout(lockSoon) });
+  context.subscriptions.push(memoryLogEvery(2_000));
+  memoryLog('activated');
   const activatedAt = performance.now();
   return { records, board, commands, capture, risk, reviews, diagnostics, decorations, deploy, activatedAt, activationMs: activatedAt - started };
 }

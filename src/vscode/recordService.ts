@@ -4,6 +4,7 @@ import { LiveRecord } from '../core/record/liveRecord';
 import { keepGateState } from '../core/gates/stateWriter';
 import { keepMemory, type MemoryKeeper } from '../core/report/memoryWriter';
 import { Disposable } from './disposable';
+import { memoryLog } from '../core/memoryLog';
 
 /**
  * The workspace's flight record as the extension sees it. Nothing is opened at activation: the
@@ -47,6 +48,7 @@ export class RecordService extends Disposable {
     const live = new LiveRecord(where.dir, {
       readOnly: this.readOnly,
       onOpen: (store) => {
+        memoryLog('record open');
         if (this.readOnly) return;
         keepGateState(store);
         this.memory?.dispose();
