@@ -5,6 +5,7 @@ import { keepGateState } from '../core/gates/stateWriter';
 import { keepMemory, type MemoryKeeper } from '../core/report/memoryWriter';
 import { Disposable } from './disposable';
 import { memoryLog } from '../core/memoryLog';
+import { setFileGrowth } from '../core/record/sqlite';
 
 /**
  * The workspace's flight record as the extension sees it. Nothing is opened at activation: the
@@ -18,6 +19,8 @@ export class RecordService extends Disposable {
 
   constructor(private readonly context: vscode.ExtensionContext) {
     super();
+    // The window keeps the record in memory for hours: the database file grows in small steps, not 64 MB ones.
+    setFileGrowth('lean');
     this._register({ dispose: () => {
       this.memory?.dispose();
       this.live?.dispose();

@@ -1,5 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { archiveQuietSessions } from './archive';
+import { collectGarbage } from './collectGarbage';
 import { IDLE_SNAPSHOT_BYTES, RecordStore, type StoreOptions } from './store';
 
 export interface LiveRecordOptions extends StoreOptions {
@@ -17,6 +18,8 @@ export interface LiveRecordOptions extends StoreOptions {
    * opened from their archive. Off when absent or 0.
    */
   archiveQuietAfterMs?: number;
+  /** See REOPEN_AFTER_WASM_GROWTH (tests set it lower). */
+  reopenAfterWasmGrowth?: number;
 }
 
 /** How long one quiet moment may spend archiving (files started before it ends are finished). */
@@ -24,6 +27,12 @@ const ARCHIVE_PAUSE_MS = 300;
 
 /** Between two looks for sessions to archive: they become due slowly. */
 const ARCHIVE_EVERY_MS = 3_600_000;
+
+/**
+ * sql.js's WASM memory grows to the peak of whatever ran (a large batch of events, an archive pass) and never shrinks:
+ * once it is this much above what the open left, the record is opened again, after a snapshot, in a fresh instance.
+ */
+export const REOPEN_AFTER_WASM_GROWTH = 8 << 20;
 
 /** How long the record must be quiet before a journal tail worth it (IDLE_SNAPSHOT_BYTES) is snapshotted. */
 export const IDLE_SNAPSHOT_MS = 5_000;
@@ -55,22 +64,32 @@ export class LiveRecord {
   /** Opens the record (loads the WASM, the snapshot, the journal) once; later calls share it. */
   open(): Promise<RecordStore> {
     this.openedAt ??= performance.now();
-    this.opening ??= RecordStore.open(this.dir, this.options).then((store) => {
+    this.opening ??= this.openStore().then((store) => {
       if (this.disposed) {
         store.close();
         throw new Error('the record was closed while it opened');
       }
-      this.store = store;
-      this.options.onOpen?.(store);
-      store.onDidChange(() => {
-        this.fire();
-        this.snapshotWhenIdle();
-      });
+      this.adopt(store);
       this.follow();
-      this.snapshotWhenIdle(); // what the last window left unsnapshotted
+      this.collectSoon(); // the snapshot as read from disk, copied into sql.js
       return store;
     });
     return this.opening;
+  }
+
+  /** Its own sql.js instance, so that a store opened again gives back the memory the previous one grew to. */
+  private openStore(): Promise<RecordStore> {
+    return RecordStore.open(this.dir, { ownSqlJs: true, ...this.options });
+  }
+
+  private adopt(store: RecordStore): void {
+    this.store = store;
+    this.options.onOpen?.(store);
+    store.onDidChange(() => {
+      this.fire();
+      this.snapshotWhenIdle();
+    });
+    this.snapshotWhenIdle(); // what the last window left unsnapshotted
   }
 
   get current(): RecordStore | undefined {
@@ -109,6 +128,53 @@ export class LiveRecord {
     );
   }
 
+  /**
+   * Right after a snapshot (so the open replays next to nothing): a store whose sql.js memory grew well past what
+   * its open needed is replaced by the same record opened in a fresh instance; the old memory goes with the old store.
+   */
+  private reopenIfGrown(old: RecordStore): boolean {
+    if (this.disposed || this.reopening || this.store !== old || old.stale) return false;
+    if (old.wasmBytes() - old.openedWasmBytes < (this.options.reopenAfterWasmGrowth ?? REOPEN_AFTER_WASM_GROWTH)) return false;
+    // The old store serves until the new one is open (it reads every event the journal holds, ours included).
+    this.reopening = true;
+    void this.openStore().then(
+      (store) => {
+        this.reopening = false;
+        if (this.disposed || this.store !== old) return store.close();
+        this.opening = Promise.resolve(store);
+        this.adopt(store);
+        old.close();
+        this.reopened++;
+        this.fire();
+        this.collectSoon();
+      },
+      () => {
+        this.reopening = false; // the old store goes on; the next snapshot tries again
+      },
+    );
+    return true;
+  }
+
+  private collecting: NodeJS.Timeout | undefined;
+
+  /**
+   * A full collection once the work in hand is done: what an open, a snapshot or a reopen left dead (images the size
+   * of the database) goes back to the system now, not whenever V8 next collects. Only where the store has its own
+   * sql.js instance (a long-lived process; a test sets ownSqlJs false to leave collections to V8).
+   */
+  private collectSoon(): void {
+    if (this.collecting || this.options.ownSqlJs === false) return;
+    this.collecting = setTimeout(() => {
+      this.collecting = undefined;
+      if (!this.disposed) collectGarbage();
+    }, 200);
+    this.collecting.unref();
+  }
+
+  private reopening = false;
+  /** How many times the record was opened again in a fresh sql.js instance (reopenIfGrown). */
+  reopened = 0;
+
   /** Resolves once no snapshot is being written in the background. */
   settled(): Promise<void> {
     return this.store?.snapshotWritten() ?? Promise.resolve();
@@ -120,6 +186,7 @@ export class LiveRecord {
     clearInterval(this.poll);
     clearTimeout(this.pending);
     clearTimeout(this.idle);
+    clearTimeout(this.collecting);
     this.listeners.clear();
     this.store?.close();
     this.store = undefined;
@@ -207,7 +274,9 @@ export class LiveRecord {
       // Failures are retried at the next catch-up that finds a snapshot due (or the next quiet spell).
       const written = (async () => {
         const store = this.disposed ? undefined : this.store;
-        if (store?.snapshotDue() || (idle && this.idleSnapshotDue())) await store?.snapshotInBackground();
+        if (store?.snapshotDue() || (idle && this.idleSnapshotDue())) {
+          if ((await store?.snapshotInBackground()) && store && !this.reopenIfGrown(store)) this.collectSoon();
+        }
       })();
       void written.catch(() => undefined).finally(() => {
         this.snapshotScheduled = false;
