@@ -1,6 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { archiveQuietSessions } from './archive';
 import { collectGarbage } from './collectGarbage';
+import { compactionDue } from './compact';
 import { IDLE_SNAPSHOT_BYTES, RecordStore, type StoreOptions } from './store';
 
 export interface LiveRecordOptions extends StoreOptions {
@@ -20,7 +21,17 @@ export interface LiveRecordOptions extends StoreOptions {
   archiveQuietAfterMs?: number;
   /** See REOPEN_AFTER_WASM_GROWTH (tests set it lower). */
   reopenAfterWasmGrowth?: number;
+  /**
+   * Compacts the record in another process (`flightdeck compact`, seconds on a large record); resolves true once a
+   * packed snapshot is written. Asked after a snapshot when compactionDue; the record is then opened again from it.
+   */
+  compact?: () => Promise<boolean>;
+  /** The smallest database worth compacting (tests set it lower; see compact.ts). */
+  compactMinBytes?: number;
 }
+
+/** After a compaction that did not happen (another process held the lease, an error), the next try waits this long. */
+const COMPACT_RETRY_MS = 3_600_000;
 
 /** How long one quiet moment may spend archiving (files started before it ends are finished). */
 const ARCHIVE_PAUSE_MS = 300;
@@ -135,6 +146,37 @@ export class LiveRecord {
   private reopenIfGrown(old: RecordStore): boolean {
     if (this.disposed || this.reopening || this.store !== old || old.stale) return false;
     if (old.wasmBytes() - old.openedWasmBytes < (this.options.reopenAfterWasmGrowth ?? REOPEN_AFTER_WASM_GROWTH)) return false;
+    this.reopenFresh(old);
+    return true;
+  }
+
+  private compactingSince = 0;
+  private compactFailedAt = 0;
+  /** How many compactions another process wrote for this record (compactIfDue). */
+  compacted = 0;
+
+  /** At a quiet moment after a snapshot: a database due for compaction is packed by another process, then opened again. */
+  private compactIfDue(store: RecordStore): boolean {
+    const compact = this.options.compact;
+    if (!compact || this.options.readOnly || this.disposed || this.reopening || this.compactingSince || this.store !== store) return false;
+    if (Date.now() - this.compactFailedAt < COMPACT_RETRY_MS || !compactionDue(store, this.options.compactMinBytes)) return false;
+    this.compactingSince = Date.now();
+    void compact()
+      .catch(() => false)
+      .then((done) => {
+        this.compactingSince = 0;
+        if (!done) this.compactFailedAt = Date.now();
+        else {
+          this.compacted++;
+          if (this.store === store) this.reopenFresh(store);
+        }
+      });
+    return true;
+  }
+
+  /** The same record opened in a fresh sql.js instance replaces `old`, which serves until then. */
+  private reopenFresh(old: RecordStore): void {
+    if (this.disposed || this.reopening || this.store !== old) return;
     // The old store serves until the new one is open (it reads every event the journal holds, ours included).
     this.reopening = true;
     void this.openStore().then(
@@ -152,7 +194,6 @@ export class LiveRecord {
         this.reopening = false; // the old store goes on; the next snapshot tries again
       },
     );
-    return true;
   }
 
   private collecting: NodeJS.Timeout | undefined;
@@ -275,7 +316,7 @@ export class LiveRecord {
       const written = (async () => {
         const store = this.disposed ? undefined : this.store;
         if (store?.snapshotDue() || (idle && this.idleSnapshotDue())) {
-          if ((await store?.snapshotInBackground()) && store && !this.reopenIfGrown(store)) this.collectSoon();
+          if ((await store?.snapshotInBackground()) && store && !this.reopenIfGrown(store) && !this.compactIfDue(store)) this.collectSoon();
         }
       })();
       void written.catch(() => undefined).finally(() => {
