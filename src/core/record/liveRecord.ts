@@ -185,7 +185,11 @@ export class LiveRecord {
         if (this.disposed || this.store !== old) return store.close();
         this.opening = Promise.resolve(store);
         this.adopt(store);
-        old.close();
+        try {
+          old.close();
+        } catch {
+          // Its snapshot at close failed: the journal holds every event, and the new store has read them.
+        }
         this.reopened++;
         this.fire();
         this.collectSoon();
@@ -210,6 +214,20 @@ export class LiveRecord {
       if (!this.disposed) collectGarbage();
     }, 200);
     this.collecting.unref();
+  }
+
+  private holds = 0;
+
+  /** While held (a long task keeps the current store and appends through it), the record is not opened again for memory's sake. */
+  hold(): { dispose(): void } {
+    this.holds++;
+    let held = true;
+    return {
+      dispose: () => {
+        if (held) this.holds--;
+        held = false;
+      },
+    };
   }
 
   private reopening = false;
@@ -316,7 +334,10 @@ export class LiveRecord {
       const written = (async () => {
         const store = this.disposed ? undefined : this.store;
         if (store?.snapshotDue() || (idle && this.idleSnapshotDue())) {
-          if ((await store?.snapshotInBackground()) && store && !this.reopenIfGrown(store) && !this.compactIfDue(store)) this.collectSoon();
+          const written = await store?.snapshotInBackground();
+          // Opened again only at a quiet moment and when nothing holds the store (an import appends through it).
+          const quiet = idle && this.holds === 0;
+          if (written && store && !(quiet && (this.reopenIfGrown(store) || this.compactIfDue(store)))) this.collectSoon();
         }
       })();
       void written.catch(() => undefined).finally(() => {

@@ -88,3 +88,24 @@ test('a live record whose sql.js memory stayed near its open is not opened again
   assert.equal(live.current, first);
   assert.equal(live.reopened, 0);
 });
+
+test('while something holds the live record (an import), it is not opened again; once let go, the next quiet moment does', async (t) => {
+  const dir = tempDir(t);
+  const live = new LiveRecord(dir, { idleSnapshotMs: 50, idleSnapshotBytes: 1, reopenAfterWasmGrowth: 8 * MB });
+  t.after(() => live.dispose());
+  const first = await live.open();
+  const hold = live.hold();
+  first.db.exec('SELECT length(randomblob(40000000))');
+  first.append([{ kind: 'note', data: { text: 'during the import' } }]);
+  await new Promise((r) => setTimeout(r, 1_500)); // the quiet spell, the snapshot's delay
+  await live.settled();
+  assert.ok(existsSync(join(dir, SNAPSHOT_FILE)), 'the snapshot was taken');
+  assert.equal(live.reopened, 0);
+  assert.equal(live.current, first);
+  hold.dispose();
+  first.append([{ kind: 'note', data: { text: 'after the import' } }]);
+  for (const deadline = Date.now() + 10_000; live.reopened === 0; await new Promise((r) => setTimeout(r, 20))) {
+    if (Date.now() > deadline) throw new Error('not opened again');
+  }
+  assert.equal(recordCounts((live.current as typeof first).db).notes, 2);
+});
