@@ -204,7 +204,10 @@ async function main(): Promise<void> {
         cachedRecord(cache && join(cache, `record-${label}-${target}`), dir, (d) => build(d, samplePath, copies));
       };
       const builds = [
-        ...(before ? [{ label: 'before', extensionRoot: join(root, 'before'), buildRecord: cached(`before-${process.env.FLIGHTDECK_BENCH_BEFORE}`, (d, s, c) => buildRecordWith(before.script, d, s, c)) }] : []),
+        // FLIGHTDECK_BENCH_BEFORE_RECORD=same: that build's window opens this build's record (same format), so only the extension differs.
+        ...(before ? [{ label: 'before', extensionRoot: join(root, 'before'), buildRecord: process.env.FLIGHTDECK_BENCH_BEFORE_RECORD === 'same'
+          ? cached('after', (d, s, c) => buildRecordWith(__filename, d, s, c))
+          : cached(`before-${process.env.FLIGHTDECK_BENCH_BEFORE}`, (d, s, c) => buildRecordWith(before.script, d, s, c)) }] : []),
         { label: 'after', extensionRoot: join(__dirname, '..'), buildRecord: cached('after', (d, s, c) => buildRecordWith(__filename, d, s, c)) },
       ];
       const sides = await scaleWorkbench(builds, root, Number(process.env.FLIGHTDECK_BENCH_ROUNDS ?? 1));
