@@ -296,6 +296,7 @@ export class LiveRecord {
     clearTimeout(this.idle);
     this.idle = setTimeout(() => {
       if (this.archiveIfDue() || this.idleSnapshotDue()) this.scheduleSnapshot(true);
+      else if (this.store && this.holds === 0) this.compactIfDue(this.store); // a quiet moment with nothing to snapshot
     }, this.options.idleSnapshotMs ?? IDLE_SNAPSHOT_MS);
     this.idle.unref();
   }
