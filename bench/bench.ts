@@ -223,6 +223,10 @@ async function main(): Promise<void> {
           row(`extension host RSS, board open, ${s.label} (median of ${rounds.length})`, `${fmt(rss)} MB (peak ${fmt(med(rounds.map((x) => x.peakMb)))} MB)`,
             `rounds ${each(rounds.map((x) => x.rssMb))}${s.boardMs === undefined ? '' : `; board listed in ${fmt(med(rounds.map((x) => x.boardMs)))} ms`}`);
           if (s.boardMs !== undefined) row(`  over the window without Flightdeck`, `${fmt(rss - base)} MB`);
+          if (s.settledMb !== undefined) {
+            const settled = med(rounds.map((x) => x.settledMb));
+            row(`  the same window a minute later, ${s.label}`, `${fmt(settled)} MB (${fmt(settled - base)} MB over)`, `rounds ${each(rounds.map((x) => x.settledMb))}`);
+          }
           if (s.reopened) {
             const again = med(rounds.map((x) => x.reopened?.rssMb));
             row(`  the window opened again, ${s.label}`, `${fmt(again)} MB (peak ${fmt(med(rounds.map((x) => x.reopened?.peakMb)))} MB)`, `target ≤ 250 MB; rounds ${each(rounds.map((x) => x.reopened?.rssMb))}`);

@@ -12,6 +12,8 @@ export interface WorkbenchSide {
   peakMb: number;
   /** The window opened again on the same record (a new extension host): the steady state, once the first open's work is done. */
   reopened?: { rssMb: number; peakMb: number };
+  /** The first window a minute later, its one-off work (git facts for every session, archiving) done. */
+  settledMb?: number;
   /** From the workbench showing to the board listing sessions. */
   boardMs?: number;
   /** The extension host's own memory log (FLIGHTDECK_MEMORY_LOG) by stage, the last line of each, per extension host. */
@@ -63,9 +65,11 @@ async function side(support: Support, label: string, extensionRoot: string | und
     await sleep(20_000); // settled: any snapshot or import at start done
     const mem = memoryMb(pid);
     let reopened: WorkbenchSide['reopened'];
+    let settledMb: number | undefined;
     if (extensionRoot) {
       // A first open also does one-off work (git facts for every session, archiving): a window opened again shows the steady state.
       await sleep(40_000);
+      settledMb = memoryMb(pid).rss;
       await page.close();
       const again = await support.openWorkbench(browser, server.url(workspace), { log });
       const board = again.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
@@ -89,7 +93,7 @@ async function side(support: Support, label: string, extensionRoot: string | und
     // FLIGHTDECK_BENCH_WORKBENCH_LOG=<file>: the extension hosts' whole memory logs are kept beside it, one a side and round.
     const keep = process.env.FLIGHTDECK_BENCH_WORKBENCH_LOG;
     if (keep && existsSync(memLog)) copyFileSync(memLog, `${keep}.${label.replace(/\W+/g, '-')}-${Date.now()}.jsonl`);
-    return { label, rssMb: mem.rss, peakMb: mem.peak, boardMs, reopened, stages: readStages(memLog) };
+    return { label, rssMb: mem.rss, peakMb: mem.peak, boardMs, reopened, settledMb, stages: readStages(memLog) };
   } finally {
     await support.cleanupAll();
   }
