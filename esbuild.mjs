@@ -12,6 +12,8 @@ const bench = process.argv.includes('--bench');
  * sql.js keeps the database file in memory and, past 1 MB, grows it by 12.5% at a time, copying the whole
  * file each time: filling a 50 MB record copied ~430 MB (a tenth of the time spent recording). Growing by
  * up to 64 MB at a time (doubling below that) copies a few times the file instead, at most 64 MB unused.
+ * A process that keeps a record open for hours (the extension host) asks for lean steps instead (sqlite.ts's
+ * setFileGrowth): 64 MB unused there, for the life of the window, was a quarter of its memory.
  * Pinned to sql.js 1.16.0's text: the build fails if the rule is not found exactly once.
  */
 const sqlJsFileGrowth = {
@@ -21,7 +23,12 @@ const sqlJsFileGrowth = {
       const text = readFileSync(args.path, 'utf8');
       const rule = 'm*(m<1048576?2:1.125)>>>0';
       if (text.split(rule).length !== 2) throw new Error(`sql.js changed: its file growth rule was not found in ${args.path}`);
-      return { contents: text.replace(rule, '(m<1048576?2*m:Math.max(1.125*m,Math.min(2*m,m+67108864)))>>>0'), loader: 'js' };
+      const fast = '(m<1048576?2*m:Math.max(1.125*m,Math.min(2*m,m+67108864)))';
+      const chosen = `(globalThis[Symbol.for('flightdeck.sqlFileGrowth')]?.(m)??${fast})>>>0`;
+      // A fresh instance when asked (sqlite.ts): its memory is its own, and goes once the older one is unused.
+      const cached = 'if (initSqlJsPromise){';
+      if (text.split(cached).length !== 2) throw new Error(`sql.js changed: its instance cache was not found in ${args.path}`);
+      return { contents: text.replace(rule, chosen).replace(cached, 'if (initSqlJsPromise && !(moduleConfig && moduleConfig.fresh)){'), loader: 'js' };
     });
   },
 };

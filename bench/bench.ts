@@ -27,6 +27,7 @@ import { CCUSAGE_CODEX, codexImportThroughput, median as codexMedian } from './c
 import { memoryBench } from './memory';
 import { buildBefore, buildRecordWith, prepareSample, removeBefore, scaleChild, scaleReal } from './scaleReal';
 import { scaleWorkbench } from './scaleWorkbench';
+import { cachedRecord, cachedSample } from './benchCache';
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (bytes: number): string => `${fmt(bytes / (1 << 20), 0)} MB`;
@@ -195,17 +196,49 @@ async function main(): Promise<void> {
     const root = scratch();
     try {
       const before = buildBefore(root);
-      const { samplePath, copies } = await prepareSample(root, Number(process.env.FLIGHTDECK_BENCH_EVENTS ?? 1_000_000));
+      const target = Number(process.env.FLIGHTDECK_BENCH_EVENTS ?? 1_000_000);
+      // FLIGHTDECK_BENCH_CACHE=<dir> keeps the sample and each side's built record there between runs (a 1M build takes minutes).
+      const cache = process.env.FLIGHTDECK_BENCH_CACHE;
+      const sample = cachedSample(cache, target, () => prepareSample(root, target));
+      const cached = (label: string, build: (dir: string, samplePath: string, copies: number) => void) => async (dir: string): Promise<void> => {
+        const { samplePath, copies } = await sample();
+        cachedRecord(cache && join(cache, `record-${label}-${target}`), dir, (d) => build(d, samplePath, copies));
+      };
       const builds = [
-        ...(before ? [{ label: 'before', extensionRoot: join(root, 'before'), buildRecord: (dir: string) => buildRecordWith(before.script, dir, samplePath, copies) }] : []),
-        { label: 'after', extensionRoot: join(__dirname, '..'), buildRecord: (dir: string) => buildRecordWith(__filename, dir, samplePath, copies) },
+        // FLIGHTDECK_BENCH_BEFORE_RECORD=same: that build's window opens this build's record (same format), so only the extension differs.
+        ...(before ? [{ label: 'before', extensionRoot: join(root, 'before'), buildRecord: process.env.FLIGHTDECK_BENCH_BEFORE_RECORD === 'same'
+          ? cached('after', (d, s, c) => buildRecordWith(__filename, d, s, c))
+          : cached(`before-${process.env.FLIGHTDECK_BENCH_BEFORE}`, (d, s, c) => buildRecordWith(before.script, d, s, c)) }] : []),
+        { label: 'after', extensionRoot: join(__dirname, '..'), buildRecord: cached('after', (d, s, c) => buildRecordWith(__filename, d, s, c)) },
       ];
-      const sides = await scaleWorkbench(builds, root);
+      const sides = await scaleWorkbench(builds, root, Number(process.env.FLIGHTDECK_BENCH_ROUNDS ?? 1));
       if (typeof sides === 'string') row('extension host on a large record', `skipped: ${sides}`);
       else {
-        for (const s of sides) {
-          row(`extension host RSS, board open, ${s.label}`, `${fmt(s.rssMb)} MB (peak ${fmt(s.peakMb)} MB)`, s.boardMs === undefined ? '' : `board listed in ${fmt(s.boardMs)} ms`);
-          if (s.reopened) row(`  the window opened again, ${s.label}`, `${fmt(s.reopened.rssMb)} MB (peak ${fmt(s.reopened.peakMb)} MB)`, 'target ≤ 250 MB');
+        const med = (xs: (number | undefined)[]): number => pct(xs.filter((x): x is number => x !== undefined), 50);
+        const base = med((sides[0] ?? []).map((s) => s.rssMb));
+        for (const rounds of sides) {
+          const s = rounds[0];
+          if (!s) continue;
+          const rss = med(rounds.map((x) => x.rssMb));
+          const each = (xs: (number | undefined)[]): string => xs.map((x) => (x === undefined ? '—' : fmt(x))).join(', ');
+          row(`extension host RSS, board open, ${s.label} (median of ${rounds.length})`, `${fmt(rss)} MB (peak ${fmt(med(rounds.map((x) => x.peakMb)))} MB)`,
+            `rounds ${each(rounds.map((x) => x.rssMb))}${s.boardMs === undefined ? '' : `; board listed in ${fmt(med(rounds.map((x) => x.boardMs)))} ms`}`);
+          if (s.boardMs !== undefined) row(`  over the window without Flightdeck`, `${fmt(rss - base)} MB`);
+          if (s.settledMb !== undefined) {
+            const settled = med(rounds.map((x) => x.settledMb));
+            row(`  the same window a minute later, ${s.label}`, `${fmt(settled)} MB (${fmt(settled - base)} MB over)`, `rounds ${each(rounds.map((x) => x.settledMb))}`);
+          }
+          if (s.reopened) {
+            const again = med(rounds.map((x) => x.reopened?.rssMb));
+            row(`  the window opened again, ${s.label}`, `${fmt(again)} MB (peak ${fmt(med(rounds.map((x) => x.reopened?.peakMb)))} MB)`, `target ≤ 250 MB; rounds ${each(rounds.map((x) => x.reopened?.rssMb))}`);
+            row(`  over the window without Flightdeck`, `${fmt(again - base)} MB`);
+          }
+          // The extension host's own account (FLIGHTDECK_MEMORY_LOG) in the first round: RSS, V8 heap used, array buffers, sql.js WASM.
+          for (const [h, host] of (s.stages ?? []).entries()) {
+            for (const [stage, l] of Object.entries(host)) {
+              row(`  ${h === 0 ? 'first' : 'reopened'} host at ${stage}`, `rss ${l.rss} heap ${l.heapUsed}/${l.heapTotal} ab ${l.arrayBuffers} wasm ${l.wasm} MB`);
+            }
+          }
         }
       }
     } finally {

@@ -190,7 +190,7 @@ export function buildBefore(root: string): { script: string; cli: string } | und
     if (r.status !== 0) throw new Error(`git ${a.join(' ')}: ${r.stderr}`);
   };
   git('worktree', 'add', '--detach', '-q', tree, rev);
-  for (const f of ['bench/bench.ts', 'bench/scaleReal.ts', 'bench/scaleWorkbench.ts', 'bench/idleCost.ts']) writeFileSync(join(tree, f), readFileSync(join(here, f)));
+  for (const f of ['bench/bench.ts', 'bench/scaleReal.ts', 'bench/scaleWorkbench.ts', 'bench/idleCost.ts', 'bench/benchCache.ts']) writeFileSync(join(tree, f), readFileSync(join(here, f)));
   // That record has no archives: the quiet-moment archiving is nothing there.
   writeFileSync(join(tree, 'bench', 'scaleArchive.ts'), 'export const archiveAll = (..._a: unknown[]): undefined => undefined;\n');
   symlinkSync(join(here, 'node_modules'), join(tree, 'node_modules'));

@@ -27,6 +27,7 @@ import { MemoryCommands } from './vscode/memoryCommands';
 import { FileHistoryLens } from './vscode/fileHistoryLens';
 import { RollbackShipCommands } from './vscode/rollbackShip';
 import { TeamSyncCommands } from './vscode/teamSync';
+import { memoryLog, memoryLogEvery } from './core/memoryLog';
 
 /** What the extension hands to other extensions and to its own integration tests. */
 export interface FlightdeckApi {
@@ -143,6 +144,8 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     deployGate.start();
   }, 0);
   context.subscriptions.push({ dispose: () => clearTimeout(deferred) }, { dispose: () => clearTimeout(lockSoon) });
+  context.subscriptions.push(memoryLogEvery(2_000));
+  memoryLog('activated');
   const activatedAt = performance.now();
   return { records, board, commands, capture, risk, reviews, diagnostics, decorations, deploy, teamSync, activatedAt, activationMs: activatedAt - started };
 }

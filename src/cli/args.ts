@@ -42,6 +42,7 @@ commands:
   archive --months N  retention: sessions quiet for more than N months written whole to a compressed file in
                     the record's archive/ folder and their events taken out of the database (still listed;
                     \`archive list\` shows the files, \`archive show ID\` a session's archived events)
+  compact           rewrite the database packed and snapshot it (the extension runs it at quiet moments)
   ingest [AGENT]    import this repository's agent sessions (idempotent): claude (--projects-dir DIR),
                     codex (--sessions-dir DIR); without AGENT every agent found on this machine
   sessions          recorded sessions, newest first

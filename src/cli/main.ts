@@ -6,6 +6,7 @@ import { locateRecord } from '../core/record/location';
 import { listEvents, recordStatus } from '../core/record/queries';
 import { RecordStore } from '../core/record/store';
 import { archiveOlderThan, sessionEventsWithArchive } from '../core/record/archive';
+import { compactRecord } from '../core/record/compact';
 import { parseCliArgs, USAGE, UsageError, type CliArgs } from './args';
 import { formatEvent, formatStatus } from './format';
 import { dashboard, ingest, sessions, show } from './captureCommands';
@@ -104,6 +105,17 @@ async function run(args: CliArgs, out: Out, err: Out, cwd: string): Promise<numb
     }
     case 'archive':
       return archive(args, out);
+    case 'compact': {
+      const store = await RecordStore.open(recordDir(args));
+      try {
+        const r = compactRecord(store);
+        const mb = (n: number): string => `${(n / (1 << 20)).toFixed(1)} MB`;
+        out(args.json ? JSON.stringify(r) : `database ${mb(r.before)} -> ${mb(r.after)}${r.snapshot ? '' : ' (another process is writing a snapshot: not saved, try again)'}`);
+        return r.snapshot ? 0 : 3;
+      } finally {
+        store.close();
+      }
+    }
     case 'ingest':
       return ingest(args, out);
     case 'sessions':

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { boardRecord } from '../core/report/boardState';
+import { memoryLog } from '../core/memoryLog';
 import { buildTrail } from '../core/report/trail';
 import { clipStrings } from '../core/report/clip';
 import { sessionActivity } from '../core/report/activity';
@@ -159,6 +160,7 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     if (trail && store) {
       // Clipped: a 10 MB paste would otherwise cross to the webview, and into its saved state, on every update.
       void this.view?.webview.postMessage({ type: 'sessionDetail', trail: clipStrings(trail), activity: sessionActivity(store.db, id) } satisfies HostToWebview);
+      memoryLog('session detail');
     }
   }
 
@@ -204,6 +206,7 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     try {
       const store = await live.open();
       this.post({ trusted, phase: 'ready', record: boardRecord(store, this.query) });
+      memoryLog('board state');
     } catch (err) {
       this.post({ trusted, phase: 'error', error: (err as Error).message });
     }

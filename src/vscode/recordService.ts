@@ -1,9 +1,13 @@
 import * as vscode from 'vscode';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { locateRecord } from '../core/record/location';
 import { LiveRecord } from '../core/record/liveRecord';
 import { keepGateState } from '../core/gates/stateWriter';
 import { keepMemory, type MemoryKeeper } from '../core/report/memoryWriter';
 import { Disposable } from './disposable';
+import { memoryLog } from '../core/memoryLog';
+import { setFileGrowth } from '../core/record/sqlite';
 
 /**
  * The workspace's flight record as the extension sees it. Nothing is opened at activation: the
@@ -17,6 +21,8 @@ export class RecordService extends Disposable {
 
   constructor(private readonly context: vscode.ExtensionContext) {
     super();
+    // The window keeps the record in memory for hours: the database file grows in small steps, not 64 MB ones.
+    setFileGrowth('lean');
     this._register({ dispose: () => {
       this.memory?.dispose();
       this.live?.dispose();
@@ -47,16 +53,28 @@ export class RecordService extends Disposable {
     const live = new LiveRecord(where.dir, {
       readOnly: this.readOnly,
       onOpen: (store) => {
+        memoryLog('record open');
         if (this.readOnly) return;
         keepGateState(store);
         this.memory?.dispose();
         this.memory = keepMemory(store, { delayMs: 1000 });
       },
       archiveQuietAfterMs: days > 0 ? days * 86_400_000 : 0,
+      compact: where.repoRoot && !this.readOnly ? () => this.compactInProcess(where.repoRoot as string) : undefined,
     });
     live.onDidChange(() => this.changed.fire());
     this.live = live;
     return live;
+  }
+
+  /** `flightdeck compact` in a process of its own: its seconds of VACUUM and its memory stay out of the extension host. */
+  private compactInProcess(repoRoot: string): Promise<boolean> {
+    const cli = join(this.context.extensionUri.fsPath, 'dist', 'cli.js');
+    const env = { ...process.env, ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}) };
+    return new Promise((resolve) => {
+      const child = execFile(process.execPath, [cli, 'compact', '--repo', repoRoot], { env, timeout: 600_000 }, (err) => resolve(!err));
+      child.unref();
+    });
   }
 
   /** Resolves once the record writes no snapshot in the background (awaited when VS Code shuts down). */

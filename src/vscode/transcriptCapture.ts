@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { checkRules, settingsClassifier } from './settings';
 import type { RecordService } from './recordService';
 import type { ImportStatus } from '../protocol';
+import type { RecordStore } from '../core/record/store';
 
 /** One agent's capture in the window: its settings, its command, how its folder is found. */
 export interface CaptureKind {
@@ -135,6 +136,8 @@ export class TranscriptCapture extends Disposable {
   async importNow(): Promise<ImportSummary | undefined> {
     if (!this.tailer) return this.start();
     const tailer = this.tailer;
+    // The import appends through the store it starts with: the record is not opened again meanwhile.
+    const hold = this.records.get()?.hold();
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: `Flightdeck: importing ${this.kind.agent.name} sessions` },
       async (progress) => {
@@ -148,6 +151,7 @@ export class TranscriptCapture extends Disposable {
             shown = pct;
           });
         } finally {
+          hold?.dispose();
           this.reportProgress(undefined);
         }
       },
@@ -160,13 +164,15 @@ export class TranscriptCapture extends Disposable {
   private enrichSoon(repoRoot: string, delayMs: number): void {
     clearTimeout(this.enrichTimer);
     this.enrichTimer = setTimeout(() => {
-      const store = this.records.get()?.current;
-      if (!store) return;
-      // The newest sessions first, so the ones people look at get their facts in a moment.
+      // The newest sessions first, so the ones people look at get their facts in a moment. The store is asked for
+      // each time: the record may be opened again (in a fresh sql.js instance) while git runs.
+      const current = (): RecordStore | undefined => this.records.get()?.current;
       void (async () => {
         for (const limit of [3, undefined]) {
+          const store = current();
+          if (!store) return;
           const events = await gitEvents(repoRoot, store.db, limit);
-          if (events.length) store.append(events);
+          if (events.length) (current() ?? store).append(events);
         }
       })().catch(() => undefined);
     }, delayMs);

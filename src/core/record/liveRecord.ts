@@ -1,5 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { archiveQuietSessions } from './archive';
+import { collectGarbage } from './collectGarbage';
+import { compactionDue } from './compact';
 import { IDLE_SNAPSHOT_BYTES, RecordStore, type StoreOptions } from './store';
 
 export interface LiveRecordOptions extends StoreOptions {
@@ -17,13 +19,31 @@ export interface LiveRecordOptions extends StoreOptions {
    * opened from their archive. Off when absent or 0.
    */
   archiveQuietAfterMs?: number;
+  /** See REOPEN_AFTER_WASM_GROWTH (tests set it lower). */
+  reopenAfterWasmGrowth?: number;
+  /**
+   * Compacts the record in another process (`flightdeck compact`, seconds on a large record); resolves true once a
+   * packed snapshot is written. Asked after a snapshot when compactionDue; the record is then opened again from it.
+   */
+  compact?: () => Promise<boolean>;
+  /** The smallest database worth compacting (tests set it lower; see compact.ts). */
+  compactMinBytes?: number;
 }
+
+/** After a compaction that did not happen (another process held the lease, an error), the next try waits this long. */
+const COMPACT_RETRY_MS = 3_600_000;
 
 /** How long one quiet moment may spend archiving (files started before it ends are finished). */
 const ARCHIVE_PAUSE_MS = 300;
 
 /** Between two looks for sessions to archive: they become due slowly. */
 const ARCHIVE_EVERY_MS = 3_600_000;
+
+/**
+ * sql.js's WASM memory grows to the peak of whatever ran (a large batch of events, an archive pass) and never shrinks:
+ * once it is this much above what the open left, the record is opened again, after a snapshot, in a fresh instance.
+ */
+export const REOPEN_AFTER_WASM_GROWTH = 8 << 20;
 
 /** How long the record must be quiet before a journal tail worth it (IDLE_SNAPSHOT_BYTES) is snapshotted. */
 export const IDLE_SNAPSHOT_MS = 5_000;
@@ -55,22 +75,32 @@ export class LiveRecord {
   /** Opens the record (loads the WASM, the snapshot, the journal) once; later calls share it. */
   open(): Promise<RecordStore> {
     this.openedAt ??= performance.now();
-    this.opening ??= RecordStore.open(this.dir, this.options).then((store) => {
+    this.opening ??= this.openStore().then((store) => {
       if (this.disposed) {
         store.close();
         throw new Error('the record was closed while it opened');
       }
-      this.store = store;
-      this.options.onOpen?.(store);
-      store.onDidChange(() => {
-        this.fire();
-        this.snapshotWhenIdle();
-      });
+      this.adopt(store);
       this.follow();
-      this.snapshotWhenIdle(); // what the last window left unsnapshotted
+      this.collectSoon(); // the snapshot as read from disk, copied into sql.js
       return store;
     });
     return this.opening;
+  }
+
+  /** Its own sql.js instance, so that a store opened again gives back the memory the previous one grew to. */
+  private openStore(): Promise<RecordStore> {
+    return RecordStore.open(this.dir, { ownSqlJs: true, ...this.options });
+  }
+
+  private adopt(store: RecordStore): void {
+    this.store = store;
+    this.options.onOpen?.(store);
+    store.onDidChange(() => {
+      this.fire();
+      this.snapshotWhenIdle();
+    });
+    this.snapshotWhenIdle(); // what the last window left unsnapshotted
   }
 
   get current(): RecordStore | undefined {
@@ -109,6 +139,101 @@ export class LiveRecord {
     );
   }
 
+  /**
+   * Right after a snapshot (so the open replays next to nothing): a store whose sql.js memory grew well past what
+   * its open needed is replaced by the same record opened in a fresh instance; the old memory goes with the old store.
+   */
+  private reopenIfGrown(old: RecordStore): boolean {
+    if (this.disposed || this.reopening || this.store !== old || old.stale) return false;
+    if (old.wasmBytes() - old.openedWasmBytes < (this.options.reopenAfterWasmGrowth ?? REOPEN_AFTER_WASM_GROWTH)) return false;
+    this.reopenFresh(old);
+    return true;
+  }
+
+  private compactingSince = 0;
+  private compactFailedAt = 0;
+  /** How many compactions another process wrote for this record (compactIfDue). */
+  compacted = 0;
+
+  /** At a quiet moment after a snapshot: a database due for compaction is packed by another process, then opened again. */
+  private compactIfDue(store: RecordStore): boolean {
+    const compact = this.options.compact;
+    if (!compact || this.options.readOnly || this.disposed || this.reopening || this.compactingSince || this.store !== store) return false;
+    if (Date.now() - this.compactFailedAt < COMPACT_RETRY_MS || !compactionDue(store, this.options.compactMinBytes)) return false;
+    this.compactingSince = Date.now();
+    void compact()
+      .catch(() => false)
+      .then((done) => {
+        this.compactingSince = 0;
+        if (!done) this.compactFailedAt = Date.now();
+        else {
+          this.compacted++;
+          if (this.store === store) this.reopenFresh(store);
+        }
+      });
+    return true;
+  }
+
+  /** The same record opened in a fresh sql.js instance replaces `old`, which serves until then. */
+  private reopenFresh(old: RecordStore): void {
+    if (this.disposed || this.reopening || this.store !== old) return;
+    // The old store serves until the new one is open (it reads every event the journal holds, ours included).
+    this.reopening = true;
+    void this.openStore().then(
+      (store) => {
+        this.reopening = false;
+        if (this.disposed || this.store !== old) return store.close();
+        this.opening = Promise.resolve(store);
+        this.adopt(store);
+        try {
+          old.close();
+        } catch {
+          // Its snapshot at close failed: the journal holds every event, and the new store has read them.
+        }
+        this.reopened++;
+        this.fire();
+        this.collectSoon();
+      },
+      () => {
+        this.reopening = false; // the old store goes on; the next snapshot tries again
+      },
+    );
+  }
+
+  private collecting: NodeJS.Timeout | undefined;
+
+  /**
+   * A full collection once the work in hand is done: what an open, a snapshot or a reopen left dead (images the size
+   * of the database) goes back to the system now, not whenever V8 next collects. Only where the store has its own
+   * sql.js instance (a long-lived process; a test sets ownSqlJs false to leave collections to V8).
+   */
+  private collectSoon(): void {
+    if (this.collecting || this.options.ownSqlJs === false) return;
+    this.collecting = setTimeout(() => {
+      this.collecting = undefined;
+      if (!this.disposed) collectGarbage();
+    }, 200);
+    this.collecting.unref();
+  }
+
+  private holds = 0;
+
+  /** While held (a long task keeps the current store and appends through it), the record is not opened again for memory's sake. */
+  hold(): { dispose(): void } {
+    this.holds++;
+    let held = true;
+    return {
+      dispose: () => {
+        if (held) this.holds--;
+        held = false;
+      },
+    };
+  }
+
+  private reopening = false;
+  /** How many times the record was opened again in a fresh sql.js instance (reopenIfGrown). */
+  reopened = 0;
+
   /** Resolves once no snapshot is being written in the background. */
   settled(): Promise<void> {
     return this.store?.snapshotWritten() ?? Promise.resolve();
@@ -120,6 +245,7 @@ export class LiveRecord {
     clearInterval(this.poll);
     clearTimeout(this.pending);
     clearTimeout(this.idle);
+    clearTimeout(this.collecting);
     this.listeners.clear();
     this.store?.close();
     this.store = undefined;
@@ -170,6 +296,7 @@ export class LiveRecord {
     clearTimeout(this.idle);
     this.idle = setTimeout(() => {
       if (this.archiveIfDue() || this.idleSnapshotDue()) this.scheduleSnapshot(true);
+      else if (this.store && this.holds === 0) this.compactIfDue(this.store); // a quiet moment with nothing to snapshot
     }, this.options.idleSnapshotMs ?? IDLE_SNAPSHOT_MS);
     this.idle.unref();
   }
@@ -207,7 +334,12 @@ export class LiveRecord {
       // Failures are retried at the next catch-up that finds a snapshot due (or the next quiet spell).
       const written = (async () => {
         const store = this.disposed ? undefined : this.store;
-        if (store?.snapshotDue() || (idle && this.idleSnapshotDue())) await store?.snapshotInBackground();
+        if (store?.snapshotDue() || (idle && this.idleSnapshotDue())) {
+          const written = await store?.snapshotInBackground();
+          // Opened again only at a quiet moment and when nothing holds the store (an import appends through it).
+          const quiet = idle && this.holds === 0;
+          if (written && store && !(quiet && (this.reopenIfGrown(store) || this.compactIfDue(store)))) this.collectSoon();
+        }
       })();
       void written.catch(() => undefined).finally(() => {
         this.snapshotScheduled = false;

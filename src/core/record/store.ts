@@ -42,6 +42,11 @@ export interface StoreOptions {
   /** Take a snapshot once this many journal bytes follow the last one. */
   snapshotEveryBytes?: number;
   io?: WriteIo;
+  /**
+   * A sql.js instance of the store's own, not the process's shared one: its memory (grown to the peak of what this
+   * store did) goes back to the system once the store is closed and dropped. For long-lived processes (LiveRecord).
+   */
+  ownSqlJs?: boolean;
   /** Progress of moving an older record's payloads out of the database (once, at its first open): done of total. */
   onMoveProgress?: (done: number, total: number) => void;
 }
@@ -99,6 +104,10 @@ export class RecordStore {
   /** Set when the journal moved on past events this process never saw: reopen to load them. */
   stale = false;
   private closed = false;
+  /** Bytes of the WASM memory of the sql.js instance holding the database (shared with others unless ownSqlJs). */
+  wasmBytes: () => number = () => 0;
+  /** The same once the record was open: what grows beyond it was a peak of some work, kept until the instance goes. */
+  openedWasmBytes = 0;
   /** A snapshot being written in the background. */
   private writing: Promise<boolean> | undefined;
 
@@ -130,7 +139,8 @@ export class RecordStore {
       }
     }
     if (!options.readOnly) removeAbandonedSnapshotFiles(dir);
-    const SQL = await loadSqlJs();
+    const sqlJs = await loadSqlJs({ fresh: options.ownSqlJs });
+    const SQL = sqlJs.SQL;
     const report: OpenReport = { snapshot: 'none', movedAside: [], damagedLines: 0, unterminatedTail: false, replayed: 0 };
 
     let db: Database | undefined;
@@ -170,6 +180,8 @@ export class RecordStore {
     const store = new RecordStore(dir, db, options, report, tail);
     store.replayAtOpen();
     store.movePayloadsOut();
+    store.wasmBytes = sqlJs.memoryBytes;
+    store.openedWasmBytes = sqlJs.memoryBytes();
     if (!options.readOnly) {
       // sessions.json: `flightdeck risk` finds the active session's starting commit without opening the database.
       const keep = sessionsKeeper(store);

@@ -21,5 +21,6 @@ test('every bundle that opens a record carries the patched sql.js file growth (6
     if (!text.includes('sql-wasm.wasm')) continue; // does not open a record
     assert.match(text, /[\w$] ?\+ ?67108864/, `${bundle} has sql.js's original growth rule`);
     assert.doesNotMatch(text, /\? ?2 ?: ?1\.125\)/, `${bundle} still grows by 12.5%`);
+    assert.match(text, /Symbol\.for\(["']flightdeck\.sqlFileGrowth["']\)/, `${bundle} cannot be asked for lean growth (setFileGrowth)`);
   }
 });

@@ -121,7 +121,7 @@ test('snapshots take turns in two files: the newest is current, the one before i
   s.close();
   assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('record.')).sort(), ['record.prev.sqlite', 'record.sqlite']);
   const rowsIn = async (file: string): Promise<number> => {
-    const SQL = await loadSqlJs();
+    const { SQL } = await loadSqlJs();
     const db = new SQL.Database(readSnapshot(join(dir, file)));
     const n = Number(db.exec('SELECT count(*) FROM events')[0]?.values[0]?.[0]);
     db.close();

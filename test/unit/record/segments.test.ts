@@ -122,7 +122,7 @@ test('two writers on one record read each other\'s payloads, across rotations, a
 
 /** A record as Flightdeck wrote it before segments (schema 8): every payload in the database, in its snapshot. */
 async function recordBeforeSegments(dir: string, events: readonly RecordEvent[]): Promise<void> {
-  const SQL = await loadSqlJs();
+  const { SQL } = await loadSqlJs();
   const db = new SQL.Database();
   for (const [v, m] of MIGRATIONS.slice(0, 8).entries()) {
     db.exec(m);
