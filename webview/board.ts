@@ -1,7 +1,8 @@
 import { AGENT_LABELS, QUERY_LIMITS, type BoardAction, type BoardInsights, type BoardRecord, type BoardSession, type BoardState, type ImportStatus, type SessionQuery } from '../src/protocol';
 import { checksTrend } from './charts';
 import { h, icon } from './dom';
-import { ago, bytes, clock, count, duration, plural } from './format';
+import { ago, bytes, clock, count, plural } from './format';
+import { span } from '../src/core/report/insightPanels';
 import { insightsSection } from './insights';
 import { reviewsSection } from './reviews';
 import { shipsSection } from './ships';
@@ -42,7 +43,7 @@ function recentList(r: BoardRecord): HTMLElement {
 }
 
 function sessionItem(s: BoardSession): HTMLElement {
-  const when = s.startedAt ? `${clock(s.startedAt)}${s.durationMs ? ` for ${duration(s.durationMs)}` : ''}` : '';
+  const when = s.startedAt ? `${clock(s.startedAt)}${s.durationMs ? ` for ${span(s.durationMs)}` : ''}` : '';
   const meta = [AGENT_LABELS[s.agent] ?? (s.agent || 'agent'), s.author ? `by ${s.author}` : '', s.branch, when, plural(s.commands, 'command'), `${plural(s.filesChanged, 'file')} changed`]
     .filter(Boolean)
     .join(' · ');

@@ -4,10 +4,11 @@
 // the reason must reach the model, and the remote must not move).
 //   node test/agents/run-claude-gates.mjs [--keep]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CLAUDE_CODE, claudeBin, installStamp, repoRoot } from './claudeCodeVersion.mjs';
+import { makeGatedRepo } from './gatedRepo.mjs';
 import { check, expect, fail, finish } from './checks.mjs';
 import { startScriptedModel } from './scriptedModel.mjs';
 
@@ -28,30 +29,7 @@ const env = {
   PATH: process.env.PATH, HOME: home, GIT_CONFIG_NOSYSTEM: '1',
   GIT_AUTHOR_NAME: 'Ada Tester', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada Tester', GIT_COMMITTER_EMAIL: 'ada@example.com',
 };
-const run = (cmd, args, cwd = repo) => {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
-const write = (path, text) => {
-  mkdirSync(dirname(join(repo, path)), { recursive: true });
-  writeFileSync(join(repo, path), text);
-};
-mkdirSync(repo);
-run('git', ['init', '-q', '--bare', remote], tmpRoot);
-run('git', ['init', '-q', '-b', 'main']);
-write('app/auth/session.rb', 'class Session\n  def active?\n    last_seen_at > 30.minutes.ago\n  end\nend\n');
-run('git', ['add', '.']);
-run('git', ['commit', '-q', '-m', 'session model']);
-run('git', ['remote', 'add', 'origin', remote]);
-run('git', ['push', '-q', 'origin', 'main']);
-const pushedBefore = run('git', ['rev-parse', 'HEAD']).out.trim();
-write('.flightdeck/policy.json', JSON.stringify({ version: 1, mode: 'enforce' }));
-write('app/auth/session.rb', 'class Session\n  def active?\n    true\n  end\nend\n');
-run('git', ['commit', '-q', '-am', 'sessions never expire']);
-// The working tree's change against HEAD~1 is what is reviewed: review from the commit before.
-write('app/auth/session.rb', 'class Session\n  def active?\n    true # TODO\n  end\nend\n');
-const review = run(process.execPath, [cli, 'review', '--json']);
-const reviewId = JSON.parse(review.out || '{}').reviewId;
+const { run, write, pushedBefore, review, reviewId } = makeGatedRepo({ repo, remote, tmpRoot, env, cli });
 check('an open review with concerns before the session', () => expect(review.code === 1 && reviewId, `review exited ${review.code}: ${review.err}`));
 const connect = spawnSync(process.execPath, [cli, 'connect', 'claude', '--repo', repo, '--json'], { encoding: 'utf8', env: { PATH: `${dirname(claudeBin)}:${process.env.PATH}`, HOME: home } });
 check('flightdeck connect claude', () => expect(connect.status === 0, connect.stderr));

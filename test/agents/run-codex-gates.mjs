@@ -3,11 +3,12 @@
 // must refuse the push before it runs (Codex honours exit 2 and hands the reason to the model), the remote must
 // not move, and the record must hold the denial under Codex's session.
 //   node test/agents/run-codex-gates.mjs [--keep]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CODEX, codexBin, installStamp, repoRoot } from './codexVersion.mjs';
+import { makeGatedRepo } from './gatedRepo.mjs';
 import { check, expect, expectEqual, fail, finish, show } from './checks.mjs';
 import { startScriptedResponses } from './scriptedResponses.mjs';
 
@@ -29,31 +30,7 @@ const env = {
   PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, HOME: home, GIT_CONFIG_NOSYSTEM: '1', CODEX_HOME: codexHome,
   GIT_AUTHOR_NAME: 'Ada Tester', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada Tester', GIT_COMMITTER_EMAIL: 'ada@example.com',
 };
-const run = (cmd, args, cwd = repo) => {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
-const write = (path, text) => {
-  mkdirSync(dirname(join(repo, path)), { recursive: true });
-  writeFileSync(join(repo, path), text);
-};
-
-// --- a repository whose untested auth change has an open review, in enforce mode ------------------------------
-mkdirSync(repo);
-run('git', ['init', '-q', '--bare', remote], tmpRoot);
-run('git', ['init', '-q', '-b', 'main']);
-write('app/auth/session.rb', 'class Session\n  def active?\n    last_seen_at > 30.minutes.ago\n  end\nend\n');
-run('git', ['add', '.']);
-run('git', ['commit', '-q', '-m', 'session model']);
-run('git', ['remote', 'add', 'origin', remote]);
-run('git', ['push', '-q', 'origin', 'main']);
-const pushedBefore = run('git', ['rev-parse', 'HEAD']).out.trim();
-write('.flightdeck/policy.json', JSON.stringify({ version: 1, mode: 'enforce' }));
-write('app/auth/session.rb', 'class Session\n  def active?\n    true\n  end\nend\n');
-run('git', ['commit', '-q', '-am', 'sessions never expire']);
-write('app/auth/session.rb', 'class Session\n  def active?\n    true # TODO\n  end\nend\n');
-const review = run(process.execPath, [cli, 'review', '--json']);
-const reviewId = JSON.parse(review.out || '{}').reviewId;
+const { run, write, pushedBefore, review, reviewId } = makeGatedRepo({ repo, remote, tmpRoot, env, cli });
 check('an open review with concerns before the session', () => expect(review.code === 1 && reviewId, `review exited ${review.code}: ${review.err}`));
 
 // --- Codex with a scripted model, connected to Flightdeck --------------------------------------------------------

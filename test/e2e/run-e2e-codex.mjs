@@ -7,36 +7,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  cleanupAll, createLog, defaultUserSettings, launchBrowser, makeGitWorkspace, makeTempDir, openWorkbench, repoRoot, startServer,
+  createLog, defaultUserSettings, launchBrowser, makeGitWorkspace, makeTempDir, openWorkbench, repoRoot, startServer,
 } from '../support/vscode-server.mjs';
+import { check, runChecks, runCommand } from './checks.mjs';
 
 const results = join(repoRoot, 'test-results');
 const CODEX_PROMPT = 'The greeting in src/greet.js is missing its comma and exclamation mark';
 const CLAUDE_PROMPT = 'document the greeter in the README';
-const checks = [];
-let passed = 0;
-let failed = 0;
-
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok ${name}`);
-  } catch (err) {
-    failed++;
-    checks.push(`${name}\n${err.stack ?? err}`);
-    console.log(`FAIL ${name}`);
-  }
-}
-
-async function runCommand(page, title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input[type="text"]');
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
-  await input.press('Enter');
-}
-
 /** The 0.171.0 fixture as if Codex had worked in `workspace` at its HEAD, an hour ago. */
 function placedRollout(workspace) {
   const text = readFileSync(join(repoRoot, 'test', 'fixtures', 'codex', 'codex-0.171.0.jsonl'), 'utf8');
@@ -111,8 +88,9 @@ async function main() {
   await check('the Codex session opens with its commands, exit codes and changed files', async () => {
     await board.locator('.session', { hasText: CODEX_PROMPT }).first().click();
     await board.locator('.detail-title', { hasText: CODEX_PROMPT }).waitFor({ timeout: 10_000 });
-    await board.getByText('node -e "process.exit(3)"', { exact: false }).first().waitFor({ timeout: 10_000 });
-    await board.getByText('CHANGELOG.md', { exact: false }).first().waitFor();
+    // The Commands list itself (the folded turns hold the same commands out of sight).
+    await board.locator('ul.commands li', { hasText: 'node -e "process.exit(3)"' }).first().waitFor({ timeout: 10_000 });
+    await board.getByText('CHANGELOG.md', { exact: false }).filter({ visible: true }).first().waitFor();
     await page.screenshot({ path: join(results, 'codex-detail.png') });
   });
 
@@ -135,19 +113,4 @@ async function main() {
   });
 }
 
-const timeout = setTimeout(() => {
-  console.error('e2e codex: timed out after 4 minutes');
-  failed++;
-  void finish();
-}, 4 * 60_000);
-
-async function finish() {
-  clearTimeout(timeout);
-  await cleanupAll();
-  for (const c of checks) console.log(`\n--- ${c}`);
-  console.log(`\ne2e codex: ${passed} passed, ${failed} failed`);
-  process.exit(failed === 0 && passed > 0 ? 0 : 1);
-}
-
-process.once('SIGINT', () => { failed++; void finish(); });
-main().catch((err) => { failed++; checks.push(`setup\n${err.stack ?? err}`); }).finally(finish);
+runChecks('e2e codex', main, 4 * 60_000);

@@ -4,30 +4,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  cleanupAll, createLog, defaultUserSettings, launchBrowser, makeGitWorkspace, makeTempDir, openWorkbench, repoRoot, startServer,
+  createLog, defaultUserSettings, launchBrowser, makeGitWorkspace, makeTempDir, openWorkbench, repoRoot, startServer,
 } from '../support/vscode-server.mjs';
+import { check, runChecks, runCommand } from './checks.mjs';
 
 const results = join(repoRoot, 'test-results');
 const cli = join(repoRoot, 'dist', 'cli.js');
 const MIGRATION = 'db/migrate/20260301120000_add_expires_at.rb';
 const HOSTILE = '<img src=x onerror="window.__pwned=1"></script><script>window.__pwned=2</script>';
-const checks = [];
-let passed = 0;
-let failed = 0;
 
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok ${name}`);
-  } catch (err) {
-    failed++;
-    checks.push(`${name}\n${err.stack ?? err}`);
-    console.log(`FAIL ${name}`);
-  }
-}
-
-/** Runs a Node script to completion; its stdout, or an error naming what it printed on stderr. */
 /** Waits until `locator` matches exactly `n` elements: a list re-renders after its reply arrives, a moment after the click. */
 async function countIs(locator, n, what, timeout = 10_000) {
   const deadline = Date.now() + timeout;
@@ -39,6 +24,7 @@ async function countIs(locator, n, what, timeout = 10_000) {
   }
 }
 
+/** Runs a Node script to completion; its stdout, or an error naming what it printed on stderr. */
 function runNode(script, ...args) {
   const r = spawnSync(process.execPath, [script, ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`node ${script} ${args[0] ?? ''} failed: ${r.stderr}`);
@@ -46,15 +32,6 @@ function runNode(script, ...args) {
 }
 
 const note = (workspace, text) => runNode(cli, 'note', text, '--repo', workspace);
-
-/** Runs a command from the palette by its title, as a user would. */
-async function runCommand(page, title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input[type="text"]');
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
-  await input.press('Enter');
-}
 
 async function main() {
   mkdirSync(results, { recursive: true });
@@ -628,19 +605,4 @@ async function main() {
   await page.screenshot({ path: join(results, 'board-high-contrast.png') });
 }
 
-const timeout = setTimeout(() => {
-  console.error('e2e: timed out after 10 minutes');
-  failed++;
-  void finish();
-}, 10 * 60_000);
-
-async function finish() {
-  clearTimeout(timeout);
-  await cleanupAll();
-  for (const c of checks) console.log(`\n--- ${c}`);
-  console.log(`\ne2e: ${passed} passed, ${failed} failed`);
-  process.exit(failed === 0 && passed > 0 ? 0 : 1);
-}
-
-process.once('SIGINT', () => { failed++; void finish(); });
-main().catch((err) => { failed++; checks.push(`setup\n${err.stack ?? err}`); }).finally(finish);
+runChecks('e2e', main, 10 * 60_000);

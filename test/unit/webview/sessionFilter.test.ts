@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { dayLabel, groupByDay, importText, isFiltered, pageInfo } from '../../../webview/sessionFilter';
 import { DEFAULT_QUERY } from '../../../src/protocol';
 import type { BoardSession } from '../../../src/protocol';
-import { duration } from '../../../webview/format';
+import { span } from '../../../src/core/report/insightPanels';
 
 const session = (id: string, startedAt: number, extra: Partial<BoardSession> = {}): BoardSession => ({
   id, agent: 'claude-code', intent: `task ${id}`, branch: 'main', startedAt, commands: 0, filesChanged: 0, failedChecks: 0, passedChecks: 0, rejections: 0, hooksSilent: false, pendingReviews: 0, skippedChecks: 0, boundaryViolations: 0, ...extra,
@@ -30,7 +30,7 @@ test('a query filters when it has text, a file or a status; paging alone does no
 });
 
 test('durations read as people say them', () => {
-  assert.deepEqual([40_000, 12 * 60_000, 125 * 60_000, 120 * 60_000].map(duration), ['40 s', '12 min', '2 h 5 min', '2 h']);
+  assert.deepEqual([40_000, 12 * 60_000, 125 * 60_000, 120 * 60_000].map(span), ['40 s', '12 min', '2 h 5 min', '2 h']);
 });
 
 test('the count under the list always speaks of the sessions in it, never of a query still on its way', () => {
