@@ -3,12 +3,13 @@
 // advice must reach the model), then tries `git push origin main` (denied by the PreToolUse hook with exit 2;
 // the reason must reach the model, and the remote must not move).
 //   node test/agents/run-claude-gates.mjs [--keep]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CLAUDE_CODE, claudeBin, installStamp, repoRoot } from './claudeCodeVersion.mjs';
 import { makeGatedRepo } from './gatedRepo.mjs';
+import { runAgent } from './runAgent.mjs';
 import { check, expect, fail, finish } from './checks.mjs';
 import { startScriptedModel } from './scriptedModel.mjs';
 
@@ -41,17 +42,9 @@ const steps = [
   { text: 'The push to main is gated by an open review; I stopped there.' },
 ];
 const model = await startScriptedModel({ steps, prompt: PROMPT });
-const result = await new Promise((resolve) => {
-  const child = spawn(claudeBin, ['-p', PROMPT, '--allowedTools', 'Bash Write Edit Read', '--output-format', 'json'], {
-    cwd: repo, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...env, PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, SHELL: '/bin/bash', LANG: 'C.UTF-8', ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'test', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => { stdout += d; });
-  child.stderr.on('data', (d) => { stderr += d; });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+const result = await runAgent(claudeBin, ['-p', PROMPT, '--allowedTools', 'Bash Write Edit Read', '--output-format', 'json'], {
+  cwd: repo,
+  env: { ...env, PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, SHELL: '/bin/bash', LANG: 'C.UTF-8', ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'test', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
 });
 await model.close();
 const heard = (step) => model.requests.find((r) => r.role === `main step ${step}`)?.conversation ?? '';

@@ -4,12 +4,13 @@
 // from the transcript alone (`flightdeck ingest claude`) and from both, field by field.
 //   node test/agents/run-claude.mjs [--keep] [--save-fixtures]
 // --keep leaves the temporary folder; --save-fixtures writes test/fixtures/claude-code-2.x from this run.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { CLAUDE_CODE, claudeBin, installStamp, repoRoot } from './claudeCodeVersion.mjs';
+import { runAgent } from './runAgent.mjs';
 import { check, expect, expectEqual, fail, finish, show } from './checks.mjs';
 import { gitAs, makeGreeterRepo } from './greeterRepo.mjs';
 import { startScriptedModel } from './scriptedModel.mjs';
@@ -107,17 +108,8 @@ const claudeEnv = {
   npm_config_update_notifier: 'false',
 };
 const started = Date.now();
-const run = await new Promise((resolve) => {
-  const child = spawn(claudeBin, ['-p', PROMPT, '--allowedTools', 'Bash Write Edit Read', '--output-format', 'json'], {
-    cwd: repo, env: claudeEnv, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => { stdout += d; });
-  child.stderr.on('data', (d) => { stderr += d; });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }); });
-  child.on('error', (err) => { clearTimeout(timer); resolve({ code: null, signal: err.message, stdout, stderr }); });
+const run = await runAgent(claudeBin, ['-p', PROMPT, '--allowedTools', 'Bash Write Edit Read', '--output-format', 'json'], {
+  cwd: repo, env: claudeEnv,
 });
 await model.close();
 const seconds = ((Date.now() - started) / 1000).toFixed(1);

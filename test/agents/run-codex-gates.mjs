@@ -3,12 +3,12 @@
 // must refuse the push before it runs (Codex honours exit 2 and hands the reason to the model), the remote must
 // not move, and the record must hold the denial under Codex's session.
 //   node test/agents/run-codex-gates.mjs [--keep]
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CODEX, codexBin, installStamp, repoRoot } from './codexVersion.mjs';
 import { makeGatedRepo } from './gatedRepo.mjs';
+import { runAgent } from './runAgent.mjs';
 import { check, expect, expectEqual, fail, finish, show } from './checks.mjs';
 import { startScriptedResponses } from './scriptedResponses.mjs';
 
@@ -46,18 +46,10 @@ writeFileSync(join(codexHome, 'config.toml'), [
 const connect = run(process.execPath, [cli, 'connect', 'codex', '--repo', repo, '--json']);
 check('flightdeck connect codex', () => expect(connect.code === 0 && JSON.parse(connect.out).changed === true, connect.err || connect.out));
 
-const result = await new Promise((resolve) => {
-  // `exec` cannot ask a person to trust the hooks: this run skips that review (see README, Connect Codex).
-  const child = spawn(codexBin, ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', '--dangerously-bypass-hook-trust', PROMPT], {
-    cwd: repo, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...env, SHELL: '/bin/bash', LANG: 'C.UTF-8', SCRIPTED_API_KEY: 'test' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => { stdout += d; });
-  child.stderr.on('data', (d) => { stderr += d; });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+// `exec` cannot ask a person to trust the hooks: this run skips that review (see README, Connect Codex).
+const result = await runAgent(codexBin, ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', '--dangerously-bypass-hook-trust', PROMPT], {
+  cwd: repo,
+  env: { ...env, SHELL: '/bin/bash', LANG: 'C.UTF-8', SCRIPTED_API_KEY: 'test' },
 });
 await model.close();
 

@@ -6,11 +6,12 @@
 //   node test/agents/run-codex.mjs [--keep] [--save-fixtures] [--codex-bin PATH]
 // --keep leaves the temporary folder; --save-fixtures writes the rollout to test/fixtures/codex/;
 // --codex-bin runs another Codex (an older release, to record its format) instead of the pinned one.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CODEX, codexBin as pinnedBin, installStamp, repoRoot } from './codexVersion.mjs';
+import { runAgent } from './runAgent.mjs';
 import { check, expect, expectEqual, fail, finish, show } from './checks.mjs';
 import { gitAs, makeGreeterRepo } from './greeterRepo.mjs';
 import { startScriptedResponses } from './scriptedResponses.mjs';
@@ -110,20 +111,11 @@ const codexEnv = {
   SCRIPTED_API_KEY: 'test', npm_config_update_notifier: 'false',
 };
 const started = Date.now();
-const run = await new Promise((resolve) => {
-  // Codex runs a hook only once a person trusted it (in the TUI, or /hooks): `exec` cannot ask, so this run skips
-  // that review (without the flag the hooks do not run at all: checked by hand, the hook check then fails).
-  const trust = binArg > 0 ? [] : ['--dangerously-bypass-hook-trust'];
-  const child = spawn(codexBin, ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', ...trust, PROMPT], {
-    cwd: repo, env: codexEnv, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => { stdout += d; });
-  child.stderr.on('data', (d) => { stderr += d; });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }); });
-  child.on('error', (err) => { clearTimeout(timer); resolve({ code: null, signal: err.message, stdout, stderr }); });
+// Codex runs a hook only once a person trusted it (in the TUI, or /hooks): `exec` cannot ask, so this run skips
+// that review (without the flag the hooks do not run at all: checked by hand, the hook check then fails).
+const trust = binArg > 0 ? [] : ['--dangerously-bypass-hook-trust'];
+const run = await runAgent(codexBin, ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', ...trust, PROMPT], {
+  cwd: repo, env: codexEnv,
 });
 await model.close();
 console.log(`codex ${version} exec ran ${((Date.now() - started) / 1000).toFixed(1)} s, exit ${run.code ?? run.signal}; ${model.requests.length} model requests:`);

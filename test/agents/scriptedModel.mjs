@@ -2,7 +2,7 @@
 // talks to it (ANTHROPIC_BASE_URL) and gets, turn by turn, the next step's tool call, then a final answer.
 // Which step to play is read from the conversation Claude Code sends (the number of assistant turns so
 // far), so a retried request gets the same answer and side requests never move the script along.
-import { createServer } from 'node:http';
+import { startJsonServer } from './jsonServer.mjs';
 
 /**
  * @typedef {{ text?: string, tool?: { name: string, input: Record<string, unknown> } }} Step
@@ -65,71 +65,53 @@ export async function startScriptedModel({ steps, prompt, log = () => {} }) {
   const requests = [];
   const problems = [];
   let messageCount = 0;
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      let body = {};
-      try {
-        body = raw ? JSON.parse(raw) : {};
-      } catch {
-        problems.push(`${req.method} ${req.url}: body is not JSON`);
-      }
-      const path = (req.url ?? '').split('?')[0];
-      const messages = Array.isArray(body.messages) ? body.messages : [];
-      const tools = Array.isArray(body.tools) ? body.tools.map((t) => t.name) : [];
-      const record = { method: req.method, url: req.url, model: body.model, stream: body.stream === true, messages: messages.length, tools: tools.length, role: 'other' };
-      requests.push(record);
-      const reply = (status, obj) => { res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_e2e_${requests.length}` }); res.end(JSON.stringify(obj)); };
+  const server = await startJsonServer(({ req, res, raw, body, notJson, path }) => {
+    if (notJson) problems.push(`${req.method} ${req.url}: body is not JSON`);
+    const messages = Array.isArray(body.messages) ? body.messages : [];
+    const tools = Array.isArray(body.tools) ? body.tools.map((t) => t.name) : [];
+    const record = { method: req.method, url: req.url, model: body.model, stream: body.stream === true, messages: messages.length, tools: tools.length, role: 'other' };
+    requests.push(record);
+    const reply = (status, obj) => { res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_e2e_${requests.length}` }); res.end(JSON.stringify(obj)); };
 
-      if (req.method === 'POST' && path.endsWith('/messages/count_tokens')) {
-        record.role = 'count_tokens';
-        log(`${req.method} ${req.url} -> count_tokens`);
-        return reply(200, { input_tokens: Math.ceil(raw.length / 4) });
-      }
-      if (req.method !== 'POST' || !path.endsWith('/v1/messages')) {
-        log(`${req.method} ${req.url} -> 404`);
-        return reply(404, { type: 'error', error: { type: 'not_found_error', message: `scripted model: no ${req.method} ${path}` } });
-      }
+    if (req.method === 'POST' && path.endsWith('/messages/count_tokens')) {
+      record.role = 'count_tokens';
+      log(`${req.method} ${req.url} -> count_tokens`);
+      return reply(200, { input_tokens: Math.ceil(raw.length / 4) });
+    }
+    if (req.method !== 'POST' || !path.endsWith('/v1/messages')) {
+      log(`${req.method} ${req.url} -> 404`);
+      return reply(404, { type: 'error', error: { type: 'not_found_error', message: `scripted model: no ${req.method} ${path}` } });
+    }
 
-      // The scripted conversation: the agent's tools on offer, and our prompt as its first message.
-      const main = tools.includes('Bash') && firstPrompt(messages).includes(prompt);
-      const model = typeof body.model === 'string' ? body.model : 'claude-sonnet-4-5';
-      const id = `msg_e2e_${String(++messageCount).padStart(4, '0')}`;
-      const inputTokens = Math.ceil(raw.length / 4);
-      let answer;
-      if (main) {
-        const step = messages.filter((m) => m.role === 'assistant').length;
-        record.role = `main step ${step}`;
-        // What the agent was shown so far (tool results, hook context), for tests that check what it heard.
-        record.conversation = JSON.stringify(messages);
-        const s = steps[Math.min(step, steps.length - 1)];
-        if (step >= steps.length) problems.push(`main conversation asked for step ${step}, the script has ${steps.length}`);
-        answer = { id, model, inputTokens, text: s.text, tool: s.tool ? { id: `toolu_e2e_${String(step + 1).padStart(2, '0')}`, ...s.tool } : undefined };
-      } else {
-        // Title generation, small-model calls, warmups: a short plain answer that calls nothing.
-        const lastUser = [...messages].reverse().find((m) => m.role === 'user');
-        record.role = 'side';
-        record.asked = textOf(lastUser?.content).replace(/\s+/g, ' ').slice(0, 80);
-        answer = { id, model, inputTokens, text: /json/i.test(JSON.stringify(body.system ?? '')) ? '{"title": "Fix the greeting"}' : 'Fix the greeting' };
-      }
-      log(`${req.method} ${req.url} model=${record.model} stream=${record.stream} messages=${record.messages} tools=${record.tools} -> ${record.role}${record.asked ? ` (${record.asked})` : ''}`);
-      if (body.stream === true) {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': `req_e2e_${requests.length}` });
-        for (const e of streamEvents(answer)) res.write(e);
-        res.end();
-      } else {
-        reply(200, jsonMessage(answer));
-      }
-    });
+    // The scripted conversation: the agent's tools on offer, and our prompt as its first message.
+    const main = tools.includes('Bash') && firstPrompt(messages).includes(prompt);
+    const model = typeof body.model === 'string' ? body.model : 'claude-sonnet-4-5';
+    const id = `msg_e2e_${String(++messageCount).padStart(4, '0')}`;
+    const inputTokens = Math.ceil(raw.length / 4);
+    let answer;
+    if (main) {
+      const step = messages.filter((m) => m.role === 'assistant').length;
+      record.role = `main step ${step}`;
+      // What the agent was shown so far (tool results, hook context), for tests that check what it heard.
+      record.conversation = JSON.stringify(messages);
+      const s = steps[Math.min(step, steps.length - 1)];
+      if (step >= steps.length) problems.push(`main conversation asked for step ${step}, the script has ${steps.length}`);
+      answer = { id, model, inputTokens, text: s.text, tool: s.tool ? { id: `toolu_e2e_${String(step + 1).padStart(2, '0')}`, ...s.tool } : undefined };
+    } else {
+      // Title generation, small-model calls, warmups: a short plain answer that calls nothing.
+      const lastUser = [...messages].reverse().find((m) => m.role === 'user');
+      record.role = 'side';
+      record.asked = textOf(lastUser?.content).replace(/\s+/g, ' ').slice(0, 80);
+      answer = { id, model, inputTokens, text: /json/i.test(JSON.stringify(body.system ?? '')) ? '{"title": "Fix the greeting"}' : 'Fix the greeting' };
+    }
+    log(`${req.method} ${req.url} model=${record.model} stream=${record.stream} messages=${record.messages} tools=${record.tools} -> ${record.role}${record.asked ? ` (${record.asked})` : ''}`);
+    if (body.stream === true) {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': `req_e2e_${requests.length}` });
+      for (const e of streamEvents(answer)) res.write(e);
+      res.end();
+    } else {
+      reply(200, jsonMessage(answer));
+    }
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    problems,
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
+  return { url: server.url, requests, problems, close: server.close };
 }

@@ -3,7 +3,7 @@
 // server) and gets, turn by turn, the next step's tool call, then a final answer. Which step to play is
 // read from the conversation Codex sends (the number of tool outputs so far), so a retried request gets
 // the same answer and side requests never move the script along.
-import { createServer } from 'node:http';
+import { startJsonServer } from './jsonServer.mjs';
 
 /**
  * @typedef {{ text?: string, shell?: string, patch?: string }} Step
@@ -75,59 +75,41 @@ export async function startScriptedResponses({ steps, prompt, log = () => {} }) 
   const requests = [];
   const problems = [];
   let responseCount = 0;
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      let body = {};
-      try {
-        body = raw ? JSON.parse(raw) : {};
-      } catch {
-        problems.push(`${req.method} ${req.url}: body is not JSON`);
-      }
-      const path = (req.url ?? '').split('?')[0];
-      const input = Array.isArray(body.input) ? body.input : [];
-      const tools = toolsOf(body);
-      const record = { method: req.method, url: req.url, model: body.model, stream: body.stream === true, input: input.length, tools: [...tools].map(([n, t]) => `${n}:${t}`), role: 'other' };
-      requests.push(record);
-      const reply = (status, obj) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(obj)); };
-      if (req.method === 'GET' && path.endsWith('/models')) {
-        log(`${req.method} ${req.url} -> empty model list`);
-        return reply(200, { object: 'list', data: [], models: [] });
-      }
-      if (req.method !== 'POST' || !path.endsWith('/responses')) {
-        log(`${req.method} ${req.url} -> 404`);
-        return reply(404, { error: { type: 'not_found', message: `scripted responses: no ${req.method} ${path}` } });
-      }
-      const main = input.some((i) => i.type === 'message' && i.role === 'user' && textOf(i.content).includes(prompt));
-      const model = typeof body.model === 'string' ? body.model : 'gpt-test';
-      const id = `resp_e2e_${String(++responseCount).padStart(4, '0')}`;
-      const inputTokens = Math.ceil(raw.length / 4);
-      const items = [];
-      if (main) {
-        const step = input.filter((i) => OUTPUTS.has(i.type)).length;
-        record.role = `main step ${step}`;
-        const s = steps[Math.min(step, steps.length - 1)];
-        if (step >= steps.length) problems.push(`main conversation asked for step ${step}, the script has ${steps.length}`);
-        if (s.text) items.push({ type: 'message', id: `msg_${id}`, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: s.text, annotations: [] }] });
-        if (s.shell !== undefined || s.patch !== undefined) items.push(callFor(s, tools, `call_e2e_${String(step + 1).padStart(2, '0')}`));
-      } else {
-        record.role = 'side';
-        items.push({ type: 'message', id: `msg_${id}`, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'Fix the greeting', annotations: [] }] });
-      }
-      log(`${req.method} ${req.url} model=${record.model} stream=${record.stream} input=${record.input} tools=${record.tools.join(',')} -> ${record.role}`);
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      for (const e of streamEvents({ id, model, items, inputTokens })) res.write(e);
-      res.end();
-    });
+  const server = await startJsonServer(({ req, res, raw, body, notJson, path }) => {
+    if (notJson) problems.push(`${req.method} ${req.url}: body is not JSON`);
+    const input = Array.isArray(body.input) ? body.input : [];
+    const tools = toolsOf(body);
+    const record = { method: req.method, url: req.url, model: body.model, stream: body.stream === true, input: input.length, tools: [...tools].map(([n, t]) => `${n}:${t}`), role: 'other' };
+    requests.push(record);
+    const reply = (status, obj) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(obj)); };
+    if (req.method === 'GET' && path.endsWith('/models')) {
+      log(`${req.method} ${req.url} -> empty model list`);
+      return reply(200, { object: 'list', data: [], models: [] });
+    }
+    if (req.method !== 'POST' || !path.endsWith('/responses')) {
+      log(`${req.method} ${req.url} -> 404`);
+      return reply(404, { error: { type: 'not_found', message: `scripted responses: no ${req.method} ${path}` } });
+    }
+    const main = input.some((i) => i.type === 'message' && i.role === 'user' && textOf(i.content).includes(prompt));
+    const model = typeof body.model === 'string' ? body.model : 'gpt-test';
+    const id = `resp_e2e_${String(++responseCount).padStart(4, '0')}`;
+    const inputTokens = Math.ceil(raw.length / 4);
+    const items = [];
+    if (main) {
+      const step = input.filter((i) => OUTPUTS.has(i.type)).length;
+      record.role = `main step ${step}`;
+      const s = steps[Math.min(step, steps.length - 1)];
+      if (step >= steps.length) problems.push(`main conversation asked for step ${step}, the script has ${steps.length}`);
+      if (s.text) items.push({ type: 'message', id: `msg_${id}`, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: s.text, annotations: [] }] });
+      if (s.shell !== undefined || s.patch !== undefined) items.push(callFor(s, tools, `call_e2e_${String(step + 1).padStart(2, '0')}`));
+    } else {
+      record.role = 'side';
+      items.push({ type: 'message', id: `msg_${id}`, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'Fix the greeting', annotations: [] }] });
+    }
+    log(`${req.method} ${req.url} model=${record.model} stream=${record.stream} input=${record.input} tools=${record.tools.join(',')} -> ${record.role}`);
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    for (const e of streamEvents({ id, model, items, inputTokens })) res.write(e);
+    res.end();
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    problems,
-    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
-  };
+  return { url: server.url, requests, problems, close: server.close };
 }
