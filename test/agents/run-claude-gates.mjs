@@ -61,6 +61,17 @@ check('git push to main was denied, and the model read why', () => {
   expect(text.includes('git push to main is gated') && text.includes(reviewId), `step 2 request did not carry the denial: ${text.slice(-1500)}`);
 });
 check('the remote did not move', () => expect(run('git', ['ls-remote', remote, 'main']).out.split('\t')[0] === pushedBefore, 'origin/main moved'));
+check('the record shows the push refused by Flightdeck\'s gate', () => {
+  const fd = (args) => {
+    const r = spawnSync(process.execPath, [cli, ...args, '--repo', repo], { encoding: 'utf8', env: { ...env, PATH: process.env.PATH } });
+    if (r.status !== 0) throw new Error(`flightdeck ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  fd(['ingest', 'claude', '--projects-dir', join(home, '.claude', 'projects'), '--json']);
+  const record = JSON.parse(fd(['show', 'latest', '--format', 'json']));
+  const refusals = record.approvals.map((a) => [a.kind, a.subject, a.by]);
+  expect(JSON.stringify(refusals) === JSON.stringify([['denial', 'Bash: git push origin main', "Flightdeck's gate"]]), `approvals: ${JSON.stringify(refusals)}`);
+});
 if (!keep) rmSync(tmpRoot, { recursive: true, force: true });
 else console.log(`kept ${tmpRoot}`);
 finish();

@@ -80,6 +80,8 @@ check('the record holds the denial under Codex\'s session, and the push as refus
   expectEqual([record.id, record.agent], [sessionId, 'codex']);
   const push = record.commands.find((c) => c.command === 'git push origin main');
   expect(push && push.outcome === 'denied', `the push in the record: ${show(record.commands)}`);
+  const refusals = record.approvals.map((a) => [a.kind, a.by]);
+  expectEqual(refusals, [['denial', "Flightdeck's gate"]]);
 });
 if (!keep) rmSync(tmpRoot, { recursive: true, force: true });
 else console.log(`kept ${tmpRoot}`);

@@ -73,6 +73,8 @@ const FILE_TOOLS: Record<string, 'read' | 'modified'> = {
 
 const REJECTED = /^The user doesn't want to proceed with this tool use/;
 const DENIED = /^Permission to use \S+.*has been denied/;
+// A PreToolUse hook that exits 2 blocks the call; Claude Code hands its stderr to the model under this prefix.
+const HOOK_BLOCKED = /^PreToolUse:\S+ hook error: /;
 const EXIT_CODE = /^Exit code (\d+)/;
 
 export function clip(text: string): string {
@@ -290,7 +292,7 @@ export function succeededBash(interpretation: unknown): ToolOutcome {
 export function classifyResult(isError: boolean, text: string, interrupted = false): ToolOutcome {
   if (interrupted) return { outcome: 'interrupted' };
   if (REJECTED.test(text)) return { outcome: 'rejected' };
-  if (DENIED.test(text)) return { outcome: 'denied' };
+  if (DENIED.test(text) || HOOK_BLOCKED.test(text)) return { outcome: 'denied' };
   const code = EXIT_CODE.exec(text);
   if (code) return { outcome: Number(code[1]) === 0 ? 'ok' : 'error', exitCode: Number(code[1]) };
   return isError ? { outcome: 'error' } : { outcome: 'ok' };

@@ -139,6 +139,12 @@ export function flushDerived(run: RunSql, memo: DeriveMemo): void {
 
 type Deriver = (e: RecordEvent, run: RunSql, memo: DeriveMemo) => void;
 
+/** Who refused a call: Flightdeck's own gate says so in its reason, another hook in Claude Code's prefix. */
+function deniedBy(output: string | null): string {
+  if (output?.includes('Flightdeck (enforce):')) return "Flightdeck's gate";
+  return output && /^PreToolUse:\S+ hook error: /.test(output) ? 'a hook' : 'permissions';
+}
+
 const APPROVAL_ROW = `INSERT OR IGNORE INTO approvals (event_id, session_id, kind, subject, reason, by, at, review_id, gate, expires_at)
   VALUES (?,?,?,?,?,?,?,?,?,?)`;
 
@@ -281,7 +287,7 @@ const derivers: Record<string, Deriver> = {
       const subject = [str(d.tool), str(d.command) ?? str(d.path)].filter(Boolean).join(': ');
       run(APPROVAL_ROW, [
         e.id, e.session ?? null, d.outcome === 'rejected' ? 'rejection' : 'denial', subject || null, str(d.output),
-        d.outcome === 'rejected' ? 'user' : 'permissions', e.at, null, null, null,
+        d.outcome === 'rejected' ? 'user' : deniedBy(str(d.output)), e.at, null, null, null,
       ]);
     }
   },

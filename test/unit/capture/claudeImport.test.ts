@@ -27,6 +27,27 @@ async function importInto(repo: string, projects: string) {
   return { store, summary };
 }
 
+test('a call a PreToolUse hook blocked is a denial, and Flightdeck\'s own gate is named as the one that refused', async (t) => {
+  const { repo, projects, project } = setup(t);
+  const w = new TranscriptWriter({ sessionId: SESSION, cwd: repo });
+  w.prompt('ship the session fix');
+  // The text Claude Code 2.1.332 wrote when Flightdeck's hook exited 2 (from the real agents gates run).
+  w.tool('Bash', { command: 'git push origin main' }, { isError: true,
+    text: "PreToolUse:Bash hook error: [FLIGHTDECK_MARK='flightdeck-hook' '/usr/bin/node' '/x/dist/cli.js' hook PreToolUse]: Flightdeck (enforce): git push to main is gated: review rev-1 has 2 open concerns." });
+  w.tool('Bash', { command: 'rm -rf build' }, { isError: true, text: 'PreToolUse:Bash hook error: [./guard.sh]: no deletes here' });
+  w.bash('npm test', 1, 'FAIL');
+  writeFileSync(join(project, `${SESSION}.jsonl`), w.toString());
+  const { store } = await importInto(repo, projects);
+  const trail = buildTrail(store.db, SESSION);
+  assert.ok(trail);
+  assert.deepEqual(trail.approvals.map((a) => [a.kind, a.subject, a.by]), [
+    ['denial', 'Bash: git push origin main', "Flightdeck's gate"],
+    ['denial', 'Bash: rm -rf build', 'a hook'],
+  ]);
+  assert.deepEqual(trail.failures, ['npm test failed (exit 1)'], 'a blocked call is not a failed command');
+  store.close();
+});
+
 test('a session transcript becomes the artifact trail of the issue\'s example', async (t) => {
   const { repo, projects, project } = setup(t);
   writeFileSync(join(project, `${SESSION}.jsonl`), signupSession(repo, SESSION).toString() + '{"type":"assistant","unterminated');
