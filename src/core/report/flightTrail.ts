@@ -51,7 +51,10 @@ export interface FlightTrail {
   checkBreaks: CheckBreak[];
 }
 
-/** One prompt and what followed it until the next. Times are ISO-8601; `commit` the last HEAD a command saw in it. */
+/**
+ * One prompt and what followed it until the next. Times are ISO-8601; `commit` the commit the turn ended on (HEAD when
+ * the agent's Stop hook fired), else the last HEAD a command saw in it.
+ */
 export interface Turn {
   n: number;
   at: string;
@@ -65,7 +68,10 @@ export interface Turn {
   commit: string;
 }
 
-/** A check failing now: since which run (turn, time, commit), the last run that passed, and what changed in between. */
+/**
+ * A check failing now: since which run (turn, time, commit), the last run that passed, and what changed in between. A
+ * run's commit is the one its turn ended on when the Stop hook told it, else the HEAD the run saw.
+ */
 export interface CheckBreak {
   command: string;
   kind: string;
