@@ -1,3 +1,4 @@
+import type { Database } from 'sql.js';
 import * as vscode from 'vscode';
 import { DecisionError, repoRelative } from '../core/capture/decision';
 import { PlanError, userPlanEvent } from '../core/capture/userPlan';
@@ -23,7 +24,10 @@ async function changedFiles(repoRoot: string): Promise<string[]> {
   return out;
 }
 
-/** Flightdeck: Record plan… — the user's plan for the active session (or a given one), held against it ahead of the agent's. */
+/**
+ * Flightdeck: Record plan… — the user's plan for the active session (or a given one; with none active, one picked from
+ * the recent ones), held against it ahead of the agent's.
+ */
 export class PlanCommand {
   constructor(private readonly records: RecordService) {}
 
@@ -53,6 +57,24 @@ export class PlanCommand {
     return picked?.map((p) => p.label);
   }
 
+  /** Without an active session: which of this clone's recent sessions the plan is for (a teammate's is not ours to plan). */
+  private async pickSession(db: Database): Promise<string | undefined> {
+    const recent = db.exec(
+      `SELECT id, coalesce(intent, ''), coalesce(started_at, 0) FROM sessions WHERE author IS NULL ORDER BY coalesce(started_at, 0) DESC LIMIT 20`,
+    )[0]?.values ?? [];
+    if (recent.length === 0) {
+      void vscode.window.showWarningMessage('The record holds no agent session yet: start one, then record its plan.');
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(
+      recent.map(([id, intent, at]) => ({
+        label: String(intent).slice(0, 120) || String(id), description: String(id).slice(0, 8), detail: Number(at) ? new Date(Number(at)).toLocaleString() : undefined, id: String(id),
+      })),
+      { title: 'Flightdeck: which session is the plan for? (none is active now)', placeHolder: 'Type to find a session by its intent' },
+    );
+    return picked?.id;
+  }
+
   /** Records the plan; returns its event id once it is durable. */
   async recordPlan(given?: string, givenFiles?: string[], givenSession?: string): Promise<string | undefined> {
     if (this.records.readOnly) {
@@ -67,11 +89,8 @@ export class PlanCommand {
     }
     try {
       const store = await live.open();
-      const session = givenSession ?? activeSession(store.db);
-      if (!session) {
-        void vscode.window.showWarningMessage('No agent session is active (none in the last 30 minutes): start one, then record its plan.');
-        return undefined;
-      }
+      const session = givenSession ?? activeSession(store.db) ?? (await this.pickSession(store.db));
+      if (!session) return undefined;
       const text = typeof given === 'string' ? given : await vscode.window.showInputBox({
         title: 'Flightdeck: Record plan',
         prompt: `Your plan for session ${session.slice(0, 8)}: what it is to do and the files it may change. The plan check holds the session against it.`,
