@@ -24,6 +24,7 @@ import { DeployStatusBar } from './vscode/deployStatusBar';
 import { DeployGuard } from './vscode/deployGuard';
 import { DeployCommands } from './vscode/deployCommands';
 import { MemoryCommands } from './vscode/memoryCommands';
+import { PlanCommand } from './vscode/planCommand';
 import { FileHistoryLens } from './vscode/fileHistoryLens';
 import { RollbackShipCommands } from './vscode/rollbackShip';
 import { TeamSyncCommands } from './vscode/teamSync';
@@ -120,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     ...reviewCommands.register(),
     ...new GitHooksCommand(context.extensionUri, records).register(),
     ...new MemoryCommands(records).register(),
+    ...new PlanCommand(records).register(),
     fileHistory,
     fileHistory.register(),
     teamSync,

@@ -1,5 +1,5 @@
 // The plan check (the reviewer's questions answered from the record) and the session read turn by turn.
-import { shortCommit, type FlightTrail, type PlanAnswer } from '../src/core/report/flightTrail';
+import { planSource, shortCommit, type FlightTrail, type PlanAnswer } from '../src/core/report/flightTrail';
 import { h, icon } from './dom';
 import { linkButton, section } from './detailParts';
 import { clock, plural } from './format';
@@ -19,7 +19,8 @@ export function renderPlanCheck(t: FlightTrail): HTMLElement | undefined {
   if (!p) return undefined;
   const from = p.plan.origin === 'none' ? 'no plan and no intent recorded'
     : p.plan.origin === 'intent' ? 'the task’s intent (the agent presented no plan)'
-      : `${p.plan.origin === 'ExitPlanMode' ? 'presented with ExitPlanMode' : 'its TodoWrite list'}${p.plan.at ? ` at ${when(p.plan.at)}` : ''}`;
+      : p.plan.origin === 'user' ? `${planSource(p.plan, when)}${p.plan.files?.length ? `; covers ${p.plan.files.join(', ')}` : ''}`
+        : `${p.plan.origin === 'ExitPlanMode' ? 'presented with ExitPlanMode' : 'its TodoWrite list'}${p.plan.at ? ` at ${when(p.plan.at)}` : ''}`;
   const head = h('p', { class: 'muted plan-from' }, `Plan: ${from}`);
   const text = p.plan.origin !== 'intent' && p.plan.text
     ? h('details', { class: 'plan', 'data-key': 'plan-text' }, h('summary', {}, 'The plan'), h('div', { class: 'plan-text' }, p.plan.text))

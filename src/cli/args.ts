@@ -90,6 +90,9 @@ commands:
                     pushed change is open (enforce mode; advisory warns); exit 1 refuses
   decide "TEXT"     record a decision (what was decided and why), about --file PATH (repeatable),
                     in the agent's current session (or --session ID); prints its id once it is on disk
+  plan "TEXT"       record your plan for a session (the agent's active one, or --session ID), naming
+                    the files it covers with --file PATH (repeatable): the plan check holds the session
+                    against it ahead of the agent's own plan; prints its id once it is on disk
   memory            the hand-off for the next session on this branch: open review concerns, decisions,
                     what broke and how it was fixed, recent sessions, the touched files' history
                     (--max-chars N, default 4000; --out AGENTS.md|CLAUDE.md writes it into a marked block)
@@ -124,8 +127,8 @@ options:
   --outcome O       shipped (default) or failed (ship)
   --gate G          push, deploy or boundary (override)
   --for DURATION    how long an override holds: 30m, 1h, 2d (override)
-  --file PATH       a file the decision is about (decide; repeatable)
-  --session ID      the session a decision belongs to (decide; default: the agent's active one)
+  --file PATH       a file the decision is about, or the plan covers (decide, plan; repeatable)
+  --session ID      the session a decision or plan belongs to (decide, plan; default: the agent's active one)
   --max-chars N     the hand-off's size cap (memory; default 4000)`;
 
 /** Parses argv strictly: an unknown option or a bad value is a one-line usage error. */

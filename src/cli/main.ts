@@ -22,6 +22,7 @@ import { checkPushCommand, gates, installHooks, override, uninstallHooks } from 
 import { formatVerify, verifyRecord } from '../core/report/verify';
 import { decide, history, memory } from './memoryCommands';
 import { sync } from './syncCommand';
+import { plan } from './planCommand';
 import { redactText } from '../core/capture/redact';
 
 type Out = (text: string) => void;
@@ -154,6 +155,8 @@ async function run(args: CliArgs, out: Out, err: Out, cwd: string): Promise<numb
       return checkPushCommand(args, err);
     case 'decide':
       return decide(args, cwd, out, err);
+    case 'plan':
+      return plan(args, cwd, out);
     case 'memory':
       return memory(args, cwd, out);
     case 'history':

@@ -15,12 +15,12 @@ import { UsageError, type CliArgs } from './args';
 type Out = (text: string) => void;
 
 /** Where a relative PATH argument starts: the current folder when it is inside the repository, else the repository's root. */
-function baseFor(repoRoot: string, cwd: string): string {
+export function baseFor(repoRoot: string, cwd: string): string {
   const rel = relative(repoRoot, cwd);
   return rel.startsWith('..') || isAbsolute(rel) ? repoRoot : cwd;
 }
 
-function repoOf(args: CliArgs): { dir: string; repoRoot: string } {
+export function repoOf(args: CliArgs): { dir: string; repoRoot: string } {
   if (!existsSync(args.repo)) throw new UsageError(`--repo ${args.repo}: no such folder`);
   const location = locateRecord(args.repo);
   if (!location?.repoRoot) throw new UsageError(`${args.repo} is not inside a git repository (pass --repo PATH)`);

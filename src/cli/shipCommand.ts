@@ -29,7 +29,7 @@ export async function checkShip(args: CliArgs, out: Out): Promise<number> {
   const target = await resolveCommit(repoRoot, args.commit ?? 'HEAD');
   const store = await RecordStore.open(dir, { readOnly: true });
   try {
-    const result = requiredChecks(store.db, target, deploy.requiredChecks ?? []);
+    const result = requiredChecks(store.db, target, deploy.requiredChecks ?? [], { acceptTeamChecks: deploy.acceptTeamChecks === true });
     out(args.json ? JSON.stringify(result, null, 2) : describeRequiredChecks(result));
     return result.ok ? 0 : 1;
   } finally {
@@ -69,7 +69,7 @@ export async function ship(args: CliArgs, out: Out): Promise<number> {
   const lockId = lock && lock.who === holder.who && lock.host === holder.host ? lock.id : undefined;
   const store = await RecordStore.open(dir);
   try {
-    const checks = requiredChecks(store.db, target, deploy.requiredChecks ?? []);
+    const checks = requiredChecks(store.db, target, deploy.requiredChecks ?? [], { acceptTeamChecks: deploy.acceptTeamChecks === true });
     const rollback = await rollbackFor(repoRoot, target.commit, previousShip(store.db, targetName, target.commit), targetName);
     const event = shipEvent({ commit: target.commit, target: targetName, outcome, by: holder.who, lockId, checks }, rollback);
     // Recorded after the fact, so open reviews are noted with the ship rather than holding it.

@@ -17,6 +17,7 @@ export function formatSync(r: SyncResult): string {
     `Imported ${r.imported} new events from the team${r.skipped ? ` (${r.skipped} lines skipped: not shareable events)` : ''}.`,
   ];
   for (const t of r.teammates) lines.push(`  ${t.author}: ${t.sessions} sessions, ${t.events} events`);
+  if (r.unreadArchives.length) lines.push(`Could not read ${r.unreadArchives.join(', ')} (in the record's archive folder): their events were not shared; the next sync tries again.`);
   lines.push('Only flightdeck sync (or the flightdeck.team.sync setting) sends anything; nothing else leaves this machine.');
   return lines.join('\n');
 }

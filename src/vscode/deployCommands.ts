@@ -218,7 +218,7 @@ export class DeployCommands {
     const live = this.records.get();
     if (!live) throw new Error('the flight record is not available');
     const store = await live.open();
-    const checks = requiredChecks(store.db, commit, this.gate.deployPolicy.requiredChecks ?? []);
+    const checks = requiredChecks(store.db, commit, this.gate.deployPolicy.requiredChecks ?? [], { acceptTeamChecks: this.gate.deployPolicy.acceptTeamChecks === true });
     const holder = await this.gate.holder();
     let override: string | undefined;
     if (!checks.ok) {

@@ -13,7 +13,8 @@ const message = (err: unknown): string => (err instanceof Error ? err.message : 
 /** One line a person reads: what was shared, what came in. */
 export function describeSync(r: SyncResult): string {
   const team = r.teammates.map((t) => `${t.author} (${t.sessions} sessions)`).join(', ');
-  return `shared ${r.pushed} of your events, imported ${r.imported}${team ? `; team: ${team}` : ''}`;
+  const unread = r.unreadArchives.length ? `; could not read archive ${r.unreadArchives.join(', ')} (its events were not shared)` : '';
+  return `shared ${r.pushed} of your events, imported ${r.imported}${team ? `; team: ${team}` : ''}${unread}`;
 }
 
 /**

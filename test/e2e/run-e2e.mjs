@@ -591,6 +591,41 @@ async function main() {
     git('switch', '-q', '-');
   });
 
+  // Late in the run: it gives the newest session a plan of yours, which no check before this looks for.
+  await check('Record plan… from the palette: the plan you type takes the agent\'s place in the session\'s plan check', async () => {
+    await runCommand(page, 'Flightdeck: Record plan…');
+    const widget = page.locator('.quick-input-widget');
+    const input = widget.locator('input[type="text"]');
+    const title = widget.locator('.quick-input-title');
+    await title.filter({ hasText: /Record plan|which session/ }).waitFor({ timeout: 10_000 });
+    // A slow run may have let the seeded session go quiet: then the command asks which session, and it is that one.
+    if (/which session/.test((await title.textContent()) ?? '')) {
+      await input.fill('server-side validation');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'server-side validation' }).first().waitFor();
+      await input.press('Enter');
+      await title.filter({ hasText: 'Record plan' }).waitFor();
+    }
+    await input.fill('Only validate the signup email in api/signup.ts and cover it in its test; nothing else');
+    await page.screenshot({ path: join(results, 'record-plan-input.png') });
+    await input.press('Enter');
+    // The files it covers are offered when the tree has changes or editors are open: none picked.
+    const files = title.filter({ hasText: 'which files' });
+    if (await files.waitFor({ timeout: 3_000 }).then(() => true, () => false)) await input.press('Enter');
+    await page.locator('.statusbar', { hasText: 'Plan recorded for session' }).waitFor({ timeout: 10_000 });
+    await board.locator('#session-search').locator('input').fill('server-side validation');
+    await board.locator('.session', { hasText: 'add server-side validation' }).first().click();
+    try {
+      const plan = board.locator('section[data-key="d-plan-check"]');
+      await plan.getByText(/Plan: plan from you( \(.*\))? at \d{1,2}:\d\d/).waitFor({ timeout: 10_000 });
+      await plan.locator('[data-answer="unplanned"] .answer-a', { hasText: /in your plan, the task and prompts/ }).waitFor();
+      await plan.locator('.plan-from').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await page.screenshot({ path: join(results, 'session-plan-yours.png') });
+    } finally {
+      await board.locator('#detail-back').click();
+      await board.locator('#session-search').locator('input').fill('');
+    }
+  });
+
   // The light/dark toggle goes to the dark theme, then back to the preferred light one, which this workbench
   // sets to high contrast. The webview restyles from the theme's variables; its body must follow.
   const toggleTheme = (name, workbenchClass, bodyClass) => check(`the board follows a switch to a ${name} theme`, async () => {

@@ -17,6 +17,8 @@ export interface CheckEvidence {
   tree: string | null;
   treeDirty: boolean | null;
   at: number;
+  /** Whose run it was: null for this clone's own, else the teammate's git email (team sync). */
+  author: string | null;
 }
 
 export interface RequiredCheckState {
@@ -26,6 +28,13 @@ export interface RequiredCheckState {
   evidence?: CheckEvidence;
   /** When missing or failed: the latest pass on other code (an older commit, uncommitted changes), to say why it does not count. */
   elsewhere?: CheckEvidence;
+  /** When missing or failed: a teammate's pass on exactly this code, which counts only with deploy.acceptTeamChecks. */
+  teammate?: CheckEvidence;
+}
+
+export interface RequiredChecksOptions {
+  /** Whether a teammate's pass (imported by team sync) proves the code too (policy deploy.acceptTeamChecks; default no). */
+  acceptTeamChecks?: boolean;
 }
 
 export interface RequiredChecksResult {
@@ -45,30 +54,38 @@ export async function resolveCommit(repoRoot: string, rev: string): Promise<{ co
 }
 
 function evidence(row: unknown[]): CheckEvidence {
-  const [eventId, session, kind, command, passed, exitCode, commit, tree, dirty, at] = row;
+  const [eventId, session, kind, command, passed, exitCode, commit, tree, dirty, at, author] = row;
   return {
     eventId: String(eventId), session: session === null ? null : String(session), kind: String(kind), command: String(command), passed: passed === 1,
     exitCode: typeof exitCode === 'number' ? exitCode : null, commit: commit === null ? null : String(commit), tree: tree === null ? null : String(tree),
-    treeDirty: dirty === null || dirty === undefined ? null : dirty === 1, at: Number(at),
+    treeDirty: dirty === null || dirty === undefined ? null : dirty === 1, at: Number(at), author: typeof author === 'string' ? author : null,
   };
 }
 
-const COLUMNS = 'event_id, session_id, kind, command, passed, exit_code, commit_sha, tree_sha, tree_dirty, at';
+// A check is a teammate's when its session is (team sync marks a teammate's sessions and events with their author).
+const FROM = `(SELECT c.event_id, c.session_id, c.kind, c.command, c.passed, c.exit_code, c.commit_sha, c.tree_sha, c.tree_dirty, c.at,
+  coalesce(s.author, e.author) AS author FROM checks c LEFT JOIN sessions s ON s.id = c.session_id LEFT JOIN events e ON e.id = c.event_id WHERE c.kind = ?)`;
+const ON_CODE = '(tree_sha = ? OR (commit_sha = ? AND coalesce(tree_dirty, 0) = 0))';
 
-export function requiredChecks(db: Database, target: { commit: string; tree: string }, required: readonly RequiredCheck[]): RequiredChecksResult {
+export function requiredChecks(
+  db: Database, target: { commit: string; tree: string }, required: readonly RequiredCheck[], options: RequiredChecksOptions = {},
+): RequiredChecksResult {
+  const first = (where: string, params: (string | number)[]): CheckEvidence | undefined => {
+    const row = db.exec(`SELECT * FROM ${FROM} WHERE ${where} ORDER BY at DESC, event_id DESC LIMIT 1`, params)[0]?.values[0];
+    return row ? evidence(row) : undefined;
+  };
+  // Whose runs count: this clone's own, and a teammate's only when the policy accepts them.
+  const whose = options.acceptTeamChecks ? '1 = 1' : 'author IS NULL';
   const checks = required.map((kind): RequiredCheckState => {
     // On exactly this code: the same tree, or the same commit with nothing uncommitted.
-    const on = db.exec(
-      `SELECT ${COLUMNS} FROM checks WHERE kind = ? AND (tree_sha = ? OR (commit_sha = ? AND coalesce(tree_dirty, 0) = 0))
-       ORDER BY at DESC, event_id DESC LIMIT 1`,
-      [kind, target.tree, target.commit],
-    )[0]?.values[0];
-    const latest = on ? evidence(on) : undefined;
+    const latest = first(`${whose} AND ${ON_CODE}`, [kind, target.tree, target.commit]);
     if (latest?.passed) return { kind, status: 'passed', evidence: latest };
-    const other = db.exec(`SELECT ${COLUMNS} FROM checks WHERE kind = ? AND passed = 1 ORDER BY at DESC, event_id DESC LIMIT 1`, [kind])[0]?.values[0];
+    const other = first(`${whose} AND passed = 1`, [kind]);
     const state: RequiredCheckState = { kind, status: latest ? 'failed' : 'missing' };
     if (latest) state.evidence = latest;
-    if (other) state.elsewhere = evidence(other);
+    if (other) state.elsewhere = other;
+    const teammate = options.acceptTeamChecks ? undefined : first(`author IS NOT NULL AND passed = 1 AND ${ON_CODE}`, [kind, target.tree, target.commit]);
+    if (teammate) state.teammate = teammate;
     return state;
   });
   return { ...target, ok: checks.every((c) => c.status === 'passed'), checks };
@@ -80,14 +97,19 @@ export function describeRequiredChecks(r: RequiredChecksResult): string {
   const lines = [`Required checks on ${short(r.commit)} (tree ${short(r.tree)}): ${r.ok ? 'all passed' : 'not proven'}`];
   for (const c of r.checks) {
     if (c.status === 'passed' && c.evidence) {
-      lines.push(`  ${c.kind}: passed — \`${c.evidence.command}\` exited 0 at ${new Date(c.evidence.at).toISOString()}`);
+      const whose = c.evidence.author ? ` — ${c.evidence.author}'s pass, counted because deploy.acceptTeamChecks is on` : '';
+      lines.push(`  ${c.kind}: passed — \`${c.evidence.command}\` exited 0 at ${new Date(c.evidence.at).toISOString()}${whose}`);
       continue;
     }
-    const why = c.status === 'failed' && c.evidence ? `its latest run on this code, \`${c.evidence.command}\`, exited ${c.evidence.exitCode ?? '?'}` : 'no run on this code in the record';
+    const mine = c.evidence?.author ? ` (${c.evidence.author}'s)` : '';
+    const why = c.status === 'failed' && c.evidence ? `its latest run on this code${mine}, \`${c.evidence.command}\`, exited ${c.evidence.exitCode ?? '?'}` : 'no run on this code in the record';
     const other = c.elsewhere
       ? `; a pass at ${short(c.elsewhere.commit)}${c.elsewhere.treeDirty ? ' with uncommitted changes' : ''} does not count`
       : '';
-    lines.push(`  ${c.kind}: ${c.status} — ${why}${other}`);
+    const team = c.teammate
+      ? `; ${c.teammate.author}'s pass on this code (\`${c.teammate.command}\` at ${new Date(c.teammate.at).toISOString()}) does not count: only checks run on this clone do, unless the policy sets deploy.acceptTeamChecks`
+      : '';
+    lines.push(`  ${c.kind}: ${c.status} — ${why}${other}${team}`);
   }
   return lines.join('\n');
 }

@@ -64,7 +64,7 @@ export function shipEvent(input: ShipInput, rollback: Rollback): NewEvent {
       commit: input.commit, previousCommit: rollback.previousCommit, target: input.target, status: input.outcome, by: input.by, lockId: input.lockId ?? null,
       range: rollback.commits, diffStat: rollback.diffStat,
       // The evidence, not a claim: each required check with the run that proved it (or why nothing did).
-      checks: { ok: input.checks.ok, tree: input.checks.tree, required: input.checks.checks.map((c) => ({ kind: c.kind, status: c.status, command: c.evidence?.command ?? null, exitCode: c.evidence?.exitCode ?? null, at: c.evidence?.at ?? null, eventId: c.evidence?.eventId ?? null })) },
+      checks: { ok: input.checks.ok, tree: input.checks.tree, required: input.checks.checks.map((c) => ({ kind: c.kind, status: c.status, command: c.evidence?.command ?? null, exitCode: c.evidence?.exitCode ?? null, at: c.evidence?.at ?? null, eventId: c.evidence?.eventId ?? null, ...(c.evidence?.author ? { by: c.evidence.author } : {}) })) },
       rollback: rollback.steps.join('\n'),
     },
   };

@@ -228,7 +228,11 @@ const derivers: Record<string, Deriver> = {
     // A prompt the UserPromptSubmit hook saw is the intent as much as the transcript's copy of it.
     if (d.isPrompt === true) setIntent(run, e.session, str(d.prompt), e.at);
     if (d.isPrompt === true) recordPrompt(run, e, str(d.prompt));
-    if (typeof d.head === 'string' && d.hook === 'Stop') setEndCommit(run, e.session, d.head, e.at);
+    if (typeof d.head === 'string' && d.hook === 'Stop') {
+      setEndCommit(run, e.session, d.head, e.at);
+      // The commit this turn ended on: the turn it ends is the one its time falls in (turns.ts).
+      run('INSERT OR IGNORE INTO turn_ends (session_id, at, commit_sha, event_id) VALUES (?,?,?,?)', [e.session, e.at, d.head, e.id]);
+    }
   },
   'tool.called': (e, run, memo) => {
     ensureSession(run, e, memo);
@@ -431,8 +435,10 @@ const derivers: Record<string, Deriver> = {
   },
   'plan.recorded': (e, run) => {
     const d = e.data;
-    run('INSERT OR IGNORE INTO plans (event_id, session_id, origin, text, todos, at) VALUES (?,?,?,?,?,?)', [
+    const files = Array.isArray(d.files) ? d.files.filter((f): f is string => typeof f === 'string' && f !== '') : [];
+    run('INSERT OR IGNORE INTO plans (event_id, session_id, origin, text, todos, at, files, by) VALUES (?,?,?,?,?,?,?,?)', [
       e.id, e.session ?? null, str(d.from) ?? 'unknown', str(d.text), Array.isArray(d.todos) ? JSON.stringify(d.todos) : null, e.at,
+      files.length ? JSON.stringify(files) : null, str(d.by),
     ]);
   },
   'edit.weakened': (e, run) => {

@@ -204,6 +204,16 @@ export const MIGRATIONS: readonly string[] = [
   INSERT OR IGNORE INTO file_touches SELECT session_id, first_at, path, action, 'files:first' FROM files WHERE action <> 'read' AND first_at IS NOT NULL;
   INSERT OR IGNORE INTO file_touches SELECT session_id, last_at, path, action, 'files:last' FROM files WHERE action <> 'read' AND last_at IS NOT NULL AND last_at <> first_at;
   `,
+  // 13: a plan the user types in (flightdeck plan, Record plan…) names the files it covers and who typed it; each turn's
+  // end commit, from the agent's Stop hook (Claude Code, Codex), so a turn shows the commit it ended on. Records from
+  // before keep the last commit a turn's commands saw.
+  `
+  ALTER TABLE plans ADD COLUMN files TEXT;
+  ALTER TABLE plans ADD COLUMN by TEXT;
+  CREATE TABLE turn_ends (
+    session_id TEXT NOT NULL, at INTEGER NOT NULL, commit_sha TEXT NOT NULL, event_id TEXT NOT NULL, PRIMARY KEY (session_id, at, event_id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,5 +1,5 @@
 import type { Database } from 'sql.js';
-import { shortCommit, shortCommitLine, type FlightTrail } from './flightTrail';
+import { planSource, shortCommit, shortCommitLine, type FlightTrail } from './flightTrail';
 import { checkTree, describeBreak } from './trailMarkdown';
 import { boardSessions } from './boardState';
 import { buildTrail } from './trail';
@@ -60,11 +60,12 @@ const MARK: Record<string, string> = { ok: '✓', concern: '⚠', unknown: '?' }
 /** The plan and the reviewer's questions, each answer with its evidence; all text escaped. */
 function planBlock(t: FlightTrail): string {
   const p = t.planCheck;
-  const from = p.plan.origin === 'none' ? 'no plan recorded' : p.plan.origin === 'intent' ? "the task's intent (no plan presented)" : `${p.plan.origin}${p.plan.at ? ` at ${p.plan.at}` : ''}`;
+  const from = p.plan.origin === 'none' ? 'no plan recorded' : p.plan.origin === 'intent' || p.plan.origin === 'user' ? planSource(p.plan, (iso) => iso) : `${p.plan.origin}${p.plan.at ? ` at ${p.plan.at}` : ''}`;
+  const files = p.plan.files?.length ? `<p class="muted">Files it covers: ${e(p.plan.files.join(', '))}</p>` : '';
   const text = p.plan.origin !== 'intent' && p.plan.text ? `<details><summary>the plan</summary><pre class="plan">${e(p.plan.text)}</pre></details>` : '';
   const todos = p.plan.todos.length ? `<ul>${p.plan.todos.map((t) => `<li>${t.status === 'completed' ? '☑' : '☐'} ${e(t.content)}${t.status === 'in_progress' ? ' <span class="muted">(in progress)</span>' : ''}</li>`).join('')}</ul>` : '';
   const answers = p.answers.map((a) => `<li class="answer-${e(a.verdict)}"><b>${MARK[a.verdict] ?? '?'} ${e(a.question)}</b> ${e(a.answer)}${a.evidence.length ? `<ul class="muted">${a.evidence.map((x) => `<li>${e(x)}</li>`).join('')}</ul>` : ''}</li>`);
-  return `<h3>Plan check</h3><p class="muted">Plan: ${e(from)}</p>${text}${todos}<ul class="answers">${answers.join('')}</ul>`;
+  return `<h3>Plan check</h3><p class="muted">Plan: ${e(from)}</p>${text}${files}${todos}<ul class="answers">${answers.join('')}</ul>`;
 }
 
 /** Each prompt with the files, commands and checks it caused, folded; all text escaped. */

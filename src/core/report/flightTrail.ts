@@ -51,7 +51,10 @@ export interface FlightTrail {
   checkBreaks: CheckBreak[];
 }
 
-/** One prompt and what followed it until the next. Times are ISO-8601; `commit` the last HEAD a command saw in it. */
+/**
+ * One prompt and what followed it until the next. Times are ISO-8601; `commit` the commit the turn ended on (HEAD when
+ * the agent's Stop hook fired), else the last HEAD a command saw in it.
+ */
 export interface Turn {
   n: number;
   at: string;
@@ -65,7 +68,10 @@ export interface Turn {
   commit: string;
 }
 
-/** A check failing now: since which run (turn, time, commit), the last run that passed, and what changed in between. */
+/**
+ * A check failing now: since which run (turn, time, commit), the last run that passed, and what changed in between. A
+ * run's commit is the one its turn ended on when the Stop hook told it, else the HEAD the run saw.
+ */
 export interface CheckBreak {
   command: string;
   kind: string;
@@ -76,14 +82,35 @@ export interface CheckBreak {
   changedBetween: string[];
 }
 
-/** Where the plan came from: the agent's ExitPlanMode or TodoWrite, or (without either) the task's intent and boundary. */
+/**
+ * Where the plan came from: the user (flightdeck plan, Record plan…), which wins over the agent's; else the agent's
+ * ExitPlanMode or TodoWrite; else the task's intent and boundary.
+ */
 export interface PlanSummary {
-  origin: 'ExitPlanMode' | 'TodoWrite' | 'intent' | 'none';
+  origin: 'user' | 'ExitPlanMode' | 'TodoWrite' | 'intent' | 'none';
   at: string;
-  /** The latest presented plan's text (Markdown), or the intent. */
+  /** The latest plan's text (Markdown): the user's, else the one the agent presented; or the intent. */
   text: string;
   /** The latest TodoWrite list. */
   todos: { content: string; status: string }[];
+  /** The files the user's plan covers (repository-relative); absent for other plans. */
+  files?: string[];
+  /** Who typed the user's plan (git identity), when known. */
+  by?: string;
+  /** The agent's own plan, when the user's took its place. */
+  agentPlan?: { origin: 'ExitPlanMode' | 'TodoWrite'; at: string };
+}
+
+/** "plan from you at 10:42:03" / "plan from the agent's ExitPlanMode at …": where the plan held against the session came from. */
+export function planSource(plan: PlanSummary, clock: (iso: string) => string): string {
+  if (plan.origin === 'none') return 'no plan and no intent recorded';
+  if (plan.origin === 'intent') return "the task's intent (no plan presented)";
+  const at = plan.at ? ` at ${clock(plan.at)}` : '';
+  if (plan.origin === 'user') {
+    const agent = plan.agentPlan ? `; it takes the place of the agent's ${plan.agentPlan.origin} plan${plan.agentPlan.at ? ` at ${clock(plan.agentPlan.at)}` : ''}` : '';
+    return `plan from you${plan.by ? ` (${plan.by})` : ''}${at}${agent}`;
+  }
+  return `plan from the agent's ${plan.origin}${at}`;
 }
 
 export type PlanQuestionId = 'boundary' | 'unplanned' | 'checks' | 'weakened' | 'rollback';

@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { classifyChanges } from '../risk/classify';
 import type { Policy } from '../risk/types';
 import { isTestFile } from '../capture/weakening';
-import { shortCommit, type FlightTrail, type PlanAnswer, type PlanCheck, type PlanSummary } from './flightTrail';
+import { planSource, shortCommit, type FlightTrail, type PlanAnswer, type PlanCheck, type PlanSummary } from './flightTrail';
 import { turnAt, type Prompt } from './turns';
 
 const s = (v: SqlValue | undefined): string => (v === null || v === undefined ? '' : String(v));
@@ -26,14 +26,35 @@ export interface PlanInputs {
   taskChecks: readonly string[];
 }
 
-/** The session's plans: the latest ExitPlanMode text, the latest TodoWrite list, every text for matching files against. */
-function plans(db: Database, session: string): { summary?: PlanSummary; texts: string[] } {
-  const found = rows(db, 'SELECT origin, text, todos, at FROM plans WHERE session_id = ? ORDER BY at, event_id', [session]);
+/** A JSON list of strings in a column; anything else is none. */
+function stringList(v: SqlValue | undefined): string[] {
+  try {
+    const parsed: unknown = JSON.parse(s(v) || '[]');
+    return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The session's plans: the user's latest (with every file the user's plans cover), else the agent's latest ExitPlanMode
+ * text and TodoWrite list; and the texts the changed files are matched against. The user's plan is authoritative: once
+ * there is one, the agent's plans are not what the session is held against.
+ */
+function plans(db: Database, session: string): { summary?: PlanSummary; texts: string[]; files: string[] } {
+  const found = rows(db, 'SELECT origin, text, todos, at, files, by FROM plans WHERE session_id = ? ORDER BY at, event_id', [session]);
   const texts: string[] = [];
+  const userTexts: string[] = [];
+  const userFiles = new Set<string>();
+  let user: { text: string; at: number; by: string } | undefined;
   let presented: { text: string; at: number } | undefined;
   let todos: { list: { content: string; status: string }[]; at: number } | undefined;
-  for (const [origin, text, todoJson, at] of found) {
-    if (origin === 'ExitPlanMode' && text) {
+  for (const [origin, text, todoJson, at, files, by] of found) {
+    if (origin === 'user' && text) {
+      user = { text: s(text), at: Number(at), by: s(by) };
+      userTexts.push(s(text));
+      for (const f of stringList(files)) userFiles.add(f);
+    } else if (origin === 'ExitPlanMode' && text) {
       presented = { text: s(text), at: Number(at) };
       texts.push(s(text));
     } else if (origin === 'TodoWrite') {
@@ -48,12 +69,20 @@ function plans(db: Database, session: string): { summary?: PlanSummary; texts: s
       texts.push(...list.map((t) => t.content));
     }
   }
-  if (!presented && !todos) return { texts };
-  const at = Math.max(presented?.at ?? 0, todos?.at ?? 0);
+  const agent = presented || todos
+    ? { origin: presented ? 'ExitPlanMode' as const : 'TodoWrite' as const, at: Math.max(presented?.at ?? 0, todos?.at ?? 0) }
+    : undefined;
+  if (user) {
+    const summary: PlanSummary = { origin: 'user', at: new Date(user.at).toISOString(), text: user.text, todos: [], files: [...userFiles].sort() };
+    if (user.by) summary.by = user.by;
+    if (agent) summary.agentPlan = { origin: agent.origin, at: new Date(agent.at).toISOString() };
+    return { summary, texts: userTexts, files: [...userFiles] };
+  }
+  if (!agent) return { texts, files: [] };
   return {
-    texts,
+    texts, files: [],
     summary: {
-      origin: presented ? 'ExitPlanMode' : 'TodoWrite', at: new Date(at).toISOString(), text: presented?.text ?? '', todos: todos?.list ?? [],
+      origin: agent.origin, at: new Date(agent.at).toISOString(), text: presented?.text ?? '', todos: todos?.list ?? [],
     },
   };
 }
@@ -84,7 +113,7 @@ const MATCHED_CHARS = 100_000;
 /** Builds the plan check of a session (see PlanCheck). */
 export function planCheck(x: PlanInputs): PlanCheck {
   const { db, session, trail, prompts, rel } = x;
-  const { summary, texts } = plans(db, session);
+  const { summary, texts, files } = plans(db, session);
   const plan: PlanSummary = summary ?? (trail.intent
     ? { origin: 'intent', at: prompts[0] ? new Date(prompts[0].at).toISOString() : '', text: trail.intent, todos: [] }
     : { origin: 'none', at: '', text: '', todos: [] });
@@ -105,7 +134,7 @@ export function planCheck(x: PlanInputs): PlanCheck {
 
   const answers: PlanAnswer[] = [
     boundaryAnswer(trail, changedWhen),
-    unplannedAnswer(trail, plan, [...texts, trail.intent, ...prompts.map((p) => p.text)], changedWhen),
+    unplannedAnswer(trail, plan, [...texts, trail.intent, ...prompts.map((p) => p.text)], files, (iso) => when(Date.parse(iso)), changedWhen),
     checksAnswer(x, touched, when),
     weakenedAnswer(x, when),
     rollbackAnswer(x),
@@ -134,19 +163,29 @@ function boundaryAnswer(trail: PlanTrail, changedWhen: (p: string) => string): P
   return { id: 'boundary', question, verdict: 'ok', answer: `Yes: ${n === 0 ? 'nothing was changed' : `all ${n} changed file${n === 1 ? ' is' : 's are'} inside`} "${trail.boundary}".`, evidence: trail.filesChanged.map((f) => f.path) };
 }
 
-function unplannedAnswer(trail: PlanTrail, plan: PlanSummary, texts: string[], changedWhen: (p: string) => string): PlanAnswer {
+/** Whether a path is one of the user's plan's files, or inside a folder it names. */
+const coveredBy = (files: readonly string[]) => (path: string): boolean => files.some((f) => path === f || path.startsWith(f.endsWith('/') ? f : `${f}/`));
+
+function unplannedAnswer(
+  trail: PlanTrail, plan: PlanSummary, texts: string[], planFiles: readonly string[], clock: (iso: string) => string, changedWhen: (p: string) => string,
+): PlanAnswer {
   const question = 'Did it touch files its plan did not mention?';
   if (plan.origin === 'none') return { id: 'unplanned', question, verdict: 'unknown', answer: 'No plan and no intent were recorded.', evidence: [] };
-  const named = planMentions(texts.filter(Boolean).map((t) => t.slice(0, MATCHED_CHARS)).join('\n'));
+  const mentions = planMentions(texts.filter(Boolean).map((t) => t.slice(0, MATCHED_CHARS)).join('\n'));
+  const covered = coveredBy(planFiles);
+  const named = (path: string): boolean => covered(path) || mentions(path);
   const unplanned = trail.filesChanged.filter((f) => !named(f.path));
-  const from = plan.origin === 'intent' ? 'the task and prompts (no plan was presented)' : `the ${plan.origin} plan, the task and prompts`;
+  const from = plan.origin === 'intent' ? 'the task and prompts (no plan was presented)'
+    : plan.origin === 'user' ? 'your plan, the task and prompts' : `the ${plan.origin} plan, the task and prompts`;
+  // Which plan the files were held against, said once at the end of the evidence.
+  const source = plan.origin === 'intent' ? [] : [`${planSource(plan, clock)}${planFiles.length ? `; it covers ${planFiles.slice(0, 20).join(', ')}${planFiles.length > 20 ? ` and ${planFiles.length - 20} more` : ''}` : ''}`];
   if (unplanned.length === 0) {
-    return { id: 'unplanned', question, verdict: 'ok', answer: `No: every changed file is named in ${from}.`, evidence: trail.filesChanged.map((f) => f.path) };
+    return { id: 'unplanned', question, verdict: 'ok', answer: `No: every changed file is named in ${from}.`, evidence: [...trail.filesChanged.map((f) => f.path), ...source] };
   }
   return {
     id: 'unplanned', question, verdict: 'concern',
     answer: `Yes: ${unplanned.length} of ${trail.filesChanged.length} changed files are not named in ${from}.`,
-    evidence: unplanned.map((f) => `${f.path}${f.change === 'modified' ? '' : ` (${f.change})`}${changedWhen(f.path)}`),
+    evidence: [...unplanned.map((f) => `${f.path}${f.change === 'modified' ? '' : ` (${f.change})`}${changedWhen(f.path)}`), ...source],
   };
 }
 

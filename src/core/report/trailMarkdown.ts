@@ -1,4 +1,4 @@
-import { shortCommit, shortCommitLine, type FlightTrail } from './flightTrail';
+import { planSource, shortCommit, shortCommitLine, type FlightTrail } from './flightTrail';
 
 const list = (items: string[]): string => (items.length ? items.join('; ') : 'none');
 
@@ -50,9 +50,10 @@ const VERDICT: Record<string, string> = { ok: '✓', concern: '⚠', unknown: '?
 /** The plan and the reviewer's questions answered, each with its evidence. */
 function planLines(t: FlightTrail): string[] {
   const p = t.planCheck;
-  const from = p.plan.origin === 'none' ? 'no plan recorded' : p.plan.origin === 'intent' ? 'the task\'s intent (no plan presented)' : `${p.plan.origin}${p.plan.at ? ` at ${p.plan.at}` : ''}`;
-  const out = ['', '## Plan check', '', `- Plan: ${from}`];
+  const from = p.plan.origin === 'none' ? 'no plan recorded' : p.plan.origin === 'intent' || p.plan.origin === 'user' ? planSource(p.plan, (iso) => iso) : `${p.plan.origin}${p.plan.at ? ` at ${p.plan.at}` : ''}`;
+  const out = ['', '## Plan check', '', `- Plan: ${md(from)}`];
   if (p.plan.origin !== 'intent' && p.plan.text) out.push(...p.plan.text.split('\n').filter((l) => l.trim()).map((l) => `  > ${md(l)}`));
+  if (p.plan.files?.length) out.push(`  - Files it covers: ${p.plan.files.map(md).join(', ')}`);
   for (const todo of p.plan.todos) out.push(`  - [${todo.status === 'completed' ? 'x' : ' '}] ${md(todo.content)}${todo.status === 'in_progress' ? ' (in progress)' : ''}`);
   for (const a of p.answers) {
     out.push(`- ${VERDICT[a.verdict] ?? '?'} ${a.question} ${md(a.answer)}`);

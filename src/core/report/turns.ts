@@ -64,6 +64,18 @@ const clipTo = (t: string, max: number): string => (t.length > max ? `${t.slice(
 /** Which change to a file a turn made: a deletion or creation says more than a modification. */
 const stronger = (a: string, b: string): string => (a === 'deleted' || b === 'deleted' ? 'deleted' : a === 'created' || b === 'created' ? 'created' : 'modified');
 
+/**
+ * The commit each turn ended on, by turn number: HEAD when the agent's Stop hook fired (Claude Code, Codex), the last
+ * Stop of a turn winning. Sessions without Stop hooks (transcripts alone, records from before) have none.
+ */
+export function turnEndCommits(db: Database, session: string, prompts: readonly Prompt[]): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const [at, commit] of rows(db, 'SELECT at, commit_sha FROM turn_ends WHERE session_id = ? ORDER BY at, event_id', [session])) {
+    out.set(turnAt(prompts, Number(at)), s(commit));
+  }
+  return out;
+}
+
 /** The session's turns; activity before the first prompt (a resumed session, hooks only) is turn 0 when there is any. */
 export function buildTurns(db: Database, session: string, prompts: readonly Prompt[], rel: (p: string) => string): Turn[] {
   const turns: Turn[] = prompts.map((p, i) => ({
@@ -92,6 +104,11 @@ export function buildTurns(db: Database, session: string, prompts: readonly Prom
   for (const [kind, command, passed, at, commit] of rows(db, 'SELECT kind, command, passed, at, commit_sha FROM checks WHERE session_id = ? ORDER BY at, event_id', [session])) {
     turnOf(Number(at)).checks.push({ kind: s(kind), command: clipTo(s(command), MAX_COMMAND), passed: passed === 1, at: iso(Number(at)), commit: s(commit) });
   }
+  // The commit a turn ended on, where a Stop hook said it, stands over the last one its commands saw.
+  for (const [n, commit] of turnEndCommits(db, session, prompts)) {
+    const t = n === 0 ? zero : turns[n - 1];
+    if (t) t.commit = commit;
+  }
   const busy = zero.files.length + zero.commands.length + zero.commandsOmitted + zero.checks.length > 0;
   return busy ? [zero, ...turns] : turns;
 }
@@ -102,6 +119,9 @@ export function buildTurns(db: Database, session: string, prompts: readonly Prom
  */
 export function checkBreaks(db: Database, session: string, prompts: readonly Prompt[], rel: (p: string) => string): CheckBreak[] {
   const runs = rows(db, 'SELECT kind, command, passed, at, commit_sha FROM checks WHERE session_id = ? ORDER BY at, event_id', [session]);
+  // A run is placed at the commit its turn ended on, when the Stop hook told it; else at the HEAD the run itself saw.
+  const ends = turnEndCommits(db, session, prompts);
+  const commitOf = (turn: number, ranOn: SqlValue | undefined): string => ends.get(turn) ?? s(ranOn);
   const byCommand = new Map<string, SqlValue[][]>();
   for (const r of runs) {
     const list = byCommand.get(s(r[1])) ?? [];
@@ -121,7 +141,8 @@ export function checkBreaks(db: Database, session: string, prompts: readonly Pro
     let since: number | undefined;
     if (passedHere) {
       since = Number(passedHere[3]);
-      lastPassed = { session: '', sessionIntent: '', turn: turnAt(prompts, since), at: iso(since), commit: s(passedHere[4]) };
+      const turn = turnAt(prompts, since);
+      lastPassed = { session: '', sessionIntent: '', turn, at: iso(since), commit: commitOf(turn, passedHere[4]) };
     } else {
       // Failing since this session's first run: the last pass, if any, was in an earlier session.
       const [earlier] = rows(
@@ -132,8 +153,10 @@ export function checkBreaks(db: Database, session: string, prompts: readonly Pro
       );
       if (earlier) {
         const other = s(earlier[0]);
+        const otherPrompts = sessionPrompts(db, other);
+        const turn = turnAt(otherPrompts, Number(earlier[1]));
         lastPassed = {
-          session: other, sessionIntent: s(earlier[3]), turn: turnAt(sessionPrompts(db, other), Number(earlier[1])), at: iso(Number(earlier[1])), commit: s(earlier[2]),
+          session: other, sessionIntent: s(earlier[3]), turn, at: iso(Number(earlier[1])), commit: turnEndCommits(db, other, otherPrompts).get(turn) ?? s(earlier[2]),
         };
       }
     }
@@ -144,7 +167,7 @@ export function checkBreaks(db: Database, session: string, prompts: readonly Pro
     ).map((r) => rel(s(r[0])));
     out.push({
       command, kind: s(first[0]), failedRuns: list.length - i,
-      failingSince: { turn: turnAt(prompts, firstAt), at: iso(firstAt), commit: s(first[4]) },
+      failingSince: { turn: turnAt(prompts, firstAt), at: iso(firstAt), commit: commitOf(turnAt(prompts, firstAt), first[4]) },
       lastPassed, changedBetween: [...new Set(changed)],
     });
   }

@@ -52,6 +52,8 @@ export interface DeployPolicy {
   requiredChecks?: RequiredCheck[];
   /** The upstream branch a release starts from, e.g. origin/main (default: the branch's upstream). */
   base?: string;
+  /** Whether a teammate's pass (imported by team sync) proves a required check; default: only this clone's runs count. */
+  acceptTeamChecks?: boolean;
 }
 
 /** Where the policy in force came from, and what went wrong with the file, if anything. */

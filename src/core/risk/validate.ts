@@ -15,7 +15,7 @@ export interface PolicyProblem {
 }
 
 const TOP_KEYS = ['$schema', 'version', 'mode', 'protectedBranches', 'ignore', 'categories', 'deploy'] as const;
-const DEPLOY_KEYS = ['lock', 'remote', 'graceSeconds', 'requiredChecks', 'base'] as const;
+const DEPLOY_KEYS = ['lock', 'remote', 'graceSeconds', 'requiredChecks', 'base', 'acceptTeamChecks'] as const;
 const CATEGORY_KEYS = ['id', 'title', 'enabled', 'paths', 'content', 'contentPaths', 'exclude', 'review', 'requiredChecks', 'requiredCheckPattern'] as const;
 const CHECKS: readonly RequiredCheck[] = ['test', 'typecheck', 'lint', 'build'];
 
@@ -162,6 +162,10 @@ function deployBlock(raw: unknown): DeployPolicy {
     }) as RequiredCheck[];
   }
   if (d.base !== undefined) out.base = text(d.base, [...path, 'base']);
+  if (d.acceptTeamChecks !== undefined) {
+    if (typeof d.acceptTeamChecks !== 'boolean') throw new Invalid('deploy.acceptTeamChecks must be true or false', [...path, 'acceptTeamChecks']);
+    out.acceptTeamChecks = d.acceptTeamChecks;
+  }
   return out;
 }
 

@@ -1,19 +1,20 @@
 // A team's record through the git remote, without a server of ours: each clone pushes its own events (redacted, as
 // this record lists them) to refs/flightdeck/records/<author> and fetches everyone's. Events are immutable and carry
 // unique ids, so merging is a union and importing twice changes nothing. Only events recorded on this machine are
-// pushed (a teammate's, imported, carry their author and are never pushed again).
+// pushed (a teammate's, imported, carry their author and are never pushed again), archived ones included.
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqlValue } from 'sql.js';
 import { RecordError, readTextIfExists } from '../record/errors';
 import { encodeJournalLines } from '../record/journal';
 import { FileLock } from '../record/fileLock';
+import { readArchive } from '../record/archive';
 import { withPayloads } from '../record/queries';
 import type { RecordEvent } from '../record/events';
 import type { RecordStore } from '../record/store';
 import { authorSlug, currentAuthor, RECORDS_PREFIX, type Author } from './author';
 import { RecordRefs, type FetchedRecord } from './recordRefs';
-import { LOCAL_ONLY_KINDS, parseChunk, sharedForm } from './shared';
+import { isShared, LOCAL_ONLY_KINDS, parseChunk, sharedForm } from './shared';
 
 export const SYNC_STATE_FILE = 'team-sync.json';
 const SYNC_LOCK = 'team-sync.lock';
@@ -43,6 +44,8 @@ export interface SyncResult {
   teammates: TeammateSummary[];
   /** Pushes lost to this author's other machine (compare-and-swap) and made again on top of its chunks. */
   retried: number;
+  /** Archive files whose events could not be read back to push (tried again next time). */
+  unreadArchives: string[];
 }
 
 interface RemoteState {
@@ -50,6 +53,8 @@ interface RemoteState {
   imported: string[];
   /** Where our last push left off: our ref's commit and the record's last event (seq, id) it covered. */
   pushed?: { commit: string; seq: number; id: string };
+  /** Archive files (flightdeck archive, keepLoadedDays) whose own events the remote has: never read for a push again. */
+  archives?: string[];
 }
 
 type SyncState = Record<string, RemoteState>;
@@ -126,11 +131,13 @@ export class TeamSync {
       let base = fetched.find((f) => f.slug === author.slug)?.commit;
       let pushed = 0;
       let retried = 0;
+      let unreadArchives: string[] = [];
       for (let attempt = 0; ; attempt++) {
         if (attempt >= ATTEMPTS) throw new RecordError(`your team record on "${this.remote}" kept changing while we tried ${ATTEMPTS} times; try again`, 'EREMOTE');
         const out = await this.push(author, base, state, seen);
         if (out.ok) {
           pushed = out.pushed;
+          unreadArchives = out.unreadArchives;
           break;
         }
         // Lost the race to this author's other machine: take in what it pushed, then push what is still ours alone.
@@ -142,7 +149,7 @@ export class TeamSync {
           skipped += got.skipped;
         }
       }
-      return { remote: this.remote, ref: RECORDS_PREFIX + author.slug, author: author.email, pushed, imported, skipped, teammates: this.teammates(), retried };
+      return { remote: this.remote, ref: RECORDS_PREFIX + author.slug, author: author.email, pushed, imported, skipped, teammates: this.teammates(), retried, unreadArchives };
     } finally {
       state.imported = [...seen];
       try {
@@ -192,23 +199,54 @@ export class TeamSync {
   /**
    * Pushes the events recorded here that our ref lacks, as new chunks on top of `base`. Which ones: after the last
    * push's place in the record when our ref is still where that push left it; otherwise (another machine of ours
-   * pushed, or this clone's state is gone) every event of ours whose id the ref's chunks do not hold.
+   * pushed, or this clone's state is gone) every event of ours whose id the ref's chunks do not hold. Our events
+   * archived since (their rows gone from the database) are read back from archive files not yet pushed from.
    */
-  private async push(author: Author, base: string | undefined, state: RemoteState, seen: Set<string>): Promise<{ ok: true; pushed: number } | { ok: false }> {
+  private async push(
+    author: Author, base: string | undefined, state: RemoteState, seen: Set<string>,
+  ): Promise<{ ok: true; pushed: number; unreadArchives: string[] } | { ok: false }> {
     const [maxSeq = 0, maxId = ''] = (one(this.store, 'SELECT seq, id FROM events ORDER BY seq DESC LIMIT 1') ?? []).map((v) => v ?? '');
     const last = state.pushed;
     const fast = last !== undefined && last.commit === base && String(one(this.store, 'SELECT id FROM events WHERE seq = ?', [last.seq])?.[0] ?? '') === last.id;
     const fromSeq = fast && last ? last.seq : 0;
-    const onRemote = fast ? new Set<string>() : await idsOn(this.refs, base);
+    let onRemote = fast ? undefined : await idsOn(this.refs, base);
     const blobs: string[] = [];
     let count = 0;
     let batch: RecordEvent[] = [];
+    const batched = new Set<string>();
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
       blobs.push(await this.refs.writeBlob(encodeJournalLines(batch).journal.toString('utf8')));
       count += batch.length;
       batch = [];
     };
+    const add = async (e: RecordEvent): Promise<void> => {
+      if (onRemote?.has(e.id) || batched.has(e.id)) return;
+      batched.add(e.id);
+      batch.push(sharedForm(e));
+      if (batch.length >= CHUNK_EVENTS) await flush();
+    };
+
+    // Archived events first (they are the older ones). Some may have been pushed before they were archived: the ref's
+    // ids say which, read only when there is an archive file to push from.
+    const done = new Set(state.archives ?? []);
+    const archives = (this.store.db.exec('SELECT file FROM archives ORDER BY at, file')[0]?.values ?? []).map((r) => String(r[0]));
+    const fresh = archives.filter((f) => !done.has(f));
+    const unreadArchives: string[] = [];
+    if (fresh.length) onRemote ??= await idsOn(this.refs, base);
+    for (const file of fresh) {
+      let events: RecordEvent[];
+      try {
+        events = readArchive(this.store.dir, file);
+      } catch {
+        unreadArchives.push(file); // said in the result; the rest of the record is still shared
+        continue;
+      }
+      for (const e of events) if (e.author === undefined && isShared(e.kind)) await add(e);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const pushedArchives = archives.filter((f) => !unreadArchives.includes(f));
+
     const kinds = LOCAL_ONLY_KINDS.map(() => '?').join(',');
     for (let after = fromSeq; ;) {
       const found = this.store.db.exec(
@@ -218,17 +256,14 @@ export class TeamSync {
       )[0]?.values ?? [];
       if (found.length === 0) break;
       after = Number(found[found.length - 1]?.[10]);
-      for (const e of withPayloads(this.store.db, found)) {
-        if (onRemote.has(e.id)) continue;
-        batch.push(sharedForm(e));
-        if (batch.length >= CHUNK_EVENTS) await flush();
-      }
+      for (const e of withPayloads(this.store.db, found)) await add(e);
     }
     await flush();
     const mark = { seq: Number(maxSeq), id: String(maxId) };
     if (blobs.length === 0) {
       if (base) state.pushed = { commit: base, ...mark };
-      return { ok: true, pushed: 0 };
+      state.archives = pushedArchives;
+      return { ok: true, pushed: 0, unreadArchives };
     }
     const { commit, chunks } = await this.refs.appendCommit(author, base, blobs, `Flightdeck team record: ${count} events from ${author.email}`);
     const r = await this.refs.push(author.slug, base, commit);
@@ -239,6 +274,7 @@ export class TeamSync {
     }
     for (const c of chunks) seen.add(c.blob);
     state.pushed = { commit, ...mark };
-    return { ok: true, pushed: count };
+    state.archives = pushedArchives;
+    return { ok: true, pushed: count, unreadArchives };
   }
 }

@@ -4,11 +4,34 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { MEMORY_END, MEMORY_START } from '../../../src/core/report/memoryBlock';
 import { readMemoryFile } from '../../../src/core/report/memoryFile';
+import type { FlightdeckApi } from '../../../src/extension';
+import { buildTrail } from '../../../src/core/report/trail';
 import { eventually, test } from './harness';
-import { workspaceRoot } from './workspace';
+import { EXTENSION_ID, workspaceRoot } from './workspace';
 
-/** Record decision, the file history (command and CodeLens), the hand-off file and Write memory to AGENTS.md. */
+/** Record plan…, Record decision, the file history (command and CodeLens), the hand-off file and Write memory to AGENTS.md. */
 export function registerMemoryTests(): void {
+  test('Record plan… records your plan for a session; its plan check holds the session against it', async () => {
+    const api = await vscode.extensions.getExtension<FlightdeckApi>(EXTENSION_ID)?.activate();
+    const store = await api?.records.get()?.open();
+    assert.ok(store);
+    const session = 'integration-plan-session';
+    store.append([{ kind: 'session.started', session, source: 'claude-hook', data: { agent: 'claude-code', cwd: workspaceRoot() } }]);
+    const commands = await vscode.commands.getCommands(true);
+    assert.ok(commands.includes('flightdeck.recordPlan'), 'the command is registered');
+    const file = join(workspaceRoot(), 'api', 'plan-target.ts');
+    mkdirSync(join(workspaceRoot(), 'api'), { recursive: true });
+    writeFileSync(file, 'export {};\n');
+    const id = await vscode.commands.executeCommand<string | undefined>('flightdeck.recordPlan', 'Touch only api/plan-target.ts; no schema changes', [file], session);
+    assert.ok(id, 'the plan was recorded');
+    const [row] = store.db.exec('SELECT origin, files, session_id FROM plans WHERE event_id = ?', [id])[0]?.values ?? [];
+    assert.deepEqual(row, ['user', '["api/plan-target.ts"]', session]);
+    const plan = buildTrail(store.db, session)?.planCheck.plan;
+    assert.equal(plan?.origin, 'user');
+    assert.deepEqual(plan?.files, ['api/plan-target.ts']);
+    assert.equal(await vscode.commands.executeCommand('flightdeck.recordPlan', '   ', [], session), undefined, 'an empty plan is not recorded');
+  }, 30_000);
+
   test('Record decision links files; Show file history and the CodeLens show it; memory.json and AGENTS.md carry it', async () => {
     const root = workspaceRoot();
     mkdirSync(join(root, 'billing'), { recursive: true });

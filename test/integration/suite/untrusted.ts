@@ -24,6 +24,12 @@ export function registerUntrustedTests(): void {
     assert.equal(existsSync(join(workspaceRoot(), '.git', 'flightdeck')), false, 'no record folder was created');
   });
 
+  test('recording a plan is refused and writes nothing', async () => {
+    const id = await vscode.commands.executeCommand<string | undefined>('flightdeck.recordPlan', 'must not be recorded', [], 'some-session');
+    assert.equal(id, undefined);
+    assert.equal(existsSync(join(workspaceRoot(), '.git', 'flightdeck')), false, 'no record folder was created');
+  });
+
   test('the deploy lock shows read-only: no click to take it, and taking it is refused', async () => {
     const text = await eventually(() => api.deploy.statusBar?.view?.text, 10_000, 'the status item');
     assert.equal(text, '$(unlock) Deploy free');

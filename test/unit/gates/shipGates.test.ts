@@ -145,3 +145,38 @@ test('ship records what went out, the previous ship, the checks, the lock it hel
   }
   assert.equal(fd(['ship', '--outcome', 'maybe'], repo).code, 2);
 });
+
+test('check-ship: a teammate\'s pass on the same commit counts only when the policy sets deploy.acceptTeamChecks, and then is named', async (t) => {
+  const repo = gitRepo(t);
+  policy(repo, { requiredChecks: ['test'] });
+  git(repo, 'add', '.flightdeck');
+  git(repo, 'commit', '-q', '-m', 'policy');
+  const head = commitFile(repo, 'app.js', 'v1\n', 'v1');
+  // Bob's session, as team sync imports it: his events carry his author.
+  const bob = (e: NewEvent): NewEvent => ({ ...e, session: 'bob-session', author: 'bob@example.com' });
+  await record(repo, [
+    bob({ kind: 'session.started', source: 'claude-hook', at: 900, data: { agent: 'claude-code' } }),
+    bob(check('test', 'npm test', 0, head.commit, head.tree, false, 1000)),
+  ]);
+  const off = fd(['check-ship'], repo);
+  assert.equal(off.code, 1, 'by default only checks recorded on this clone count');
+  assert.match(off.out, /test: missing — no run on this code in the record; bob@example\.com's pass on this code \(`npm test` at .*\) does not count: only checks run on this clone do, unless the policy sets deploy\.acceptTeamChecks/);
+  const offJson = JSON.parse(fd(['check-ship', '--json'], repo).out) as { checks: { status: string; teammate?: { author: string } }[] };
+  assert.equal(offJson.checks[0]?.teammate?.author, 'bob@example.com');
+
+  policy(repo, { requiredChecks: ['test'], acceptTeamChecks: true });
+  const on = fd(['check-ship'], repo);
+  assert.equal(on.code, 0, on.out + on.err);
+  assert.match(on.out, /test: passed — `npm test` exited 0 at .* — bob@example\.com's pass, counted because deploy\.acceptTeamChecks is on/);
+  const ship = fd(['ship', '--json'], repo);
+  assert.equal(ship.code, 0, ship.err);
+  const checks = (JSON.parse(ship.out) as { checks: unknown }).checks;
+  assert.match(JSON.stringify(checks), /bob@example\.com/, 'the ship records whose pass proved it');
+
+  // This clone's own pass counts either way, and is named as no one's.
+  policy(repo, { requiredChecks: ['test'] });
+  await record(repo, [check('test', 'npm test', 0, head.commit, head.tree, false, 2000)]);
+  const mine = fd(['check-ship'], repo);
+  assert.equal(mine.code, 0, mine.out);
+  assert.doesNotMatch(mine.out, /bob@example\.com/);
+});

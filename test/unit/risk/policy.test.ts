@@ -60,6 +60,7 @@ test('validation errors say which key is wrong, where, and what was meant', () =
   assert.match(problem('{"categories": [{"id": "billing-v2"}]}').message, /is new, so it needs "paths" or "content"/);
   assert.match(problem('{"categories": [{"id": "auth"}, {"id": "auth"}]}').message, /given twice/);
   assert.match(problem('[]').message, /the file must be an object/);
+  assert.match(problem('{"deploy": {"acceptTeamChecks": "yes"}}').message, /deploy\.acceptTeamChecks must be true or false/);
 });
 
 test('a file merges over the defaults by category id: given fields replace, new ids add, enabled:false drops', () => {

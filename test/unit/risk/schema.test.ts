@@ -27,6 +27,8 @@ test('the schema rejects a typo in a key, a wrong type, an unknown mode and a ba
   assert.equal(validate({ categories: [{ id: 'auth', requiredChecks: ['tests'] }] }), false);
   assert.equal(validate({ categories: [{ id: 'auth', reveiw: true }] }), false);
   assert.equal(validate({ categories: [{ id: 'auth', content: ['(unclosed'] }] }), false);
+  assert.equal(validate({ deploy: { acceptTeamChecks: true } }), true, 'deploy.acceptTeamChecks is known to the schema');
+  assert.equal(validate({ deploy: { acceptTeamChecks: 'yes' } }), false);
 });
 
 test('package.json contributes the schema for .flightdeck/policy.json, the .vsix ships it, and Create policy is in the palette', () => {

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BackgroundSync } from '../../../src/core/team/background';
 import type { SyncResult } from '../../../src/core/team/sync';
 
-const RESULT: SyncResult = { remote: 'origin', ref: 'refs/flightdeck/records/a@b', author: 'a@b', pushed: 1, imported: 0, skipped: 0, teammates: [], retried: 0 };
+const RESULT: SyncResult = { remote: 'origin', ref: 'refs/flightdeck/records/a@b', author: 'a@b', pushed: 1, imported: 0, skipped: 0, teammates: [], retried: 0, unreadArchives: [] };
 
 async function until(what: () => boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;

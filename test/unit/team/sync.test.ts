@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordError } from '../../../src/core/record/errors';
 import type { NewEvent, RecordEvent } from '../../../src/core/record/events';
 import { listEvents } from '../../../src/core/record/queries';
+import { archiveOlderThan } from '../../../src/core/record/archive';
 import { RecordStore } from '../../../src/core/record/store';
 import { PREVIOUS_SNAPSHOT_FILE, SNAPSHOT_FILE } from '../../../src/core/record/snapshot';
 import { boardSessions } from '../../../src/core/report/boardState';
@@ -293,7 +294,7 @@ test('flightdeck sync says what it shared and that nothing leaves otherwise; --j
   assert.match(r.stdout, /nothing else leaves this machine/);
   const j = spawnSync(process.execPath, [CLI, 'sync', '--repo', clones.alice as string, '--json'], { encoding: 'utf8' });
   assert.deepEqual({ ...JSON.parse(j.stdout), teammates: undefined }, {
-    remote: 'origin', ref: 'refs/flightdeck/records/alice@example.com', author: 'alice@example.com', pushed: 0, imported: 0, skipped: 0, teammates: undefined, retried: 0,
+    remote: 'origin', ref: 'refs/flightdeck/records/alice@example.com', author: 'alice@example.com', pushed: 0, imported: 0, skipped: 0, teammates: undefined, retried: 0, unreadArchives: [],
   });
 });
 
@@ -353,4 +354,69 @@ test('a teammate\'s live session never takes this clone\'s edits, decisions, git
     assert.deepEqual(sessionsNeedingGit(s.db).map((x) => x.id), ['sess-alice'], 'git facts are worked out for our own sessions only');
   });
   assert.equal(activeSessionFromJournal(recordOf(A)), 'sess-alice', 'flightdeck decide files into our own session');
+});
+
+test('own events archived before they were pushed are pushed from the archive, exactly once; a teammate\'s archived events never are', async (t) => {
+  const { remote, clones } = team(t, { alice: 'alice@example.com', bob: 'bob@example.com' });
+  const A = clones.alice as string;
+  const B = clones.bob as string;
+  const longAgo = Date.now() - 400 * 86_400_000;
+  await record(A, [...session('s-archived', 'old work', longAgo), ...session('s-live', 'new work')]);
+  const archiveOn = async (clone: string): Promise<number> => {
+    const store = await RecordStore.open(recordOf(clone));
+    try {
+      return archiveOlderThan(store, 1).events;
+    } finally {
+      store.close();
+    }
+  };
+  assert.equal(await archiveOn(A), 5, 'the old session is archived before the first sync');
+  await look(A, (s) => assert.equal(count(s, `SELECT count(*) FROM events WHERE session_id = 's-archived'`), 0));
+
+  const first = await sync(A);
+  assert.equal(first.pushed, 10, 'the live session and the archived one');
+  assert.deepEqual(first.unreadArchives, []);
+  const ref = 'refs/flightdeck/records/alice@example.com';
+  const ids = idsOnRemote(remote, ref);
+  assert.equal(ids.size, 10);
+  assert.ok([...ids.values()].every((n) => n === 1), 'each event once on the remote');
+
+  // Pushed, then archived: the archive file is read once more, and nothing in it goes up again.
+  await record(A, session('s-later', 'later work', longAgo + 86_400_000));
+  assert.equal((await sync(A)).pushed, 5);
+  assert.equal(await archiveOn(A), 5);
+  for (let i = 0; i < 2; i++) assert.equal((await sync(A)).pushed, 0, `round ${i}: nothing is pushed twice`);
+  assert.ok([...idsOnRemote(remote, ref).values()].every((n) => n === 1));
+  // This clone's sync state lost: every id is checked against the ref, archives included, and still nothing doubles.
+  rmSync(join(recordOf(A), 'team-sync.json'));
+  assert.equal((await sync(A)).pushed, 0);
+  assert.equal(idsOnRemote(remote, ref).size, 15);
+
+  const b = await sync(B);
+  assert.equal(b.imported, 15);
+  await look(B, (s) => assert.deepEqual(sessionsOf(s), { 's-archived': 'alice@example.com', 's-later': 'alice@example.com', 's-live': 'alice@example.com' }));
+  // Bob archives Alice's old sessions on his clone: they are hers, never pushed on his ref.
+  assert.equal(await archiveOn(B), 10);
+  await record(B, session('s-bob', 'bob work'));
+  assert.equal((await sync(B)).pushed, 5);
+  assert.deepEqual([...idsOnRemote(remote, 'refs/flightdeck/records/bob@example.com').keys()].filter((id) => ids.has(id)), [], 'none of Alice\'s events on Bob\'s ref');
+});
+
+test('an archive file that cannot be read is named and tried again; the rest of the record is still shared', async (t) => {
+  const { remote, clones } = team(t, { alice: 'alice@example.com' });
+  const A = clones.alice as string;
+  await record(A, [...session('s-old', 'old', Date.now() - 400 * 86_400_000), ...session('s-new', 'new')]);
+  const store = await RecordStore.open(recordOf(A));
+  const [file] = archiveOlderThan(store, 1).files;
+  store.close();
+  assert.ok(file);
+  const path = join(recordOf(A), 'archive', file);
+  const body = readFileSync(path);
+  writeFileSync(path, 'not gzip');
+  const first = await sync(A);
+  assert.deepEqual([first.pushed, first.unreadArchives], [5, [file]]);
+  writeFileSync(path, body);
+  const second = await sync(A);
+  assert.deepEqual([second.pushed, second.unreadArchives], [5, []], 'read back once it is whole again');
+  assert.equal(idsOnRemote(remote, 'refs/flightdeck/records/alice@example.com').size, 10);
 });
