@@ -314,6 +314,34 @@ export class RecordStore {
   }
 
   /**
+   * Runs `fn` holding the snapshot lease, caught up with the journal: no other process snapshots, rotates the journal,
+   * moves or packs payloads meanwhile. Undefined (fn not run) when another process holds the lease.
+   */
+  withSnapshotLease<T>(fn: () => T): T | undefined {
+    if (!this.takeSnapshotLease()) return undefined;
+    try {
+      this.catchUp();
+      return fn();
+    } finally {
+      this.lease.release();
+    }
+  }
+
+  /**
+   * A snapshot, inside withSnapshotLease. Two copies make the previous snapshot the same image as the current one:
+   * after a compaction, so that no older, larger snapshot still refers to the segments it removes.
+   */
+  snapshotHeld(copies: 1 | 2 = 1, onStep: (step: string) => void = () => {}): void {
+    const at = this.exportForSnapshot();
+    for (let i = 0; i < copies; i++) {
+      writeSnapshot(this.dir, at.image);
+      onStep(`snapshot ${i + 1}`);
+    }
+    this.afterSnapshot(at);
+    onStep('rotated');
+  }
+
+  /**
    * snapshot() with the file written and synced off this thread, so only the export holds it (at 1M
    * events about half the time). Appends go on meanwhile; the journal is cut where the exported image ends.
    */
