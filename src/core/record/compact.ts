@@ -27,12 +27,12 @@ export const databaseBytes = (store: RecordStore): number =>
 /**
  * Worth compacting: pages filled out of order (every table here is keyed by text ids) hold ~15% slack, and all of
  * it sits in the memory of every window. Never compacted yet, or grown by a quarter since. Or segments not packed
- * yet (older journal generations, uncompressed, dead payloads included) weigh as much as the database: on disk they
- * are most of the record.
+ * yet (older journal generations, uncompressed, dead payloads included) weigh half the database: on disk they would
+ * soon be most of the record.
  */
 export function compactionDue(store: RecordStore, minBytes = COMPACT_MIN_BYTES): boolean {
   const size = databaseBytes(store);
-  if (unpackedSegmentBytes(store) >= Math.max(minBytes, size)) return true;
+  if (unpackedSegmentBytes(store) >= Math.max(minBytes, size / 2)) return true;
   if (size < minBytes) return false;
   const last = Number(store.meta(META_COMPACTED) ?? 0);
   return !(last > 0) || size > last * 1.25;
