@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { META_COMPACTION_EPOCH, readCompactionEpoch, writeCompactionEpoch } from './compactionEpoch';
 import { PREVIOUS_JOURNAL_FILE } from './journal';
 import { packPayloads, removeUnreferencedSegments, unpackedSegmentBytes, type PackResult, type StepHook } from './packSegments';
 import type { RecordStore } from './store';
@@ -70,8 +71,16 @@ export function compactRecord(store: RecordStore, onStep: StepHook = () => {}): 
     store.db.exec('VACUUM');
     onStep('vacuumed');
     const after = databaseBytes(store);
-    store.db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', [META_COMPACTED, String(after)]);
+    const setMeta = (key: string, value: string): void => {
+      store.db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', [key, value]);
+    };
+    setMeta(META_COMPACTED, String(after));
+    // Databases loaded before this one stop snapshotting once the file says so (compactionEpoch.ts).
+    const epoch = Math.max(readCompactionEpoch(store.dir), Number(store.meta(META_COMPACTION_EPOCH) ?? 0)) + 1;
+    setMeta(META_COMPACTION_EPOCH, String(epoch));
     store.snapshotHeld(2, onStep);
+    writeCompactionEpoch(store.dir, epoch);
+    onStep('epoch');
     const removed = removeUnreferencedSegments(store, onStep);
     return { after, packed, removed };
   });

@@ -114,7 +114,11 @@ export function packPayloads(store: RecordStore, onStep: StepHook = () => {}): P
       rows.sort((a, b) => (a.key[1] - b.key[1]) || (a.key[2] < b.key[2] ? -1 : a.key[2] > b.key[2] ? 1 : 0));
       for (const r of rows) {
         const got = files.line({ seg: r.seg, off: r.off, len: r.len });
-        if (got.kind !== 'line' || !got.bytes.subarray(0, 200).toString('utf8').startsWith(`{"id":${JSON.stringify(r.key[2])},`)) {
+        const mark = `{"id":${JSON.stringify(r.key[2])},`;
+        let bytes = got.kind === 'line' && got.bytes.subarray(0, 200).toString('utf8').startsWith(mark) ? got.bytes : undefined;
+        // Not where the row says (a file set aside or removed): a pack may hold it; else the row stays as it is.
+        bytes ??= files.find(r.key, r.key[2]);
+        if (!bytes) {
           result.unreadable++;
           continue;
         }
@@ -123,7 +127,7 @@ export function packPayloads(store: RecordStore, onStep: StepHook = () => {}): P
           writer = new PackedWriter(join(store.dir, SEGMENTS_DIR, packedSegmentName(k)));
           k++;
         }
-        const at = writer.add(got.bytes, r.key);
+        const at = writer.add(bytes, r.key);
         moves.push(r.seq, -(k - 1), at.off, at.len);
         if (result.lines === 0) onStep('packing');
         result.lines++;

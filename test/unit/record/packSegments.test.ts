@@ -112,6 +112,26 @@ test('a process that loaded the record before another compacted it still reads e
   assertWhole(stale, left, 'stale reader after two compactions');
 });
 
+test('a process that loaded the record before another compacted it writes no snapshot (it would name removed segments): it is stale', async (t) => {
+  const dir = tempDir(t);
+  await recordWithGenerations(dir);
+  const stale = await RecordStore.open(dir);
+  t.after(() => stale.close());
+  const other = await RecordStore.open(dir);
+  assert.equal(compactRecord(other).snapshot, true);
+  other.close();
+  const image = readFileSync(join(dir, 'record.sqlite'));
+  stale.append(bulky(5, 'late-', 50_000));
+  assert.equal(stale.snapshot(), false);
+  assert.equal(stale.stale, true, 'told to reopen');
+  assert.equal(compactRecord(stale).snapshot, false, 'nor compacts');
+  assert.deepEqual(readFileSync(join(dir, 'record.sqlite')), image, 'the compacted snapshot stays');
+  const fresh = await RecordStore.open(dir);
+  t.after(() => fresh.close());
+  assert.equal(fresh.snapshot(), true, 'a database loaded after the compaction snapshots as before');
+  assert.equal(listEvents(fresh.db, { limit: 10, session: 'late--s0' }).length, 1);
+});
+
 test('a compaction waits for no one and races no one: another process holding the snapshot lease means nothing changes', async (t) => {
   const dir = tempDir(t);
   await recordWithGenerations(dir, 2);
@@ -139,7 +159,7 @@ function compactUntilKilled(dir: string, step: string, nth: number): Promise<'ki
 }
 
 const STEPS: [string, number][] = [
-  ['moved on', 1], ['packing', 1], ['packed', 1], ['rows', 1], ['vacuumed', 1], ['snapshot 1', 1], ['snapshot 2', 1], ['rotated', 1], ['removed', 1], ['removed', 3],
+  ['moved on', 1], ['packing', 1], ['packed', 1], ['rows', 1], ['vacuumed', 1], ['snapshot 1', 1], ['snapshot 2', 1], ['rotated', 1], ['epoch', 1], ['removed', 1], ['removed', 3],
 ];
 
 for (const [step, nth] of STEPS) {
