@@ -392,6 +392,11 @@ export class RecordStore {
    * compaction removed, so a snapshot of it would refer to them (and a compaction by it would remove the packed ones).
    * Then this copy is stale: reopen to load the compacted snapshot. Asked holding the lease (compactions hold it too).
    */
+  /** Whether another process compacted the record since this database was loaded (then it is stale: reopen). */
+  compactedElsewhere(): boolean {
+    return this.stale || this.compactedSince();
+  }
+
   private compactedSince(): boolean {
     if (readCompactionEpoch(this.dir) <= Number(this.meta(META_COMPACTION_EPOCH) ?? 0)) return false;
     this.stale = true;

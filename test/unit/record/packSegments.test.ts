@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { compactionDue, compactRecord } from '../../../src/core/record/compact';
 import { completeEvent, type NewEvent, type RecordEvent } from '../../../src/core/record/events';
 import { archiveOlderThan } from '../../../src/core/record/archive';
+import { LiveRecord } from '../../../src/core/record/liveRecord';
 import { listEvents, verifyPayloads } from '../../../src/core/record/queries';
 import { RecordStore } from '../../../src/core/record/store';
 import { SEGMENTS_DIR } from '../../../src/core/record/segments';
@@ -130,6 +131,23 @@ test('a process that loaded the record before another compacted it writes no sna
   t.after(() => fresh.close());
   assert.equal(fresh.snapshot(), true, 'a database loaded after the compaction snapshots as before');
   assert.equal(listEvents(fresh.db, { limit: 10, session: 'late--s0' }).length, 1);
+});
+
+test('a window whose record another process compacted opens the compacted snapshot again, and reads every payload', async (t) => {
+  const dir = tempDir(t);
+  const expected = await recordWithGenerations(dir);
+  const live = new LiveRecord(dir, { watchedPollMs: 50, pollMs: 50 });
+  t.after(() => live.dispose());
+  const first = await live.open();
+  const other = await RecordStore.open(dir);
+  assert.equal(compactRecord(other).snapshot, true);
+  other.close();
+  for (const deadline = Date.now() + 10_000; live.current === first || !live.current; await new Promise((r) => setTimeout(r, 20))) {
+    if (Date.now() > deadline) throw new Error('not opened again');
+  }
+  const second = live.current as RecordStore;
+  assert.equal(second.db.exec('SELECT count(*) FROM events WHERE seg IN (1, 2, 3)')[0]?.values[0]?.[0], 0, 'rows name the pack, not the removed generations');
+  assertWhole(second, expected, 'opened again');
 });
 
 test('a compaction waits for no one and races no one: another process holding the snapshot lease means nothing changes', async (t) => {
