@@ -80,7 +80,7 @@ export function scaleDisk(row: Row, root: string, record: string, cli: string, s
     const h = held(script, dir);
     const disk = diskUsage(dir);
     const of = h.database + h.payloads;
-    row(`disk ${label}: on disk`, `${mb(disk)} = ${fmt(disk / h.recorded)} B/event recorded (${fmt(h.recorded)})`, `${fmt(disk / of, 2)}× what it holds`);
+    row(`disk ${label}: on disk`, `${mb(disk)} = ${fmt(disk / h.recorded)} B/event recorded (${fmt(h.recorded)})`, `${fmt(disk / of, 2)}× what it holds (target ≤ ~2×, previous snapshot kept)`);
     row(`  held: database + live payloads (uncompressed)`, `${mb(h.database)} + ${mb(h.payloads)} = ${mb(of)}`, `archives ${mb(h.archives)} (on disk, not held)`);
     return { disk, held: h };
   };
@@ -92,7 +92,7 @@ export function scaleDisk(row: Row, root: string, record: string, cli: string, s
   const peak = Number(/(\d+)\s*$/.exec(r.stderr)?.[1] ?? NaN) / 1024;
   row('flightdeck compact', r.stdout.trim(), `${fmt(seconds, 1)} s, peak RSS ${fmt(peak)} MB`);
   const after = side('after compact');
-  row('disk after / before', `${fmt(after.disk / before.disk, 2)}`, 'target ≤ ~2× held, previous snapshot kept');
+  row('disk after / before', `${fmt(after.disk / before.disk, 2)}`);
   if (samplePath) {
     const c = sampleCompression(samplePath);
     row('  payload compression, one copy of the sample (no repeats)', `${mb(c.raw)} -> ${mb(c.packed)} (${fmt(c.raw / c.packed, 1)}×)`,
