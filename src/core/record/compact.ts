@@ -8,6 +8,9 @@ import type { RecordStore } from './store';
 /** The database's size when last compacted, kept in its meta table. */
 const META_COMPACTED = 'compacted_bytes';
 
+/** Bytes of segments the last compaction left unpacked (what it could not read, the generation cut meanwhile). */
+const META_UNPACKED_LEFT = 'unpacked_left_bytes';
+
 /** Below this a database is small enough that its slack does not matter. */
 const COMPACT_MIN_BYTES = 16 << 20;
 
@@ -33,7 +36,9 @@ export const databaseBytes = (store: RecordStore): number =>
  */
 export function compactionDue(store: RecordStore, minBytes = COMPACT_MIN_BYTES): boolean {
   const size = databaseBytes(store);
-  if (unpackedSegmentBytes(store) >= Math.max(minBytes, size / 2)) return true;
+  // Counted from what the last compaction left unpacked (a damaged file it could not read stays): no compaction in a loop.
+  const left = Number(store.meta(META_UNPACKED_LEFT) ?? 0);
+  if (unpackedSegmentBytes(store) - left >= Math.max(minBytes, size / 2)) return true;
   if (size < minBytes) return false;
   const last = Number(store.meta(META_COMPACTED) ?? 0);
   return !(last > 0) || size > last * 1.25;
@@ -82,6 +87,8 @@ export function compactRecord(store: RecordStore, onStep: StepHook = () => {}): 
     writeCompactionEpoch(store.dir, epoch);
     onStep('epoch');
     const removed = removeUnreferencedSegments(store, onStep);
+    // Kept in memory only: the next snapshot carries it (a crash before that means one compaction more, nothing lost).
+    setMeta(META_UNPACKED_LEFT, String(unpackedSegmentBytes(store)));
     return { after, packed, removed };
   });
   if (!done) return { before, after: before, snapshot: false };

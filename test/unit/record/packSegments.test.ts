@@ -268,3 +268,20 @@ test('a writer in another process appends while compactions run: every acknowled
   for (const e of listEvents(store.db, { limit: 100_000 })) if (expected.has(e.id)) assert.deepEqual(e.data, expected.get(e.id)?.data);
   assert.deepEqual(store.report.damagedSegments, []);
 });
+
+test('a segment a compaction could not read does not make the record due for compaction again and again', async (t) => {
+  const dir = tempDir(t);
+  await recordWithGenerations(dir, 6);
+  // One generation damaged at rest: its lines cannot be read, so a compaction leaves it (and the rows naming it).
+  const path = join(dir, SEGMENTS_DIR, 'journal-2.jsonl');
+  const bytes = readFileSync(path);
+  bytes.fill(0x20, 200, bytes.length - 10);
+  writeFileSync(path, bytes);
+  const store = await RecordStore.open(dir);
+  t.after(() => store.close());
+  assert.equal(compactionDue(store, 1), true);
+  const r = compactRecord(store);
+  assert.ok((r.packed?.unreadable ?? 0) > 0, 'the damaged lines are left where they are');
+  assert.ok(segmentFiles(dir).includes('journal-2.jsonl'), 'and so is their file');
+  assert.equal(compactionDue(store, 1), false, 'not due again for what it could not pack');
+});
