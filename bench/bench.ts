@@ -1,6 +1,6 @@
 // npm run bench: figures and ratios measured side by side in one run. Not a test: nothing here fails.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { completeEvent, type RecordEvent } from '../src/core/record/events';
@@ -28,6 +28,7 @@ import { memoryBench } from './memory';
 import { buildBefore, buildRecordWith, prepareSample, removeBefore, scaleChild, scaleReal } from './scaleReal';
 import { scaleWorkbench } from './scaleWorkbench';
 import { cachedRecord, cachedSample } from './benchCache';
+import { heldChild, scaleDisk } from './scaleDisk';
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (bytes: number): string => `${fmt(bytes / (1 << 20), 0)} MB`;
@@ -170,6 +171,7 @@ function codex(): void {
 }
 
 async function main(): Promise<void> {
+  if (only[0] === 'scale-child' && only[1] === 'held') return heldChild(only[2] as string);
   if (only[0] === 'scale-child') return scaleChild(only.slice(1));
   console.log(`Flightdeck benchmark — node ${process.version}, ${new Date().toISOString()}\n`);
   row('measure', 'result', 'target');
@@ -190,6 +192,24 @@ async function main(): Promise<void> {
     } finally {
       removeBefore(root);
       if (!process.env.FLIGHTDECK_BENCH_KEEP) rmSync(root, { recursive: true, force: true });
+    }
+  }
+  if (only.includes('scale-disk')) {
+    // The record on disk before and after `flightdeck compact`: the cached 1M record (FLIGHTDECK_BENCH_CACHE), built there when absent.
+    const root = scratch();
+    try {
+      const target = Number(process.env.FLIGHTDECK_BENCH_EVENTS ?? 1_000_000);
+      const cache = process.env.FLIGHTDECK_BENCH_CACHE ?? join(root, 'cache');
+      const { samplePath, copies } = await cachedSample(cache, target, () => prepareSample(root, target))();
+      const kept = join(cache, `record-after-${target}`);
+      if (!existsSync(kept)) {
+        rmSync(`${kept}.building`, { recursive: true, force: true });
+        buildRecordWith(__filename, `${kept}.building`, samplePath, copies);
+        renameSync(`${kept}.building`, kept);
+      }
+      scaleDisk(row, root, kept, join(__dirname, '..', 'dist', 'cli.js'), __filename, samplePath);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   }
   if (only.includes('scale-workbench')) {

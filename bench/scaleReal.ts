@@ -52,14 +52,22 @@ interface MeasureResult {
   sessionMs: number; rssSessions: number; diskBytes: number; events: number; payloadMs?: number; archivedSessionMs?: number;
 }
 
-function diskBytes(dir: string): number {
+/** Bytes on disk of every file under `dir`, a file with several names (the journal's previous generation is also a segment) counted once. */
+export function diskUsage(dir: string, seen = new Set<number>()): number {
   let total = 0;
   for (const f of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, f.name);
-    total += f.isDirectory() ? diskBytes(p) : statSync(p).size;
+    if (f.isDirectory()) total += diskUsage(p, seen);
+    else {
+      const st = statSync(p);
+      if (seen.has(st.ino)) continue;
+      seen.add(st.ino);
+      total += st.size;
+    }
   }
   return total;
 }
+const diskBytes = (dir: string): number => diskUsage(dir);
 
 /** In a child: records `copies` copies of the sample as a writer would (batches, a snapshot when due). */
 async function build(dir: string, samplePath: string, copies: number, options: StoreOptions): Promise<BuildResult> {
@@ -240,6 +248,6 @@ export async function scaleReal(row: Row, root: string, modes: [label: string, o
   side('open a session: trail + activity', (_b, m) => `${fmt(m.sessionMs, 1)} ms`);
   side('  an archived session: trail + activity', (_b, m) => (m.archivedSessionMs === undefined ? '—' : `${fmt(m.archivedSessionMs, 1)} ms`));
   side('  a session\'s full payloads from segments', (_b, m) => (m.payloadMs === undefined ? '—' : `${fmt(m.payloadMs, 1)} ms`));
-  side('disk: bytes per event recorded (all files)', (b, m) => `${fmt(m.diskBytes / b.events)} B (${fmt(mbOf(m.diskBytes))} MB)`);
+  side('disk: bytes per event recorded (all files; before any compaction, see scale-disk)', (b, m) => `${fmt(m.diskBytes / b.events)} B (${fmt(mbOf(m.diskBytes))} MB)`);
   side('CLI status / log peak RSS', (_b, _m, s, g) => `${fmt(s)} / ${fmt(g)} MB`, 'target ≤ 300 MB');
 }

@@ -111,7 +111,10 @@ async function run(args: CliArgs, out: Out, err: Out, cwd: string): Promise<numb
       try {
         const r = compactRecord(store);
         const mb = (n: number): string => `${(n / (1 << 20)).toFixed(1)} MB`;
-        out(args.json ? JSON.stringify(r) : `database ${mb(r.before)} -> ${mb(r.after)}${r.snapshot ? '' : ' (another process is writing a snapshot: not saved, try again)'}`);
+        const packed = r.packed?.lines ? `; ${r.packed.lines.toLocaleString('en-US')} payloads packed, ${mb(r.packed.rawBytes)} -> ${mb(r.packed.packedBytes)}` : '';
+        const removed = r.removed?.files.length ? `; ${r.removed.files.length} segment files removed (${mb(r.removed.bytes)} freed)` : '';
+        const unreadable = r.packed?.unreadable ? `; ${r.packed.unreadable} payloads could not be read and stay where they are (flightdeck verify)` : '';
+        out(args.json ? JSON.stringify(r) : r.snapshot ? `database ${mb(r.before)} -> ${mb(r.after)}${packed}${removed}${unreadable}` : 'another process is writing a snapshot: nothing changed, try again');
         return r.snapshot ? 0 : 3;
       } finally {
         store.close();

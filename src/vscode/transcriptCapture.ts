@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ImportSummary } from '../core/capture/claudeImport';
-import { gitEvents } from '../core/capture/gitHistory';
+import { recordGitFacts } from '../core/capture/gitHistory';
 import { agentOf, type CaptureAgent } from '../core/capture/agents';
 import { codexSessionsDir } from '../core/capture/codex/home';
 import { TranscriptTailer } from '../core/capture/transcriptTailer';
@@ -167,14 +167,15 @@ export class TranscriptCapture extends Disposable {
       // The newest sessions first, so the ones people look at get their facts in a moment. The store is asked for
       // each time: the record may be opened again (in a fresh sql.js instance) while git runs.
       const current = (): RecordStore | undefined => this.records.get()?.current;
+      // In small steps with pauses (a record with no facts yet has thousands of sessions): the board paints and
+      // answers meanwhile, and a large pass shows its progress in the status bar.
+      const shown = new GitFactsProgress();
       void (async () => {
-        for (const limit of [3, undefined]) {
-          const store = current();
-          if (!store) return;
-          const events = await gitEvents(repoRoot, store.db, limit);
-          if (events.length) (current() ?? store).append(events);
-        }
-      })().catch(() => undefined);
+        await recordGitFacts(repoRoot, current, { limit: 3 });
+        await recordGitFacts(repoRoot, current, { onProgress: (done, total) => shown.report(done, total) });
+      })()
+        .catch(() => undefined)
+        .finally(() => shown.end());
     }, delayMs);
   }
 
@@ -185,5 +186,33 @@ export class TranscriptCapture extends Disposable {
       this.tailer = undefined;
       void this.start();
     }
+  }
+}
+
+/** The progress of a long git-facts pass in the window's status bar (shown only when there are many sessions). */
+class GitFactsProgress {
+  private progress: vscode.Progress<{ message?: string }> | undefined;
+  private resolve: (() => void) | undefined;
+  private started = false;
+  private ended = false;
+
+  report(done: number, total: number): void {
+    if (total < 500) return;
+    if (!this.started) {
+      this.started = true;
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Flightdeck: git facts' }, (progress) => {
+        this.progress = progress;
+        // Ended before the window asked for the task: nothing to wait for.
+        return this.ended ? Promise.resolve() : new Promise<void>((resolve) => (this.resolve = resolve));
+      });
+    }
+    this.progress?.report({ message: `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} sessions` });
+    if (done >= total) this.end();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.resolve?.();
+    this.resolve = undefined;
   }
 }

@@ -1,6 +1,7 @@
 import { runGit } from '../git';
-import type { Database } from 'sql.js';
+import type { Database, SqlValue } from 'sql.js';
 import type { NewEvent } from '../record/events';
+import type { RecordStore } from '../record/store';
 
 export interface SessionGit {
   startCommit?: string;
@@ -149,11 +150,20 @@ export async function sessionsGit(repoRoot: string, spans: readonly SessionSpan[
 
 /** Sessions whose git facts are missing or older than their last activity, newest first; a teammate's (team sync) bring their own. */
 export function sessionsNeedingGit(db: Database, limit = 100_000): SessionSpan[] {
+  return pageNeedingGit(db, limit, 0).spans;
+}
+
+/** sessionsNeedingGit over `limit` sessions from `offset` (newest first); `scanned` below `limit` means the last page. */
+function pageNeedingGit(db: Database, limit: number, offset: number): { spans: SessionSpan[]; scanned: number } {
   const rows = db.exec(
     `SELECT s.id, s.started_at, nullif(max(coalesce((SELECT max(at) FROM events WHERE session_id = s.id), 0), coalesce(s.last_at, 0)), 0) AS last, s.branch, s.git_at
-     FROM (SELECT * FROM sessions WHERE started_at IS NOT NULL AND author IS NULL ORDER BY started_at DESC LIMIT ?) s`,
-    [limit],
+     FROM (SELECT * FROM sessions WHERE started_at IS NOT NULL AND author IS NULL ORDER BY started_at DESC LIMIT ? OFFSET ?) s`,
+    [limit, offset],
   )[0]?.values ?? [];
+  return { spans: spansOf(db, rows), scanned: rows.length };
+}
+
+function spansOf(db: Database, rows: SqlValue[][]): SessionSpan[] {
   const spans = rows
     .filter((r) => r[4] === null || Number(r[4]) < Number(r[2] ?? 0))
     .map((r): SessionSpan => ({ id: String(r[0]), startedAt: Number(r[1]), endedAt: Number(r[2] ?? r[1]), branch: r[3] === null ? undefined : String(r[3]), checks: [] }));
@@ -171,7 +181,64 @@ export function sessionsNeedingGit(db: Database, limit = 100_000): SessionSpan[]
 /** Git facts for every session that needs them, as events (one per session and last-activity time). */
 export async function gitEvents(repoRoot: string, db: Database, limit?: number): Promise<NewEvent[]> {
   const spans = sessionsNeedingGit(db, limit);
-  const facts = await sessionsGit(repoRoot, spans);
+  return factsAsEvents(spans, await sessionsGit(repoRoot, spans));
+}
+
+export interface GitFactsSteps {
+  /** At most this many sessions (newest first); all when absent. */
+  limit?: number;
+  /** Sessions looked at a step, and events recorded in the first step: each step a short hold of the thread. */
+  sessionsPerStep?: number;
+  eventsPerStep?: number;
+  /** How long a step of recording may take: later steps are sized by how long the last one took. */
+  stepMs?: number;
+  /** Between steps: gives the thread back (the extension host paints the board and answers meanwhile). */
+  pause?: () => Promise<void>;
+  /** Sessions whose facts are recorded so far, of those that need them. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * gitEvents recorded in small steps with a pause between them, for a long-lived process: a record with no git facts
+ * yet (10k sessions at 1M events) held the extension host's thread for many seconds in one piece. `store` is asked at
+ * each step (the record may be opened again meanwhile); stops when there is none. Returns the events recorded.
+ */
+export async function recordGitFacts(repoRoot: string, store: () => RecordStore | undefined, steps: GitFactsSteps = {}): Promise<number> {
+  const perPage = steps.sessionsPerStep ?? 200;
+  const perAppend = steps.eventsPerStep ?? 25;
+  const pause = steps.pause ?? nextTurn;
+  const spans: SessionSpan[] = [];
+  for (let offset = 0; ; ) {
+    const db = store()?.db;
+    if (!db) return 0;
+    const want = steps.limit === undefined ? perPage : Math.min(perPage, steps.limit - offset);
+    const page = pageNeedingGit(db, want, offset);
+    spans.push(...page.spans);
+    offset += page.scanned;
+    if (page.scanned < want || (steps.limit !== undefined && offset >= steps.limit)) break;
+    await pause();
+  }
+  if (spans.length === 0) return 0;
+  const events = factsAsEvents(spans, await sessionsGit(repoRoot, spans));
+  let done = 0;
+  // Each step sized to take about stepMs, as the last one did: an event's cost depends on the record and the machine.
+  for (let size = perAppend; done < events.length; ) {
+    await pause();
+    const s = store();
+    if (!s) break;
+    const t = performance.now();
+    s.append(events.slice(done, done + size));
+    done = Math.min(events.length, done + size);
+    steps.onProgress?.(done, events.length);
+    const took = performance.now() - t;
+    size = Math.max(1, Math.min(perAppend * 10, Math.round((size * (steps.stepMs ?? 50)) / Math.max(1, took))));
+  }
+  return done;
+}
+
+function factsAsEvents(spans: readonly SessionSpan[], facts: Map<string, SessionGit>): NewEvent[] {
   return spans.flatMap((s) => {
     const git = facts.get(s.id) ?? { commits: [], diffStat: '', checkCommits: {} };
     const data: Record<string, unknown> = { ...git, upTo: s.endedAt };

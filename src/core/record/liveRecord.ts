@@ -117,6 +117,8 @@ export class LiveRecord {
     const store = this.store;
     if (!store || this.disposed) return;
     try {
+      // Compacted by another process: this database's rows may name removed segments, so load the compacted one.
+      if (store.compactedElsewhere()) return this.reopen();
       store.catchUp();
       if (store.stale) return this.reopen();
       if (store.snapshotDue()) this.scheduleSnapshot();

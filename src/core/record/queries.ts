@@ -1,7 +1,7 @@
 import type { Database, SqlValue } from 'sql.js';
 import type { RecordEvent } from './events';
 import { schemaVersion } from './schema';
-import { payloadsOf, UNREADABLE_PAYLOAD, type PayloadLocation } from './segments';
+import { payloadsOf, UNREADABLE_PAYLOAD, type WantedPayload } from './segments';
 import type { RecordStore } from './store';
 
 export interface RecordCounts {
@@ -129,9 +129,11 @@ export function verifyPayloads(db: Database, chunk = 10_000): { checked: number;
   let checked = 0;
   let unreadable = 0;
   for (let lastSeq = 0; ;) {
-    const found = rows(db, `SELECT seq, id, seg, off, len FROM events WHERE seq > ? AND seg IS NOT NULL ORDER BY seq LIMIT ?`, [lastSeq, chunk]);
+    const found = rows(db, `SELECT seq, id, seg, off, len, session_id, at FROM events WHERE seq > ? AND seg IS NOT NULL ORDER BY seq LIMIT ?`, [lastSeq, chunk]);
     if (found.length === 0 || !payloads) break;
-    const full = payloads.readMany(found.map((r) => ({ id: String(r[1]), loc: { seg: Number(r[2]), off: Number(r[3]), len: Number(r[4]) } })));
+    const full = payloads.readMany(
+      found.map((r) => ({ id: String(r[1]), loc: { seg: Number(r[2]), off: Number(r[3]), len: Number(r[4]) }, key: [String(r[5] ?? ''), Number(r[6]), String(r[1])] as const })),
+    );
     checked += found.length;
     unreadable += full.filter((d) => d === undefined).length;
     lastSeq = Number(found[found.length - 1]?.[0]);
@@ -156,9 +158,11 @@ export function withPayloads(db: Database, found: SqlValue[][]): RecordEvent[] {
     if (typeof author === 'string') e.author = author;
     return e;
   });
-  const wanted: { i: number; id: string; loc: PayloadLocation }[] = [];
+  const wanted: (WantedPayload & { i: number })[] = [];
   found.forEach((r, i) => {
-    if (r[6] !== null && r[6] !== undefined) wanted.push({ i, id: String(r[0]), loc: { seg: Number(r[6]), off: Number(r[7]), len: Number(r[8]) } });
+    if (r[6] === null || r[6] === undefined) return;
+    const loc = { seg: Number(r[6]), off: Number(r[7]), len: Number(r[8]) };
+    wanted.push({ i, id: String(r[0]), loc, key: [String(r[3] ?? ''), Number(r[2]), String(r[0])] });
   });
   if (wanted.length === 0) return events;
   const payloads = payloadsOf(db);

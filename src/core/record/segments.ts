@@ -2,6 +2,7 @@ import { closeSync, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, re
 import { join } from 'node:path';
 import type { Database } from 'sql.js';
 import { isRecordEvent, type RecordEvent } from './events';
+import { PackedFile, packedSegmentName, type PackKey } from './packedSegment';
 
 /**
  * Where event payloads live once the database keeps only what it queries: every journal generation is kept
@@ -34,13 +35,13 @@ export function highestSegmentGen(dir: string): number {
   return max;
 }
 
-/** The next free number for a moved-payload segment. */
+/** The next free number for a segment the record writes itself (moved payloads, packed segments): they share -k. */
 export function nextMovedSegment(dir: string): number {
   let max = 0;
   try {
     for (const f of readdirSync(join(dir, SEGMENTS_DIR))) {
-      const m = /^moved-(\d+)\.jsonl$/.exec(f);
-      if (m) max = Math.max(max, Number(m[1]));
+      const m = /^(?:moved-(\d+)\.jsonl|packed-(\d+)\.seg)$/.exec(f);
+      if (m) max = Math.max(max, Number(m[1] ?? m[2]));
     }
   } catch {
     /* none yet */
@@ -90,9 +91,32 @@ export interface SegmentDamage {
 /** Set on a payload that could not be read back: what the database held is shown instead. */
 export const UNREADABLE_PAYLOAD = 'payloadUnreadable';
 
+/** An event wanted back: its id, where its line is, and (for finding it again after a compaction moved it) its key. */
+export interface WantedPayload {
+  id: string;
+  loc: PayloadLocation;
+  key?: PackKey;
+}
+
+/** An open segment file: a journal generation or moved payloads (plain lines), or a packed segment. */
+interface OpenSegment {
+  path: string;
+  fd: number;
+  size: number;
+  packed?: PackedFile;
+}
+
+/** The file a segment number names: journal-<gen>.jsonl, or for -k moved-k.jsonl or packed-k.seg. */
+export function segmentPaths(dir: string, seg: number): string[] {
+  const segments = join(dir, SEGMENTS_DIR);
+  if (seg > 0) return [join(segments, journalSegmentName(seg))];
+  return [join(segments, movedSegmentName(-seg)), join(segments, packedSegmentName(-seg))];
+}
+
 /**
  * Reads full payloads back by offset. Each read checks that the line is the event asked for (its id), so a
- * damaged or replaced file never passes off another event's data.
+ * damaged or replaced file never passes off another event's data. A segment that a compaction (in another process)
+ * packed and removed since this database was loaded is found again by the event's key in the packed segments.
  */
 export class PayloadReader {
   readonly damaged: SegmentDamage[] = [];
@@ -104,50 +128,29 @@ export class PayloadReader {
   ) {}
 
   /** Each wanted event's full data, or undefined where its segment could not give it back. */
-  readMany(wanted: readonly { id: string; loc: PayloadLocation }[]): (Record<string, unknown> | undefined)[] {
+  readMany(wanted: readonly WantedPayload[]): (Record<string, unknown> | undefined)[] {
     const out: (Record<string, unknown> | undefined)[] = new Array(wanted.length).fill(undefined);
-    const bySeg = new Map<number, number[]>();
-    wanted.forEach((w, i) => {
-      let list = bySeg.get(w.loc.seg);
-      if (!list) bySeg.set(w.loc.seg, (list = []));
-      list.push(i);
-    });
-    for (const [seg, indexes] of bySeg) {
-      const opened = this.open(seg);
-      if (!opened) {
-        this.damage(join(this.dir, SEGMENTS_DIR, seg > 0 ? journalSegmentName(seg) : movedSegmentName(-seg)), 'missing');
-        continue;
-      }
-      try {
-        const size = fstatSync(opened.fd).size;
-        for (const i of indexes) {
-          const w = wanted[i] as { id: string; loc: PayloadLocation };
-          const e = w.loc.off + w.loc.len <= size ? readLine(opened.fd, w.loc) : undefined;
-          if (e && e.id === w.id) out[i] = e.data;
-          else this.damage(opened.path, e ? `offset ${w.loc.off} holds another event` : `offset ${w.loc.off} is not the event's line`);
+    const files = new SegmentFiles(this.dir);
+    try {
+      wanted.forEach((w, i) => {
+        const got = files.line(w.loc);
+        const e = got.kind === 'line' ? parseLine(got.bytes) : undefined;
+        if (e && e.id === w.id) {
+          out[i] = e.data;
+          return;
         }
-      } finally {
-        closeSync(opened.fd);
-      }
+        // Not where this database says: a compaction may have packed it since (the old file gone or its name reused).
+        const moved = w.key ? files.find(w.key, w.id) : undefined;
+        const again = moved ? parseLine(moved) : undefined;
+        if (again && again.id === w.id) out[i] = again.data;
+        else if (got.kind === 'damaged') this.damage(got.path, got.reason);
+        else if (got.kind === 'missing') this.damage(got.path, 'missing');
+        else this.damage(got.path, e ? `offset ${w.loc.off} holds another event` : `offset ${w.loc.off} is not the event's line`);
+      });
+    } finally {
+      files.close();
     }
     return out;
-  }
-
-  /** The file holding a segment: its own name, or the journal (current or previous) while that generation is live. */
-  private open(seg: number): { fd: number; path: string } | undefined {
-    const own = join(this.dir, SEGMENTS_DIR, seg > 0 ? journalSegmentName(seg) : movedSegmentName(-seg));
-    const candidates = seg > 0 ? [own, join(this.dir, 'journal.jsonl'), join(this.dir, 'journal.prev.jsonl'), own] : [own];
-    for (const path of candidates) {
-      let fd: number;
-      try {
-        fd = openSync(path, 'r');
-      } catch {
-        continue;
-      }
-      if (path === own || journalGenOf(fd) === seg) return { fd, path };
-      closeSync(fd);
-    }
-    return undefined;
   }
 
   private damage(file: string, reason: string): void {
@@ -169,27 +172,133 @@ export class PayloadReader {
   }
 }
 
+type LineRead = { kind: 'line'; bytes: Buffer; path: string } | { kind: 'missing'; path: string } | { kind: 'damaged'; path: string; reason: string };
+
+/** Segment files opened for one pass of reads (each opened once), closed together. */
+export class SegmentFiles {
+  private readonly open = new Map<number, OpenSegment | null>();
+  private packs: PackedFile[] | undefined;
+  private readonly packFds: number[] = [];
+
+  constructor(private readonly dir: string) {}
+
+  /** The bytes of the line at `loc` (no newline), or why not. */
+  line(loc: PayloadLocation): LineRead {
+    const f = this.segment(loc.seg);
+    if (!f) return { kind: 'missing', path: segmentPaths(this.dir, loc.seg)[loc.seg < 0 ? 1 : 0] as string };
+    try {
+      if (f.packed) return { kind: 'line', bytes: f.packed.line(loc.off, loc.len), path: f.path };
+      if (loc.off + loc.len > f.size) return { kind: 'damaged', path: f.path, reason: `offset ${loc.off} lies past the end` };
+      return { kind: 'line', bytes: readBytes(f.fd, loc.off, loc.len), path: f.path };
+    } catch (err) {
+      return { kind: 'damaged', path: f.path, reason: (err as Error).message };
+    }
+  }
+
+  /** The line of event `id` in whichever packed segment now holds it (newest first); undefined when none does. */
+  find(key: PackKey, id: string): Buffer | undefined {
+    for (const p of this.packedFiles()) {
+      try {
+        const found = p.find(key, id);
+        if (found) return found;
+      } catch {
+        /* a damaged packed file: the others may hold it; reading it by location reports it */
+      }
+    }
+    return undefined;
+  }
+
+  close(): void {
+    for (const f of this.open.values()) if (f) closeSync(f.fd);
+    for (const fd of this.packFds) closeSync(fd);
+    this.open.clear();
+  }
+
+  private packedFiles(): PackedFile[] {
+    if (this.packs) return this.packs;
+    this.packs = [];
+    for (const k of packedSegmentNumbers(this.dir).sort((a, b) => b - a)) {
+      const path = join(this.dir, SEGMENTS_DIR, packedSegmentName(k));
+      try {
+        const fd = openSync(path, 'r');
+        this.packFds.push(fd);
+        this.packs.push(new PackedFile(path, fd));
+      } catch {
+        /* removed meanwhile */
+      }
+    }
+    return this.packs;
+  }
+
+  /** The file holding a segment: its own name, or the journal (current or previous) while that generation is live. */
+  private segment(seg: number): OpenSegment | undefined {
+    const known = this.open.get(seg);
+    if (known !== undefined) return known ?? undefined;
+    const found = this.openSegment(seg);
+    this.open.set(seg, found ?? null);
+    return found;
+  }
+
+  private openSegment(seg: number): OpenSegment | undefined {
+    const own = segmentPaths(this.dir, seg);
+    const candidates = seg > 0 ? [...own, join(this.dir, 'journal.jsonl'), join(this.dir, 'journal.prev.jsonl'), ...own] : own;
+    for (const path of candidates) {
+      let fd: number;
+      try {
+        fd = openSync(path, 'r');
+      } catch {
+        continue;
+      }
+      if (own.includes(path) || journalGenOf(fd) === seg) {
+        const f: OpenSegment = { path, fd, size: fstatSync(fd).size };
+        if (path.endsWith('.seg')) f.packed = new PackedFile(path, fd);
+        return f;
+      }
+      closeSync(fd);
+    }
+    return undefined;
+  }
+}
+
+/** The numbers k of the packed segments on disk. */
+export function packedSegmentNumbers(dir: string): number[] {
+  const out: number[] = [];
+  try {
+    for (const f of readdirSync(join(dir, SEGMENTS_DIR))) {
+      const m = /^packed-(\d+)\.seg$/.exec(f);
+      if (m) out.push(Number(m[1]));
+    }
+  } catch {
+    /* no segments yet */
+  }
+  return out;
+}
+
+function readBytes(fd: number, off: number, len: number): Buffer {
+  const buf = Buffer.allocUnsafe(len);
+  let got = 0;
+  while (got < len) {
+    const n = readSync(fd, buf, got, len - got, off + got);
+    if (n === 0) return buf.subarray(0, got);
+    got += n;
+  }
+  return buf;
+}
+
+function parseLine(bytes: Buffer): RecordEvent | undefined {
+  try {
+    const v: unknown = JSON.parse(bytes.toString('utf8'));
+    return isRecordEvent(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function journalGenOf(fd: number): number {
   const buf = Buffer.alloc(128);
   const n = readSync(fd, buf, 0, buf.length, 0);
   const m = /^\{"flightdeck":"journal","gen":(\d+)/.exec(buf.toString('utf8', 0, n));
   return m ? Number(m[1]) : 0;
-}
-
-function readLine(fd: number, loc: PayloadLocation): RecordEvent | undefined {
-  const buf = Buffer.allocUnsafe(loc.len);
-  let got = 0;
-  while (got < loc.len) {
-    const n = readSync(fd, buf, got, loc.len - got, loc.off + got);
-    if (n === 0) return undefined;
-    got += n;
-  }
-  try {
-    const v: unknown = JSON.parse(buf.toString('utf8'));
-    return isRecordEvent(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The payload reader of each open record's database, so whoever holds the database reads full events. */

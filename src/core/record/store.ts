@@ -20,6 +20,7 @@ import {
   snapshotLease, SWAP_SNAPSHOT_FILE, writeSnapshot, writeSnapshotInBackground,
 } from './snapshot';
 import { loadSqlJs } from './sqlite';
+import { META_COMPACTION_EPOCH, readCompactionEpoch } from './compactionEpoch';
 import { sessionsKeeper } from './recentSessions';
 
 /** What opening the record found: the user is told about anything but a clean open. */
@@ -143,6 +144,8 @@ export class RecordStore {
     const SQL = sqlJs.SQL;
     const report: OpenReport = { snapshot: 'none', movedAside: [], damagedLines: 0, unterminatedTail: false, replayed: 0 };
 
+    // Before the snapshot is read: a compaction that ends after this makes the database loaded here stale (compactedSince).
+    const epochAtOpen = readCompactionEpoch(dir);
     let db: Database | undefined;
     const candidates = [[SNAPSHOT_FILE, 'current'], [PREVIOUS_SNAPSHOT_FILE, 'previous'], [SWAP_SNAPSHOT_FILE, 'previous']] as const;
     for (const [file, which] of candidates) {
@@ -176,6 +179,11 @@ export class RecordStore {
       migrate(db);
     }
 
+    // Older than a compaction that ended before this open (a damaged snapshot replaced by an older one, or none): the
+    // best there is, and not stale.
+    if (Number(db.exec(`SELECT value FROM meta WHERE key = '${META_COMPACTION_EPOCH}'`)[0]?.values[0]?.[0] ?? 0) < epochAtOpen) {
+      db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', [META_COMPACTION_EPOCH, String(epochAtOpen)]);
+    }
     const tail = new JournalTail(dir);
     const store = new RecordStore(dir, db, options, report, tail);
     store.replayAtOpen();
@@ -314,6 +322,34 @@ export class RecordStore {
   }
 
   /**
+   * Runs `fn` holding the snapshot lease, caught up with the journal: no other process snapshots, rotates the journal,
+   * moves or packs payloads meanwhile. Undefined (fn not run) when another process holds the lease.
+   */
+  withSnapshotLease<T>(fn: () => T): T | undefined {
+    if (!this.takeSnapshotLease()) return undefined;
+    try {
+      this.catchUp();
+      return fn();
+    } finally {
+      this.lease.release();
+    }
+  }
+
+  /**
+   * A snapshot, inside withSnapshotLease. Two copies make the previous snapshot the same image as the current one:
+   * after a compaction, so that no older, larger snapshot still refers to the segments it removes.
+   */
+  snapshotHeld(copies: 1 | 2 = 1, onStep: (step: string) => void = () => {}): void {
+    const at = this.exportForSnapshot();
+    for (let i = 0; i < copies; i++) {
+      writeSnapshot(this.dir, at.image);
+      onStep(`snapshot ${i + 1}`);
+    }
+    this.afterSnapshot(at);
+    onStep('rotated');
+  }
+
+  /**
    * snapshot() with the file written and synced off this thread, so only the export holds it (at 1M
    * events about half the time). Appends go on meanwhile; the journal is cut where the exported image ends.
    */
@@ -343,7 +379,28 @@ export class RecordStore {
 
   private takeSnapshotLease(): boolean {
     this.assertWritable();
-    return !this.broken && !this.stale && this.lease.tryAcquire();
+    if (this.broken || this.stale || !this.lease.tryAcquire()) return false;
+    if (this.compactedSince()) {
+      this.lease.release();
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Whether another process compacted the record since this database was loaded: its rows may name segments that
+   * compaction removed, so a snapshot of it would refer to them (and a compaction by it would remove the packed ones).
+   * Then this copy is stale: reopen to load the compacted snapshot. Asked holding the lease (compactions hold it too).
+   */
+  /** Whether another process compacted the record since this database was loaded (then it is stale: reopen). */
+  compactedElsewhere(): boolean {
+    return this.stale || this.compactedSince();
+  }
+
+  private compactedSince(): boolean {
+    if (readCompactionEpoch(this.dir) <= Number(this.meta(META_COMPACTION_EPOCH) ?? 0)) return false;
+    this.stale = true;
+    return true;
   }
 
   /** The database as a snapshot image, holding where in the journal it stands. */
@@ -417,6 +474,7 @@ export class RecordStore {
   private movePayloadsOut(): void {
     if (this.options.readOnly || this.broken || this.stale || this.meta('payloads_inline') !== '1') return;
     if (!this.lease.tryAcquire()) return; // another process is snapshotting: the next open moves them
+    if (this.compactedSince()) return this.lease.release();
     try {
       const kinds = this.db.exec('SELECT DISTINCT kind FROM events')[0]?.values.map((r) => String(r[0])).filter(isSlimKind) ?? [];
       const inKinds = `kind IN (${kinds.map(() => '?').join(',') || "''"})`;

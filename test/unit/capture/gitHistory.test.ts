@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gitEvents } from '../../../src/core/capture/gitHistory';
+import { gitEvents, recordGitFacts } from '../../../src/core/capture/gitHistory';
 import { RecordStore } from '../../../src/core/record/store';
 import { buildTrail } from '../../../src/core/report/trail';
 import { trailToMarkdown } from '../../../src/core/report/trailMarkdown';
@@ -103,4 +103,56 @@ test('git facts for hundreds of sessions on several branches come from a fixed h
   const check = buildTrail(store.db, 's100')?.checks[0];
   assert.equal(check?.commit, main[9], 'the commit main was at when the check ran (main 10 came five minutes later)');
   store.close();
+});
+
+test('git facts for thousands of sessions are recorded in steps: the thread is never held long in one piece', async (t) => {
+  const repo = gitRepo(t);
+  const t0 = Date.UTC(2026, 10, 20, 9, 0, 0);
+  commitAt(repo, 'a.ts', 'a\n', 'base', t0 - 3_600_000);
+  const store = await RecordStore.open(tempDir(t));
+  t.after(() => store.close());
+  const sessions = 3_000;
+  for (let i = 0; i < sessions; i += 500) {
+    store.append(Array.from({ length: 500 }, (_, j) => ({ kind: 'session.started', session: `s${i + j}`, at: t0 + (i + j) * 1000, data: { agent: 'claude-code', cwd: repo } })));
+  }
+  // The longest the event loop waited for its turn while the facts were worked out and recorded (generous: a slow CI):
+  // the longest gap between ticks of a 10 ms timer.
+  let last = performance.now();
+  let longestMs = 0;
+  const ticks = setInterval(() => {
+    const now = performance.now();
+    longestMs = Math.max(longestMs, now - last);
+    last = now;
+  }, 10);
+  const progress: [number, number][] = [];
+  const recorded = await recordGitFacts(repo, () => store, { onProgress: (done, total) => progress.push([done, total]) });
+  longestMs = Math.max(longestMs, performance.now() - last);
+  clearInterval(ticks);
+  assert.equal(recorded, sessions);
+  assert.equal(Number(store.db.exec('SELECT count(*) FROM sessions WHERE git_at IS NOT NULL')[0]?.values[0]?.[0]), sessions, 'every session has its facts');
+  assert.ok(progress.length > 1, 'progress reported as it goes');
+  for (let i = 1; i < progress.length; i++) assert.ok((progress[i] as [number, number])[0] > (progress[i - 1] as [number, number])[0]);
+  assert.deepEqual(progress[progress.length - 1], [sessions, sessions]);
+  assert.ok(longestMs < 1_000, `the thread was held ${longestMs.toFixed(0)} ms in one piece`);
+  // Nothing left to do: a second pass records nothing.
+  assert.equal(await recordGitFacts(repo, () => store), 0);
+});
+
+test('git facts stop when the record is closed meanwhile', async (t) => {
+  const repo = gitRepo(t);
+  const store = await RecordStore.open(tempDir(t));
+  store.append(Array.from({ length: 300 }, (_, i) => ({ kind: 'session.started', session: `s${i}`, at: 1_000 + i, data: { agent: 'claude-code' } })));
+  let open: RecordStore | undefined = store;
+  let steps = 0;
+  const recorded = await recordGitFacts(repo, () => open, {
+    eventsPerStep: 50,
+    stepMs: 1,
+    pause: async () => {
+      if (++steps === 3) {
+        open?.close();
+        open = undefined;
+      }
+    },
+  });
+  assert.ok(recorded > 0 && recorded < 300, `${recorded}`);
 });
