@@ -41,6 +41,9 @@ export function parseWebviewMessage(m: unknown): WebviewToHost | undefined {
     const line = Number.isInteger(msg.line) && (msg.line as number) >= 1 ? (msg.line as number) : undefined;
     return { type: 'openConcern', path: msg.path, line };
   }
+  if (msg.type === 'fileHistory' && typeof msg.file === 'string' && msg.file.length <= QUERY_LIMITS.file && Number.isInteger(msg.limit) && (msg.limit as number) >= 1) {
+    return { type: 'fileHistory', file: msg.file, limit: Math.min(msg.limit as number, QUERY_LIMITS.history) };
+  }
   if (msg.type === 'insights' && typeof msg.open === 'boolean') return { type: 'insights', open: msg.open };
   if (msg.type === 'rendered' && typeof msg.events === 'number' && typeof msg.sessions === 'number' && typeof msg.phase === 'string' && typeof msg.trusted === 'boolean') {
     return { type: 'rendered', phase: msg.phase as BoardState['phase'], events: msg.events, sessions: msg.sessions, trusted: msg.trusted };
