@@ -119,7 +119,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     ...apiKey.register(),
     ...reviewCommands.register(),
     ...new GitHooksCommand(context.extensionUri, records).register(),
-    ...new MemoryCommands(records).register(),
+    ...new MemoryCommands(records, (rel) => board.showFileOnBoard(rel)).register(),
     fileHistory,
     fileHistory.register(),
     teamSync,
