@@ -91,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const teamSync = new TeamSyncCommands(records);
   board.followDeploy(deployGate);
   board.followPolicy(() => risk.policy()?.policy);
+  board.rememberIn(context.workspaceState);
   context.subscriptions.push(
     deployGate,
     deploy.guard,

@@ -232,6 +232,8 @@ export const HISTORY_CANDIDATES = 8;
 /** The board sections that fold away; Sessions always shows. */
 export const BOARD_SECTIONS = ['reviews', 'ships', 'insights'] as const;
 export type BoardSection = (typeof BOARD_SECTIONS)[number];
+/** The sections the user opened (true) or folded (false); the others follow their defaults. */
+export type BoardSections = Partial<Record<BoardSection, boolean>>;
 
 export interface BoardRecord {
   dir: string;
@@ -309,6 +311,8 @@ export type WebviewToHost =
   | { type: 'rollbackShip'; shipId: string }
   /** The Insights section was opened (send them, and again as the record changes) or closed (stop). */
   | { type: 'insights'; open: boolean }
+  /** The user opened or folded a section: the extension keeps the choice for this workspace. */
+  | { type: 'sections'; sections: BoardSections }
   /** The history of the file the file filter names (an empty filter: stop sending it). Replied to with the same `file`. */
   | { type: 'fileHistory'; file: string; limit: number }
   /** Sent after each render: what the board now shows, so tests and logs can see it. */
@@ -322,5 +326,7 @@ export type HostToWebview =
   | { type: 'insights'; insights: BoardInsights }
   /** The reply to fileHistory, and again as the record changes while the filter stays (`history.filter` is the id). */
   | { type: 'fileHistory'; history: BoardFileHistory }
+  /** The reply to ready: the sections as the user left them in this workspace (kept by the extension, so a reload keeps them). */
+  | { type: 'sections'; sections: BoardSections }
   /** Show on board: the extension sets the file filter (Show file history, its CodeLens). */
   | { type: 'setFileFilter'; file: string };

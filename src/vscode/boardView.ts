@@ -9,7 +9,7 @@ import { buildInsights } from '../core/report/insights';
 import { boardFileHistory } from '../core/report/boardFileHistory';
 import type { Policy } from '../core/risk/types';
 import { DEFAULT_QUERY, type BoardAction, type BoardDeploy, type BoardState, type HostToWebview, type ImportStatus, type ReviewAction, type SessionQuery } from '../protocol';
-import { parseWebviewMessage } from '../webviewMessages';
+import { parseSections, parseWebviewMessage } from '../webviewMessages';
 import { Disposable } from './disposable';
 import type { RecordService } from './recordService';
 
@@ -38,6 +38,8 @@ export interface SessionActions {
   openFile(sessionId: string, path: string, diff: boolean): Promise<void>;
 }
 
+const SECTIONS_KEY = 'flightdeck.board.sections';
+
 /** The Board webview view: the record's state, live. */
 export class BoardViewProvider extends Disposable implements vscode.WebviewViewProvider {
   static readonly viewId = 'flightdeck.board';
@@ -56,6 +58,8 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
   private historyAsk: { file: string; limit: number } | undefined;
   private historyTimer: NodeJS.Timeout | undefined;
   private historyKey: string | undefined;
+  /** Where the sections the user opened or folded are kept for this workspace (the extension's workspace state). */
+  private memento: vscode.Memento | undefined;
   /** Show on board before the webview is up: the filter it is given once it is. */
   private pendingFilter: string | undefined;
   /** The state last posted to the webview (tests read what the board was given). */
@@ -119,6 +123,14 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     this.pushSoon();
   }
 
+  /**
+   * Keeps the sections the user opened or folded in `memento` (the workspace's state). The webview's own saved state
+   * is written only as the window closes, so a reload can lose it; this is stored at once.
+   */
+  rememberIn(memento: vscode.Memento): void {
+    this.memento = memento;
+  }
+
   /** Sorts the Insights' changed files into the categories of the policy in force. */
   followPolicy(policy: () => Policy | undefined): void {
     this.policy = policy;
@@ -150,6 +162,8 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
       this.query = msg.query ?? this.query;
       void this.push();
       this.sendPendingFilter();
+      const sections = parseSections(this.memento?.get<unknown>(SECTIONS_KEY));
+      if (sections) void this.view?.webview.postMessage({ type: 'sections', sections } satisfies HostToWebview);
       // Asked for before the webview said it was ready: sent now.
       this.insightsKey = undefined;
       this.historyKey = undefined;
@@ -177,6 +191,8 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
       void this.reviews?.openConcern(msg.path, msg.line);
     } else if (msg.type === 'openFile' || msg.type === 'diffFile') {
       void this.sessions.openFile(msg.sessionId, msg.path, msg.type === 'diffFile');
+    } else if (msg.type === 'sections') {
+      void this.memento?.update(SECTIONS_KEY, msg.sections);
     } else if (msg.type === 'fileHistory') {
       this.historyAsk = msg.file.trim() ? { file: msg.file, limit: msg.limit } : undefined;
       this.historyKey = undefined;

@@ -18,8 +18,8 @@ export function normalizeFileFilter(repoRoot: string, filter: string): string {
 }
 
 /**
- * The files a filter matches (repository-relative, most recently changed or decided first): files sessions changed
- * and files decisions name, whose relative path contains the filter. Reads alone are no history.
+ * The files a filter matches (repository-relative, most recent first): files sessions changed, decisions name and
+ * reviews looked at, whose relative path contains the filter. Reads alone are no history.
  */
 export function matchingFiles(db: Database, repoRoot: string, filter: string): string[] {
   const wanted = normalizeFileFilter(repoRoot, filter);
@@ -30,8 +30,11 @@ export function matchingFiles(db: Database, repoRoot: string, filter: string): s
     db,
     `SELECT path, max(last_at) FROM files WHERE path LIKE ? ESCAPE '\\' AND action <> 'read' GROUP BY path
      UNION ALL
-     SELECT df.path, max(d.at) FROM decision_files df JOIN decisions d ON d.event_id = df.event_id WHERE df.path LIKE ? ESCAPE '\\' GROUP BY df.path`,
-    [contains(osStyle), contains(wanted)],
+     SELECT df.path, max(d.at) FROM decision_files df JOIN decisions d ON d.event_id = df.event_id WHERE df.path LIKE ? ESCAPE '\\' GROUP BY df.path
+     UNION ALL
+     SELECT p, max(at) FROM (SELECT json_extract(j.value, '$.path') AS p, r.opened_at AS at
+       FROM reviews r, json_each(CASE WHEN json_valid(r.files) THEN r.files ELSE '[]' END) j) WHERE p LIKE ? ESCAPE '\\' GROUP BY p`,
+    [contains(osStyle), contains(wanted), contains(wanted)],
   );
   const latest = new Map<string, number>();
   for (const [path, at] of found) {

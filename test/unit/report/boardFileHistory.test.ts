@@ -44,6 +44,9 @@ async function record(t: Parameters<typeof tempDir>[0]): Promise<RecordStore> {
       data: { reviewId: 'rev-1', engine: 'rules', status: 'concerns', concerns: [{ file: 'api/signup.ts', line: 3, severity: 'high', title: 'Password compared without constant time' }] },
     },
     { ...decisionEvent({ text: 'Emails are validated on the server only', files: ['api/signup.ts'], session: 's2', by: 'dev', source: 'cli' }), at: T0 + 2000 },
+    // A file no session changed (written by hand), reviewed and overridden.
+    { kind: 'review.opened', at: T0 + 4000, source: 'review', data: { reviewId: 'rev-2', subject: 'migrations: db/migrate/1_add.rb', files: [{ path: 'db/migrate/1_add.rb', change: 'created', categories: ['migrations'] }] } },
+    { kind: 'override.recorded', at: T0 + 4100, data: { reviewId: 'rev-2', gate: 'review', reason: 'applied by hand on staging', by: 'dev' } },
   ]);
   return store;
 }
@@ -61,6 +64,9 @@ test('a file filter names one file when typed exactly or when it matches only on
   assert.equal(countSessions(store.db, { file: 'signup.md' }), 1, 'the session list finds the session that read it');
   assert.deepEqual(resolveFileFilter(store.db, REPO, 'signup.md'), { candidates: [] }, 'read, never changed: no history');
   assert.deepEqual(matchingFiles(store.db, REPO, 'work'), [], 'the repository\'s own folder in the absolute path is no match');
+  const reviewed = boardFileHistory(store.db, REPO, 'migrate', 8);
+  assert.equal(reviewed.path, 'db/migrate/1_add.rb', 'a file only reviewed has history too');
+  assert.deepEqual(reviewed.entries.map((e) => e.kind), ['override', 'review']);
   assert.deepEqual(matchingFiles(store.db, REPO, '%'), [], 'LIKE wildcards are taken literally');
   store.close();
 });
