@@ -124,8 +124,9 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
   }
 
   /**
-   * Keeps the sections the user opened or folded in `memento` (the workspace's state). The webview's own saved state
-   * is written only as the window closes, so a reload can lose it; this is stored at once.
+   * Keeps the sections the user opened or folded in `memento` (the workspace's state), as each choice is made: the
+   * webview's own saved state is written only when the workbench saves its state, and a window that goes without
+   * that (a browser tab reloaded or closed) would lose it.
    */
   rememberIn(memento: vscode.Memento): void {
     this.memento = memento;
