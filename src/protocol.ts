@@ -216,6 +216,8 @@ export interface BoardFileHistory {
   /** Otherwise the files it matches, most recently changed first (capped), and how many more there are. */
   candidates: string[];
   moreCandidates: number;
+  /** More files may match than were looked at (the most recent few hundred): the count is a floor. */
+  candidatesCapped: boolean;
   /** Newest first: the first `limit` entries of the file's history. */
   entries: FileHistoryEntry[];
   /** All entries, shown or not, and what they are. */

@@ -69,7 +69,7 @@ export function fileHistoryBlock(hist: BoardFileHistory, stale: boolean, reviews
     if (hist.candidates.length) {
       const list = h('ul', { class: 'history-candidates', 'aria-label': 'Files the filter matches', 'data-key': 'candidates' });
       for (const c of hist.candidates) list.append(h('li', { 'data-key': `candidate:${c}` }, h('button', { class: 'link', type: 'button', 'data-cmd': 'filter-file', 'data-path': c, title: `Filter by ${c} and show its history` }, c)));
-      if (hist.moreCandidates) list.append(h('li', { class: 'muted', 'data-key': 'more-candidates' }, `and ${hist.moreCandidates} more: type more of the path`));
+      if (hist.moreCandidates) list.append(h('li', { class: 'muted', 'data-key': 'more-candidates' }, `and ${hist.candidatesCapped ? 'more than ' : ''}${hist.moreCandidates} more: type more of the path`));
       block.append(list);
     }
     return block;

@@ -55,8 +55,8 @@ export function historyPageInfo(h: Pick<BoardFileHistory, 'entries' | 'total'>):
 }
 
 /** When the filter does not name one file: what it matches, and what to do. */
-export function candidatesText(h: Pick<BoardFileHistory, 'filter' | 'candidates' | 'moreCandidates'>): string {
+export function candidatesText(h: Pick<BoardFileHistory, 'filter' | 'candidates' | 'moreCandidates' | 'candidatesCapped'>): string {
   const n = h.candidates.length + h.moreCandidates;
   if (n === 0) return `No recorded change or decision about a file matching “${oneLine(h.filter, 80)}”.`;
-  return `“${oneLine(h.filter, 80)}” matches ${plural(n, 'changed file')}: pick one to see its history.`;
+  return `“${oneLine(h.filter, 80)}” matches ${h.candidatesCapped ? 'more than ' : ''}${plural(n, 'changed file')}: pick one to see its history.`;
 }

@@ -17,42 +17,67 @@ export function normalizeFileFilter(repoRoot: string, filter: string): string {
   return f.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
 }
 
+/** At most this many matching paths are looked at: a filter like "src" stops there instead of grouping every path. */
+export const MATCH_SCAN = 500;
+
 /**
- * The files a filter matches (repository-relative, most recent first): files sessions changed, decisions name and
- * reviews looked at, whose relative path contains the filter. Reads alone are no history.
+ * The files a filter matches (repository-relative, in path order): files sessions changed, decisions name and reviews
+ * looked at, whose relative path contains the filter. Reads alone are no history. `capped`: there may be more.
  */
-export function matchingFiles(db: Database, repoRoot: string, filter: string): string[] {
+export function matchingFiles(db: Database, repoRoot: string, filter: string): { files: string[]; capped: boolean } {
   const wanted = normalizeFileFilter(repoRoot, filter);
-  if (!wanted) return [];
-  // Sessions' files are stored as the OS writes them; decisions' are `/`-separated.
-  const osStyle = process.platform === 'win32' ? wanted.replace(/\//g, '\\') : wanted;
-  const found = rows(
+  if (!wanted) return { files: [], capped: false };
+  // Sessions' files are stored as the OS writes them (absolute, mostly); decisions' and reviews' are relative, `/`-separated.
+  const win = process.platform === 'win32';
+  const osStyle = win ? wanted.replace(/\//g, '\\') : wanted;
+  const root = repoRoot.replace(/[\\/]+$/, '') + (win ? '\\' : '/');
+  // DISTINCT in path order over the files_by_path index, so LIMIT ends the scan early; no ORDER BY (it would sort them all).
+  const changed = rows(
     db,
-    `SELECT path, max(last_at) FROM files WHERE path LIKE ? ESCAPE '\\' AND action <> 'read' GROUP BY path
-     UNION ALL
-     SELECT df.path, max(d.at) FROM decision_files df JOIN decisions d ON d.event_id = df.event_id WHERE df.path LIKE ? ESCAPE '\\' GROUP BY df.path
-     UNION ALL
-     SELECT p, max(at) FROM (SELECT json_extract(j.value, '$.path') AS p, r.opened_at AS at
-       FROM reviews r, json_each(CASE WHEN json_valid(r.files) THEN r.files ELSE '[]' END) j) WHERE p LIKE ? ESCAPE '\\' GROUP BY p`,
-    [contains(osStyle), contains(wanted), contains(wanted)],
+    `SELECT DISTINCT path FROM files WHERE path LIKE ? ESCAPE '\\' AND action <> 'read'
+       -- the repository's own folder in an absolute path is no match: "repo" must not name every file
+       AND (CASE WHEN substr(path, 1, ?) = ? THEN substr(path, ?) ELSE path END) LIKE ? ESCAPE '\\' LIMIT ?`,
+    [contains(osStyle), root.length, root, root.length + 1, contains(osStyle), MATCH_SCAN],
   );
-  const latest = new Map<string, number>();
-  for (const [path, at] of found) {
+  const named = rows(
+    db,
+    `SELECT DISTINCT path FROM decision_files WHERE path LIKE ? ESCAPE '\\'
+     UNION
+     SELECT p FROM (SELECT json_extract(j.value, '$.path') AS p FROM reviews r, json_each(CASE WHEN json_valid(r.files) THEN r.files ELSE '[]' END) j) WHERE p LIKE ? ESCAPE '\\'
+     LIMIT ?`,
+    [contains(wanted), contains(wanted), MATCH_SCAN],
+  );
+  const files = new Set<string>();
+  for (const [path] of [...changed, ...named]) {
     const rel = fileKey(repoRoot, String(path))?.rel;
-    // The repository's own folder name in an absolute path is no match: "repo" must not name every file.
-    if (!rel || !rel.includes(wanted)) continue;
-    latest.set(rel, Math.max(latest.get(rel) ?? 0, Number(at ?? 0)));
+    if (rel && rel.includes(wanted)) files.add(rel);
   }
-  return [...latest.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([rel]) => rel);
+  const sorted = [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const capped = changed.length === MATCH_SCAN || named.length === MATCH_SCAN || sorted.length > MATCH_SCAN;
+  return { files: sorted.slice(0, MATCH_SCAN), capped };
+}
+
+/** Whether the record holds any history of the file: indexed lookups only (reviews are few). */
+function hasHistory(db: Database, key: FileKey): boolean {
+  const [r] = rows(
+    db,
+    `SELECT EXISTS (SELECT 1 FROM files WHERE path IN (${inList(key.paths.length)}) AND action <> 'read')
+         OR EXISTS (SELECT 1 FROM decision_files WHERE path = ?)
+         OR EXISTS (SELECT 1 FROM reviews r, json_each(CASE WHEN json_valid(r.files) THEN r.files ELSE '[]' END) j WHERE json_extract(j.value, '$.path') = ?)`,
+    [...key.paths, key.rel, key.rel],
+  );
+  return Number(r?.[0] ?? 0) === 1;
 }
 
 /** The file a filter names: typed exactly (it wins over longer paths containing it), or the only one it matches. */
-export function resolveFileFilter(db: Database, repoRoot: string, filter: string): { path?: string; candidates: string[] } {
-  const candidates = matchingFiles(db, repoRoot, filter);
+export function resolveFileFilter(db: Database, repoRoot: string, filter: string): { path?: string; candidates: string[]; capped: boolean } {
   const wanted = normalizeFileFilter(repoRoot, filter);
-  if (candidates.includes(wanted)) return { path: wanted, candidates: [] };
-  if (candidates.length === 1) return { path: candidates[0], candidates: [] };
-  return { candidates };
+  const exact = wanted ? fileKey(repoRoot, wanted) : undefined;
+  // An exact path is answered from the indexes, without looking at every path.
+  if (exact && hasHistory(db, exact)) return { path: exact.rel, candidates: [], capped: false };
+  const { files, capped } = matchingFiles(db, repoRoot, filter);
+  if (files.length === 1 && !capped) return { path: files[0], candidates: [], capped };
+  return { candidates: files, capped };
 }
 
 /** A file's history as one timeline, newest first; undated entries last. */
@@ -85,9 +110,9 @@ function failedRuns(db: Database, key: FileKey): number {
 
 /** The file filter's answer: the named file's history (its first `limit` entries and the counts of all), or the files it could mean. */
 export function boardFileHistory(db: Database, repoRoot: string, filter: string, limit: number): BoardFileHistory {
-  const { path, candidates } = resolveFileFilter(db, repoRoot, filter);
+  const { path, candidates, capped } = resolveFileFilter(db, repoRoot, filter);
   const empty = { sessions: 0, decisions: 0, reviews: 0, overrides: 0, failures: 0 };
-  const base = { filter, limit, candidates: candidates.slice(0, HISTORY_CANDIDATES), moreCandidates: Math.max(0, candidates.length - HISTORY_CANDIDATES) };
+  const base = { filter, limit, candidates: candidates.slice(0, HISTORY_CANDIDATES), moreCandidates: Math.max(0, candidates.length - HISTORY_CANDIDATES), candidatesCapped: capped };
   const key = path === undefined ? undefined : fileKey(repoRoot, path);
   if (!key) return { ...base, entries: [], total: 0, counts: empty };
   // At most `limit` sessions can be among the newest `limit` entries.

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { RecordStore } from '../../../src/core/record/store';
 import type { NewEvent } from '../../../src/core/record/events';
 import { decisionEvent } from '../../../src/core/capture/decision';
-import { boardFileHistory, matchingFiles, normalizeFileFilter, resolveFileFilter } from '../../../src/core/report/boardFileHistory';
+import { boardFileHistory, MATCH_SCAN, matchingFiles, normalizeFileFilter, resolveFileFilter } from '../../../src/core/report/boardFileHistory';
 import { countSessions } from '../../../src/core/report/boardState';
 import { HISTORY_CANDIDATES } from '../../../src/protocol';
 import { tempDir } from '../helpers/tmp';
@@ -56,18 +56,19 @@ test('a file filter names one file when typed exactly or when it matches only on
   assert.equal(normalizeFileFilter(REPO, ' ./api/signup.ts '), 'api/signup.ts');
   assert.equal(normalizeFileFilter(REPO, `${REPO}/api/signup.ts`), 'api/signup.ts', 'an absolute path inside the repository');
   assert.equal(normalizeFileFilter(REPO, 'api\\signup.ts'), 'api/signup.ts');
-  // Newest change first; a file only read is no history.
-  assert.deepEqual(matchingFiles(store.db, REPO, 'signup'), ['api/signup.ts', 'api/signup.test.ts']);
-  assert.deepEqual(resolveFileFilter(store.db, REPO, 'api/signup.ts'), { path: 'api/signup.ts', candidates: [] }, 'exact wins over signup.test.ts');
-  assert.deepEqual(resolveFileFilter(store.db, REPO, 'test.ts'), { path: 'api/signup.test.ts', candidates: [] }, 'the one file it matches');
-  assert.deepEqual(resolveFileFilter(store.db, REPO, 'signup').candidates, ['api/signup.ts', 'api/signup.test.ts']);
+  // In path order; a file only read is no history.
+  assert.deepEqual(matchingFiles(store.db, REPO, 'signup'), { files: ['api/signup.test.ts', 'api/signup.ts'], capped: false });
+  assert.deepEqual(resolveFileFilter(store.db, REPO, 'api/signup.ts'), { path: 'api/signup.ts', candidates: [], capped: false }, 'exact wins over signup.test.ts');
+  assert.deepEqual(resolveFileFilter(store.db, REPO, 'test.ts'), { path: 'api/signup.test.ts', candidates: [], capped: false }, 'the one file it matches');
+  assert.deepEqual(resolveFileFilter(store.db, REPO, 'signup').candidates, ['api/signup.test.ts', 'api/signup.ts']);
   assert.equal(countSessions(store.db, { file: 'signup.md' }), 1, 'the session list finds the session that read it');
-  assert.deepEqual(resolveFileFilter(store.db, REPO, 'signup.md'), { candidates: [] }, 'read, never changed: no history');
-  assert.deepEqual(matchingFiles(store.db, REPO, 'work'), [], 'the repository\'s own folder in the absolute path is no match');
+  assert.deepEqual(resolveFileFilter(store.db, REPO, 'signup.md'), { candidates: [], capped: false }, 'read, never changed: no history');
+  assert.deepEqual(matchingFiles(store.db, REPO, 'work').files, [], 'the repository\'s own folder in the absolute path is no match');
+  assert.deepEqual(resolveFileFilter(store.db, REPO, `${REPO}/api/signup.ts`).path, 'api/signup.ts', 'an absolute path names its file');
   const reviewed = boardFileHistory(store.db, REPO, 'migrate', 8);
   assert.equal(reviewed.path, 'db/migrate/1_add.rb', 'a file only reviewed has history too');
   assert.deepEqual(reviewed.entries.map((e) => e.kind), ['override', 'review']);
-  assert.deepEqual(matchingFiles(store.db, REPO, '%'), [], 'LIKE wildcards are taken literally');
+  assert.deepEqual(matchingFiles(store.db, REPO, '%').files, [], 'LIKE wildcards are taken literally');
   store.close();
 });
 
@@ -101,10 +102,28 @@ test('a filter matching many files names the newest few and counts the rest; no 
   const h = boardFileHistory(store.db, REPO, 'src/mod', 8);
   assert.equal(h.path, undefined);
   assert.equal(h.candidates.length, HISTORY_CANDIDATES);
-  assert.equal(h.candidates[0], `src/mod${HISTORY_CANDIDATES + 2}.ts`, 'the most recently changed first');
+  assert.deepEqual(h.candidates.slice(0, 3), ['src/mod0.ts', 'src/mod1.ts', 'src/mod10.ts'], 'in path order');
   assert.equal(h.moreCandidates, 3);
   assert.deepEqual(h.entries, []);
+  assert.equal(h.candidatesCapped, false);
   const none = boardFileHistory(store.db, REPO, 'nothing/here.ts', 8);
   assert.deepEqual([none.path, none.candidates, none.total], [undefined, [], 0]);
+  store.close();
+});
+
+test('a filter matching more paths than are looked at says there are more; an exact path is still found', async (t) => {
+  const store = await RecordStore.open(tempDir(t));
+  store.append([started('s', T0, 'a big change'), ...Array.from({ length: MATCH_SCAN + 20 }, (_, i) => edit('s', T0 + i, `src/gen/f${i}.ts`))]);
+  const broad = boardFileHistory(store.db, REPO, 'src/gen', 8);
+  assert.equal(broad.candidatesCapped, true);
+  assert.equal(broad.candidates.length + broad.moreCandidates, MATCH_SCAN);
+  assert.equal(broad.candidates[0], 'src/gen/f0.ts');
+  const last = Array.from({ length: MATCH_SCAN + 20 }, (_, i) => `src/gen/f${i}.ts`).sort().at(-1) as string;
+  const looked = matchingFiles(store.db, REPO, 'src/gen').files;
+  assert.equal(looked.length, MATCH_SCAN);
+  assert.ok(!looked.includes(last), 'the last path in order is beyond the ones looked at');
+  const oldest = boardFileHistory(store.db, REPO, last, 8);
+  assert.equal(oldest.path, last, 'beyond the paths looked at, typed exactly');
+  assert.equal(oldest.counts.sessions, 1);
   store.close();
 });

@@ -35,8 +35,9 @@ test('each entry reads as one line and its meta: what, who, where, what went wro
 test('the page line and the candidates line say how much shows and what to do', () => {
   assert.equal(historyPageInfo({ entries: [session], total: 1 }), '1 entry, newest first');
   assert.equal(historyPageInfo({ entries: [session], total: 30 }), 'Showing 1 of 30 entries, newest first');
-  assert.equal(candidatesText({ filter: 'sign', candidates: ['a', 'b'], moreCandidates: 3 }), '“sign” matches 5 changed files: pick one to see its history.');
-  assert.match(candidatesText({ filter: 'zzz', candidates: [], moreCandidates: 0 }), /^No recorded change or decision about a file matching “zzz”/);
+  assert.equal(candidatesText({ filter: 'sign', candidates: ['a', 'b'], moreCandidates: 3, candidatesCapped: false }), '“sign” matches 5 changed files: pick one to see its history.');
+  assert.equal(candidatesText({ filter: 'src', candidates: ['a'], moreCandidates: 499, candidatesCapped: true }), '“src” matches more than 500 changed files: pick one to see its history.');
+  assert.match(candidatesText({ filter: 'zzz', candidates: [], moreCandidates: 0, candidatesCapped: false }), /^No recorded change or decision about a file matching “zzz”/);
 });
 
 test('sections: the user\'s choice wins; until then Reviews open while one is open, Ships and Insights folded', () => {
