@@ -92,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const teamSync = new TeamSyncCommands(records);
   board.followDeploy(deployGate);
   board.followPolicy(() => risk.policy()?.policy);
+  board.rememberIn(context.workspaceState);
   context.subscriptions.push(
     deployGate,
     deploy.guard,
@@ -120,7 +121,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     ...apiKey.register(),
     ...reviewCommands.register(),
     ...new GitHooksCommand(context.extensionUri, records).register(),
-    ...new MemoryCommands(records).register(),
+    ...new MemoryCommands(records, (rel) => board.showFileOnBoard(rel)).register(),
     ...new PlanCommand(records).register(),
     fileHistory,
     fileHistory.register(),

@@ -75,8 +75,8 @@ export const SESSION_PAGE_MORE = 50;
 export const DEFAULT_QUERY: SessionQuery = { text: '', status: 'all', file: '', agent: '', limit: SESSION_PAGE };
 /** The agents the board names and filters by (sessions.agent), as people call them. */
 export const AGENT_LABELS: Readonly<Record<string, string>> = { 'claude-code': 'Claude Code', codex: 'Codex' };
-/** The longest query the extension answers: search text, file filter, sessions in one list. */
-export const QUERY_LIMITS = { text: 500, file: 1000, sessions: 10_000 } as const;
+/** The longest query the extension answers: search text, file filter, sessions in one list, entries of one file's history. */
+export const QUERY_LIMITS = { text: 500, file: 1000, sessions: 10_000, history: 2_000 } as const;
 
 /** A concern as the board lists it, with where it is (jump-to-line). */
 export interface BoardConcern {
@@ -190,6 +190,53 @@ export const RECOVERY_BUCKETS: readonly { label: string; upTo: number }[] = [
 ];
 export const RETRY_BUCKETS = ['0', '1', '2', '3', '4+'] as const;
 
+/** One entry of a file's history on the board, newest first. */
+export type FileHistoryEntry =
+  | {
+    kind: 'session'; id: string; at?: number; intent: string; agent: string; branch: string; author?: string;
+    /** created | modified | deleted: what the session did to the file. */
+    change: string;
+    /** Checks that failed in the session, and whether the same command passed again later in it. */
+    failures: { command: string; exitCode?: number; commit: string; fixed: boolean }[];
+    /** Reverts in the session (commands or "Revert …" commits). */
+    reverts: string[];
+  }
+  | { kind: 'decision'; id: string; at: number; text: string; by: string; session?: string }
+  | { kind: 'review'; id: string; at?: number; status: string; subject: string; concerns: { line?: number; severity: string; title: string }[] }
+  | { kind: 'override'; at: number; reviewId: string; gate: string; reason: string; by: string };
+
+/** The file filter's result: the history of the one file it names, or the files it could mean. */
+export interface BoardFileHistory {
+  /** The filter as the webview asked it: the reply's id. */
+  filter: string;
+  /** How many entries were asked for (the page). */
+  limit: number;
+  /** The file the filter names (repository-relative), when it names exactly one. */
+  path?: string;
+  /** Otherwise the files it matches, most recently changed first (capped), and how many more there are. */
+  candidates: string[];
+  moreCandidates: number;
+  /** More files may match than were looked at (the most recent few hundred): the count is a floor. */
+  candidatesCapped: boolean;
+  /** Newest first: the first `limit` entries of the file's history. */
+  entries: FileHistoryEntry[];
+  /** All entries, shown or not, and what they are. */
+  total: number;
+  counts: { sessions: number; decisions: number; reviews: number; overrides: number; /** Failed check runs in the sessions that changed it. */ failures: number };
+}
+
+/** History entries a file filter shows first, and how many more "Show older history" asks for. */
+export const HISTORY_PAGE = 8;
+export const HISTORY_PAGE_MORE = 25;
+/** Files named when a filter matches more than one. */
+export const HISTORY_CANDIDATES = 8;
+
+/** The board sections that fold away; Sessions always shows. */
+export const BOARD_SECTIONS = ['reviews', 'ships', 'insights'] as const;
+export type BoardSection = (typeof BOARD_SECTIONS)[number];
+/** The sections the user opened (true) or folded (false); the others follow their defaults. */
+export type BoardSections = Partial<Record<BoardSection, boolean>>;
+
 export interface BoardRecord {
   dir: string;
   exists: boolean;
@@ -266,6 +313,10 @@ export type WebviewToHost =
   | { type: 'rollbackShip'; shipId: string }
   /** The Insights section was opened (send them, and again as the record changes) or closed (stop). */
   | { type: 'insights'; open: boolean }
+  /** The user opened or folded a section: the extension keeps the choice for this workspace. */
+  | { type: 'sections'; sections: BoardSections }
+  /** The history of the file the file filter names (an empty filter: stop sending it). Replied to with the same `file`. */
+  | { type: 'fileHistory'; file: string; limit: number }
   /** Sent after each render: what the board now shows, so tests and logs can see it. */
   | { type: 'rendered'; phase: BoardState['phase']; events: number; sessions: number; trusted: boolean };
 
@@ -274,4 +325,10 @@ export type HostToWebview =
   /** The reply to openSession: one session's whole flight record. */
   | { type: 'sessionDetail'; trail: FlightTrail; activity: SessionActivity }
   /** The reply to insights (open): computed apart from the board's state, so the board never waits for them. */
-  | { type: 'insights'; insights: BoardInsights };
+  | { type: 'insights'; insights: BoardInsights }
+  /** The reply to fileHistory, and again as the record changes while the filter stays (`history.filter` is the id). */
+  | { type: 'fileHistory'; history: BoardFileHistory }
+  /** The reply to ready: the sections as the user left them in this workspace (kept by the extension, so a reload keeps them). */
+  | { type: 'sections'; sections: BoardSections }
+  /** Show on board: the extension sets the file filter (Show file history, its CodeLens). */
+  | { type: 'setFileFilter'; file: string };

@@ -1,4 +1,7 @@
-import { AGENT_LABELS, QUERY_LIMITS, type BoardAction, type BoardInsights, type BoardRecord, type BoardSession, type BoardState, type ImportStatus, type SessionQuery } from '../src/protocol';
+import { AGENT_LABELS, QUERY_LIMITS, type BoardAction, type BoardFileHistory, type BoardInsights, type BoardRecord, type BoardSection, type BoardSession, type BoardState, type ImportStatus, type SessionQuery } from '../src/protocol';
+import { fileHistoryBlock } from './fileHistory';
+import type { Fold } from './fold';
+import { sectionCount, sectionExpanded, type SectionFacts } from './sectionState';
 import { checksTrend } from './charts';
 import { h, icon } from './dom';
 import { ago, bytes, clock, count, plural } from './format';
@@ -92,7 +95,17 @@ function importProgress(i: ImportStatus): HTMLElement {
   return h('section', { class: 'import', role: 'status', 'data-key': 'import' }, h('p', {}, icon('cloud-download'), ` ${importText(i)}`), bar);
 }
 
-function sessionList(r: BoardRecord, trusted: boolean, query: SessionQuery, importing: ImportStatus | undefined): HTMLElement {
+/** What the board shows besides the state: the insights (sent apart), the sections the user opened or folded, the file filter's history. */
+export interface BoardView {
+  insights?: BoardInsights;
+  /** Sections the user opened (true) or folded (false) in this workspace; the rest as sectionExpanded says. */
+  sections?: Partial<Record<BoardSection, boolean>>;
+  history?: BoardFileHistory;
+  /** Reviews were open by default earlier in this view (sectionState.ts). */
+  reviewsWereOpen?: boolean;
+}
+
+function sessionList(r: BoardRecord, trusted: boolean, query: SessionQuery, importing: ImportStatus | undefined, history: BoardFileHistory | undefined): HTMLElement {
   const section = h('section', { 'aria-labelledby': 'sessions-h', 'data-key': 'sessions' }, h('h2', { id: 'sessions-h' }, 'Sessions'));
   const filtered = isFiltered(r.query) || isFiltered(query);
   if (r.sessions.length === 0 && !filtered && importing) {
@@ -109,6 +122,10 @@ function sessionList(r: BoardRecord, trusted: boolean, query: SessionQuery, impo
   if (trend) section.append(h('div', { class: 'trend-row', 'data-key': 'trend' }, trend, h('span', { class: 'muted' }, 'checks per session, oldest left')));
   // From the webview's own query: it may be newer than the one these results answer.
   section.append(sessionToolbar(query));
+  // The history of the file the filter names; the last one, dimmed, until the answer to a newer filter arrives.
+  if (history && query.file.trim()) {
+    section.append(fileHistoryBlock(history, history.filter !== query.file, new Set((r.reviews ?? []).map((x) => x.id))));
+  }
   const info = pageInfo(r, query);
   // Until the new query's answer arrives, the list (the last query's) is dimmed and marked busy.
   const groups = h('div', { class: info.pending ? 'session-groups stale' : 'session-groups', 'data-key': 'groups', 'aria-busy': info.pending ? 'true' : 'false' });
@@ -161,8 +178,21 @@ function recordDetails(r: BoardRecord, trusted: boolean): HTMLElement {
   );
 }
 
-/** The whole board for a state, as a new tree; the Insights (sent apart) and whether their section is open. */
-export function renderBoard(state: BoardState, query: SessionQuery, insights: { data?: BoardInsights; open: boolean } = { open: false }): HTMLElement {
+/** What the folded headers and the defaults are read from. */
+export function sectionFacts(state: BoardState, insights?: BoardInsights, reviewsWereOpen = false): SectionFacts {
+  const r = state.record;
+  const lock = state.deploy?.lock;
+  return {
+    openReviews: (r?.reviews ?? []).filter((x) => x.open).length,
+    ships: r?.counts.ships ?? 0,
+    lockHeldBy: lock ? (lock.mine ? 'you' : lock.who) : undefined,
+    sessions: insights?.sessions ?? r?.counts.sessions ?? 0,
+    reviewsWereOpen,
+  };
+}
+
+/** The whole board for a state, as a new tree, with what the view adds (insights, folded sections, file history). */
+export function renderBoard(state: BoardState, query: SessionQuery, view: BoardView = {}): HTMLElement {
   const root = h('div', { class: 'board', 'data-key': 'board', 'aria-busy': state.phase === 'loading' ? 'true' : 'false' });
   if (!state.trusted) {
     root.append(h('p', { class: 'notice', 'data-key': 'restricted' }, icon('shield'), ' Restricted mode: the board is read-only and nothing is recorded.'));
@@ -179,6 +209,8 @@ export function renderBoard(state: BoardState, query: SessionQuery, insights: { 
   if (!r) return root;
   r.notices.forEach((n, i) => root.append(h('p', { class: 'notice', role: 'alert', 'data-key': `notice:${i}` }, icon('warning'), ` ${n}`)));
   const c = r.counts;
+  const facts = sectionFacts(state, view.insights, view.reviewsWereOpen);
+  const fold = (id: BoardSection): Fold => ({ expanded: sectionExpanded(id, view.sections, facts), count: sectionCount(id, facts), attention: id === 'reviews' && facts.openReviews > 0 });
   root.append(
     h('section', { class: 'tiles', 'aria-label': 'What the record holds', 'data-key': 'tiles' },
       tile('Events', c.events, 'pulse'),
@@ -188,9 +220,9 @@ export function renderBoard(state: BoardState, query: SessionQuery, insights: { 
       tile('Overrides', c.overrides, 'unlock', true),
       tile('Ships', c.ships, 'rocket'),
     ),
-    ...[reviewsSection(r.reviews ?? [], state.trusted), shipsSection(r.ships ?? [], state.deploy, state.trusted)].filter((x): x is HTMLElement => x !== undefined),
-    sessionList(r, state.trusted, query, state.importing),
-    ...(c.sessions > 0 ? [insightsSection(insights.data, insights.open)] : []),
+    ...[reviewsSection(r.reviews ?? [], state.trusted, fold('reviews')), shipsSection(r.ships ?? [], state.deploy, state.trusted, fold('ships'))].filter((x): x is HTMLElement => x !== undefined),
+    sessionList(r, state.trusted, query, state.importing, view.history),
+    ...(c.sessions > 0 ? [insightsSection(view.insights, fold('insights'))] : []),
     h('section', { 'aria-labelledby': 'recent-h', 'data-key': 'recent' }, h('h2', { id: 'recent-h' }, 'Recent activity'), recentList(r)),
   );
   if (c.events === 0 && !state.importing) root.append(gettingStarted(state.trusted));

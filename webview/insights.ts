@@ -1,9 +1,10 @@
 import type { BoardInsights } from '../src/protocol';
 import { barScale, insightHeadlines, insightPanels, insightScope, panelMax, type InsightPanel } from '../src/core/report/insightPanels';
 import { barChart, columnChart } from './charts';
-import { h, icon } from './dom';
+import { h } from './dom';
+import { foldSection, type Fold } from './fold';
 
-// The Insights section: what the trail teaches across the newest sessions, as charts. Collapsed until opened; the
+// The Insights section: what the trail teaches across the newest sessions, as charts. Folded until opened; the
 // extension builds the insights only while it is open, apart from the board's state. Every string is a text node.
 
 function rows(p: InsightPanel): HTMLElement {
@@ -43,10 +44,10 @@ function panel(p: InsightPanel): HTMLElement {
 
 const day = (ms: number): string => new Date(ms).toLocaleDateString([], { month: 'short', day: 'numeric' });
 
-/** The section: a heading that opens and closes it (no script needed for that), and the panels once they arrive. */
-export function insightsSection(insights: BoardInsights | undefined, open: boolean): HTMLElement {
-  const details = h('details', { id: 'insights-details', class: 'insights', 'data-key': 'insights-details', ...(open ? { open: '' } : {}) },
-    h('summary', {}, icon('chevron-right'), h('h2', { id: 'insights-h' }, 'Insights')));
+/** The section: a header that folds it, and the panels once they arrive (asked for only while it is open). */
+export function insightsSection(insights: BoardInsights | undefined, fold: Fold): HTMLElement {
+  const { section, body: details } = foldSection('insights', 'Insights', fold, { class: 'insights', 'data-key': 'insights' });
+  const open = fold.expanded;
   if (open) {
     if (!insights) details.append(h('p', { class: 'muted', 'data-key': 'insights-wait' }, 'Reading the record…'));
     else {
@@ -59,5 +60,5 @@ export function insightsSection(insights: BoardInsights | undefined, open: boole
       );
     }
   }
-  return h('section', { 'aria-labelledby': 'insights-h', 'data-key': 'insights' }, details);
+  return section;
 }

@@ -1,7 +1,8 @@
-import { DEFAULT_QUERY, QUERY_LIMITS, SESSION_PAGE, SESSION_PAGE_MORE } from '../src/protocol';
-import type { BoardAction, BoardInsights, BoardState, ReviewAction, HostToWebview, SessionActivity, SessionQuery, SessionStatus, WebviewToHost } from '../src/protocol';
+import { BOARD_SECTIONS, DEFAULT_QUERY, HISTORY_PAGE, HISTORY_PAGE_MORE, QUERY_LIMITS, SESSION_PAGE, SESSION_PAGE_MORE } from '../src/protocol';
+import type { BoardAction, BoardFileHistory, BoardInsights, BoardSection, BoardSections, BoardState, ReviewAction, HostToWebview, SessionActivity, SessionQuery, SessionStatus, WebviewToHost } from '../src/protocol';
 import type { FlightTrail } from '../src/core/report/flightTrail';
-import { renderBoard } from './board';
+import { renderBoard, sectionFacts } from './board';
+import { sectionExpanded } from './sectionState';
 import { morph } from './morph';
 import { renderSessionDetail } from './sessionDetail';
 
@@ -12,9 +13,15 @@ interface SavedState {
   activity?: SessionActivity;
   query?: SessionQuery;
   boardScroll?: number;
-  /** The Insights section is open, and the last insights the extension sent. */
+  /** Sections the user opened (true) or folded (false); the extension keeps them for the workspace and sends them on ready. */
+  sections?: BoardSections;
+  /** Before sections: the Insights section was open. */
   insightsOpen?: boolean;
+  /** The last insights the extension sent. */
   insights?: BoardInsights;
+  /** The last history the file filter got, and how many of its entries were asked for. */
+  history?: BoardFileHistory;
+  historyLimit?: number;
 }
 
 interface VsCodeApi {
@@ -28,6 +35,7 @@ const vscode = acquireVsCodeApi();
 const app = document.getElementById('app') as HTMLElement;
 let saved: SavedState = vscode.getState() ?? {};
 let query: SessionQuery = { ...DEFAULT_QUERY, ...saved.query };
+if (saved.insightsOpen !== undefined && saved.sections?.insights === undefined) saved = { ...saved, sections: { ...saved.sections, insights: saved.insightsOpen } };
 /** The session the user has open: a reply for any other (late, after Back) is dropped. */
 let wantedDetail: string | undefined = saved.detail?.id;
 
@@ -57,8 +65,27 @@ function showDetail(trail: FlightTrail, activity?: SessionActivity): void {
   app.setAttribute('aria-busy', 'false');
 }
 
+/** Reviews were open by default in this view once: they do not fold by themselves when the last one closes. */
+let reviewsWereOpen = false;
+
+/** Whether a section shows, as the user left it or by its default for this state. */
+function expanded(id: BoardSection, state: BoardState | undefined = saved.board): boolean {
+  return state ? sectionExpanded(id, saved.sections, sectionFacts(state, saved.insights, reviewsWereOpen)) : saved.sections?.[id] === true;
+}
+
+/** The extension builds the insights only while their section shows: it is told each time that changes. */
+let insightsAsked = false;
+function followInsights(): void {
+  const open = expanded('insights');
+  if (open === insightsAsked) return;
+  insightsAsked = open;
+  vscode.postMessage({ type: 'insights', open });
+}
+
 function render(state: BoardState): void {
-  const swapped = show(renderBoard(state, query, { data: saved.insights, open: saved.insightsOpen === true }));
+  reviewsWereOpen ||= expanded('reviews', state);
+  const swapped = show(renderBoard(state, query, { insights: saved.insights, sections: saved.sections, history: saved.history, reviewsWereOpen }));
+  followInsights();
   app.setAttribute('aria-busy', state.phase === 'loading' ? 'true' : 'false');
   if (swapped && saved.boardScroll !== undefined) window.scrollTo(0, saved.boardScroll);
   const r = state.record;
@@ -72,10 +99,46 @@ function closeDetail(): void {
   save({ ...saved, boardScroll: undefined });
 }
 
+/** Asks for the history of the file the filter names (an empty filter stops it), the first page of it. */
+function askHistory(limit = HISTORY_PAGE): void {
+  const file = query.file;
+  save({ ...saved, historyLimit: limit, ...(file.trim() ? {} : { history: undefined }) });
+  vscode.postMessage({ type: 'fileHistory', file: file.trim() ? file : '', limit });
+}
+
 function ask(next: SessionQuery): void {
+  const fileChanged = next.file !== query.file;
   query = next;
   save({ ...saved, query });
   vscode.postMessage({ type: 'querySessions', query });
+  if (fileChanged) askHistory();
+}
+
+/** Sets the file filter from outside the toolbar (a picked file, Show on board): the kept toolbar is built anew to show it. */
+function filterByFile(path: string): void {
+  wantedDetail = undefined;
+  save({ ...saved, detail: undefined, activity: undefined, boardScroll: 0 });
+  ask({ ...query, file: path.slice(0, QUERY_LIMITS.file), limit: SESSION_PAGE });
+  app.replaceChildren();
+  if (saved.board) render(saved.board);
+}
+
+/** Opens or folds a section; remembered for this workspace. */
+function toggleSection(id: BoardSection): void {
+  save({ ...saved, sections: { ...saved.sections, [id]: !expanded(id) } });
+  vscode.postMessage({ type: 'sections', sections: saved.sections ?? {} });
+  if (saved.board && !wantedDetail) render(saved.board);
+  (document.getElementById(`${id}-fold`) as HTMLElement | null)?.focus();
+}
+
+/** Show in Reviews: the section opened, the review scrolled to and focused. */
+function showReview(id: string): void {
+  if (!expanded('reviews')) toggleSection('reviews');
+  const item = app.querySelector<HTMLElement>(`[data-key="review:${CSS.escape(id)}"]`);
+  if (!item) return;
+  item.setAttribute('tabindex', '-1');
+  item.scrollIntoView({ block: 'start' });
+  item.focus();
 }
 
 let typing: ReturnType<typeof setTimeout> | undefined;
@@ -85,7 +148,10 @@ function askSoon(next: Omit<SessionQuery, 'limit'>): void {
   query = { ...next, limit: SESSION_PAGE };
   save({ ...saved, query });
   clearTimeout(typing);
-  typing = setTimeout(() => ask(query), 150);
+  typing = setTimeout(() => {
+    vscode.postMessage({ type: 'querySessions', query });
+    if (query.file !== (saved.history?.filter ?? '')) askHistory();
+  }, 150);
 }
 
 /** The one click handler: what to do is read from the clicked element's data attributes at click time. */
@@ -121,11 +187,14 @@ function run(el: HTMLElement): void {
       if (d.path) vscode.postMessage({ type: 'openConcern', path: d.path, line: d.line ? Number(d.line) : undefined });
       return;
     case 'filter-file':
-      if (!d.path) return;
-      wantedDetail = undefined;
-      save({ ...saved, detail: undefined, activity: undefined, boardScroll: 0 });
-      ask({ ...query, file: d.path.slice(0, QUERY_LIMITS.file), limit: SESSION_PAGE });
-      return app.replaceChildren();
+      return d.path ? filterByFile(d.path) : undefined;
+    case 'older-history':
+      return askHistory((saved.history?.entries.length ?? saved.historyLimit ?? HISTORY_PAGE) + HISTORY_PAGE_MORE);
+    case 'toggle-section':
+      if (BOARD_SECTIONS.includes(d.section as BoardSection)) toggleSection(d.section as BoardSection);
+      return;
+    case 'show-review':
+      return d.review ? showReview(d.review) : undefined;
   }
 }
 
@@ -153,20 +222,24 @@ app.addEventListener('change', (e) => {
   if (el.id === 'session-agent') ask({ ...query, agent: el.value, limit: SESSION_PAGE });
 });
 
-// A <details> opens and closes itself; the extension is told, so it builds the insights only while they are shown.
-app.addEventListener('toggle', (e) => {
-  const el = e.target as HTMLDetailsElement;
-  if (el.id !== 'insights-details' || el.open === (saved.insightsOpen === true)) return;
-  save({ ...saved, insightsOpen: el.open });
-  vscode.postMessage({ type: 'insights', open: el.open });
-  // Closed, its panels leave the DOM; opened, the last insights show until fresh ones arrive.
-  if (saved.board && !wantedDetail) render(saved.board);
-}, true);
 
 window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
   const m = e.data;
   if (m?.type === 'insights') {
     save({ ...saved, insights: m.insights });
+    if (saved.board && !wantedDetail) render(saved.board);
+    return;
+  }
+  if (m?.type === 'fileHistory') {
+    // Only the answer to the filter as it stands now: a late one for an earlier filter is dropped.
+    if (m.history.filter !== query.file) return;
+    save({ ...saved, history: m.history });
+    if (saved.board && !wantedDetail) render(saved.board);
+    return;
+  }
+  if (m?.type === 'setFileFilter') return filterByFile(m.file);
+  if (m?.type === 'sections') {
+    save({ ...saved, sections: m.sections });
     if (saved.board && !wantedDetail) render(saved.board);
     return;
   }
@@ -186,4 +259,5 @@ window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
 if (saved.detail) showDetail(saved.detail, saved.activity);
 else if (saved.board) render(saved.board);
 vscode.postMessage({ type: 'ready', query });
-if (saved.insightsOpen) vscode.postMessage({ type: 'insights', open: true });
+followInsights();
+if (query.file.trim()) askHistory(saved.historyLimit ?? HISTORY_PAGE);

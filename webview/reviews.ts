@@ -1,6 +1,7 @@
 import type { BoardReview } from '../src/protocol';
 import { h, icon } from './dom';
 import { ago, clock, plural } from './format';
+import { foldSection, type Fold } from './fold';
 
 // The Reviews section: open reviews with their concerns (each a link to its line) and what can be done about them,
 // then the most recent closed ones. Every string is a text node (dom.ts).
@@ -67,9 +68,10 @@ function reviewItem(r: BoardReview, trusted: boolean): HTMLElement {
 }
 
 /** The section, or nothing when there is nothing to show and nothing to do. */
-export function reviewsSection(reviews: readonly BoardReview[], trusted: boolean): HTMLElement | undefined {
+export function reviewsSection(reviews: readonly BoardReview[], trusted: boolean, fold: Fold): HTMLElement | undefined {
   if (reviews.length === 0 && !trusted) return undefined;
-  const section = h('section', { class: 'reviews', 'aria-labelledby': 'reviews-h', 'data-key': 'reviews' }, h('h2', { id: 'reviews-h' }, 'Reviews'));
+  const { section: outer, body: section } = foldSection('reviews', 'Reviews', fold, { class: 'reviews', 'data-key': 'reviews' });
+  if (!fold.expanded) return outer;
   const open = reviews.filter((r) => r.open);
   const closed = reviews.filter((r) => !r.open);
   if (reviews.length === 0) section.append(h('p', { class: 'muted' }, 'No reviews yet. A change to auth, payments, migrations or other risky code is reviewed here.'));
@@ -90,5 +92,5 @@ export function reviewsSection(reviews: readonly BoardReview[], trusted: boolean
     for (const r of closed) list.append(reviewItem(r, trusted));
     section.append(h('h3', { class: 'day', 'data-key': 'recent-reviews-h' }, 'Recent'), list);
   }
-  return section;
+  return outer;
 }

@@ -1,6 +1,7 @@
 import type { BoardDeploy, BoardShip } from '../src/protocol';
 import { h, icon } from './dom';
 import { ago, clock, plural } from './format';
+import { foldSection, type Fold } from './fold';
 
 // The Ships section: the deploy lock and the ship queue (from the status bar's watcher), then the recent ships,
 // each with what proved it and the command that undoes it. Read-only but for Copy and Roll back…; every string
@@ -88,16 +89,17 @@ function shipItem(s: BoardShip, trusted: boolean): HTMLElement {
 }
 
 /** The section, or nothing outside a repository with no ship recorded. */
-export function shipsSection(ships: readonly BoardShip[], deploy: BoardDeploy | undefined, trusted: boolean): HTMLElement | undefined {
+export function shipsSection(ships: readonly BoardShip[], deploy: BoardDeploy | undefined, trusted: boolean, fold: Fold): HTMLElement | undefined {
   if (!ships.length && !deploy) return undefined;
-  const section = h('section', { class: 'ships', 'aria-labelledby': 'ships-h', 'data-key': 'ships-section' }, h('h2', { id: 'ships-h' }, 'Ships'));
+  const { section: outer, body: section } = foldSection('ships', 'Ships', fold, { class: 'ships', 'data-key': 'ships-section' });
+  if (!fold.expanded) return outer;
   if (deploy) section.append(lockBlock(deploy));
   if (!ships.length) {
     section.append(h('p', { class: 'muted', 'data-key': 'no-ships' }, 'No ships recorded yet. Flightdeck: Ship runs your deploy task under the lock and records what went out and how to undo it.'));
-    return section;
+    return outer;
   }
   const list = h('ol', { class: 'ship-list', 'aria-label': 'Recent ships, newest first', 'data-key': 'ship-list' });
   for (const s of ships) list.append(shipItem(s, trusted));
   section.append(h('h3', { class: 'day', 'data-key': 'recent-ships-h' }, 'Recent ships'), list);
-  return section;
+  return outer;
 }

@@ -6,9 +6,10 @@ import { buildTrail } from '../core/report/trail';
 import { clipStrings } from '../core/report/clip';
 import { sessionActivity } from '../core/report/activity';
 import { buildInsights } from '../core/report/insights';
+import { boardFileHistory } from '../core/report/boardFileHistory';
 import type { Policy } from '../core/risk/types';
 import { DEFAULT_QUERY, type BoardAction, type BoardDeploy, type BoardState, type HostToWebview, type ImportStatus, type ReviewAction, type SessionQuery } from '../protocol';
-import { parseWebviewMessage } from '../webviewMessages';
+import { parseSections, parseWebviewMessage } from '../webviewMessages';
 import { Disposable } from './disposable';
 import type { RecordService } from './recordService';
 
@@ -37,6 +38,8 @@ export interface SessionActions {
   openFile(sessionId: string, path: string, diff: boolean): Promise<void>;
 }
 
+const SECTIONS_KEY = 'flightdeck.board.sections';
+
 /** The Board webview view: the record's state, live. */
 export class BoardViewProvider extends Disposable implements vscode.WebviewViewProvider {
   static readonly viewId = 'flightdeck.board';
@@ -51,6 +54,14 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
   /** The record as the last insights sent saw it: unchanged, they are not built again. */
   private insightsKey: string | undefined;
   private policy: () => Policy | undefined = () => undefined;
+  /** The file history the webview asked for (its file filter), sent again as the record changes; and what the last one saw. */
+  private historyAsk: { file: string; limit: number } | undefined;
+  private historyTimer: NodeJS.Timeout | undefined;
+  private historyKey: string | undefined;
+  /** Where the sections the user opened or folded are kept for this workspace (the extension's workspace state). */
+  private memento: vscode.Memento | undefined;
+  /** Show on board before the webview is up: the filter it is given once it is. */
+  private pendingFilter: string | undefined;
   /** The state last posted to the webview (tests read what the board was given). */
   lastState: BoardState | undefined;
   private readonly rendered = this._register(new vscode.EventEmitter<{ phase: string; events: number; sessions: number; trusted: boolean }>());
@@ -69,11 +80,13 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     this._register(records.onDidChange(() => {
       this.pushSoon();
       this.insightsSoon();
+      this.historySoon();
     }));
     if (imports) this._register(imports.onDidChangeImport(() => this.pushSoon()));
     this._register({ dispose: () => {
       clearTimeout(this.pushTimer);
       clearTimeout(this.insightsTimer);
+      clearTimeout(this.historyTimer);
     } });
   }
 
@@ -81,6 +94,7 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     this.view = view;
     this.ready = false;
     this.insightsOpen = false;
+    this.historyAsk = undefined;
     const webview = view.webview;
     webview.options = {
       enableScripts: true,
@@ -89,7 +103,11 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     webview.html = this.html(webview);
     const subs = [
       webview.onDidReceiveMessage((raw) => this.receive(raw)),
-      view.onDidChangeVisibility(() => view.visible && this.pushSoon()),
+      view.onDidChangeVisibility(() => {
+        if (!view.visible) return;
+        this.pushSoon();
+        this.historySoon(0);
+      }),
     ];
     view.onDidDispose(() => {
       subs.forEach((s) => s.dispose());
@@ -105,9 +123,31 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     this.pushSoon();
   }
 
+  /**
+   * Keeps the sections the user opened or folded in `memento` (the workspace's state), as each choice is made: the
+   * webview's own saved state is written only when the workbench saves its state, and a window that goes without
+   * that (a browser tab reloaded or closed) would lose it.
+   */
+  rememberIn(memento: vscode.Memento): void {
+    this.memento = memento;
+  }
+
   /** Sorts the Insights' changed files into the categories of the policy in force. */
   followPolicy(policy: () => Policy | undefined): void {
     this.policy = policy;
+  }
+
+  /** Show on board: reveals the board with its file filter set to `file` (repository-relative), its history above the sessions. */
+  async showFileOnBoard(file: string): Promise<void> {
+    this.pendingFilter = file;
+    await vscode.commands.executeCommand(`${BoardViewProvider.viewId}.focus`);
+    this.sendPendingFilter();
+  }
+
+  private sendPendingFilter(): void {
+    if (this.pendingFilter === undefined || !this.view || !this.ready) return;
+    void this.view.webview.postMessage({ type: 'setFileFilter', file: this.pendingFilter } satisfies HostToWebview);
+    this.pendingFilter = undefined;
   }
 
   refresh(): void {
@@ -122,6 +162,14 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
       this.ready = true;
       this.query = msg.query ?? this.query;
       void this.push();
+      this.sendPendingFilter();
+      const sections = parseSections(this.memento?.get<unknown>(SECTIONS_KEY));
+      if (sections) void this.view?.webview.postMessage({ type: 'sections', sections } satisfies HostToWebview);
+      // Asked for before the webview said it was ready: sent now.
+      this.insightsKey = undefined;
+      this.historyKey = undefined;
+      this.insightsSoon(0);
+      this.historySoon(0);
     } else if (msg.type === 'action') {
       if (msg.action === 'refresh') this.refresh();
       else this.runAction(msg.action);
@@ -144,6 +192,12 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
       void this.reviews?.openConcern(msg.path, msg.line);
     } else if (msg.type === 'openFile' || msg.type === 'diffFile') {
       void this.sessions.openFile(msg.sessionId, msg.path, msg.type === 'diffFile');
+    } else if (msg.type === 'sections') {
+      void this.memento?.update(SECTIONS_KEY, msg.sections);
+    } else if (msg.type === 'fileHistory') {
+      this.historyAsk = msg.file.trim() ? { file: msg.file, limit: msg.limit } : undefined;
+      this.historyKey = undefined;
+      this.historySoon(0);
     } else if (msg.type === 'insights') {
       this.insightsOpen = msg.open;
       // Opened (again, or in a new webview): what it has may be stale or gone.
@@ -185,6 +239,27 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
       // An unreadable policy file is the risk view's to report; the defaults sort files meanwhile.
     }
     void this.view.webview.postMessage({ type: 'insights', insights: clipStrings(buildInsights(store.db, { policy })) } satisfies HostToWebview);
+  }
+
+  /** Sends the asked file's history again a while after the record last changed, while the filter names a file. */
+  private historySoon(delayMs = 1000): void {
+    if (!this.historyAsk) return;
+    clearTimeout(this.historyTimer);
+    this.historyTimer = setTimeout(() => void this.sendHistory(), delayMs);
+  }
+
+  private async sendHistory(): Promise<void> {
+    const ask = this.historyAsk;
+    if (!ask || !this.view || !this.ready) return;
+    const repoRoot = this.records.location()?.repoRoot ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const store = await this.records.get()?.open().catch(() => undefined);
+    if (!store || !repoRoot) return;
+    const key = `${String(store.db.exec('SELECT max(seq) FROM events')[0]?.values[0]?.[0])}:${ask.file}:${ask.limit}`;
+    // A hidden board is sent it when it shows again and asks (a new webview asks on ready).
+    if (key === this.historyKey || !this.view.visible) return;
+    this.historyKey = key;
+    const history = clipStrings(boardFileHistory(store.db, repoRoot, ask.file, ask.limit));
+    void this.view.webview.postMessage({ type: 'fileHistory', history: { ...history, filter: ask.file } } satisfies HostToWebview);
   }
 
   /** Coalesces bursts of record changes into one post. */

@@ -62,6 +62,12 @@ export class FileHistoryLens extends Disposable implements vscode.CodeLensProvid
         command: 'flightdeck.showFileHistory',
         arguments: [document.uri],
       }),
+      new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), {
+        title: 'Show on board',
+        tooltip: 'Filter the Flightdeck board to this file: its history as a timeline above the sessions that touched it',
+        command: 'flightdeck.showFileHistoryOnBoard',
+        arguments: [document.uri],
+      }),
     ];
   }
 }

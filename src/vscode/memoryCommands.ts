@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { decisionEvent, DecisionError, repoRelative } from '../core/capture/decision';
 import { activeSession } from '../core/capture/workspaceActivity';
 import { readHead } from '../core/record/location';
-import { fileHistory, fileHistoryMarkdown, fileKey } from '../core/report/fileHistory';
+import { fileHistory, fileHistoryMarkdown, fileKey, type FileKey } from '../core/report/fileHistory';
 import { buildMemory } from '../core/report/memory';
 import { MemoryBlockError, memoryTarget, writeMemoryBlock } from '../core/report/memoryBlock';
 import { gitIdentity } from '../core/review/reviews';
@@ -11,14 +11,16 @@ import type { RecordService } from './recordService';
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/** Record decision, Show file history, Write memory to AGENTS.md. */
+/** Record decision, Show file history (as a document, or on the board), Write memory to AGENTS.md. */
 export class MemoryCommands {
-  constructor(private readonly records: RecordService) {}
+  /** `showOnBoard` sets the board's file filter to a repository-relative path. */
+  constructor(private readonly records: RecordService, private readonly showOnBoard?: (rel: string) => Promise<void>) {}
 
   register(): vscode.Disposable[] {
     return [
       vscode.commands.registerCommand('flightdeck.recordDecision', (text?: string, files?: string[]) => this.recordDecision(text, files)),
       vscode.commands.registerCommand('flightdeck.showFileHistory', (uri?: vscode.Uri) => this.showFileHistory(uri)),
+      vscode.commands.registerCommand('flightdeck.showFileHistoryOnBoard', (uri?: vscode.Uri) => this.showFileHistoryOnBoard(uri)),
       vscode.commands.registerCommand('flightdeck.writeMemory', (target?: vscode.Uri) => this.writeMemory(target)),
     ];
   }
@@ -80,20 +82,32 @@ export class MemoryCommands {
     }
   }
 
-  /** Opens a file's history (the active editor's without an argument) as a readable document. */
-  async showFileHistory(uri?: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+  /** The key of a file of this repository (the active editor's without an argument), or undefined once the user is told why not. */
+  private historyTarget(uri?: vscode.Uri): FileKey | undefined {
     const target = uri ?? vscode.window.activeTextEditor?.document.uri;
     const repoRoot = this.records.location()?.repoRoot;
-    const live = this.records.get();
-    if (!target || target.scheme !== 'file' || !repoRoot || !live) {
+    if (!target || target.scheme !== 'file' || !repoRoot || !this.records.get()) {
       void vscode.window.showInformationMessage('Open a file of this repository to see its history in the flight record.');
       return undefined;
     }
     const key = fileKey(repoRoot, target.fsPath);
-    if (!key) {
-      void vscode.window.showInformationMessage(`${relative(repoRoot, target.fsPath)} is outside this repository; the flight record has no history for it.`);
-      return undefined;
-    }
+    if (!key) void vscode.window.showInformationMessage(`${relative(repoRoot, target.fsPath)} is outside this repository; the flight record has no history for it.`);
+    return key;
+  }
+
+  /** Shows a file's history on the board: its file filter set to the file, the history above its sessions. */
+  async showFileHistoryOnBoard(uri?: vscode.Uri): Promise<string | undefined> {
+    const key = this.historyTarget(uri);
+    if (!key || !this.showOnBoard) return undefined;
+    await this.showOnBoard(key.rel);
+    return key.rel;
+  }
+
+  /** Opens a file's history (the active editor's without an argument) as a readable document. */
+  async showFileHistory(uri?: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+    const key = this.historyTarget(uri);
+    const live = this.records.get();
+    if (!key || !live) return undefined;
     try {
       const store = await live.open();
       const doc = await vscode.workspace.openTextDocument({ content: fileHistoryMarkdown(fileHistory(store.db, key)), language: 'markdown' });

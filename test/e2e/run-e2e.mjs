@@ -339,6 +339,14 @@ async function main() {
 
   await check('the board\'s Ships section shows the lock (who, why), the ship queue, and recent ships with their rollback command', async () => {
     const section = board.locator('section.ships');
+    // Folded by default: its header says how many ships and who holds the lock; Enter on the header opens it.
+    const fold = board.locator('#ships-fold');
+    await fold.locator('.fold-count', { hasText: /· \d+ · lock: Grace Hopper/ }).waitFor({ timeout: 10_000 });
+    if ((await fold.getAttribute('aria-expanded')) !== 'false') throw new Error('Ships should be folded by default');
+    if (await section.locator('.ship').count()) throw new Error('a folded Ships section still built its ships');
+    await fold.focus();
+    await page.keyboard.press('Enter');
+    await board.locator('#ships-fold[aria-expanded="true"]').waitFor({ timeout: 10_000 });
     await section.locator('.lock-state.other', { hasText: 'Grace Hopper' }).waitFor({ timeout: 10_000 });
     await section.locator('.lock-reason', { hasText: 'release 1.4.2 <b>to production</b>' }).waitFor();
     if (await section.locator('.lock-reason b').count()) throw new Error('markup in the reason came alive on the board');
@@ -441,6 +449,13 @@ async function main() {
     await input.press('Enter');
     // Back to the board (revealing the file showed the explorer).
     await page.locator('.activitybar [aria-label*="Flightdeck"]').first().click();
+    // With no review open any more, a board shown anew folds Reviews by default: "none open" says why.
+    const reviewsFold = board.locator('#reviews-fold');
+    await reviewsFold.waitFor({ timeout: 20_000 });
+    if ((await reviewsFold.getAttribute('aria-expanded')) === 'false') {
+      await reviewsFold.locator('.fold-count', { hasText: /· (none|\d+) open/ }).waitFor();
+      await reviewsFold.click();
+    }
     const overridden = board.locator('.review.status-overridden .review-override', { hasText: 'migration applied by hand on staging first' });
     await overridden.waitFor({ timeout: 10_000 });
     await overridden.getByText(/Overridden by Flightdeck Test <test@flightdeck\.invalid>/).waitFor();
@@ -451,10 +466,13 @@ async function main() {
   });
 
   await check('Insights open from the board: charts of what fails, what is skipped, where work goes, overrides (the one just given too), tokens', async () => {
-    const details = board.locator('#insights-details');
-    await details.locator('summary').scrollIntoViewIfNeeded();
+    const details = board.locator('section[data-key="insights"]');
+    const fold = board.locator('#insights-fold');
+    await fold.scrollIntoViewIfNeeded();
+    if ((await fold.getAttribute('aria-expanded')) !== 'false') throw new Error('Insights should be folded by default');
+    await fold.locator('.fold-count', { hasText: /· \d+ sessions/ }).waitFor();
     if (await board.locator('.insight-panel').count()) throw new Error('Insights are built before they are opened');
-    await details.locator('summary').click();
+    await fold.click();
     const panel = (id) => board.locator(`[data-key="insight:${id}"]`);
     await panel('failing').getByText('npm test -- login failed 4 of its 7 runs across 4 sessions.').waitFor({ timeout: 15_000 });
     await panel('failing').locator('.insight-row', { hasText: 'npm test -- login' }).locator('.insight-note', { hasText: '4 of 7 failed' }).waitFor();
@@ -470,16 +488,16 @@ async function main() {
     await hideHovers();
     await board.locator('section[data-key="insights"]').screenshot({ path: join(results, 'board-insights.png') });
     // The sidebar shows a few panels at a time: the workbench as a person sees it, at the top, middle and end.
-    for (const [where, file] of [['summary', 'board-insights-workbench.png'], ['[data-key="insight:boundary"]', 'board-insights-files.png'], ['[data-key="insight:tokens"]', 'board-insights-tokens.png']]) {
+    for (const [where, file] of [['#insights-fold', 'board-insights-workbench.png'], ['[data-key="insight:boundary"]', 'board-insights-files.png'], ['[data-key="insight:tokens"]', 'board-insights-tokens.png']]) {
       await details.locator(where).evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await page.screenshot({ path: join(results, file) });
     }
     // Closed, it stays closed across a live update (and the extension stops building them).
-    await details.locator('summary').click();
+    await fold.click();
     await countIs(board.locator('.insight-panel'), 0, 'closing the section did not hide the panels');
     note(workspace, 'insights closed');
     await board.getByText('insights closed').first().waitFor({ timeout: 5_000 });
-    if (await details.evaluate((el) => el.open)) throw new Error('a live update reopened the Insights');
+    if ((await fold.getAttribute('aria-expanded')) !== 'false' || await board.locator('.insight-panel').count()) throw new Error('a live update reopened the Insights');
   });
 
   await check('a file with history shows a Flightdeck CodeLens at its top; a click opens its history with the decision', async () => {
@@ -505,6 +523,71 @@ async function main() {
     await page.locator('.monaco-editor .view-line', { hasText: '# History of api/signup.ts' }).first().waitFor();
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(results, 'file-history.png') });
+  });
+
+  await check('"Show on board" sets the board\'s file filter: the file\'s history above its sessions, each entry opening what it names', async () => {
+    await page.locator('.tabs-container .tab', { hasText: /^signup\.ts/ }).first().click();
+    const onBoard = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Show on board' }).first();
+    await onBoard.waitFor({ timeout: 20_000 });
+    await onBoard.click();
+    const history = board.locator('.file-history');
+    await history.locator('.history-h', { hasText: 'History of api/signup.ts' }).waitFor({ timeout: 20_000 });
+    const value = await board.locator('#session-file').evaluate((el) => el.value);
+    if (value !== 'api/signup.ts') throw new Error(`the file filter holds ${JSON.stringify(value)}`);
+    await history.locator('.history-counts', { hasText: /^\d+ sessions? · 1 decision/ }).waitFor();
+    const decision = history.locator('.hist-decision', { hasText: 'Signup validates emails on the server' });
+    const session = history.locator('.hist-session', { hasText: 'add server-side validation to signup endpoint' });
+    await decision.waitFor();
+    await session.waitFor();
+    // Newest first: the decision was recorded after the session.
+    const kinds = await history.locator('.history > li').evaluateAll((els) => els.map((e) => e.className));
+    if (!kinds[0]?.includes('hist-decision')) throw new Error(`the newest entry should be the decision: ${kinds}`);
+    // The sessions listed under it are the filter's.
+    await board.locator('.session-title', { hasText: 'add server-side validation to signup endpoint' }).waitFor();
+    // Folded, a decision shows at most two lines; opened, all of it.
+    await decision.locator('summary').click();
+    await decision.locator('details[open] .hist-title', { hasText: 'the client check is only a hint' }).waitFor({ timeout: 5_000 });
+    const whole = await decision.locator('.hist-title').evaluate((el) => el.scrollHeight <= el.clientHeight + 1);
+    if (!whole) throw new Error('an opened decision still cuts its text');
+    await hideHovers();
+    await board.locator('#session-file').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(results, 'board-file-history.png') });
+    await session.click();
+    await board.locator('.detail-title', { hasText: 'add server-side validation to signup endpoint' }).waitFor({ timeout: 10_000 });
+    await board.locator('#detail-back').click();
+    await history.waitFor({ timeout: 10_000 });
+    // A part of a path matching more than one changed file names them; one click shows that file's history.
+    await board.locator('#session-file').locator('input').fill('signup');
+    const pick = history.locator('.history-candidates button.link', { hasText: /^api\/signup\.ts$/ });
+    await pick.waitFor({ timeout: 10_000 });
+    await history.getByText(/“signup” matches \d+ changed files/).waitFor();
+    await page.screenshot({ path: join(results, 'board-file-candidates.png') });
+    await pick.click();
+    await history.locator('.history-h', { hasText: 'History of api/signup.ts' }).waitFor({ timeout: 10_000 });
+    // A hostile intent in a file's history stays text.
+    await board.locator('#session-file').locator('input').fill('README.md');
+    await history.locator('.hist-session', { hasText: 'tidy the README <img src=x onerror="window.__pwned=3">' }).waitFor({ timeout: 10_000 });
+    const pwned = await board.locator('body').evaluate(() => window.__pwned ?? 0);
+    if (pwned !== 0 || (await board.locator('img').count()) !== 0) throw new Error(`markup in a file's history came alive: pwned=${pwned}`);
+    // A file no session changed but a review looked at: the review opens to its concerns, each a jump to its line.
+    await board.locator('#session-file').locator('input').fill(MIGRATION);
+    const review = history.locator('.hist-review').first();
+    await review.waitFor({ timeout: 10_000 });
+    await history.locator('.hist-override', { hasText: 'migration applied by hand on staging first' }).waitFor();
+    await review.locator('summary').click();
+    const line = review.locator('.hist-concerns button.link', { hasText: 'line 2' }).first();
+    await line.waitFor({ timeout: 5_000 });
+    await hideHovers();
+    await review.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await page.screenshot({ path: join(results, 'board-file-history-review.png') });
+    await line.click();
+    await page.locator('.tabs-container .tab.active', { hasText: '20260301120000_add_expires_at.rb' }).waitFor({ timeout: 10_000 });
+    await review.locator('button.link', { hasText: 'Show in Reviews' }).click();
+    await board.locator('#reviews-fold[aria-expanded="true"]').waitFor({ timeout: 5_000 });
+    const focused = await board.locator('body').evaluate(() => document.activeElement?.closest('.review')?.getAttribute('data-key') ?? '');
+    if (!focused.startsWith('review:')) throw new Error(`Show in Reviews did not bring the review into focus (${focused})`);
+    await board.locator('#session-file').locator('input').fill('');
+    await history.waitFor({ state: 'detached', timeout: 10_000 });
   });
 
   await check('Ship with a required check unproven asks first; "ok" is no reason to ship anyway; Roll back ship… prepares the revert on a new branch', async () => {
@@ -626,6 +709,43 @@ async function main() {
     }
   });
 
+  await check('folded sections stay folded after the window reloads; their headers carry counts', async () => {
+    await hideHovers();
+    await board.locator('body').evaluate(() => window.scrollTo(0, 0));
+    for (const id of ['reviews', 'ships']) {
+      const fold = board.locator(`#${id}-fold`);
+      if ((await fold.getAttribute('aria-expanded')) === 'true') await fold.click();
+      await board.locator(`#${id}-fold[aria-expanded="false"]`).waitFor({ timeout: 10_000 });
+    }
+    await board.locator('#ships-fold .fold-count', { hasText: /· \d+/ }).waitFor();
+    if (await board.locator('section.ships .ship, section.reviews .review').count()) throw new Error('folded sections still show their items');
+    await page.screenshot({ path: join(results, 'board-folded.png') });
+    // Reloaded as a person does it, from the palette.
+    const reloaded = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 90_000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
+    await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    // The sidebar comes back as it was; if not, the Flightdeck icon shows the board.
+    const back = await board.locator('#sessions-h').waitFor({ timeout: 60_000 }).then(() => true, () => false);
+    if (!back) {
+      await page.locator('.activitybar [aria-label*="Flightdeck"]').first().click();
+      await board.locator('#sessions-h').waitFor({ timeout: 60_000 });
+    }
+    for (const id of ['reviews', 'ships', 'insights']) {
+      await board.locator(`#${id}-fold[aria-expanded="false"]`).waitFor({ timeout: 20_000 }).catch(async (err) => {
+        await page.screenshot({ path: join(results, 'board-folded-reload-failed.png') });
+        const seen = await board.locator('button.fold').evaluateAll((els) => els.map((e) => `${e.id}=${e.getAttribute('aria-expanded')}`)).catch(() => []);
+        throw new Error(`${err.message}\nafter the reload: ${seen.join(', ')}`);
+      });
+    }
+    await board.locator('#ships-fold .fold-count', { hasText: /· \d+/ }).waitFor();
+    await hideHovers();
+    await page.screenshot({ path: join(results, 'board-folded-reloaded.png') });
+    // Opened again, it shows its items (and is remembered open).
+    await board.locator('#ships-fold').click();
+    await board.locator('section.ships .ship').first().waitFor({ timeout: 10_000 });
+  });
+
   // The light/dark toggle goes to the dark theme, then back to the preferred light one, which this workbench
   // sets to high contrast. The webview restyles from the theme's variables; its body must follow.
   const toggleTheme = (name, workbenchClass, bodyClass) => check(`the board follows a switch to a ${name} theme`, async () => {
@@ -636,6 +756,16 @@ async function main() {
   });
   await toggleTheme('dark', 'vs-dark', 'vscode-dark');
   await page.screenshot({ path: join(results, 'board-dark.png') });
+  await check('a file\'s history on the board in the dark theme', async () => {
+    await board.locator('#session-file').locator('input').fill(MIGRATION);
+    const history = board.locator('.file-history');
+    await history.locator('.hist-review').first().waitFor({ timeout: 10_000 });
+    await history.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await hideHovers();
+    await page.screenshot({ path: join(results, 'board-file-history-dark.png') });
+    await board.locator('#session-file').locator('input').fill('');
+    await history.waitFor({ state: 'detached', timeout: 10_000 });
+  });
   await toggleTheme('high-contrast', 'hc-black', 'vscode-high-contrast');
   await page.screenshot({ path: join(results, 'board-high-contrast.png') });
 }
