@@ -768,6 +768,23 @@ async function main() {
   });
   await toggleTheme('high-contrast', 'hc-black', 'vscode-high-contrast');
   await page.screenshot({ path: join(results, 'board-high-contrast.png') });
+  await check('the Ships section reads in the high-contrast theme: commit range and rollback command in the theme\'s colours', async () => {
+    const fold = board.locator('#ships-fold');
+    if ((await fold.getAttribute('aria-expanded')) !== 'true') await fold.click();
+    const ship = board.locator('section.ships .ship').first();
+    await ship.waitFor({ timeout: 10_000 });
+    await ship.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await hideHovers();
+    await page.screenshot({ path: join(results, 'board-ships-high-contrast.png') });
+    // Text drawn in its own background's colour cannot be read: each code's colour must differ from what is behind it.
+    const clashes = await ship.locator('code').evaluateAll((codes) => codes.map((c) => {
+      const style = getComputedStyle(c);
+      let bg = style.backgroundColor;
+      for (let el = c; el && /rgba\(0, 0, 0, 0\)|transparent/.test(bg); el = el.parentElement) bg = getComputedStyle(el).backgroundColor;
+      return style.color === bg ? `${c.textContent}: ${style.color} on ${bg}` : '';
+    }).filter(Boolean));
+    if (clashes.length) throw new Error(`unreadable: ${clashes.join('; ')}`);
+  });
 }
 
 runChecks('e2e', main, 10 * 60_000);
