@@ -16,7 +16,7 @@ export interface LockCliTimes {
   /** Exit codes seen: acquire must give 0 every time (nobody else holds it), release 0. */
   codes: Set<string>;
   /** By side label: CPU time per acquire or release process, and per bare node process. */
-  cpu: Map<string, { process: number; node: number }>;
+  cpu: Map<string, { process: number; node: number; over: number }>;
 }
 
 export function lockCliTimes(sides: readonly Side[], samples = 60): LockCliTimes {

@@ -89,36 +89,38 @@ export function removeBeforeCli(root: string): void {
 }
 
 /**
- * CPU time (user + system, all threads) per process of `node CLI ARGS` (each of `steps` in turn, `rounds` times)
- * beside as many `node -e ''`, from one shell's `times`: what a process costs the machine, far steadier than wall
- * time while other work shares the cores.
+ * CPU time (user + system, all threads) of `node CLI ARGS` processes (each of `steps` in turn, `rounds` times), each
+ * followed by a `node -e ''`, from one shell's running `times`: what a process costs the machine, far steadier than
+ * wall time while other work shares the cores. Medians per process, and of each process minus the node after it.
  */
-export function cpuOverNode(cli: string, steps: string[][], rounds: number, opts: { input?: string; cwd?: string } = {}): { process: number; node: number } {
+export function cpuOverNode(cli: string, steps: string[][], rounds: number, opts: { input?: string; cwd?: string } = {}): { process: number; node: number; over: number } {
   const dir = mkdtempSync(join(tmpdir(), 'fd-bench-cpu-'));
   try {
     const input = join(dir, 'input');
     writeFileSync(input, opts.input ?? '');
     const q = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
-    const perProcess = (lines: string[][]): number => {
-      const body = lines.map((argv) => `${[process.execPath, ...argv].map(q).join(' ')} < ${q(input)} > /dev/null 2>&1`).join('; ');
-      const r = spawnSync('bash', ['-c', `for ((i = 0; i < ${rounds}; i++)); do ${body}; done; times`], { cwd: opts.cwd, encoding: 'utf8' });
-      // `times`: the shell's own user/sys, then its children's, as 0m0.081s 0m0.012s.
-      const children = r.stdout.trim().split('\n').pop() ?? '';
-      const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+    const run = (argv: string[]): string => `${[process.execPath, ...argv].map(q).join(' ')} < ${q(input)} > /dev/null 2>&1; times`;
+    const body = steps.map((argv) => `${run([cli, ...argv])}; ${run(['-e', ''])}`).join('; ');
+    const r = spawnSync('bash', ['-c', `${run(['-e', ''])}; for ((i = 0; i < ${rounds}; i++)); do ${body}; done`], { cwd: opts.cwd, encoding: 'utf8' });
+    // Each `times`: the shell's own user/sys, then its children's so far, as 0m0.081s 0m0.012s.
+    const totals = r.stdout.trim().split('\n').filter((_, i) => i % 2 === 1).map((line) => {
+      const secs = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
       if (secs.length !== 2) throw new Error(`bash times said: ${r.stdout} ${r.stderr}`);
-      return (((secs[0] as number) + (secs[1] as number)) * 1000) / (rounds * lines.length);
-    };
-    const bare = steps.map(() => ['-e', '']);
-    perProcess(bare); // warm
-    const node1 = perProcess(bare);
-    const proc = perProcess(steps.map((argv) => [cli, ...argv]));
-    const node2 = perProcess(bare);
-    return { process: proc, node: (node1 + node2) / 2 };
+      return ((secs[0] as number) + (secs[1] as number)) * 1000;
+    });
+    if (totals.length !== 1 + rounds * steps.length * 2) throw new Error(`bash times said: ${r.stdout} ${r.stderr}`);
+    const ours: number[] = [];
+    const node: number[] = [];
+    for (let i = 1; i < totals.length; i += 2) {
+      ours.push((totals[i] as number) - (totals[i - 1] as number));
+      node.push((totals[i + 1] as number) - (totals[i] as number));
+    }
+    return { process: pct(ours, 50), node: pct(node, 50), over: pct(ours.map((x, i) => x - (node[i] as number)), 50) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export function cpuRow(row: Row, what: string, c: { process: number; node: number }): void {
-  row(`  CPU per process, ${what} (user+sys)`, `${ms(c.process)} (node ${ms(c.node)})`, `${ms(c.process - c.node)} over node`);
+export function cpuRow(row: Row, what: string, c: { process: number; node: number; over: number }): void {
+  row(`  CPU per process, ${what} (user+sys), median`, `${ms(c.process)} (node ${ms(c.node)})`, `${ms(c.over)} over node`);
 }
