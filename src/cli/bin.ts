@@ -17,15 +17,16 @@ const fdLine = (fd: number) => (text: string): void => writeFd(fd, text + '\n');
 const argv = process.argv.slice(2);
 
 if (argv[0] === 'hook') {
-  const bundle = loadBundle<typeof Hook>(join(__dirname, './cli-hook.js'), require);
+  const bundle = loadBundle<typeof Hook>(join(__dirname, './cli-hook.js'), require, argv[1]);
   process.exitCode = bundle.exports.runHook(argv, process.cwd(), fdLine(2));
   bundle.keep();
 } else if ((argv[0] === 'lock' || argv[0] === 'queue') && !argv.includes('--help') && !argv.includes('-h')) {
   // Deploy scripts take and release the lock around each deploy: the small bundle, without the database.
-  const bundle = loadBundle<typeof Lock>(join(__dirname, './cli-lock.js'), require);
+  const bundle = loadBundle<typeof Lock>(join(__dirname, './cli-lock.js'), require, `${argv[0]}-${argv[1] ?? ''}`);
   void bundle.exports.lockMain(argv, process.cwd(), fdLine(1), fdLine(2)).then((code) => {
     process.exitCode = code;
-    bundle.keep();
+    // A usage mistake (exit 2, e.g. a subcommand that does not exist) leaves no cache named after it.
+    if (code !== 2) bundle.keep();
   });
 } else if (argv[0] === 'risk' && !argv.includes('--help') && !argv.includes('-h')) {
   // Run on every save: the small bundle; the whole CLI (for its database) only when sessions.json cannot say.
@@ -34,7 +35,7 @@ if (argv[0] === 'hook') {
   const fromDb = (dir: string, now: number): ReturnType<typeof Cli.activeSessionBaseFromDb> => (require('./cli-main.js') as typeof Cli).activeSessionBaseFromDb(dir, now);
   void bundle.exports.riskMain(argv, process.cwd(), fdLine(1), fdLine(2), fromDb).then((code) => {
     process.exitCode = code;
-    bundle.keep();
+    if (code !== 2) bundle.keep();
   });
 } else {
   // Not for the hook: node:v8 loads node's streams (ms on every tool call), and a hook's little work never gets hot.

@@ -19,11 +19,14 @@ export interface LoadedBundle<T> {
 /**
  * A cache is the source it was made from (its length, then its bytes) followed by V8's data: it is used only
  * for exactly that source, and V8 itself refuses data from another V8 version or other flags. Named by the
- * runtime, so VS Code's Electron and a terminal's node do not overwrite each other's.
+ * runtime, so VS Code's Electron and a terminal's node do not overwrite each other's, and by the variant: what
+ * one run compiles is its own path (a PreToolUse decision, a PostToolUse record), so each keeps its own.
  */
-export function cacheFileFor(bundle: string): string {
+export function cacheFileFor(bundle: string, variant?: string): string {
   const runtime = `${process.versions.electron ? `electron-${process.versions.electron}` : `node-${process.version}`}-${process.arch}`;
-  return `${bundle}.${runtime}.v8cache`;
+  // A variant comes from the command line: only a plain word names a file.
+  const named = variant !== undefined && /^[A-Za-z][A-Za-z-]{0,39}$/.test(variant) ? `${variant}.` : '';
+  return `${bundle}.${named}${runtime}.v8cache`;
 }
 
 function usableCache(cacheFile: string, source: Buffer): Buffer | undefined {
@@ -40,10 +43,10 @@ function usableCache(cacheFile: string, source: Buffer): Buffer | undefined {
   return data.subarray(4 + length);
 }
 
-/** Loads the bundle at `file` as a CommonJS module (its `require` is `load`) through its code cache. */
-export function loadBundle<T>(file: string, load: NodeRequire): LoadedBundle<T> {
+/** Loads the bundle at `file` as a CommonJS module (its `require` is `load`) through its code cache for `variant`. */
+export function loadBundle<T>(file: string, load: NodeRequire, variant?: string): LoadedBundle<T> {
   const source = readFileSync(file);
-  const cacheFile = cacheFileFor(file);
+  const cacheFile = cacheFileFor(file, variant);
   const cached = usableCache(cacheFile, source);
   const script = new Script(WRAP + source.toString('utf8') + '\n})', { filename: file, cachedData: cached });
   const module = { exports: {} as T, filename: file, id: file, loaded: false };

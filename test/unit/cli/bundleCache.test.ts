@@ -13,7 +13,8 @@ const bundleText = (n: number): string =>
   `"use strict";\nconst path = require('node:path');\nexports.answer = function () { return ${n}; };\nexports.dir = __dirname;\nexports.file = __filename;\nexports.base = path.basename(__filename);\n`;
 
 /** Loads `file` in a fresh process, as the CLI does: whether V8 took the cache, and what the bundle answered. */
-const loadFresh = (file: string): { usedCache: boolean; answer: number } => JSON.parse(execFileSync(process.execPath, [LOADER, file], { encoding: 'utf8' })) as { usedCache: boolean; answer: number };
+const loadFresh = (file: string, variant?: string): { usedCache: boolean; answer: number } =>
+  JSON.parse(execFileSync(process.execPath, [LOADER, file, ...(variant === undefined ? [] : [variant])], { encoding: 'utf8' })) as { usedCache: boolean; answer: number };
 
 test('a bundle loads as a CommonJS module and writes nothing until asked to keep its compiled code', (t) => {
   const dir = tempDir(t);
@@ -64,4 +65,18 @@ test('damaged cache files are ignored: the bundle compiles as it would without o
     assert.deepEqual(loadFresh(file), { usedCache: false, answer: 7 }, what);
     assert.deepEqual(loadFresh(file), { usedCache: true, answer: 7 }, `${what}: made again`);
   }
+});
+
+test('each variant (a hook event, a lock command) keeps its own cache; a variant that is not a plain word names no file of its own', (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'cli-x.js');
+  writeFileSync(file, bundleText(5));
+  assert.deepEqual(loadFresh(file, 'PreToolUse'), { usedCache: false, answer: 5 });
+  assert.deepEqual(loadFresh(file, 'PostToolUse'), { usedCache: false, answer: 5 }, 'not the PreToolUse cache');
+  assert.deepEqual([loadFresh(file, 'PreToolUse').usedCache, loadFresh(file, 'PostToolUse').usedCache], [true, true]);
+  assert.ok(existsSync(cacheFileFor(file, 'PreToolUse')) && existsSync(cacheFileFor(file, 'PostToolUse')));
+  for (const odd of ['../../x', 'a/b', 'x'.repeat(60), '']) assert.equal(cacheFileFor(file, odd), cacheFileFor(file), JSON.stringify(odd));
+  assert.deepEqual(loadFresh(file, '../../escape'), { usedCache: false, answer: 5 });
+  assert.deepEqual(readdirSync(dir).filter((f) => f.includes('escape')), []);
+  assert.ok(existsSync(cacheFileFor(file)), 'an odd variant uses the plain cache');
 });

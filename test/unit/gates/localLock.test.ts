@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { RecordStore } from '../../../src/core/record/store';
 import { LEASE_FILE } from '../../../src/core/gates/localStore';
 import { gitRepo, tempDir } from '../helpers/tmp';
@@ -184,4 +184,10 @@ test('lock acquire and release, run around every deploy, load no node:crypto, no
     assert.ok(loaded.includes('NativeModule fs'), 'the probe saw the module list');
     for (const heavy of ['NativeModule crypto', 'NativeModule internal/streams/readable']) assert.ok(!loaded.includes(heavy), `${args[1]}: ${heavy} was loaded`);
   }
+  // Each subcommand keeps its compiled code beside the bundle (src/cli/bundleCache.ts); a mistyped one does not.
+  const dist = dirname(CLI);
+  assert.ok(readdirSync(dist).some((f) => f.startsWith('cli-lock.js.lock-acquire.') && f.endsWith('.v8cache')));
+  const typo = spawnSync(process.execPath, [CLI, 'lock', 'grabb'], { cwd: repo, encoding: 'utf8' });
+  assert.equal(typo.status, 2, typo.stderr);
+  assert.deepEqual(readdirSync(dist).filter((f) => f.includes('grabb')), []);
 });
