@@ -110,6 +110,7 @@ if (tests) {
   builds.push({ ...node, entryPoints: ['test/e2e/seed.ts'], outfile: 'dist-test/e2e-seed.js' });
   builds.push({ ...node, entryPoints: ['test/unit/helpers/gate-process.ts'], outfile: 'dist-test/gate-process.js' });
   builds.push({ ...node, entryPoints: ['test/unit/helpers/compact-process.ts'], outfile: 'dist-test/compact-process.js' });
+  builds.push({ ...node, entryPoints: ['test/unit/helpers/bundle-cache-process.ts'], outfile: 'dist-test/bundle-cache-process.js' });
 }
 if (bench) {
   builds.push({ ...node, entryPoints: ['bench/bench.ts'], outfile: 'dist-bench/bench.js', external: ['vscode', 'better-sqlite3', 'playwright-core'] });

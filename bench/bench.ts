@@ -23,6 +23,7 @@ import { riskCommandTime, riskSignal } from './riskSignal';
 import { gateBench } from './gate';
 import { lockStatusCost } from './lockStatus';
 import { lockCliTimes } from './lockCli';
+import { buildBeforeCli, cpuRow, removeBeforeCli, type Side } from './processTimes';
 import { CCUSAGE_CODEX, codexImportThroughput, median as codexMedian } from './codex';
 import { memoryBench } from './memory';
 import { buildBefore, buildRecordWith, prepareSample, removeBefore, scaleChild, scaleReal } from './scaleReal';
@@ -170,6 +171,30 @@ function codex(): void {
   }
 }
 
+/** `flightdeck lock acquire` / `release` processes over a bare node start, in the same rounds (and a before build's). */
+function lockBench(cli: string, before?: Side): void {
+  const sides: Side[] = [{ label: 'after', cli }, ...(before ? [before] : [])];
+  const l = lockCliTimes(sides);
+  const base = pct(l.node, 95);
+  const paired = (xs: number[]): string => {
+    const d = xs.map((x, i) => x - (l.node[i] as number));
+    return `${fmt(pct(d, 50), 1)} / ${fmt(pct(d, 95), 1)} ms`;
+  };
+  for (const s of sides) {
+    const acquire = l.acquire.get(s.label) ?? [];
+    const release = l.release.get(s.label) ?? [];
+    const tag = sides.length > 1 ? `, ${s.label}` : '';
+    row(`flightdeck lock acquire process${tag} p50 / p95`, `${fmt(pct(acquire, 50), 1)} / ${fmt(pct(acquire, 95), 1)} ms`, `exit codes: ${[...l.codes].filter((c) => c.startsWith(`${s.label} `)).map((c) => c.slice(s.label.length + 1)).join(', ')}`);
+    row(`flightdeck lock release process${tag} p50 / p95`, `${fmt(pct(release, 50), 1)} / ${fmt(pct(release, 95), 1)} ms`);
+    row(`  acquire / release p95 over node p95${tag}`, `${fmt(pct(acquire, 95) - base, 1)} / ${fmt(pct(release, 95) - base, 1)} ms`, s.label === 'after' ? 'target ≤ 20 ms' : '');
+    row('  acquire − node, round by round: p50/p95', paired(acquire));
+    row('  release − node, round by round: p50/p95', paired(release));
+    const cpu = l.cpu.get(s.label);
+    if (cpu) cpuRow(row, `acquire and release${tag}`, cpu);
+  }
+  row('  an empty node process, p50 / p95', `${fmt(pct(l.node, 50), 1)} / ${fmt(base, 1)} ms`);
+}
+
 async function main(): Promise<void> {
   if (only[0] === 'scale-child' && only[1] === 'held') return heldChild(only[2] as string);
   if (only[0] === 'scale-child') return scaleChild(only.slice(1));
@@ -267,9 +292,30 @@ async function main(): Promise<void> {
     }
   }
   if (wanted('risk') || wanted('risk-signal')) riskSignal(row);
-  if (wanted('risk')) await riskCommandTime(row);
+  if (wanted('risk')) {
+    // FLIGHTDECK_BENCH_BEFORE=<rev>: that commit's CLI takes its turn in the same rounds.
+    const root = scratch();
+    try {
+      await riskCommandTime(row, buildBeforeCli(root));
+    } finally {
+      removeBeforeCli(root);
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
   if (wanted('board')) await board();
-  if (wanted('gate')) await gateBench(row, join(__dirname, '..', 'dist', 'cli.js'));
+  if (wanted('gate') || wanted('lock')) {
+    // FLIGHTDECK_BENCH_BEFORE=<rev>: that commit's CLI in the same rounds as today's.
+    const root = scratch();
+    try {
+      const before = buildBeforeCli(root);
+      const cli = join(__dirname, '..', 'dist', 'cli.js');
+      if (wanted('gate')) await gateBench(row, cli, before);
+      if (wanted('lock')) lockBench(cli, before);
+    } finally {
+      removeBeforeCli(root);
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
   if (wanted('memory')) await memoryBench(row, join(__dirname, '..', 'dist', 'cli.js'));
   if (wanted('capture')) await capture();
   if (wanted('codex')) codex();
@@ -277,14 +323,6 @@ async function main(): Promise<void> {
     const act = measureActivation(join(__dirname, '..', 'dist', 'extension.js'));
     row('extension bundle load (require)', `${fmt(act.loadMs, 1)} ms`);
     row('activate() median of 20', `${fmt(act.activateMs, 2)} ms`, 'target ≤ 50 ms');
-  }
-  if (wanted('lock')) {
-    const l = lockCliTimes(join(__dirname, '..', 'dist', 'cli.js'));
-    const base = pct(l.node, 95);
-    row('flightdeck lock acquire process p50 / p95', `${fmt(pct(l.acquire, 50), 1)} / ${fmt(pct(l.acquire, 95), 1)} ms`, `exit codes: ${[...l.codes].join(', ')}`);
-    row('flightdeck lock release process p50 / p95', `${fmt(pct(l.release, 50), 1)} / ${fmt(pct(l.release, 95), 1)} ms`);
-    row('  an empty node process, p50 / p95', `${fmt(pct(l.node, 50), 1)} / ${fmt(base, 1)} ms`);
-    row('  acquire / release p95 over node p95', `${fmt(pct(l.acquire, 95) - base, 1)} / ${fmt(pct(l.release, 95) - base, 1)} ms`, 'target ≤ 20 ms');
   }
   if (wanted('lock-status')) {
     const c = await lockStatusCost();

@@ -1,7 +1,9 @@
 // The PreToolUse gate in enforce mode: the whole `flightdeck hook PreToolUse` process, beside an empty node
-// process started the same way, on a record of 1,000,000 events holding 20,000 reviews, and on a fresh one.
-import { spawnSync, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// process started in the same rounds, on a record of 1,000,000 events holding 20,000 reviews, and on a fresh one.
+// FLIGHTDECK_BENCH_BEFORE=<rev> times that commit's CLI in the same rounds; FLIGHTDECK_BENCH_CACHE=<dir> keeps the
+// 1M record between runs (a copy is used, so each run starts from the same record).
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { completeEvent, type NewEvent } from '../src/core/record/events';
@@ -11,13 +13,8 @@ import { decidePreToolUse, gatePolicy } from '../src/core/gates/decide';
 import { readGateState } from '../src/core/gates/state';
 import { keepGateState } from '../src/core/gates/stateWriter';
 import { makeEvents } from './events';
+import { cpuOverNode, cpuRow, nodeRow, overNode, pct, timeProcesses, type Row, type Side } from './processTimes';
 
-type Row = (label: string, value: string, target?: string) => void;
-
-const pct = (xs: readonly number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
 const ms = (n: number): string => `${n.toFixed(1)} ms`;
 
 /** Review lifecycles among ordinary events: every review opened and judged; most resolved, passed or overridden; a few left open. */
@@ -35,30 +32,12 @@ function reviewEvents(count: number, base: number): NewEvent[] {
   return out;
 }
 
-function repoWithRecord(): { root: string; repo: string; dir: string } {
-  const root = mkdtempSync(join(tmpdir(), 'fd-bench-gate-'));
+function repoWithRecord(root = mkdtempSync(join(tmpdir(), 'fd-bench-gate-'))): { root: string; repo: string; dir: string } {
   const repo = join(root, 'repo');
   mkdirSync(join(repo, '.flightdeck'), { recursive: true });
   execFileSync('git', ['init', '-q', '-b', 'main', repo]);
   writeFileSync(join(repo, '.flightdeck', 'policy.json'), JSON.stringify({ version: 1, mode: 'enforce' }));
   return { root, repo, dir: join(repo, '.git', 'flightdeck') };
-}
-
-function processTimes(cli: string, repo: string, samples: number, command: string): { hook: number[]; node: number[]; codes: Set<number> } {
-  const hook: number[] = [];
-  const node: number[] = [];
-  const codes = new Set<number>();
-  for (let i = 0; i < samples; i++) {
-    const input = JSON.stringify({ session_id: 'bench', cwd: repo, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command }, tool_use_id: `toolu_gate_${i}` });
-    let t = performance.now();
-    const r = spawnSync(process.execPath, [cli, 'hook', 'PreToolUse'], { input, encoding: 'utf8' });
-    hook.push(performance.now() - t);
-    codes.add(r.status ?? -1);
-    t = performance.now();
-    spawnSync(process.execPath, ['-e', ''], { input, encoding: 'utf8' });
-    node.push(performance.now() - t);
-  }
-  return { hook, node, codes };
 }
 
 function inProcess(repo: string, dir: string, samples: number): number[] {
@@ -73,8 +52,9 @@ function inProcess(repo: string, dir: string, samples: number): number[] {
   return times;
 }
 
-export async function gateBench(row: Row, cli: string): Promise<void> {
-  const big = repoWithRecord();
+/** The 1M-event record in a repository under `root`: 1,000,000 events with 20,000 reviews, gates.json 5,000 events behind. */
+async function buildBig(root: string, row: Row): Promise<void> {
+  const big = repoWithRecord(root);
   const store = await RecordStore.open(big.dir, { snapshotEveryBytes: Number.MAX_SAFE_INTEGER });
   keepGateState(store);
   const t = performance.now();
@@ -92,6 +72,21 @@ export async function gateBench(row: Row, cli: string): Promise<void> {
   const w = new JournalWriter(big.dir);
   w.append(makeEvents(5_000, 99, 100).map(completeEvent));
   w.close();
+}
+
+export async function gateBench(row: Row, cli: string, before?: Side): Promise<void> {
+  const bigRoot = mkdtempSync(join(tmpdir(), 'fd-bench-gate-'));
+  const cache = process.env.FLIGHTDECK_BENCH_CACHE;
+  const kept = cache && join(cache, 'gate-1m-v1');
+  if (kept && existsSync(kept)) row('gate bench record: 1,000,000 events, 20,000 reviews', `kept in ${kept}`);
+  else if (kept) {
+    rmSync(`${kept}.building`, { recursive: true, force: true });
+    mkdirSync(`${kept}.building`, { recursive: true });
+    await buildBig(`${kept}.building`, row);
+    renameSync(`${kept}.building`, kept);
+  } else await buildBig(bigRoot, row);
+  if (kept) cpSync(kept, bigRoot, { recursive: true });
+  const big = { root: bigRoot, repo: join(bigRoot, 'repo'), dir: join(bigRoot, 'repo', '.git', 'flightdeck') };
 
   const small = repoWithRecord();
   const s = await RecordStore.open(small.dir);
@@ -99,19 +94,20 @@ export async function gateBench(row: Row, cli: string): Promise<void> {
   s.append(reviewEvents(1, 0));
   s.close();
 
+  const sides: Side[] = [{ label: 'after', cli }, ...(before ? [before] : [])];
   for (const [label, where] of [['1M events', big], ['fresh record', small]] as const) {
-    const denied = processTimes(cli, where.repo, 60, 'git push origin main');
-    const allowed = processTimes(cli, where.repo, 60, 'npm test');
-    if (!denied.codes.has(2) || denied.codes.size !== 1) throw new Error(`the push was not denied: exit ${[...denied.codes].join(',')}`);
-    // Each hook run minus the node run right after it: this machine's load drifts, and both see the same drift.
-    const paired = (r: { hook: number[]; node: number[] }): number[] => r.hook.map((h, i) => h - (r.node[i] as number));
-    const over = (r: { hook: number[]; node: number[] }): number => pct(r.hook, 95) - pct(r.node, 95);
-    row(`PreToolUse git push, enforce, denied (${label}) p50/p95`, `${ms(pct(denied.hook, 50))} / ${ms(pct(denied.hook, 95))}`);
-    row('  an empty node process beside it, p50/p95', `${ms(pct(denied.node, 50))} / ${ms(pct(denied.node, 95))}`);
-    row('  p95 over node (p95 hook − p95 node)', ms(over(denied)), 'target ≤ 15 ms');
-    row('  hook − node, run by run: p50/p95', `${ms(pct(paired(denied), 50))} / ${ms(pct(paired(denied), 95))}`);
-    row(`PreToolUse npm test, enforce, allowed (${label}) p95 over node`, ms(over(allowed)), 'target ≤ 15 ms');
-    row('  hook − node, run by run: p50/p95', `${ms(pct(paired(allowed), 50))} / ${ms(pct(paired(allowed), 95))}`);
+    for (const [command, verdict] of [['git push origin main', 'denied'], ['npm test', 'allowed']] as const) {
+      const input = (i: number): string => JSON.stringify({ session_id: 'bench', cwd: where.repo, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command }, tool_use_id: `toolu_gate_${i}` });
+      const timed = timeProcesses(sides, 60, (_cli, i) => ({ args: ['hook', 'PreToolUse'], input: input(i) }));
+      for (const side of sides) {
+        const codes = [...(timed.codes.get(side.label) ?? [])];
+        if (codes.length !== 1 || codes[0] !== (verdict === 'denied' ? 2 : 0)) throw new Error(`${side.label}: ${command} was not ${verdict}: exit ${codes.join(',')}`);
+        const tag = sides.length > 1 ? `, ${side.label}` : '';
+        overNode(row, timed, side.label, `PreToolUse ${command}: ${verdict} (${label})${tag}`, side.label === 'after' ? 'target ≤ 15 ms' : '');
+        cpuRow(row, `${verdict}${tag}`, cpuOverNode(side.cli, [['hook', 'PreToolUse']], 20, { input: input(-1) }));
+      }
+      nodeRow(row, timed);
+    }
     const dec = inProcess(where.repo, where.dir, 200);
     row(`  the decision alone, in process (${label}) p50/p95`, `${ms(pct(dec, 50))} / ${ms(pct(dec, 95))}`);
   }

@@ -131,6 +131,16 @@ options:
   --session ID      the session a decision or plan belongs to (decide, plan; default: the agent's active one)
   --max-chars N     the hand-off's size cap (memory; default 4000)`;
 
+/**
+ * `hook EVENT` as Connect writes it, without options: nothing for a parser to do, and node's (util.parseArgs)
+ * costs most of a millisecond to load on every tool call. Anything with an option goes through parseCliArgs.
+ */
+export function parseHookArgs(argv: string[], cwd: string): CliArgs {
+  if (argv.some((a) => a.startsWith('-'))) return parseCliArgs(argv, cwd);
+  const [command = '', ...positionals] = argv;
+  return { command, positionals, repo: cwd, json: false, hotfix: false, files: [] };
+}
+
 /** Parses argv strictly: an unknown option or a bad value is a one-line usage error. */
 export function parseCliArgs(argv: string[], cwd: string): CliArgs {
   let parsed;

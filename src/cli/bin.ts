@@ -4,29 +4,38 @@ import type * as Cli from './main';
 import type * as Hook from './hookCommand';
 import type * as Lock from './lockMain';
 import type * as Risk from './riskMain';
+import { join } from 'node:path';
+import { writeFd } from './fdWrite';
+import { loadBundle } from './bundleCache';
 
-// The stream is looked up only when written to: creating process.stderr loads node's streams (~3 ms a hook).
+// The whole CLI looks its stream up only when written to: creating process.stderr loads node's streams (~3 ms).
 const line = (stream: () => NodeJS.WriteStream) => (text: string): void => void stream().write(text + '\n');
 const stdout = (): NodeJS.WriteStream => process.stdout;
 const stderr = (): NodeJS.WriteStream => process.stderr;
+// The small bundles (hook, lock, risk) never create them: they write to the descriptors.
+const fdLine = (fd: number) => (text: string): void => writeFd(fd, text + '\n');
 const argv = process.argv.slice(2);
 
 if (argv[0] === 'hook') {
-  const { runHook } = require('./cli-hook.js') as typeof Hook;
-  process.exitCode = runHook(argv, process.cwd(), line(stderr));
+  const bundle = loadBundle<typeof Hook>(join(__dirname, './cli-hook.js'), require, argv[1]);
+  process.exitCode = bundle.exports.runHook(argv, process.cwd(), fdLine(2));
+  bundle.keep();
 } else if ((argv[0] === 'lock' || argv[0] === 'queue') && !argv.includes('--help') && !argv.includes('-h')) {
   // Deploy scripts take and release the lock around each deploy: the small bundle, without the database.
-  const { lockMain } = require('./cli-lock.js') as typeof Lock;
-  void lockMain(argv, process.cwd(), line(stdout), line(stderr)).then((code) => {
+  const bundle = loadBundle<typeof Lock>(join(__dirname, './cli-lock.js'), require, `${argv[0]}-${argv[1] ?? ''}`);
+  void bundle.exports.lockMain(argv, process.cwd(), fdLine(1), fdLine(2)).then((code) => {
     process.exitCode = code;
+    // A usage mistake (exit 2, e.g. a subcommand that does not exist) leaves no cache named after it.
+    if (code !== 2) bundle.keep();
   });
 } else if (argv[0] === 'risk' && !argv.includes('--help') && !argv.includes('-h')) {
   // Run on every save: the small bundle; the whole CLI (for its database) only when sessions.json cannot say.
   require('./noExitHang'); // classifying thousands of files does get hot
-  const { riskMain } = require('./cli-risk.js') as typeof Risk;
+  const bundle = loadBundle<typeof Risk>(join(__dirname, './cli-risk.js'), require);
   const fromDb = (dir: string, now: number): ReturnType<typeof Cli.activeSessionBaseFromDb> => (require('./cli-main.js') as typeof Cli).activeSessionBaseFromDb(dir, now);
-  void riskMain(argv, process.cwd(), line(stdout), line(stderr), fromDb).then((code) => {
+  void bundle.exports.riskMain(argv, process.cwd(), fdLine(1), fdLine(2), fromDb).then((code) => {
     process.exitCode = code;
+    if (code !== 2) bundle.keep();
   });
 } else {
   // Not for the hook: node:v8 loads node's streams (ms on every tool call), and a hook's little work never gets hot.

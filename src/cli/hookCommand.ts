@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { readCheckRules } from '../core/capture/checkRules';
 import { classifyCheck } from '../core/capture/classify';
 import { hookEvents, type HookAgent, type HookGit } from '../core/capture/hook';
@@ -9,7 +9,8 @@ import { JournalWriter } from '../core/record/journal';
 import { workingTree } from '../core/capture/workingTree';
 import { locateRecord, readHead } from '../core/record/location';
 import { memoryFor, readMemoryFile } from '../core/report/memoryFile';
-import { parseCliArgs, UsageError, type CliArgs } from './args';
+import { parseHookArgs, UsageError, type CliArgs } from './args';
+import { writeFd } from './fdWrite';
 
 // `flightdeck hook`: run by Claude Code on every tool call, so it is bundled on its own (dist/cli-hook.js)
 // with only what it needs: no database, no git library.
@@ -74,7 +75,7 @@ export function hook(
   err: Out,
   stdin: () => string = () => readFileSync(0, 'utf8'),
   // Written to the descriptor directly: creating process.stdout loads node's streams.
-  out: Out = (text) => void writeSync(1, text),
+  out: Out = (text) => writeFd(1, text),
 ): number {
   const [eventName] = args.positionals;
   // Set in the command Connect Codex writes (connect.ts): Codex's hooks send Claude Code's payloads.
@@ -146,7 +147,7 @@ export function hook(
 /** The bin's entry for `flightdeck hook …`. */
 export function runHook(argv: string[], cwd: string, err: Out): number {
   try {
-    return hook(parseCliArgs(argv, cwd), err);
+    return hook(parseHookArgs(argv, cwd), err);
   } catch (e) {
     err(`flightdeck hook: ${(e as Error).message} (the agent was not blocked)`);
     return 0;

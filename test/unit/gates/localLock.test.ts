@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { RecordStore } from '../../../src/core/record/store';
 import { LEASE_FILE } from '../../../src/core/gates/localStore';
 import { gitRepo, tempDir } from '../helpers/tmp';
@@ -170,4 +170,24 @@ test('queue join/leave through the CLI: a hotfix goes first, the head is told it
   const journal = readFileSync(join(repo, '.git', 'flightdeck', 'journal.jsonl'), 'utf8');
   assert.match(journal, /"kind":"queue.changed".*"action":"turn".*"who":"Carol/);
   assert.equal(execFileSync('git', ['status', '--porcelain'], { cwd: repo, encoding: 'utf8' }), '', 'the lock lives in the record, not the working tree');
+});
+
+test('lock acquire and release, run around every deploy, load no node:crypto, no streams and print their lines whole', (t) => {
+  const repo = gitRepo(t);
+  const probe = join(tempDir(t), 'probe.js');
+  writeFileSync(probe, `process.on('exit', () => require('fs').writeSync(3, JSON.stringify(process.moduleLoadList)));`);
+  for (const args of [['lock', 'acquire', '--reason', 'deploy 42'], ['lock', 'release']]) {
+    const r = spawnSync(process.execPath, ['-r', probe, CLI, ...args], { cwd: repo, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, args[1] === 'acquire' ? /^Deploy lock acquired \(local lock\); lock id \S+\nRelease it with: flightdeck lock release --id \S+\n$/ : /^Deploy lock released \(local lock\)/);
+    const loaded = JSON.parse(String(r.output[3])) as string[];
+    assert.ok(loaded.includes('NativeModule fs'), 'the probe saw the module list');
+    for (const heavy of ['NativeModule crypto', 'NativeModule internal/streams/readable']) assert.ok(!loaded.includes(heavy), `${args[1]}: ${heavy} was loaded`);
+  }
+  // Each subcommand keeps its compiled code beside the bundle (src/cli/bundleCache.ts); a mistyped one does not.
+  const dist = dirname(CLI);
+  assert.ok(readdirSync(dist).some((f) => f.startsWith('cli-lock.js.lock-acquire.') && f.endsWith('.v8cache')));
+  const typo = spawnSync(process.execPath, [CLI, 'lock', 'grabb'], { cwd: repo, encoding: 'utf8' });
+  assert.equal(typo.status, 2, typo.stderr);
+  assert.deepEqual(readdirSync(dist).filter((f) => f.includes('grabb')), []);
 });
