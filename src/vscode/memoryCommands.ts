@@ -7,6 +7,7 @@ import { fileHistory, fileHistoryMarkdown, fileKey, type FileKey } from '../core
 import { buildMemory } from '../core/report/memory';
 import { MemoryBlockError, memoryTarget, writeMemoryBlock } from '../core/report/memoryBlock';
 import { gitIdentity } from '../core/review/reviews';
+import { openEditorPaths, repoPathOf } from './openFiles';
 import type { RecordService } from './recordService';
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -25,21 +26,10 @@ export class MemoryCommands {
     ];
   }
 
-  /** The repository-relative path of an open file of this repository, if it is one. */
-  private relativePath(uri: vscode.Uri | undefined, repoRoot: string): string | undefined {
-    if (!uri || uri.scheme !== 'file') return undefined;
-    try {
-      return repoRelative(repoRoot, uri.fsPath);
-    } catch {
-      return undefined;
-    }
-  }
-
   /** Asks which files the decision is about: the active editor's file picked, the other open ones offered. */
   private async pickFiles(repoRoot: string): Promise<string[] | undefined> {
-    const active = this.relativePath(vscode.window.activeTextEditor?.document.uri, repoRoot);
-    const open = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => (t.input instanceof vscode.TabInputText ? this.relativePath(t.input.uri, repoRoot) : undefined));
-    const paths = [...new Set([active, ...open].filter((p): p is string => p !== undefined))];
+    const active = repoPathOf(vscode.window.activeTextEditor?.document.uri, repoRoot);
+    const paths = openEditorPaths(repoRoot);
     if (paths.length === 0) return [];
     const picked = await vscode.window.showQuickPick(paths.map((p) => ({ label: p, picked: p === active })), {
       title: 'Flightdeck: which files is the decision about?', canPickMany: true, placeHolder: 'None picked: a decision about the whole repository',

@@ -5,6 +5,7 @@ import { PlanError, userPlanEvent } from '../core/capture/userPlan';
 import { activeSession } from '../core/capture/workspaceActivity';
 import { git } from '../core/git';
 import { gitIdentity } from '../core/review/reviews';
+import { openEditorPaths } from './openFiles';
 import type { RecordService } from './recordService';
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -35,20 +36,11 @@ export class PlanCommand {
     return [vscode.commands.registerCommand('flightdeck.recordPlan', (text?: string, files?: string[], session?: string) => this.recordPlan(text, files, session))];
   }
 
-  private relativePath(uri: vscode.Uri | undefined, repoRoot: string): string | undefined {
-    if (!uri || uri.scheme !== 'file') return undefined;
-    try {
-      return repoRelative(repoRoot, uri.fsPath);
-    } catch {
-      return undefined;
-    }
-  }
 
   /** Which files the plan covers: the working tree's changes and the open editors offered, none picked. */
   private async pickFiles(repoRoot: string): Promise<string[] | undefined> {
-    const open = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => (t.input instanceof vscode.TabInputText ? this.relativePath(t.input.uri, repoRoot) : undefined));
     const changed = await changedFiles(repoRoot);
-    const paths = [...new Set([...changed, ...open.filter((p): p is string => p !== undefined)])];
+    const paths = [...new Set([...changed, ...openEditorPaths(repoRoot)])];
     if (paths.length === 0) return [];
     const picked = await vscode.window.showQuickPick(
       paths.map((p) => ({ label: p, description: changed.includes(p) ? 'changed' : 'open' })),
