@@ -14,7 +14,9 @@ const bench = process.argv.includes('--bench');
  * up to 64 MB at a time (doubling below that) copies a few times the file instead, at most 64 MB unused.
  * A process that keeps a record open for hours (the extension host) asks for lean steps instead (sqlite.ts's
  * setFileGrowth): 64 MB unused there, for the life of the window, was a quarter of its memory.
- * Pinned to sql.js 1.16.0's text: the build fails if the rule is not found exactly once.
+ * It also gives a database its file's own bytes (fileBytes, for store.ts's snapshot): db.export() copies the whole
+ * database, a third of an import's peak memory.
+ * Pinned to sql.js 1.16.0's text: the build fails if a patched text is not found exactly once.
  */
 const sqlJsFileGrowth = {
   name: 'sql-js-file-growth',
@@ -28,7 +30,17 @@ const sqlJsFileGrowth = {
       // A fresh instance when asked (sqlite.ts): its memory is its own, and goes once the older one is unused.
       const cached = 'if (initSqlJsPromise){';
       if (text.split(cached).length !== 2) throw new Error(`sql.js changed: its instance cache was not found in ${args.path}`);
-      return { contents: text.replace(rule, chosen).replace(cached, 'if (initSqlJsPromise && !(moduleConfig && moduleConfig.fresh)){'), loader: 'js' };
+      // The database file's own bytes, without a copy (store.ts's snapshot): the MEMFS node's contents up to its size.
+      const pinned = ['var r=B(f).node,', 'u=new Uint8Array(r.Ua.buffer,r.Ua.byteOffset,r.Wa);', 'g.prototype.close=function(){'];
+      for (const p of pinned) if (text.split(p).length !== 2) throw new Error(`sql.js changed: its export (${p}) was not found in ${args.path}`);
+      const fileBytes = 'g.prototype.fileBytes=function(){if(!this.db)throw Error("Database closed");var n=B(this.filename).node;return n.Ua.subarray(0,n.Wa)};';
+      return {
+        contents: text
+          .replace(rule, chosen)
+          .replace(cached, 'if (initSqlJsPromise && !(moduleConfig && moduleConfig.fresh)){')
+          .replace(pinned[2], fileBytes + pinned[2]),
+        loader: 'js',
+      };
     });
   },
 };
