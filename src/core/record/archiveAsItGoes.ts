@@ -11,6 +11,8 @@ export interface ArchiveAsItGoesOptions {
   everyEvents?: number;
   /** The time sessions are quiet against (now unless said: a bench's history ends on a day of its own). */
   now?: () => number;
+  /** No new file once a look has taken this long (the extension host's thread); the rest waits for the next batch. */
+  maxMs?: number;
 }
 
 /**
@@ -24,10 +26,12 @@ export class ArchiveAsItGoes {
   /** Why archiving stopped (a full disk...): the import goes on, keeping everything loaded. */
   failure: Error | undefined;
   private recorded = 0;
+  /** A look stopped by maxMs may have left some due: the next checkpoint looks again. */
+  private moreDue = false;
   private readonly counting: { dispose(): void };
 
   constructor(
-    private readonly store: RecordStore,
+    readonly store: RecordStore,
     private readonly quietMs: number,
     private readonly options: ArchiveAsItGoesOptions = {},
   ) {
@@ -38,10 +42,12 @@ export class ArchiveAsItGoes {
 
   /** Between appends, never from inside one: archives what is due once enough was recorded since the last look. */
   checkpoint(): void {
-    if (this.quietMs <= 0 || this.failure || this.recorded < (this.options.everyEvents ?? ARCHIVE_EVERY_EVENTS)) return;
+    if (this.quietMs <= 0 || this.failure) return;
+    if (!this.moreDue && this.recorded < (this.options.everyEvents ?? ARCHIVE_EVERY_EVENTS)) return;
     this.recorded = 0;
     try {
-      const r = archiveQuietSessions(this.store, this.quietMs, { now: this.options.now?.() });
+      const r = archiveQuietSessions(this.store, this.quietMs, { now: this.options.now?.(), maxMs: this.options.maxMs });
+      this.moreDue = this.options.maxMs !== undefined && r.files.length > 0;
       this.result.files.push(...r.files);
       this.result.sessions += r.sessions;
       this.result.events += r.events;

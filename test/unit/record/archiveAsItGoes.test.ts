@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ARCHIVE_DIR, archivesOf, sessionEventsWithArchive } from '../../../src/core/record/archive';
 import { ArchiveAsItGoes } from '../../../src/core/record/archiveAsItGoes';
 import { completeEvent, type RecordEvent } from '../../../src/core/record/events';
+import { LiveRecord } from '../../../src/core/record/liveRecord';
 import { RecordStore } from '../../../src/core/record/store';
 import { boardSessions } from '../../../src/core/report/boardState';
 import { DEFAULT_QUERY } from '../../../src/protocol';
@@ -30,7 +31,7 @@ const loaded = (s: RecordStore): number => Number(s.db.exec('SELECT count(*) FRO
 const rowsBySession = (s: RecordStore): string => JSON.stringify(s.db.exec('SELECT session_id, count(*) FROM events WHERE session_id IS NOT NULL GROUP BY 1 ORDER BY 1')[0]?.values);
 
 /** A year of 40 sessions, 10 days apart, oldest first. */
-const year = (): RecordEvent[][] => Array.from({ length: 40 }, (_, i) => session(`s${String(i).padStart(2, '0')}`, 395 - i * 10));
+const year = (steps = 20): RecordEvent[][] => Array.from({ length: 40 }, (_, i) => session(`s${String(i).padStart(2, '0')}`, 395 - i * 10, steps));
 
 /** Records `events` in batches of `size` (not aligned to sessions), a checkpoint after each, as an import does. */
 function importInBatches(store: RecordStore, events: RecordEvent[], size: number, going: ArchiveAsItGoes, watch?: () => void): number {
@@ -110,4 +111,43 @@ test('an archive that cannot be written stops archiving, not the import: everyth
   assert.equal(loaded(store), all.length);
   going.dispose();
   store.close();
+});
+
+test('the live record archives as an import goes too, a short pause at a time, and keeps up with a year', async (t) => {
+  const dir = tempDir(t);
+  const live = new LiveRecord(dir, { archiveQuietAfterMs: 30 * DAY, idleSnapshotMs: 600_000 });
+  t.after(() => live.dispose());
+  const store = await live.open();
+  // The year moved to end now: the live record's sessions are quiet against the clock.
+  const shift = Date.now() - NOW;
+  const sessions = year(300).map((events) => events.map((e) => ({ ...e, at: e.at + shift })));
+  const all = sessions.flat();
+  let most = 0;
+  for (let i = 0; i < all.length; i += 2000) {
+    store.append(all.slice(i, i + 2000));
+    live.importCheckpoint();
+    most = Math.max(most, loaded(store));
+  }
+  // A look every 10,000 events recorded (and at the next batch while the last one found some due): what came
+  // since the last look and the window (3 sessions) are loaded, never the year.
+  const window = 3 * (sessions[0]?.length ?? 0);
+  assert.ok(most <= 10_000 + 2000 + window, `at most ${most} events were loaded at once of ${all.length}`);
+  assert.ok(loaded(store) < all.length / 2, `${loaded(store)} events left loaded of ${all.length}`);
+  assert.equal(boardSessions(store.db, { ...DEFAULT_QUERY, limit: 100 }).length, 40);
+  for (const events of sessions) assert.deepEqual(sessionEventsWithArchive(store, events[0]?.session as string), events);
+  await live.settled();
+  live.dispose(); // before the folder goes: closing snapshots the large journal
+});
+
+test('a live record that keeps every session loaded (keepLoadedDays 0) archives nothing while importing', async (t) => {
+  const dir = tempDir(t);
+  const live = new LiveRecord(dir, { archiveQuietAfterMs: 0, idleSnapshotMs: 600_000 });
+  t.after(() => live.dispose());
+  const store = await live.open();
+  const all = year().flat();
+  for (let i = 0; i < all.length; i += 2000) {
+    store.append(all.slice(i, i + 2000));
+    live.importCheckpoint();
+  }
+  assert.equal(loaded(store), all.length);
 });
