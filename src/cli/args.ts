@@ -191,7 +191,7 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
   let keepLoadedDays: number | undefined;
   if (values['keep-loaded-days'] !== undefined) {
     keepLoadedDays = Number(values['keep-loaded-days']);
-    if (!Number.isFinite(keepLoadedDays) || keepLoadedDays < 0) throw new UsageError(`--keep-loaded-days wants a number of days (0 keeps everything loaded), not "${values['keep-loaded-days']}"`);
+    if (values['keep-loaded-days'].trim() === '' || !Number.isFinite(keepLoadedDays) || keepLoadedDays < 0) throw new UsageError(`--keep-loaded-days wants a number of days (0 keeps everything loaded), not "${values['keep-loaded-days']}"`);
   }
   let pid: number | undefined;
   if (values.pid !== undefined) {
