@@ -42,8 +42,10 @@ const scratch = (): string => mkdtempSync(join(tmpdir(), 'fd-bench-'));
 
 const BATCH = 1000;
 
-/** Today's record; beside it, with FLIGHTDECK_BENCH_BEFORE=<rev>, the record as that commit had it (e.g. before segments). */
-/** `archiving`: the import archives sessions quiet for 30 days as it goes (`flightdeck ingest`'s default). */
+/**
+ * Today's record; beside it, with FLIGHTDECK_BENCH_BEFORE=<rev>, the record as that commit had it (e.g. before segments).
+ * `archiving`: the import archives sessions quiet for 30 days as it goes (`flightdeck ingest`'s default).
+ */
 const SCALE_MODES: [string, ScaleOptions][] = [['after', {}], ['archiving', { archiveAsItGoes: true }]];
 
 async function ingestRecord(events: RecordEvent[]): Promise<number> {
