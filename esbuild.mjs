@@ -14,7 +14,10 @@ const bench = process.argv.includes('--bench');
  * up to 64 MB at a time (doubling below that) copies a few times the file instead, at most 64 MB unused.
  * A process that keeps a record open for hours (the extension host) asks for lean steps instead (sqlite.ts's
  * setFileGrowth): 64 MB unused there, for the life of the window, was a quarter of its memory.
- * Pinned to sql.js 1.16.0's text: the build fails if the rule is not found exactly once.
+ * It also gives a database its file's own bytes (fileBytes, for store.ts's snapshot): db.export() copies the whole
+ * database, a third of an import's peak memory. And a file cut shorter (archived sessions' pages given back) keeps
+ * its array unless growing back would not have made one that large.
+ * Pinned to sql.js 1.16.0's text: the build fails if a patched text is not found exactly once.
  */
 const sqlJsFileGrowth = {
   name: 'sql-js-file-growth',
@@ -23,12 +26,28 @@ const sqlJsFileGrowth = {
       const text = readFileSync(args.path, 'utf8');
       const rule = 'm*(m<1048576?2:1.125)>>>0';
       if (text.split(rule).length !== 2) throw new Error(`sql.js changed: its file growth rule was not found in ${args.path}`);
-      const fast = '(m<1048576?2*m:Math.max(1.125*m,Math.min(2*m,m+67108864)))';
-      const chosen = `(globalThis[Symbol.for('flightdeck.sqlFileGrowth')]?.(m)??${fast})>>>0`;
+      const growth = (m) => `(globalThis[Symbol.for('flightdeck.sqlFileGrowth')]?.(${m})??(${m}<1048576?2*${m}:Math.max(1.125*${m},Math.min(2*${m},${m}+67108864))))`;
+      const chosen = `${growth('m')}>>>0`;
+      // A file cut shorter (an archive's pages given back) keeps its array when no larger than growing back would make
+      // it: sql.js copied the whole file into an exact-size one, then again as it grew back (tail zeroed, as a new one is).
+      const truncate = 'a.Wa!=b&&(d=a.Ua,a.Ua=new Uint8Array(b)';
+      if (text.split(truncate).length !== 2) throw new Error(`sql.js changed: its file truncation was not found in ${args.path}`);
+      const keep = `a.Wa!=b&&!(b<a.Wa&&a.Ua.length<=${growth('b')}&&(a.Ua.fill(0,b,a.Wa),a.Wa=b,1))&&(d=a.Ua,a.Ua=new Uint8Array(b)`;
       // A fresh instance when asked (sqlite.ts): its memory is its own, and goes once the older one is unused.
       const cached = 'if (initSqlJsPromise){';
       if (text.split(cached).length !== 2) throw new Error(`sql.js changed: its instance cache was not found in ${args.path}`);
-      return { contents: text.replace(rule, chosen).replace(cached, 'if (initSqlJsPromise && !(moduleConfig && moduleConfig.fresh)){'), loader: 'js' };
+      // The database file's own bytes, without a copy (store.ts's snapshot): the MEMFS node's contents up to its size.
+      const pinned = ['var r=B(f).node,', 'u=new Uint8Array(r.Ua.buffer,r.Ua.byteOffset,r.Wa);', 'g.prototype.close=function(){'];
+      for (const p of pinned) if (text.split(p).length !== 2) throw new Error(`sql.js changed: its export (${p}) was not found in ${args.path}`);
+      const fileBytes = 'g.prototype.fileBytes=function(){if(!this.db)throw Error("Database closed");var n=B(this.filename).node;return n.Ua.subarray(0,n.Wa)};';
+      return {
+        contents: text
+          .replace(rule, chosen)
+          .replace(truncate, keep)
+          .replace(cached, 'if (initSqlJsPromise && !(moduleConfig && moduleConfig.fresh)){')
+          .replace(pinned[2], fileBytes + pinned[2]),
+        loader: 'js',
+      };
     });
   },
 };

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { completeEvent, type RecordEvent } from '../src/core/record/events';
 import { deriveRows, flushDerived, newDeriveMemo, type RunSql } from '../src/core/record/apply';
 import { MIGRATIONS } from '../src/core/record/schema';
-import { RecordStore, type StoreOptions } from '../src/core/record/store';
+import { RecordStore } from '../src/core/record/store';
 import { measureActivation } from './activation';
 import { idleCost } from './idleCost';
 import { makeEvents } from './events';
@@ -26,7 +26,7 @@ import { lockCliTimes } from './lockCli';
 import { buildBeforeCli, cpuRow, removeBeforeCli, type Side } from './processTimes';
 import { CCUSAGE_CODEX, codexImportThroughput, median as codexMedian } from './codex';
 import { memoryBench } from './memory';
-import { buildBefore, buildRecordWith, prepareSample, removeBefore, scaleChild, scaleReal } from './scaleReal';
+import { buildBefore, buildRecordWith, prepareSample, removeBefore, scaleChild, scaleReal, type ScaleOptions } from './scaleReal';
 import { scaleWorkbench } from './scaleWorkbench';
 import { cachedRecord, cachedSample } from './benchCache';
 import { heldChild, scaleDisk } from './scaleDisk';
@@ -43,8 +43,11 @@ const scratch = (): string => mkdtempSync(join(tmpdir(), 'fd-bench-'));
 
 const BATCH = 1000;
 
-/** Today's record; beside it, with FLIGHTDECK_BENCH_BEFORE=<rev>, the record as that commit had it (e.g. before segments). */
-const SCALE_MODES: [string, StoreOptions][] = [['after', {}]];
+/**
+ * Today's record; beside it, with FLIGHTDECK_BENCH_BEFORE=<rev>, the record as that commit had it (e.g. before segments).
+ * `archiving`: the import archives sessions quiet for 30 days as it goes (`flightdeck ingest`'s default).
+ */
+const SCALE_MODES: [string, ScaleOptions][] = [['after', {}], ['archiving', { archiveAsItGoes: true }]];
 
 async function ingestRecord(events: RecordEvent[]): Promise<number> {
   const dir = scratch();
@@ -212,7 +215,7 @@ async function main(): Promise<void> {
     const root = scratch();
     try {
       const before = buildBefore(root);
-      const modes: [string, StoreOptions, { script: string; cli: string }?][] = before ? [['before', {}, before]] : [];
+      const modes: [string, ScaleOptions, { script: string; cli: string }?][] = before ? [['before', {}, before]] : [];
       await scaleReal(row, root, [...modes, ...SCALE_MODES]);
     } finally {
       removeBefore(root);

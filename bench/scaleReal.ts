@@ -13,7 +13,7 @@ import { boardRecord, boardSessions } from '../src/core/report/boardState';
 import { buildTrail } from '../src/core/report/trail';
 import { DEFAULT_QUERY } from '../src/protocol';
 import { writeRealHistory, writeRealRepo } from './realHistory';
-import { archiveAll } from './scaleArchive';
+import { archiveAll, archiveAsItGoes as archivingAsItGoes } from './scaleArchive';
 
 type Row = (label: string, value: string, target?: string) => void;
 const DAY = 86_400_000;
@@ -69,15 +69,27 @@ export function diskUsage(dir: string, seen = new Set<number>()): number {
 }
 const diskBytes = (dir: string): number => diskUsage(dir);
 
+/** A mode's options: the store's, and whether the import archives sessions quiet for 30 days as it goes (`flightdeck ingest`). */
+export type ScaleOptions = StoreOptions & { archiveAsItGoes?: boolean };
+
 /** In a child: records `copies` copies of the sample as a writer would (batches, a snapshot when due). */
-async function build(dir: string, samplePath: string, copies: number, options: StoreOptions): Promise<BuildResult> {
+async function build(dir: string, samplePath: string, copies: number, options: ScaleOptions): Promise<BuildResult> {
   const sample = JSON.parse(readFileSync(samplePath, 'utf8')) as RecordEvent[];
-  const store = await RecordStore.open(dir, { ...options, snapshotEveryBytes: 64 << 20 });
+  const { archiveAsItGoes, ...storeOptions } = options;
+  const store = await RecordStore.open(dir, { ...storeOptions, snapshotEveryBytes: 64 << 20 });
+  // Quiet against the sessions' last day, as the archive pass below is (copy k is 2k days later).
+  const lastDay = Math.max(...sample.filter((e) => e.session !== undefined).map((e) => e.at)) + (copies - 1) * 2 * DAY;
+  const going = archiveAsItGoes ? archivingAsItGoes(store, 30 * DAY, lastDay) : undefined;
   const t = performance.now();
   for (let k = 0; k < copies; k++) {
-    for (let i = 0; i < sample.length; i += 1000) store.append(sample.slice(i, i + 1000).map((e) => copyOf(e, k)));
+    for (let i = 0; i < sample.length; i += 1000) {
+      store.append(sample.slice(i, i + 1000).map((e) => copyOf(e, k)));
+      going?.checkpoint();
+    }
     store.snapshotIfDue();
   }
+  going?.dispose();
+  if (going?.failure) throw going.failure;
   store.snapshot();
   const events = Number(store.db.exec('SELECT count(*) FROM events')[0]?.values[0]?.[0]);
   const seconds = (performance.now() - t) / 1000;
@@ -93,7 +105,7 @@ async function build(dir: string, samplePath: string, copies: number, options: S
 }
 
 /** In a child: what the extension does on a large record, with RSS after each step. */
-async function measure(dir: string, options: StoreOptions): Promise<MeasureResult> {
+async function measure(dir: string, { archiveAsItGoes: _, ...options }: ScaleOptions): Promise<MeasureResult> {
   const base = rss();
   void base;
   let t = performance.now();
@@ -179,7 +191,7 @@ export function buildRecordWith(script: string, dir: string, samplePath: string,
 /** The entry of a child process: `scale-child build|measure DIR OPTIONS_JSON [SAMPLE COPIES]`. */
 export async function scaleChild(argv: string[]): Promise<void> {
   const [what, dir, optionsJson, samplePath, copies] = argv;
-  const options = JSON.parse(optionsJson ?? '{}') as StoreOptions;
+  const options = JSON.parse(optionsJson ?? '{}') as ScaleOptions;
   const out = what === 'build' ? await build(dir as string, samplePath as string, Number(copies), options) : await measure(dir as string, options);
   console.log(JSON.stringify(out));
 }
@@ -200,7 +212,7 @@ export function buildBefore(root: string): { script: string; cli: string } | und
   git('worktree', 'add', '--detach', '-q', tree, rev);
   for (const f of ['bench/bench.ts', 'bench/scaleReal.ts', 'bench/scaleWorkbench.ts', 'bench/idleCost.ts', 'bench/benchCache.ts']) writeFileSync(join(tree, f), readFileSync(join(here, f)));
   // That record has no archives: the quiet-moment archiving is nothing there.
-  writeFileSync(join(tree, 'bench', 'scaleArchive.ts'), 'export const archiveAll = (..._a: unknown[]): undefined => undefined;\n');
+  writeFileSync(join(tree, 'bench', 'scaleArchive.ts'), 'export const archiveAll = (..._a: unknown[]): undefined => undefined;\nexport const archiveAsItGoes = archiveAll;\n');
   symlinkSync(join(here, 'node_modules'), join(tree, 'node_modules'));
   const r = spawnSync(process.execPath, ['esbuild.mjs', '--production', '--bench'], { cwd: tree, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`building ${rev}: ${r.stderr}`);
@@ -213,7 +225,7 @@ export function removeBefore(root: string): void {
 }
 
 /** Modes measured side by side: each a StoreOptions the record is built and opened with, by this build or another's script and CLI. */
-export async function scaleReal(row: Row, root: string, modes: [label: string, options: StoreOptions, build?: { script: string; cli: string }][], targetEvents = Number(process.env.FLIGHTDECK_BENCH_EVENTS ?? 1_000_000)): Promise<void> {
+export async function scaleReal(row: Row, root: string, modes: [label: string, options: ScaleOptions, build?: { script: string; cli: string }][], targetEvents = Number(process.env.FLIGHTDECK_BENCH_EVENTS ?? 1_000_000)): Promise<void> {
   const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   const { samplePath, copies, events, avgData } = await prepareSample(root, targetEvents);
   row(`real-shaped sample (imported)`, `${fmt(events)} events, ${fmt(avgData)} B data avg`, `× ${copies} copies over a year`);

@@ -30,6 +30,8 @@ export interface CliArgs {
   maxChars?: number;
   session?: string;
   months?: number;
+  /** ingest: archive sessions quiet for longer as the import goes (0 keeps everything loaded). */
+  keepLoadedDays?: number;
 }
 
 export const USAGE = `usage: flightdeck <command> [options]
@@ -44,7 +46,9 @@ commands:
                     \`archive list\` shows the files, \`archive show ID\` a session's archived events)
   compact           rewrite the database packed and snapshot it (the extension runs it at quiet moments)
   ingest [AGENT]    import this repository's agent sessions (idempotent): claude (--projects-dir DIR),
-                    codex (--sessions-dir DIR); without AGENT every agent found on this machine
+                    codex (--sessions-dir DIR); without AGENT every agent found on this machine. A long
+                    history archives sessions quiet for more than --keep-loaded-days N (default 30, 0 keeps
+                    all loaded) as it goes, as the extension does at quiet moments: still listed, reopened whole
   sessions          recorded sessions, newest first
   show ID|latest    one session's flight record (--format md|json)
   hook EVENT        record a Claude Code (or Codex) hook event from stdin (installed by Connect)
@@ -175,6 +179,7 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
         'max-chars': { type: 'string' },
         session: { type: 'string' },
         months: { type: 'string' },
+        'keep-loaded-days': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -192,6 +197,11 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
   if (values.months !== undefined) {
     months = Number(values.months);
     if (!Number.isFinite(months) || months <= 0) throw new UsageError(`--months wants a number of months above 0, not "${values.months}"`);
+  }
+  let keepLoadedDays: number | undefined;
+  if (values['keep-loaded-days'] !== undefined) {
+    keepLoadedDays = Number(values['keep-loaded-days']);
+    if (values['keep-loaded-days'].trim() === '' || !Number.isFinite(keepLoadedDays) || keepLoadedDays < 0) throw new UsageError(`--keep-loaded-days wants a number of days (0 keeps everything loaded), not "${values['keep-loaded-days']}"`);
   }
   let pid: number | undefined;
   if (values.pid !== undefined) {
@@ -213,6 +223,6 @@ export function parseCliArgs(argv: string[], cwd: string): CliArgs {
     reason: values.reason, id: values.id, remote: values.remote, hotfix: values.hotfix ?? false, pid, leaseMinutes, commit: values.commit, base: values.base, target: values.target, outcome: values.outcome,
     command, positionals: rest, repo: values.repo ?? cwd, json: values.json ?? false, limit, kind: values.kind,
     format: values.format, projectsDir: values['projects-dir'], sessionsDir: values['sessions-dir'], out: values.out, engine: values.engine,
-    gate: values.gate, for: values.for, files: values.file ?? [], maxChars, session: values.session, months,
+    gate: values.gate, for: values.for, files: values.file ?? [], maxChars, session: values.session, months, keepLoadedDays,
   };
 }

@@ -11,6 +11,7 @@ import { listSessions } from '../core/record/queries';
 import { keepGateState } from '../core/gates/stateWriter';
 import { keepMemory } from '../core/report/memoryWriter';
 import { RecordStore } from '../core/record/store';
+import { ArchiveAsItGoes, DEFAULT_KEEP_LOADED_DAYS } from '../core/record/archiveAsItGoes';
 import { buildTrail, resolveSessionId } from '../core/report/trail';
 import { trailToMarkdown } from '../core/report/trailMarkdown';
 import { renderDashboard } from '../core/report/dashboard';
@@ -40,6 +41,10 @@ export async function ingest(args: CliArgs, out: Out): Promise<number> {
   if (chosen.length === 0) throw new UsageError(`no agent's sessions found here (looked for ${AGENTS.map((a) => `${a.name} at ${dirOf(a)}`).join(', ')})`);
   const { dir, repoRoot } = repoOf(args);
   const store = await RecordStore.open(dir);
+  // A long history: sessions quiet for longer than the extension keeps loaded are archived as the import goes, so
+  // the database in memory (and this command's peak) holds about that window, not every year of it.
+  const days = args.keepLoadedDays ?? DEFAULT_KEEP_LOADED_DAYS;
+  const going = days > 0 ? new ArchiveAsItGoes(store, days * 86_400_000) : undefined;
   keepGateState(store); // a long import may rotate the journal: the gates' state follows it
   const memory = keepMemory(store); // the next session's hand-off, rebuilt once at the end
   try {
@@ -54,6 +59,7 @@ export async function ingest(args: CliArgs, out: Out): Promise<number> {
         projectsDir: from, accept: cwdMatcher(roots), folders: a.folders?.(roots), roots, format: a.format,
         classify: (command) => classifyCheck(command, rules)?.kind,
         worker: { script: join(__dirname, 'import-worker.js'), roots, rules },
+        checkpoint: () => going?.checkpoint(),
       });
       summaries[a.id] = summary;
       const skipped = Object.entries(summary.skippedTypes).map(([k, v]) => `${k} ${v}`).join(', ');
@@ -65,6 +71,10 @@ export async function ingest(args: CliArgs, out: Out): Promise<number> {
         `Lines: ${summary.lines}; malformed ${summary.malformed}; other workspaces ${summary.otherWorkspace}${skipped ? `; skipped ${skipped}` : ''}`,
       );
     }
+    if (going?.result.sessions) {
+      lines.push(`Archived as it went: ${going.result.sessions} sessions quiet for more than ${days} days, ${going.result.events} events (still listed, reopened whole; --keep-loaded-days 0 keeps all loaded)`);
+    }
+    if (going?.failure) lines.push(`Could not archive as it went (${going.failure.message}): everything stays loaded, nothing was lost`);
     store.append(await gitEvents(repoRoot, store.db));
     // The command ends here: a quiet moment, so the next open (the extension's too) replays little.
     if (store.snapshotDue() || store.idleSnapshotDue()) store.snapshot();
@@ -73,6 +83,7 @@ export async function ingest(args: CliArgs, out: Out): Promise<number> {
     else out(lines.join('\n'));
     return 0;
   } finally {
+    going?.dispose();
     memory.dispose();
     store.close();
   }

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { locateRecord } from '../core/record/location';
 import { LiveRecord } from '../core/record/liveRecord';
+import { DEFAULT_KEEP_LOADED_DAYS } from '../core/record/archiveAsItGoes';
 import { keepGateState } from '../core/gates/stateWriter';
 import { keepMemory, type MemoryKeeper } from '../core/report/memoryWriter';
 import { Disposable } from './disposable';
@@ -49,7 +50,7 @@ export class RecordService extends Disposable {
     if (!where) return undefined;
     // The gates' state beside the record, for the Claude Code hook and git's pre-push hook (VS Code may close).
     // And the hand-off for the next agent session, which the SessionStart hook reads (written after a quiet second).
-    const days = vscode.workspace.getConfiguration('flightdeck').get<number>('record.keepLoadedDays', 30);
+    const days = vscode.workspace.getConfiguration('flightdeck').get<number>('record.keepLoadedDays', DEFAULT_KEEP_LOADED_DAYS);
     const live = new LiveRecord(where.dir, {
       readOnly: this.readOnly,
       onOpen: (store) => {

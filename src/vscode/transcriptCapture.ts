@@ -125,6 +125,8 @@ export class TranscriptCapture extends Disposable {
       classify: settingsClassifier,
       // A large history is parsed in a worker beside the extension host's thread; the rules go as data.
       worker: { script: join(__dirname, 'import-worker.js'), roots, rules: checkRules() },
+      // A first import of a long history archives what the record keeps unloaded as it goes (keepLoadedDays).
+      checkpoint: () => live.importCheckpoint(),
     }, () => this.enrichSoon(repoRoot, 15_000));
     this.enrichSoon(repoRoot, 500);
     const summary = await this.importNow();

@@ -45,6 +45,8 @@ export interface ImportOptions {
    * read to pay for starting one. The worker gets the workspace roots and check rules as data.
    */
   worker?: ImportWorkerOptions;
+  /** Called after each batch is recorded (between appends): a bulk import archives as it goes (ArchiveAsItGoes). */
+  checkpoint?: () => void;
 }
 
 /** What an import has got through so far: transcript files finished (of those listed), sessions seen in them. */
@@ -123,7 +125,7 @@ export async function importTranscripts(store: RecordStore, options: ImportOptio
   const total = listed.reduce((n, f) => n + f.size, 0);
   const unread = listed.filter((f) => options.seen?.get(f.path) !== f.signature);
   const sessions = new Set<string>();
-  const batch = new ImportBatch(store, summary);
+  const batch = new ImportBatch(store, summary, undefined, options.checkpoint);
   let done = total - unread.reduce((n, f) => n + f.size, 0); // unchanged files count as done
   let filesDone = files.length - unread.length;
   const found = (): ImportFound => ({ files: files.length, filesDone, sessions: sessions.size });
@@ -191,6 +193,7 @@ export class ImportBatch {
     private readonly store: RecordStore,
     private readonly summary: { added: number },
     private readonly size = 5000,
+    private readonly checkpoint?: () => void,
   ) {}
 
   add(events: NewEvent[]): void {
@@ -225,6 +228,7 @@ export class ImportBatch {
     this.data = [];
     this.plain = false;
     this.cursors = 0;
+    this.checkpoint?.();
   }
 }
 

@@ -1,5 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { archiveQuietSessions } from './archive';
+import { ArchiveAsItGoes } from './archiveAsItGoes';
 import { collectGarbage } from './collectGarbage';
 import { compactionDue } from './compact';
 import { IDLE_SNAPSHOT_BYTES, RecordStore, type StoreOptions } from './store';
@@ -35,6 +36,9 @@ const COMPACT_RETRY_MS = 3_600_000;
 
 /** How long one quiet moment may spend archiving (files started before it ends are finished). */
 const ARCHIVE_PAUSE_MS = 300;
+
+/** During an import, between two looks for sessions to archive (each a pause of at most ARCHIVE_PAUSE_MS). */
+const IMPORT_ARCHIVE_EVERY_EVENTS = 10_000;
 
 /** Between two looks for sessions to archive: they become due slowly. */
 const ARCHIVE_EVERY_MS = 3_600_000;
@@ -218,6 +222,23 @@ export class LiveRecord {
     this.collecting.unref();
   }
 
+  private importArchiving: ArchiveAsItGoes | undefined;
+
+  /**
+   * Between the batches of a long import (a first run on a year of history): sessions quiet for longer than the record
+   * keeps loaded are archived as it goes, a short pause at a time, so the window's memory holds about that window.
+   */
+  importCheckpoint(): void {
+    const store = this.disposed ? undefined : this.store;
+    const quiet = this.options.archiveQuietAfterMs ?? 0;
+    if (!store || quiet <= 0 || this.options.readOnly) return;
+    if (this.importArchiving?.store !== store) {
+      this.importArchiving?.dispose();
+      this.importArchiving = new ArchiveAsItGoes(store, quiet, { maxMs: ARCHIVE_PAUSE_MS, everyEvents: IMPORT_ARCHIVE_EVERY_EVENTS });
+    }
+    this.importArchiving.checkpoint();
+  }
+
   private holds = 0;
 
   /** While held (a long task keeps the current store and appends through it), the record is not opened again for memory's sake. */
@@ -249,6 +270,8 @@ export class LiveRecord {
     clearTimeout(this.idle);
     clearTimeout(this.collecting);
     this.listeners.clear();
+    this.importArchiving?.dispose();
+    this.importArchiving = undefined;
     this.store?.close();
     this.store = undefined;
   }

@@ -79,6 +79,22 @@ const META_GEN = 'journal_gen';
 const META_OFFSET = 'journal_offset';
 const META_SNAPSHOT_AT = 'snapshot_at';
 
+/** The bundles' sql.js (patched in esbuild.mjs) hands out the database file's own bytes. */
+type WithFileBytes = Database & { fileBytes?: () => Uint8Array };
+
+/**
+ * The database file as a snapshot image: the bytes sql.js holds, without db.export()'s copy of the whole database
+ * (a third of an import's peak memory). Valid until the next write: write it out before the database changes.
+ * Every change is committed before it is read (an open transaction throws here, as export() would).
+ */
+export function fileImage(db: Database): Uint8Array {
+  const fileBytes = (db as WithFileBytes).fileBytes;
+  if (typeof fileBytes !== 'function') return db.export();
+  // Throws "cannot start a transaction within a transaction" while one is open (its pages may not be in the file yet).
+  db.exec('BEGIN; COMMIT');
+  return fileBytes.call(db);
+}
+
 /** Events made ready elsewhere: their journal lines, and each one's data as UTF-8 JSON (views into anything). */
 export interface PreparedEvents {
   journal: Buffer;
@@ -357,7 +373,9 @@ export class RecordStore {
     if (!this.takeSnapshotLease()) return false;
     const writing = (async () => {
       try {
+        // A copy: appends go on meanwhile and would change the file's bytes under the write.
         const at = this.exportForSnapshot();
+        at.image = at.image.slice();
         await writeSnapshotInBackground(this.dir, at.image);
         // Closed meanwhile: the snapshot is in place; the journal is cut at the next snapshot.
         if (!this.closed) this.afterSnapshot(at);
@@ -411,7 +429,7 @@ export class RecordStore {
     this.setMeta(META_GEN, String(gen));
     this.setMeta(META_OFFSET, String(offset));
     this.setMeta(META_SNAPSHOT_AT, String(Date.now()));
-    return { gen, offset, events: this.eventsSinceSnapshot, image: this.db.export() };
+    return { gen, offset, events: this.eventsSinceSnapshot, image: fileImage(this.db) };
   }
 
   private afterSnapshot(at: { gen: number; offset: number; events: number }): void {

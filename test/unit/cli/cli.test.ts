@@ -257,3 +257,18 @@ test('archive --months N takes quiet sessions out of the database into a file; a
   const after = JSON.parse(fd(['log', '--json', '--kind', 'tool.result'], repo).out) as unknown[];
   assert.equal(after.length, 1, 'the archived event left the database');
 });
+
+test('ingest --keep-loaded-days wants a number of days, 0 keeping everything loaded', (t) => {
+  const repo = gitRepo(t);
+  const projects = tempDir(t, 'fd-claude-');
+  for (const bad of ['-1', 'month', '']) {
+    const r = fd(['ingest', 'claude', '--projects-dir', projects, `--keep-loaded-days=${bad}`], repo);
+    assert.equal(r.code, 2, `--keep-loaded-days ${bad}`);
+    assert.match(r.err, /--keep-loaded-days wants a number of days/);
+  }
+  for (const good of ['0', '30']) {
+    const r = fd(['ingest', 'claude', '--projects-dir', projects, '--keep-loaded-days', good], repo);
+    assert.equal(r.code, 0, r.err);
+    assert.doesNotMatch(r.out, /Archived as it went/, 'nothing to archive in an empty history');
+  }
+});

@@ -56,6 +56,31 @@ test('lean file growth keeps a growing database file within 8 MB of its size in 
   }
 });
 
+test('a database file cut a little shorter keeps its array (no copy), one cut far shorter gives the memory back, and both read back whole', async () => {
+  const { SQL } = await loadSqlJs({ fresh: true });
+  const db = new SQL.Database() as InstanceType<typeof SQL.Database> & { fileBytes(): Uint8Array };
+  db.exec('PRAGMA page_size = 16384; PRAGMA auto_vacuum = INCREMENTAL; CREATE TABLE t (x BLOB)');
+  for (let i = 0; i < 40; i++) db.run('INSERT INTO t VALUES (randomblob(1048576))');
+  const grown = db.fileBytes();
+  // A few rows out and their pages given back: the file is shorter, in the same array, its freed tail zeroed.
+  db.exec('DELETE FROM t WHERE rowid > 37; PRAGMA incremental_vacuum');
+  const cut = db.fileBytes();
+  assert.ok(cut.length < grown.length - 2 * MB, `cut from ${grown.length} to ${cut.length}`);
+  assert.equal(cut.buffer, grown.buffer, 'no copy of the file');
+  assert.ok(new Uint8Array(cut.buffer, cut.length, grown.length - cut.length).every((b) => b === 0), 'the tail past the end is zeroed');
+  db.run('INSERT INTO t VALUES (randomblob(1048576))');
+  assert.equal(db.exec('PRAGMA integrity_check')[0]?.values[0]?.[0], 'ok');
+  assert.equal(Number(db.exec('SELECT count(*) FROM t')[0]?.values[0]?.[0]), 38);
+  // Most of it out: keeping the array would hold far more than growing back would, so the file moves to a small one.
+  db.exec('DELETE FROM t WHERE rowid > 2; PRAGMA incremental_vacuum');
+  const small = db.fileBytes();
+  assert.notEqual(small.buffer, grown.buffer);
+  assert.ok(small.buffer.byteLength < 8 * MB, `the small file holds ${small.buffer.byteLength / MB} MB`);
+  assert.equal(db.exec('PRAGMA integrity_check')[0]?.values[0]?.[0], 'ok');
+  assert.equal(Number(db.exec('SELECT count(*) FROM t')[0]?.values[0]?.[0]), 2);
+  db.close();
+});
+
 test('a live record whose sql.js memory grew is opened again in a fresh instance after a snapshot, nothing lost', async (t) => {
   const dir = tempDir(t);
   const live = new LiveRecord(dir, { idleSnapshotMs: 50, idleSnapshotBytes: 1, reopenAfterWasmGrowth: 8 * MB });
