@@ -109,15 +109,8 @@ export class RecordCommands {
 
   /** Returns the note's event id once it is durable, or undefined when nothing was recorded. */
   async recordNote(given?: string): Promise<string | undefined> {
-    if (this.records.readOnly) {
-      void vscode.window.showWarningMessage('Flightdeck records nothing in an untrusted workspace. Trust the workspace to record.');
-      return undefined;
-    }
-    const live = this.records.get();
-    if (!live) {
-      void vscode.window.showWarningMessage('Open a folder to record a flight record for it.');
-      return undefined;
-    }
+    const live = this.records.writable('Open a folder to record a flight record for it.');
+    if (!live) return undefined;
     const text =
       typeof given === 'string'
         ? given

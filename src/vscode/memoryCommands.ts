@@ -39,16 +39,9 @@ export class MemoryCommands {
 
   /** Records a decision in the current session; returns its event id once it is durable. */
   async recordDecision(given?: string, givenFiles?: string[]): Promise<string | undefined> {
-    if (this.records.readOnly) {
-      void vscode.window.showWarningMessage('Flightdeck records nothing in an untrusted workspace. Trust the workspace to record.');
-      return undefined;
-    }
-    const live = this.records.get();
+    const live = this.records.writable('Open a folder to record decisions about it.');
+    if (!live) return undefined;
     const repoRoot = this.records.location()?.repoRoot;
-    if (!live) {
-      void vscode.window.showWarningMessage('Open a folder to record decisions about it.');
-      return undefined;
-    }
     const text = typeof given === 'string' ? given : await vscode.window.showInputBox({
       title: 'Flightdeck: Record decision',
       prompt: 'What was decided, and why? The next agent session hears of it.',

@@ -69,16 +69,9 @@ export class PlanCommand {
 
   /** Records the plan; returns its event id once it is durable. */
   async recordPlan(given?: string, givenFiles?: string[], givenSession?: string): Promise<string | undefined> {
-    if (this.records.readOnly) {
-      void vscode.window.showWarningMessage('Flightdeck records nothing in an untrusted workspace. Trust the workspace to record.');
-      return undefined;
-    }
-    const live = this.records.get();
+    const live = this.records.writable('Open a folder to record a plan for its sessions.');
+    if (!live) return undefined;
     const repoRoot = this.records.location()?.repoRoot;
-    if (!live) {
-      void vscode.window.showWarningMessage('Open a folder to record a plan for its sessions.');
-      return undefined;
-    }
     try {
       const store = await live.open();
       const session = givenSession ?? activeSession(store.db) ?? (await this.pickSession(store.db));

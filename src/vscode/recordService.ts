@@ -43,6 +43,17 @@ export class RecordService extends Disposable {
     return !vscode.workspace.isTrusted;
   }
 
+  /** The record to write to, or undefined after telling the user why not (untrusted, or no folder: `noFolder`). */
+  writable(noFolder: string): LiveRecord | undefined {
+    if (this.readOnly) {
+      void vscode.window.showWarningMessage('Flightdeck records nothing in an untrusted workspace. Trust the workspace to record.');
+      return undefined;
+    }
+    const live = this.get();
+    if (!live) void vscode.window.showWarningMessage(noFolder);
+    return live;
+  }
+
   /** The live record, opened on first call; undefined without a local workspace folder. */
   get(): LiveRecord | undefined {
     if (this.live) return this.live;

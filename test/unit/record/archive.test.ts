@@ -11,24 +11,10 @@ import { sessionActivity } from '../../../src/core/report/activity';
 import { boardSessions } from '../../../src/core/report/boardState';
 import { buildTrail } from '../../../src/core/report/trail';
 import { DEFAULT_QUERY } from '../../../src/protocol';
+import { DAY, NOW, recordedSession } from '../../fixtures/recordSessions';
 import { tempDir } from '../helpers/tmp';
 
-const DAY = 86_400_000;
-const NOW = Date.UTC(2027, 5, 1);
-
-/** A session's events as capture writes them, starting `daysAgo` days before NOW: a prompt, tool calls with outputs, usage, a note. */
-function session(id: string, daysAgo: number, steps = 20): RecordEvent[] {
-  const start = NOW - daysAgo * DAY;
-  const out = [completeEvent({ kind: 'session.started', session: id, at: start, source: 'claude-transcript', data: { agent: 'claude-code', intent: `work on ${id}` } })];
-  for (let i = 0; i < steps; i++) {
-    const at = start + (i + 1) * 1000;
-    out.push(completeEvent({ kind: 'tool.called', session: id, at, source: 'claude-transcript', data: { tool: 'Bash', command: 'npm test', toolUseId: `${id}-t${i}` } }));
-    out.push(completeEvent({ kind: 'tool.result', session: id, at: at + 1, source: 'claude-transcript', data: { tool: 'Bash', toolUseId: `${id}-t${i}`, outcome: 'ok', exitCode: 0, output: `ok ${i}\n`.repeat(40) } }));
-    out.push(completeEvent({ kind: 'usage.recorded', session: id, at: at + 2, source: 'claude-transcript', data: { model: 'm', inputTokens: 10, outputTokens: 5 } }));
-  }
-  out.push(completeEvent({ kind: 'note', session: id, at: start + 100_000, source: 'cli', data: { text: `note on ${id}` } }));
-  return out;
-}
+const session = (id: string, daysAgo: number, steps = 20): RecordEvent[] => recordedSession(id, daysAgo, { steps, outputLines: 40, note: true });
 
 const rowsOf = (s: RecordStore, id: string): number => Number(s.db.exec('SELECT count(*) FROM events WHERE session_id = ?', [id])[0]?.values[0]?.[0]);
 

@@ -4,28 +4,15 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARCHIVE_DIR, archivesOf, sessionEventsWithArchive } from '../../../src/core/record/archive';
 import { ArchiveAsItGoes } from '../../../src/core/record/archiveAsItGoes';
-import { completeEvent, type RecordEvent } from '../../../src/core/record/events';
+import type { RecordEvent } from '../../../src/core/record/events';
 import { LiveRecord } from '../../../src/core/record/liveRecord';
 import { RecordStore } from '../../../src/core/record/store';
 import { boardSessions } from '../../../src/core/report/boardState';
 import { DEFAULT_QUERY } from '../../../src/protocol';
+import { DAY, NOW, recordedSession } from '../../fixtures/recordSessions';
 import { tempDir } from '../helpers/tmp';
 
-const DAY = 86_400_000;
-const NOW = Date.UTC(2027, 5, 1);
-
-/** A session's events as capture writes them, `daysAgo` days before NOW: a prompt, tool calls with outputs, usage. */
-function session(id: string, daysAgo: number, steps = 20): RecordEvent[] {
-  const start = NOW - daysAgo * DAY;
-  const out = [completeEvent({ kind: 'session.started', session: id, at: start, source: 'claude-transcript', data: { agent: 'claude-code', intent: `work on ${id}` } })];
-  for (let i = 0; i < steps; i++) {
-    const at = start + (i + 1) * 1000;
-    out.push(completeEvent({ kind: 'tool.called', session: id, at, source: 'claude-transcript', data: { tool: 'Bash', command: 'npm test', toolUseId: `${id}-t${i}` } }));
-    out.push(completeEvent({ kind: 'tool.result', session: id, at: at + 1, source: 'claude-transcript', data: { tool: 'Bash', toolUseId: `${id}-t${i}`, outcome: 'ok', exitCode: 0, output: `ok ${i}\n`.repeat(20) } }));
-    out.push(completeEvent({ kind: 'usage.recorded', session: id, at: at + 2, source: 'claude-transcript', data: { model: 'm', inputTokens: 10, outputTokens: 5 } }));
-  }
-  return out;
-}
+const session = (id: string, daysAgo: number, steps = 20): RecordEvent[] => recordedSession(id, daysAgo, { steps, outputLines: 20 });
 
 const loaded = (s: RecordStore): number => Number(s.db.exec('SELECT count(*) FROM events WHERE session_id IS NOT NULL')[0]?.values[0]?.[0]);
 const rowsBySession = (s: RecordStore): string => JSON.stringify(s.db.exec('SELECT session_id, count(*) FROM events WHERE session_id IS NOT NULL GROUP BY 1 ORDER BY 1')[0]?.values);
