@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { appendToJournal } from '../core/record/appendToJournal';
-import { RecordError } from '../core/record/errors';
 import type { RecordEvent } from '../core/record/events';
 import { locateRecord } from '../core/record/location';
 import { listEvents, recordStatus } from '../core/record/queries';
@@ -8,6 +7,7 @@ import { RecordStore } from '../core/record/store';
 import { archiveOlderThan, sessionEventsWithArchive } from '../core/record/archive';
 import { compactRecord } from '../core/record/compact';
 import { parseCliArgs, USAGE, UsageError, type CliArgs } from './args';
+import { errorExit } from './errorExit';
 import { formatEvent, formatStatus } from './format';
 import { dashboard, ingest, sessions, show } from './captureCommands';
 import { hook } from './hookCommand';
@@ -182,18 +182,7 @@ export async function main(argv: string[], cwd: string, out: Out, err: Out): Pro
   try {
     return await run(parseCliArgs(argv, cwd), out, err, cwd);
   } catch (e) {
-    if (e instanceof UsageError) {
-      err(`flightdeck: ${e.message}`);
-      return 2;
-    }
-    if (e instanceof RecordError) {
-      err(`flightdeck: ${e.message}`);
-      return 1;
-    }
-    // Not a mistake of the user's, but still one line; the stack only when asked for.
-    const detail = process.env.FLIGHTDECK_DEBUG ? `\n${(e as Error).stack ?? ''}` : ' (FLIGHTDECK_DEBUG=1 shows details)';
-    err(`flightdeck: ${(e as Error).message ?? String(e)}${detail}`);
-    return 70;
+    return errorExit(e, err);
   }
 }
 

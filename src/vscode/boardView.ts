@@ -132,7 +132,7 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     this.memento = memento;
   }
 
-  /** Sorts the Insights' changed files into the categories of the policy in force. */
+  /** The policy in force: it sorts the Insights' changed files, and says which checks a session's plan check asks for. */
   followPolicy(policy: () => Policy | undefined): void {
     this.policy = policy;
   }
@@ -210,7 +210,7 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
 
   private async sendDetail(id: string): Promise<void> {
     const store = await this.records.get()?.open();
-    const trail = store ? buildTrail(store.db, id) : undefined;
+    const trail = store ? buildTrail(store.db, id, { policy: this.policyInForce() }) : undefined;
     if (trail && store) {
       // Clipped: a 10 MB paste would otherwise cross to the webview, and into its saved state, on every update.
       void this.view?.webview.postMessage({ type: 'sessionDetail', trail: clipStrings(trail), activity: sessionActivity(store.db, id) } satisfies HostToWebview);
@@ -232,13 +232,16 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
     const key = String(store.db.exec('SELECT max(seq), (SELECT count(*) FROM sessions) FROM events')[0]?.values[0]?.join(':'));
     if (key === this.insightsKey) return;
     this.insightsKey = key;
-    let policy: Policy | undefined;
+    void this.view.webview.postMessage({ type: 'insights', insights: clipStrings(buildInsights(store.db, { policy: this.policyInForce() })) } satisfies HostToWebview);
+  }
+
+  /** The policy the risk view follows; undefined (the defaults, or the file read) when it cannot be read. */
+  private policyInForce(): Policy | undefined {
     try {
-      policy = this.policy();
+      return this.policy();
     } catch {
-      // An unreadable policy file is the risk view's to report; the defaults sort files meanwhile.
+      return undefined; // an unreadable policy file is the risk view's to report
     }
-    void this.view.webview.postMessage({ type: 'insights', insights: clipStrings(buildInsights(store.db, { policy })) } satisfies HostToWebview);
   }
 
   /** Sends the asked file's history again a while after the record last changed, while the filter names a file. */

@@ -127,7 +127,8 @@ export class PackedWriter {
 }
 const NEWLINE = Buffer.from('\n');
 
-function readExactly(fd: number, length: number, position: number): Buffer {
+/** `length` bytes from `position`; throws when the file ends before them. */
+export function readExactly(fd: number, length: number, position: number): Buffer {
   const buf = Buffer.allocUnsafe(length);
   let got = 0;
   while (got < length) {

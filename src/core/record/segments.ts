@@ -2,7 +2,7 @@ import { closeSync, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, re
 import { join } from 'node:path';
 import type { Database } from 'sql.js';
 import { isRecordEvent, type RecordEvent } from './events';
-import { PackedFile, packedSegmentName, type PackKey } from './packedSegment';
+import { PackedFile, packedSegmentName, readExactly, type PackKey } from './packedSegment';
 
 /**
  * Where event payloads live once the database keeps only what it queries: every journal generation is kept
@@ -189,7 +189,7 @@ export class SegmentFiles {
     try {
       if (f.packed) return { kind: 'line', bytes: f.packed.line(loc.off, loc.len), path: f.path };
       if (loc.off + loc.len > f.size) return { kind: 'damaged', path: f.path, reason: `offset ${loc.off} lies past the end` };
-      return { kind: 'line', bytes: readBytes(f.fd, loc.off, loc.len), path: f.path };
+      return { kind: 'line', bytes: readExactly(f.fd, loc.len, loc.off), path: f.path };
     } catch (err) {
       return { kind: 'damaged', path: f.path, reason: (err as Error).message };
     }
@@ -272,17 +272,6 @@ export function packedSegmentNumbers(dir: string): number[] {
     /* no segments yet */
   }
   return out;
-}
-
-function readBytes(fd: number, off: number, len: number): Buffer {
-  const buf = Buffer.allocUnsafe(len);
-  let got = 0;
-  while (got < len) {
-    const n = readSync(fd, buf, got, len - got, off + got);
-    if (n === 0) return buf.subarray(0, got);
-    got += n;
-  }
-  return buf;
 }
 
 function parseLine(bytes: Buffer): RecordEvent | undefined {

@@ -405,16 +405,16 @@ export class RecordStore {
     return true;
   }
 
-  /**
-   * Whether another process compacted the record since this database was loaded: its rows may name segments that
-   * compaction removed, so a snapshot of it would refer to them (and a compaction by it would remove the packed ones).
-   * Then this copy is stale: reopen to load the compacted snapshot. Asked holding the lease (compactions hold it too).
-   */
   /** Whether another process compacted the record since this database was loaded (then it is stale: reopen). */
   compactedElsewhere(): boolean {
     return this.stale || this.compactedSince();
   }
 
+  /**
+   * Whether another process compacted the record since this database was loaded: its rows may name segments that
+   * compaction removed, so a snapshot of it would refer to them (and a compaction by it would remove the packed ones).
+   * Asked holding the lease (compactions hold it too).
+   */
   private compactedSince(): boolean {
     if (readCompactionEpoch(this.dir) <= Number(this.meta(META_COMPACTION_EPOCH) ?? 0)) return false;
     this.stale = true;

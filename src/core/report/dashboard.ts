@@ -131,7 +131,7 @@ export interface DashboardOptions {
  */
 export function renderDashboard(db: Database, options: DashboardOptions): string {
   const sessions = boardSessions(db, { limit: 10_000 });
-  const detailed = sessions.slice(0, options.detailed ?? 200).map((s) => buildTrail(db, s.id)).filter((t): t is FlightTrail => !!t);
+  const detailed = sessions.slice(0, options.detailed ?? 200).map((s) => buildTrail(db, s.id, { policy: options.policy })).filter((t): t is FlightTrail => !!t);
   const count = (sql: string): number => Number(db.exec(sql)[0]?.values[0]?.[0] ?? 0);
   const totals = recordCounts(db);
   // A review outside any session shows its override here (a session's reviews show theirs in its section).

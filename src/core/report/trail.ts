@@ -8,7 +8,7 @@ import { readPolicy } from '../risk/read';
 import { DEFAULT_POLICY } from '../risk/policy';
 import type { Policy } from '../risk/types';
 import { planCheck } from './planCheck';
-import { buildTurns, checkBreaks, sessionPrompts } from './turns';
+import { buildTurns, checkBreaks, sessionPrompts, turnFacts } from './turns';
 
 
 function rows(db: Database, sql: string, params: SqlValue[]): SqlValue[][] {
@@ -198,6 +198,7 @@ export function buildTrail(db: Database, id: string, options: TrailOptions = {})
   const startDirty = session[13] === null || session[13] === undefined ? null : session[13] === 1;
   const boundaryText = boundary ? describeBoundary(boundary) : s(session[3]);
   const prompts = sessionPrompts(db, id);
+  const facts = turnFacts(db, id, prompts);
   const plan = planCheck({
     db, session: id, prompts, rel, policy: options.policy ?? policyOf(root), taskChecks: task?.requiredChecks ?? [],
     trail: {
@@ -213,6 +214,6 @@ export function buildTrail(db: Database, id: string, options: TrailOptions = {})
     startedAt: iso(session[8]), endedAt: iso(session[9]),
     filesRead, filesChanged, commands, checks, failures, retries, skippedChecks, dependencyChanges, configChanges,
     boundaryViolations: violations, approvals, overrides, reviews, commits, diffStat: s(session[12]), rollback,
-    planCheck: plan, turns: buildTurns(db, id, prompts, rel), checkBreaks: checkBreaks(db, id, prompts, rel),
+    planCheck: plan, turns: buildTurns(db, id, facts, rel), checkBreaks: checkBreaks(db, id, facts, rel),
   };
 }

@@ -68,7 +68,7 @@ const stronger = (a: string, b: string): string => (a === 'deleted' || b === 'de
  * The commit each turn ended on, by turn number: HEAD when the agent's Stop hook fired (Claude Code, Codex), the last
  * Stop of a turn winning. Sessions without Stop hooks (transcripts alone, records from before) have none.
  */
-export function turnEndCommits(db: Database, session: string, prompts: readonly Prompt[]): Map<number, string> {
+function turnEndCommits(db: Database, session: string, prompts: readonly Prompt[]): Map<number, string> {
   const out = new Map<number, string>();
   for (const [at, commit] of rows(db, 'SELECT at, commit_sha FROM turn_ends WHERE session_id = ? ORDER BY at, event_id', [session])) {
     out.set(turnAt(prompts, Number(at)), s(commit));
@@ -76,8 +76,22 @@ export function turnEndCommits(db: Database, session: string, prompts: readonly 
   return out;
 }
 
+/** What both the turns and the check breaks read of a session's checks: its runs, and each turn's end commit. Asked once. */
+export interface TurnFacts {
+  prompts: readonly Prompt[];
+  /** kind, command, passed, at, commit_sha of each check run, oldest first. */
+  checks: SqlValue[][];
+  ends: Map<number, string>;
+}
+
+export function turnFacts(db: Database, session: string, prompts: readonly Prompt[]): TurnFacts {
+  const checks = rows(db, 'SELECT kind, command, passed, at, commit_sha FROM checks WHERE session_id = ? ORDER BY at, event_id', [session]);
+  return { prompts, checks, ends: turnEndCommits(db, session, prompts) };
+}
+
 /** The session's turns; activity before the first prompt (a resumed session, hooks only) is turn 0 when there is any. */
-export function buildTurns(db: Database, session: string, prompts: readonly Prompt[], rel: (p: string) => string): Turn[] {
+export function buildTurns(db: Database, session: string, facts: TurnFacts, rel: (p: string) => string): Turn[] {
+  const { prompts } = facts;
   const turns: Turn[] = prompts.map((p, i) => ({
     n: i + 1, at: iso(p.at), prompt: p.text, files: [], commands: [], checks: [], commit: '', commandsOmitted: 0,
   }));
@@ -101,11 +115,11 @@ export function buildTurns(db: Database, session: string, prompts: readonly Prom
     }
     t.commands.push({ command: clipTo(s(command), MAX_COMMAND), exitCode: exitCode === null || exitCode === undefined ? null : Number(exitCode), outcome: s(outcome), at: iso(Number(at ?? 0)) });
   }
-  for (const [kind, command, passed, at, commit] of rows(db, 'SELECT kind, command, passed, at, commit_sha FROM checks WHERE session_id = ? ORDER BY at, event_id', [session])) {
+  for (const [kind, command, passed, at, commit] of facts.checks) {
     turnOf(Number(at)).checks.push({ kind: s(kind), command: clipTo(s(command), MAX_COMMAND), passed: passed === 1, at: iso(Number(at)), commit: s(commit) });
   }
   // The commit a turn ended on, where a Stop hook said it, stands over the last one its commands saw.
-  for (const [n, commit] of turnEndCommits(db, session, prompts)) {
+  for (const [n, commit] of facts.ends) {
     const t = n === 0 ? zero : turns[n - 1];
     if (t) t.commit = commit;
   }
@@ -117,10 +131,9 @@ export function buildTurns(db: Database, session: string, prompts: readonly Prom
  * Each check whose latest run in the session failed: the run since which it fails (its turn and commit), the last run
  * that passed (in this session or an earlier one), and the files changed in between.
  */
-export function checkBreaks(db: Database, session: string, prompts: readonly Prompt[], rel: (p: string) => string): CheckBreak[] {
-  const runs = rows(db, 'SELECT kind, command, passed, at, commit_sha FROM checks WHERE session_id = ? ORDER BY at, event_id', [session]);
+export function checkBreaks(db: Database, session: string, facts: TurnFacts, rel: (p: string) => string): CheckBreak[] {
+  const { prompts, checks: runs, ends } = facts;
   // A run is placed at the commit its turn ended on, when the Stop hook told it; else at the HEAD the run itself saw.
-  const ends = turnEndCommits(db, session, prompts);
   const commitOf = (turn: number, ranOn: SqlValue | undefined): string => ends.get(turn) ?? s(ranOn);
   const byCommand = new Map<string, SqlValue[][]>();
   for (const r of runs) {
