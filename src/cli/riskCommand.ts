@@ -4,9 +4,10 @@ import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { locateRecord } from '../core/record/location';
 import { activeSessionBase, type SessionBaseFromDb } from '../core/risk/base';
-import { changesSince, filesOnDisk } from '../core/risk/changes';
+import { filesOnDisk } from '../core/risk/changes';
 import { classifyChanges, type ChangedFile } from '../core/risk/classify';
 import { describePolicyState, loadPolicy } from '../core/risk/load';
+import { riskyChangesSince } from '../core/risk/riskyChanges';
 import type { PolicyState, RiskyFile } from '../core/risk/types';
 import { UsageError, type CliArgs } from './args';
 
@@ -49,14 +50,11 @@ export async function riskReport(args: CliArgs, fromDb: SessionBaseFromDb): Prom
     return { policy: describe(state), scope: 'paths', changedFiles: files.length, riskyFiles: classifyChanges(state.policy, files) };
   }
   const session = await activeSessionBase(dir, fromDb);
-  // Git's diff runs first; the policy is read and the untracked files classified meanwhile (listed after the diff's).
-  let untracked: RiskyFile[] = [];
-  const changes = await changesSince(repoRoot, session?.commit, { onUntracked: (u) => void (untracked = classifyChanges(policyState().policy, u)) });
-  const state = policyState();
-  const fromDiff = classifyChanges(state.policy, changes.files.slice(0, changes.files.length - changes.untracked.length));
+  // Git's diff starts first; the policy is read once it does, and each file classified as git writes it.
+  const changes = await riskyChangesSince(repoRoot, session?.commit, () => policyState().policy);
   return {
-    policy: describe(state), scope: 'diff', base: changes.base, baseSource: session?.commit ? 'session' : 'head', ...(session ? { session: session.session } : {}),
-    changedFiles: changes.files.length, riskyFiles: fromDiff.concat(untracked),
+    policy: describe(policyState()), scope: 'diff', base: changes.base, baseSource: session?.commit ? 'session' : 'head', ...(session ? { session: session.session } : {}),
+    changedFiles: changes.changed.length, riskyFiles: changes.risky,
   };
 }
 

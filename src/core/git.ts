@@ -8,7 +8,15 @@ export interface GitResult {
   stderr: string;
 }
 
-export function git(cwd: string, args: string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<GitResult> {
+export interface GitOptions {
+  input?: string;
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  /** Given each piece of git's output as it is written (then `stdout` is empty): a long output is read while git works. */
+  onStdout?: (chunk: Buffer) => void;
+}
+
+export function git(cwd: string, args: string[], options: GitOptions = {}): Promise<GitResult> {
   // Loaded on first use: node:child_process brings node's streams and net (ms for a CLI that may not need git).
   const { spawn } = require('node:child_process') as typeof import('node:child_process');
   return new Promise((resolve) => {
@@ -20,7 +28,8 @@ export function git(cwd: string, args: string[], options: { input?: string; time
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-    child.stdout.on('data', (c: Buffer) => out.push(c));
+    const onStdout = options.onStdout;
+    child.stdout.on('data', onStdout ? (c: Buffer) => onStdout(c) : (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', (e) => {
       clearTimeout(timer);

@@ -6,7 +6,7 @@ import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 
 import { join, relative, resolve, sep } from 'node:path';
 import { git } from '../git';
 import { headCommit } from '../record/location';
-import type { AddedLine, ChangedFile } from './classify';
+import { addedWhole, type ChangedFile } from './classify';
 
 /** Git's empty tree: the base of a repository with no commit yet. */
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
@@ -43,44 +43,80 @@ function unquote(s: string): string {
 // git ends a ---/+++ path that has a space with a tab, so that patch tools can tell where it ends.
 const stripPrefix = (p: string): string => unquote(p.replace(/\t$/, '')).replace(/^[ab]\//, '');
 
-/** Parses `git diff -U0 --src-prefix=a/ --dst-prefix=b/` output into changed files with their added lines. */
-export function parseUnifiedDiff(diff: string): ChangedFile[] {
-  const out: ChangedFile[] = [];
-  let file: ChangedFile | undefined;
-  let header = '';
-  let next = 0;
-  const finish = (): void => {
+/**
+ * Reads `git diff -U0 --src-prefix=a/ --dst-prefix=b/` output piece by piece as git writes it, handing over each
+ * file with its added lines (and their new line numbers) as soon as the next one starts: a large diff is parsed
+ * while git is still writing it.
+ */
+export class UnifiedDiffReader {
+  private file: ChangedFile | undefined;
+  private header = '';
+  private next = 0;
+  private inHunk = false;
+  /** The bytes after the last line break seen: a line (or a character) cut between two pieces. */
+  private rest: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly onFile: (file: ChangedFile) => void) {}
+
+  /** A piece of the output, cut anywhere: a line is read once its line break has come (UTF-8 never has 0x0a inside a character). */
+  push(chunk: Buffer): void {
+    const cut = chunk.lastIndexOf(10);
+    if (cut < 0) {
+      this.rest = this.rest.length ? Buffer.concat([this.rest, chunk]) : chunk;
+      return;
+    }
+    const whole = this.rest.length ? Buffer.concat([this.rest, chunk.subarray(0, cut)]) : chunk.subarray(0, cut);
+    this.rest = chunk.subarray(cut + 1);
+    this.lines(whole.toString('utf8'));
+  }
+
+  /** The end of the output: the last file is handed over. */
+  end(): void {
+    if (this.rest.length) this.lines(this.rest.toString('utf8'));
+    this.rest = Buffer.alloc(0);
+    this.finish();
+  }
+
+  /** Whole lines, as one text. */
+  lines(text: string): void {
+    for (const line of text.split('\n')) this.line(line);
+  }
+
+  private finish(): void {
+    const file = this.file;
     if (!file) return;
     if (!file.path) {
       // Neither ---/+++ nor rename lines (a mode change, a binary file): the header's two halves are equal.
-      const rest = header.slice('diff --git '.length);
+      const rest = this.header.slice('diff --git '.length);
       file.path = rest.startsWith('"') ? stripPrefix(rest.slice(0, rest.indexOf('" ') + 1)) : stripPrefix(rest.slice(0, (rest.length - 1) / 2));
     }
-    out.push(file);
-  };
-  let inHunk = false;
-  for (const line of diff.split('\n')) {
+    this.file = undefined;
+    this.onFile(file);
+  }
+
+  private line(line: string): void {
     if (line.startsWith('diff --git ')) {
-      finish();
-      header = line;
-      file = { path: '', change: 'modified', added: [] };
-      inHunk = false;
-      continue;
+      this.finish();
+      this.header = line;
+      this.file = { path: '', change: 'modified', added: [] };
+      this.inHunk = false;
+      return;
     }
-    if (!file) continue;
-    if (inHunk) {
+    const file = this.file;
+    if (!file) return;
+    if (this.inHunk) {
       const c = line.charCodeAt(0);
       if (c === 43 /* + */) {
-        file.added.push({ line: next++, text: line.slice(1) });
-        continue;
+        file.added.push({ line: this.next++, text: line.slice(1) });
+        return;
       }
-      if (c === 45 /* - */ || c === 92 /* \ */) continue;
-      if (!line.startsWith('@@')) inHunk = false;
+      if (c === 45 /* - */ || c === 92 /* \ */) return;
+      if (!line.startsWith('@@')) this.inHunk = false;
     }
     if (line.startsWith('@@')) {
       const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
-      next = Number(m?.[1] ?? 1);
-      inHunk = true;
+      this.next = Number(m?.[1] ?? 1);
+      this.inHunk = true;
     } else if (line.startsWith('new file mode')) file.change = 'added';
     else if (line.startsWith('deleted file mode')) file.change = 'deleted';
     else if (line.startsWith('rename from ')) {
@@ -95,12 +131,23 @@ export function parseUnifiedDiff(diff: string): ChangedFile[] {
       if (m?.[1] && m[1] !== '/dev/null' && !file.path) file.path = stripPrefix(m[1]);
     }
   }
-  finish();
+}
+
+/** Parses a whole `git diff -U0 --src-prefix=a/ --dst-prefix=b/` output into changed files with their added lines. */
+export function parseUnifiedDiff(diff: string): ChangedFile[] {
+  const out: ChangedFile[] = [];
+  const reader = new UnifiedDiffReader((f) => out.push(f));
+  reader.lines(diff);
+  reader.end();
   return out;
 }
 
-/** A file's text as added lines, or undefined when it looks binary (a NUL byte) or cannot be read. */
-export function readAsAdded(absPath: string, maxBytes = MAX_READ_BYTES): { added: AddedLine[]; binary: boolean } | undefined {
+/**
+ * The file at `absPath`, every line of it added, as `path`: its text is kept whole and its lines made only when
+ * asked for (content rules scan the text at once). Empty when it looks binary (a NUL byte) or cannot be read;
+ * `bytes`: how much was read.
+ */
+export function readAddedFile(absPath: string, path: string, change: ChangedFile['change'], maxBytes = MAX_READ_BYTES): { file: ChangedFile; bytes: number } {
   let fd: number | undefined;
   try {
     fd = openSync(absPath, 'r');
@@ -108,14 +155,12 @@ export function readAsAdded(absPath: string, maxBytes = MAX_READ_BYTES): { added
     const buf = Buffer.allocUnsafe(size);
     const n = size === 0 ? 0 : readSync(fd, buf, 0, size, 0);
     const bytes = buf.subarray(0, n);
-    if (bytes.subarray(0, 8000).includes(0)) return { added: [], binary: true };
+    if (bytes.subarray(0, 8000).includes(0)) return { file: addedWhole(path, change, '', true), bytes: n };
     const text = bytes.toString('utf8');
-    const lines = text.split('\n');
-    if (n === maxBytes) lines.pop(); // the last line read may be cut short
-    else if (lines.at(-1) === '') lines.pop();
-    return { added: lines.map((t, i) => ({ line: i + 1, text: t.endsWith('\r') ? t.slice(0, -1) : t })), binary: false };
+    // The last line read may be cut short: only whole lines count.
+    return { file: addedWhole(path, change, n === maxBytes ? text.slice(0, text.lastIndexOf('\n') + 1) : text, false), bytes: n };
   } catch {
-    return undefined;
+    return { file: { path, change, added: [] }, bytes: 0 };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -129,32 +174,70 @@ export interface WorkingChanges {
   untracked: string[];
 }
 
-export interface ChangesOptions {
-  /**
-   * Given the untracked files (read from disk) while git is still computing the diff: a caller can classify them
-   * meanwhile. They are in `files` too, after the diff's files.
-   */
-  onUntracked?: (files: readonly ChangedFile[]) => void;
-}
+/** Untracked files are read this much at a time before git's diff output, waiting meanwhile, is read on. */
+const UNTRACKED_SLICE_BYTES = 256 * 1024;
 
-/** The working tree's changes since `base` (default HEAD), committed or not, untracked files included. */
-export async function changesSince(repoRoot: string, base?: string, options: ChangesOptions = {}): Promise<WorkingChanges> {
+/**
+ * The working tree's changes since `base` (default HEAD), committed or not, untracked files included, each handed
+ * to `onFile` as soon as it is read: the diff's files in git's order as git writes them, and between them the
+ * untracked files, read from disk a slice at a time so that git's output keeps flowing (a full pipe stops git).
+ * Resolves with the base and the untracked paths once git is done; an error in `onFile` rejects it.
+ */
+export async function readChangesSince(repoRoot: string, base: string | undefined, onFile: (file: ChangedFile, untracked: boolean) => void): Promise<{ base: string | undefined; untracked: string[] }> {
   // HEAD is read from git's files (no process); git is asked only for a layout this does not know.
   const resolved = base ?? headCommit(repoRoot) ?? (await gitText(repoRoot, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).then((s) => s.trim() || undefined, () => undefined));
-  // The diff is the long one: started first; the untracked files are read (and classified) while it runs.
-  const diff = gitText(repoRoot, ['diff', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '-M', '--src-prefix=a/', '--dst-prefix=b/', resolved ?? EMPTY_TREE, '--']).catch((e: Error) => {
-    throw base && /bad revision|unknown revision|bad object/i.test(e.message) ? new Error(`the base commit ${base} is not in this repository`) : e;
+  let failed: { error: unknown } | undefined;
+  const reader = new UnifiedDiffReader((f) => onFile(f, false));
+  // The diff is the long one: started first, and read as it comes while the untracked files are read.
+  const args = ['-c', 'core.quotePath=false', 'diff', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '-M', '--src-prefix=a/', '--dst-prefix=b/', resolved ?? EMPTY_TREE, '--'];
+  const diff = git(repoRoot, args, {
+    onStdout: (chunk) => {
+      if (failed) return;
+      try {
+        reader.push(chunk);
+      } catch (error) {
+        failed = { error };
+      }
+    },
   });
-  diff.catch(() => undefined); // awaited below; not an unhandled rejection while the untracked files are read
-  const untrackedPaths = (await gitText(repoRoot, ['ls-files', '--others', '--exclude-standard', '-z'])).split('\0').filter(Boolean);
-  const untracked: ChangedFile[] = untrackedPaths.map((path) => {
-    const read = readAsAdded(join(repoRoot, path));
-    return { path, change: 'added', added: read?.added ?? [], binary: read?.binary };
-  });
-  options.onUntracked?.(untracked);
-  const files = parseUnifiedDiff(await diff);
-  files.push(...untracked);
-  return { base: resolved, files, untracked: untrackedPaths };
+  const untracked = (await gitText(repoRoot, ['ls-files', '--others', '--exclude-standard', '-z'])).split('\0').filter(Boolean);
+  let sliceBytes = 0;
+  try {
+    for (const path of untracked) {
+      const read = readAddedFile(join(repoRoot, path), path, 'added');
+      onFile(read.file, true);
+      sliceBytes += read.bytes;
+      if (sliceBytes >= UNTRACKED_SLICE_BYTES) {
+        sliceBytes = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+  } catch (error) {
+    failed = { error }; // and the diff's files are no longer handed over
+    throw error;
+  }
+  const r = await diff;
+  if (r.code !== 0) {
+    const said = r.stderr.trim() || `exited with ${r.code}`;
+    throw new Error(base && /bad revision|unknown revision|bad object/i.test(said) ? `the base commit ${base} is not in this repository` : `git diff: ${said}`);
+  }
+  if (!failed) {
+    try {
+      reader.end();
+    } catch (error) {
+      failed = { error };
+    }
+  }
+  if (failed) throw failed.error;
+  return { base: resolved, untracked };
+}
+
+/** The working tree's changes since `base` (default HEAD), committed or not: the diff's files, then the untracked ones. */
+export async function changesSince(repoRoot: string, base?: string): Promise<WorkingChanges> {
+  const fromDiff: ChangedFile[] = [];
+  const fromDisk: ChangedFile[] = [];
+  const read = await readChangesSince(repoRoot, base, (f, untracked) => (untracked ? fromDisk : fromDiff).push(f));
+  return { base: read.base, files: fromDiff.concat(fromDisk), untracked: read.untracked };
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
@@ -169,8 +252,7 @@ export function filesOnDisk(repoRoot: string, paths: readonly string[], cwd: str
       return;
     }
     const rel = relative(repoRoot, abs).split(sep).join('/');
-    const read = readAsAdded(abs);
-    out.push({ path: rel, change: 'modified', added: read?.added ?? [], binary: read?.binary });
+    out.push(readAddedFile(abs, rel, 'modified').file);
   };
   for (const p of paths) {
     const abs = resolve(cwd, p);

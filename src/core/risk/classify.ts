@@ -19,13 +19,41 @@ export interface ChangedFile {
   oldPath?: string;
   /** Lines the change adds (every line of a new file); empty for a deletion or a binary file. */
   added: AddedLine[];
+  /**
+   * For a file every line of which counts as added (untracked, or read from disk): its text, whose lines are
+   * `added`. Content rules scan it whole rather than line by line.
+   */
+  text?: string;
   binary?: boolean;
+}
+
+/** `text`'s lines, numbered from 1: split at line breaks, a trailing CR dropped, no empty line after a final break. */
+function linesOf(text: string): AddedLine[] {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines.map((t, i) => ({ line: i + 1, text: t.endsWith('\r') ? t.slice(0, -1) : t }));
+}
+
+/** A file every line of which counts as added: its lines are made only when asked for. */
+export function addedWhole(path: string, change: ChangedFile['change'], text: string, binary?: boolean): ChangedFile {
+  let lines: AddedLine[] | undefined;
+  return {
+    path,
+    change,
+    text,
+    binary,
+    get added(): AddedLine[] {
+      return (lines ??= linesOf(text));
+    },
+  };
 }
 
 /** At most this many content matches are kept per category and file: enough to point at, not a copy of the file. */
 const MAX_CONTENT_MATCHES = 10;
 /** Longer lines are minified or data: their content is not read. */
 const MAX_LINE = 2000;
+/** From this many added lines, a file's content is scanned as one text (a regex run per category, not per line). */
+const SCAN_WHOLE_FROM = 16;
 
 interface Rule {
   text: string;
@@ -38,6 +66,11 @@ interface CompiledCategory {
   anyPath: RegExp | undefined;
   content: Rule[];
   anyContent: RegExp | undefined;
+  /**
+   * The same over a whole text (multiline, global): it finds the lines worth testing one by one. Undefined when a
+   * rule has a negative lookaround, which a neighbouring line break could turn from a match into none.
+   */
+  anyContentText: RegExp | undefined;
   contentPaths: RegExp;
   exclude: RegExp | undefined;
 }
@@ -58,8 +91,9 @@ const pathSource = (glob: string): string => {
   return g.startsWith('**/') ? `(?:^|/)${globSource(g.slice(3))}$` : `^${globSource(g)}$`;
 };
 const globRe = (glob: string): RegExp => new RegExp(pathSource(glob), 'i');
-const anyOf = (sources: string[], wrap: (s: string) => string): RegExp | undefined =>
-  sources.length ? new RegExp(sources.map((s) => `(?:${wrap(s)})`).join('|'), 'i') : undefined;
+const anyOf = (sources: string[], wrap: (s: string) => string, flags = 'i'): RegExp | undefined =>
+  sources.length ? new RegExp(sources.map((s) => `(?:${wrap(s)})`).join('|'), flags) : undefined;
+const NEGATIVE_LOOKAROUND = /\(\?<?!/;
 const anyGlob = (globs: string[]): RegExp | undefined => anyOf(globs, pathSource);
 
 const cache = new WeakMap<Policy, CompiledPolicy>();
@@ -76,6 +110,7 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
       anyPath: anyGlob(c.paths),
       content: c.content.map((p) => ({ text: p, re: new RegExp(p, 'i') })),
       anyContent: anyOf(c.content, (p) => p),
+      anyContentText: c.content.some((p) => NEGATIVE_LOOKAROUND.test(p)) ? undefined : anyOf(c.content, (p) => p, 'gim'),
       contentPaths: anyGlob(c.contentPaths ?? SOURCE_FILES) as RegExp,
       exclude: anyGlob(c.exclude),
     })),
@@ -90,17 +125,75 @@ function pathMatch(c: CompiledCategory, path: string): RiskMatch | undefined {
   return { category: c.id, rule: `path ${rule?.text ?? c.paths[0]?.text}` };
 }
 
-function contentMatches(c: CompiledCategory, added: readonly AddedLine[]): RiskMatch[] {
-  const out: RiskMatch[] = [];
-  if (!c.anyContent) return out;
-  for (const l of added) {
-    if (l.text.length > MAX_LINE || !c.anyContent.test(l.text)) continue;
-    const rule = c.content.find((r) => r.re.test(l.text));
-    const text = (rule ? rule.re.exec(l.text)?.[0] : undefined) ?? '';
-    out.push({ category: c.id, rule: `content /${rule?.text ?? ''}/`, line: l.line, match: text.slice(0, 80) });
-    if (out.length >= MAX_CONTENT_MATCHES) break;
+/** The match on one line, when one of `c`'s content rules matches it. */
+function lineMatch(c: CompiledCategory, any: RegExp, text: string, line: number): RiskMatch | undefined {
+  if (text.length > MAX_LINE || !any.test(text)) return undefined;
+  const rule = c.content.find((r) => r.re.test(text));
+  const found = (rule ? rule.re.exec(text)?.[0] : undefined) ?? '';
+  return { category: c.id, rule: `content /${rule?.text ?? ''}/`, line, match: found.slice(0, 80) };
+}
+
+/**
+ * The lines of `text` (0-based, with where each starts and ends) where `scan` finds a match, in order, until `take`
+ * says stop. A match found across a line break only names its first line: each is tested on its own by the caller.
+ * `wholeFile`: the text ends with its last line's break, after which there is no line.
+ */
+function candidateLines(scan: RegExp, text: string, wholeFile: boolean, take: (index: number, start: number, end: number) => boolean): void {
+  let index = 0;
+  let counted = 0;
+  scan.lastIndex = 0;
+  for (let m = scan.exec(text); m; m = scan.exec(text)) {
+    const start = m.index === 0 ? 0 : text.lastIndexOf('\n', m.index - 1) + 1;
+    if (wholeFile && start >= text.length) break;
+    for (let i = text.indexOf('\n', counted); i !== -1 && i < start; i = text.indexOf('\n', i + 1)) index++;
+    counted = start;
+    let end = text.indexOf('\n', m.index);
+    if (end === -1) end = text.length;
+    if (!take(index, start, end)) break;
+    scan.lastIndex = end + 1;
   }
+  scan.lastIndex = 0;
+}
+
+function contentMatches(c: CompiledCategory, f: ChangedFile): RiskMatch[] {
+  const out: RiskMatch[] = [];
+  const any = c.anyContent;
+  if (!any) return out;
+  const keep = (m: RiskMatch | undefined): boolean => {
+    if (m) out.push(m);
+    return out.length < MAX_CONTENT_MATCHES;
+  };
+  const scan = c.anyContentText;
+  if (scan && f.text !== undefined) {
+    const text = f.text;
+    candidateLines(scan, text, true, (index, start, end) => keep(lineMatch(c, any, text.slice(start, text.charCodeAt(end - 1) === 13 ? end - 1 : end), index + 1)));
+    return out;
+  }
+  const added = f.added;
+  if (scan && added.length >= SCAN_WHOLE_FROM) {
+    candidateLines(scan, added.map((l) => l.text).join('\n'), false, (index) => keep(lineMatch(c, any, (added[index] as AddedLine).text, (added[index] as AddedLine).line)));
+    return out;
+  }
+  for (const l of added) if (!keep(lineMatch(c, any, l.text, l.line))) break;
   return out;
+}
+
+/** The file's categories and the rules that put it there, or undefined when it is not risky under `compiled`. */
+export function riskOf(compiled: CompiledPolicy, f: ChangedFile): RiskyFile | undefined {
+  const paths = (f.oldPath && f.oldPath !== f.path ? [f.path, f.oldPath] : [f.path]).filter((p) => !compiled.ignore?.test(p));
+  if (paths.length === 0) return undefined;
+  const matches: RiskMatch[] = [];
+  const categories: string[] = [];
+  for (const c of compiled.categories) {
+    const live = c.exclude ? paths.filter((p) => !c.exclude?.test(p)) : paths;
+    if (live.length === 0) continue;
+    let found = live.map((p) => pathMatch(c, p)).filter((m): m is RiskMatch => m !== undefined).slice(0, 1);
+    if (!f.binary && (f.text ?? f.added.length) && live.includes(f.path) && c.contentPaths.test(f.path)) found = found.concat(contentMatches(c, f));
+    if (found.length === 0) continue;
+    categories.push(c.id);
+    matches.push(...found);
+  }
+  return categories.length ? { path: f.path, change: f.change, categories, matches } : undefined;
 }
 
 /** The risky files among `files`, each with every category it falls into and the rules that put it there. */
@@ -108,20 +201,8 @@ export function classifyChanges(policy: Policy, files: readonly ChangedFile[]): 
   const compiled = compilePolicy(policy);
   const out: RiskyFile[] = [];
   for (const f of files) {
-    const paths = (f.oldPath && f.oldPath !== f.path ? [f.path, f.oldPath] : [f.path]).filter((p) => !compiled.ignore?.test(p));
-    if (paths.length === 0) continue;
-    const matches: RiskMatch[] = [];
-    const categories: string[] = [];
-    for (const c of compiled.categories) {
-      const live = c.exclude ? paths.filter((p) => !c.exclude?.test(p)) : paths;
-      if (live.length === 0) continue;
-      let found = live.map((p) => pathMatch(c, p)).filter((m): m is RiskMatch => m !== undefined).slice(0, 1);
-      if (!f.binary && f.added.length && live.includes(f.path) && c.contentPaths.test(f.path)) found = found.concat(contentMatches(c, f.added));
-      if (found.length === 0) continue;
-      categories.push(c.id);
-      matches.push(...found);
-    }
-    if (categories.length) out.push({ path: f.path, change: f.change, categories, matches });
+    const risky = riskOf(compiled, f);
+    if (risky) out.push(risky);
   }
   return out;
 }

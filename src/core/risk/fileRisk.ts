@@ -2,7 +2,7 @@
 // under the policy. The full scan (every change) is left for when a review runs.
 import { join } from 'node:path';
 import { runGit } from '../git';
-import { parseUnifiedDiff, readAsAdded } from './changes';
+import { parseUnifiedDiff, readAddedFile } from './changes';
 import { classifyChanges, type ChangedFile } from './classify';
 import type { Policy, RiskyFile } from './types';
 
@@ -13,8 +13,7 @@ export async function fileChange(repoRoot: string, base: string, relPath: string
     runGit(repoRoot, ['ls-files', '--others', '--exclude-standard', '-z', '--', relPath]),
   ]);
   if (untracked.split('\0').includes(relPath)) {
-    const read = readAsAdded(join(repoRoot, relPath));
-    return { path: relPath, change: 'added', added: read?.added ?? [], binary: read?.binary };
+    return readAddedFile(join(repoRoot, relPath), relPath, 'added').file;
   }
   return parseUnifiedDiff(diff).find((f) => f.path === relPath);
 }

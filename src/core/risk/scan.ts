@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { runGit } from '../git';
 import { locateRecord } from '../record/location';
 import type { RiskScan, RiskScanner } from '../review/subject';
-import { changesSince } from './changes';
-import { classifyChanges } from './classify';
+import { riskyChangesSince } from './riskyChanges';
 import { loadPolicy } from './load';
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
@@ -26,14 +25,14 @@ function addedFileDiff(repoRoot: string, path: string): string {
 /** The policy in force, the working tree's changes since `base` (or HEAD), and the risky ones among them. */
 export const scanRisk: RiskScanner = async (repoRoot, base) => {
   const policy = loadPolicy(repoRoot, { recordDir: locateRecord(repoRoot)?.dir });
-  const changes = await changesSince(repoRoot, base);
+  const changes = await riskyChangesSince(repoRoot, base, () => policy.policy);
   const baseCommit = changes.base ?? EMPTY_TREE;
   const untracked = new Set(changes.untracked);
   const scan: RiskScan = {
     policy,
     baseCommit,
-    changed: changes.files.map((f) => ({ path: f.path, change: f.change })),
-    risky: classifyChanges(policy.policy, changes.files),
+    changed: changes.changed,
+    risky: changes.risky,
     async diff(paths) {
       const tracked = paths.filter((p) => !untracked.has(p));
       const text = tracked.length ? await runGit(repoRoot, ['diff', '--no-color', '--no-ext-diff', '-M', baseCommit, '--', ...tracked]) : '';

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { changesSince, filesOnDisk, parseUnifiedDiff } from '../../../src/core/risk/changes';
+import { changesSince, filesOnDisk, parseUnifiedDiff, readChangesSince, UnifiedDiffReader } from '../../../src/core/risk/changes';
+import type { ChangedFile } from '../../../src/core/risk/classify';
 import { gitRepo } from '../helpers/tmp';
 
 const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
@@ -109,4 +110,71 @@ test('files on disk: every line counts as added; folders are walked; paths outsi
   const files = filesOnDisk(repo, ['src'], repo);
   assert.deepEqual(files.map((f) => [f.path, f.added.length]).sort(), [['src/a.ts', 2], ['src/deep/b.ts', 1]]);
   assert.throws(() => filesOnDisk(repo, ['..'], repo), /outside the repository/);
+});
+
+test('the diff read piece by piece as git writes it: any cut, even inside a character, gives what the whole text gives', () => {
+  const diff = Buffer.from([
+    'diff --git a/café/x.ts b/café/x.ts',
+    '--- a/café/x.ts',
+    '+++ b/café/x.ts',
+    '@@ -1 +1,2 @@',
+    '-old',
+    '+const prix = "10 €";',
+    '+naïve()',
+    'diff --git "a/quo\\"te.rb" "b/quo\\"te.rb"',
+    'new file mode 100644',
+    '--- /dev/null',
+    '+++ "b/quo\\"te.rb"',
+    '@@ -0,0 +1 @@',
+    '+has_secure_password',
+    'diff --git a/gone.rb b/gone.rb',
+    'deleted file mode 100644',
+    '--- a/gone.rb',
+    '+++ /dev/null',
+    '@@ -1 +0,0 @@',
+    '-bye',
+    '',
+  ].join('\n'), 'utf8');
+  const whole = parseUnifiedDiff(diff.toString('utf8'));
+  assert.deepEqual(whole.map((f) => [f.path, f.change, f.added.map((l) => l.text)]), [
+    ['café/x.ts', 'modified', ['const prix = "10 €";', 'naïve()']],
+    ['quo"te.rb', 'added', ['has_secure_password']],
+    ['gone.rb', 'deleted', []],
+  ]);
+  for (let size = 1; size <= diff.length; size += size < 8 ? 1 : 7) {
+    const got: ChangedFile[] = [];
+    const seenBeforeEnd: string[] = [];
+    const reader = new UnifiedDiffReader((f) => got.push(f));
+    for (let at = 0; at < diff.length; at += size) {
+      reader.push(diff.subarray(at, at + size));
+      seenBeforeEnd.splice(0, seenBeforeEnd.length, ...got.map((f) => f.path));
+    }
+    reader.end();
+    assert.deepEqual(got, whole, `pieces of ${size} bytes`);
+    // A file is handed over once the next one starts, not only at the end.
+    assert.deepEqual(seenBeforeEnd, ['café/x.ts', 'quo"te.rb'], `pieces of ${size} bytes`);
+  }
+});
+
+test('reading changes as they come: every file once, the untracked ones marked, and a failing reader of them is an error', async (t) => {
+  const repo = gitRepo(t);
+  for (let i = 0; i < 300; i++) write(repo, `app/m${i}.rb`, `class M${i}\nend\n`);
+  const base = commitAll(repo, 'base');
+  for (let i = 0; i < 300; i++) write(repo, `app/m${i}.rb`, `class M${i}\n  ${'x'.repeat(2000)}\nend\n`); // a diff larger than a pipe holds
+  for (let i = 0; i < 200; i++) write(repo, `new/n${i}.rb`, `${'y'.repeat(3000)}\n`); // more than one slice of untracked files
+  const seen: [string, boolean][] = [];
+  const read = await readChangesSince(repo, base, (f, untracked) => seen.push([f.path, untracked]));
+  assert.equal(read.base, base);
+  assert.equal(seen.length, 500);
+  assert.equal(new Set(seen.map(([p]) => p)).size, 500);
+  assert.deepEqual(seen.filter(([, u]) => u).map(([p]) => p).sort(), read.untracked.sort());
+  assert.equal(read.untracked.length, 200);
+  const all = await changesSince(repo, base);
+  assert.deepEqual(all.files.map((f) => f.path), [...seen.filter(([, u]) => !u), ...seen.filter(([, u]) => u)].map(([p]) => p));
+  await assert.rejects(readChangesSince(repo, base, (f) => {
+    if (f.path === 'app/m150.rb') throw new Error('reader broke');
+  }), /reader broke/);
+  await assert.rejects(readChangesSince(repo, base, (f) => {
+    if (f.path === 'new/n150.rb') throw new Error('reader broke on an untracked file');
+  }), /reader broke on an untracked file/);
 });

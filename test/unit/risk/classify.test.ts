@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyChanges, type ChangedFile } from '../../../src/core/risk/classify';
+import { addedWhole, classifyChanges, type ChangedFile } from '../../../src/core/risk/classify';
 import { DEFAULT_POLICY } from '../../../src/core/risk/policy';
 import type { Policy } from '../../../src/core/risk/types';
 
@@ -126,4 +126,45 @@ test('globs: ** across folders, {a,b} alternatives, a bare name at any depth, ca
 test('at most ten content matches per category and file are kept', () => {
   const [r] = classifyChanges(DEFAULT_POLICY, [file('src/lib.ts', Array.from({ length: 50 }, () => 'jwt.verify(t, k)'))]);
   assert.equal(r?.matches.filter((m) => m.category === 'auth').length, 10);
+});
+
+test('content scanned as one text finds exactly the lines a line-by-line reading finds, edge cases included', () => {
+  // The oracle: each line on its own, tested with each category's patterns as written.
+  const perLine = (policy: Policy, lines: { line: number; text: string }[]): string[] =>
+    policy.categories.flatMap((c) =>
+      lines
+        .filter((l) => l.text.length <= 2000 && c.content.some((p) => new RegExp(p, 'i').test(l.text)))
+        .slice(0, 10)
+        .map((l) => `${c.id}:${l.line}`),
+    );
+  const contentOf = (f: ChangedFile, policy: Policy): string[] =>
+    (classifyChanges(policy, [f])[0]?.matches ?? []).filter((m) => m.line !== undefined).map((m) => `${m.category}:${m.line}`);
+  const policy: Policy = {
+    ...DEFAULT_POLICY,
+    categories: [
+      ...DEFAULT_POLICY.categories,
+      { id: 'anchors', title: 'A', paths: [], content: ['^\\s*key\\b', 'end$', '^$'], exclude: [], review: true, requiredChecks: [] },
+      { id: 'across', title: 'B', paths: [], content: ['foo\\s*=\\s*bar', 'x[^y]*z'], exclude: [], review: true, requiredChecks: [] },
+      { id: 'around', title: 'C', paths: [], content: ['(?<=\\s)tok', 'pos(?=\\s)'], exclude: [], review: true, requiredChecks: [] },
+      // A line break beside it would change these: read line by line.
+      { id: 'negative', title: 'D', paths: [], content: ['(?<!\\S)neg\\b', 'last(?!\\s)'], exclude: [], review: true, requiredChecks: [] },
+    ],
+  };
+  const pieces = ['jwt.verify(t, k)', '  key = 1', 'key', 'the end', 'end', '', 'foo =', ' bar', 'foo = bar', 'x', 'z', 'xz', 'tok', ' tok', 'neg', ' neg x',
+    'pos', 'pos ', 'last', 'last ', 'Stripe::Refund.create(charge: id)', 'add_column :users, :role, :string', 'a'.repeat(2100) + ' jwt.verify(t)', 'plain code', '\tkey\r', 'end\r', 'rôle == "admin" → 🙂'];
+  let seed = 7;
+  const random = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+  for (let round = 0; round < 300; round++) {
+    const lines = Array.from({ length: 1 + random(40) }, () => pieces[random(pieces.length)] as string);
+    const text = lines.join(random(2) ? '\n' : '\r\n') + (random(3) ? '\n' : '');
+    // A file added whole (its text), and the same lines as a diff's added lines at other line numbers.
+    const whole = addedWhole('src/x.ts', 'added', text);
+    const expectedWhole = perLine(policy, whole.added);
+    assert.deepEqual(contentOf(addedWhole('src/x.ts', 'added', text), policy), expectedWhole, JSON.stringify(text));
+    const numbered = whole.added.map((l, i) => ({ line: 3 * i + 5, text: l.text }));
+    assert.deepEqual(contentOf({ path: 'src/x.ts', change: 'modified', added: numbered }, policy), perLine(policy, numbered), JSON.stringify(text));
+  }
+  // Its lines as the line-by-line reading had them: a CR dropped, no line after the last break.
+  assert.deepEqual(addedWhole('a', 'added', 'one\r\ntwo\n').added, [{ line: 1, text: 'one' }, { line: 2, text: 'two' }]);
+  assert.deepEqual(addedWhole('a', 'added', '').added, []);
 });
