@@ -102,6 +102,16 @@ const cache = new WeakMap<Policy, CompiledPolicy>();
 export function compilePolicy(policy: Policy): CompiledPolicy {
   const known = cache.get(policy);
   if (known) return known;
+  // One object for the same rules in several categories (their content paths, their excludes): a file tests it once.
+  const shared = new Map<string, RegExp>();
+  const one = <R extends RegExp | undefined>(re: R): R => {
+    if (!re) return re;
+    const key = `${re.flags}/${re.source}`;
+    const known = shared.get(key);
+    if (known) return known as R;
+    shared.set(key, re);
+    return re;
+  };
   const compiled: CompiledPolicy = {
     ignore: anyGlob(policy.ignore),
     categories: policy.categories.map((c) => ({
@@ -111,8 +121,8 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
       content: c.content.map((p) => ({ text: p, re: new RegExp(p, 'i') })),
       anyContent: anyOf(c.content, (p) => p),
       anyContentText: c.content.some((p) => NEGATIVE_LOOKAROUND.test(p)) ? undefined : anyOf(c.content, (p) => p, 'gim'),
-      contentPaths: anyGlob(c.contentPaths ?? SOURCE_FILES) as RegExp,
-      exclude: anyGlob(c.exclude),
+      contentPaths: one(anyGlob(c.contentPaths ?? SOURCE_FILES) as RegExp),
+      exclude: one(anyGlob(c.exclude)),
     })),
   };
   cache.set(policy, compiled);
@@ -180,20 +190,35 @@ function contentMatches(c: CompiledCategory, f: ChangedFile): RiskMatch[] {
 
 /** The file's categories and the rules that put it there, or undefined when it is not risky under `compiled`. */
 export function riskOf(compiled: CompiledPolicy, f: ChangedFile): RiskyFile | undefined {
-  const paths = (f.oldPath && f.oldPath !== f.path ? [f.path, f.oldPath] : [f.path]).filter((p) => !compiled.ignore?.test(p));
-  if (paths.length === 0) return undefined;
-  const matches: RiskMatch[] = [];
-  const categories: string[] = [];
+  const oldPath = f.oldPath !== undefined && f.oldPath !== f.path && !compiled.ignore?.test(f.oldPath) ? f.oldPath : undefined;
+  const newPath = compiled.ignore?.test(f.path) ? undefined : f.path;
+  if (newPath === undefined && oldPath === undefined) return undefined;
+  const hasContent = !f.binary && (f.text !== undefined ? f.text.length > 0 : f.added.length > 0);
+  // Categories mostly share their content paths (source files): tested once per file.
+  let sourceRe: RegExp | undefined;
+  let isSource = false;
+  let matches: RiskMatch[] | undefined;
+  let categories: string[] | undefined;
   for (const c of compiled.categories) {
-    const live = c.exclude ? paths.filter((p) => !c.exclude?.test(p)) : paths;
-    if (live.length === 0) continue;
-    let found = live.map((p) => pathMatch(c, p)).filter((m): m is RiskMatch => m !== undefined).slice(0, 1);
-    if (!f.binary && (f.text ?? f.added.length) && live.includes(f.path) && c.contentPaths.test(f.path)) found = found.concat(contentMatches(c, f));
-    if (found.length === 0) continue;
-    categories.push(c.id);
-    matches.push(...found);
+    const inNew = newPath !== undefined && !c.exclude?.test(newPath);
+    const inOld = oldPath !== undefined && !c.exclude?.test(oldPath);
+    if (!inNew && !inOld) continue;
+    const byPath = (inNew ? pathMatch(c, f.path) : undefined) ?? (inOld ? pathMatch(c, oldPath as string) : undefined);
+    let byContent: RiskMatch[] | undefined;
+    if (hasContent && inNew && c.anyContent) {
+      if (sourceRe !== c.contentPaths) {
+        sourceRe = c.contentPaths;
+        isSource = sourceRe.test(f.path);
+      }
+      if (isSource) byContent = contentMatches(c, f);
+    }
+    if (!byPath && !byContent?.length) continue;
+    (categories ??= []).push(c.id);
+    matches ??= [];
+    if (byPath) matches.push(byPath);
+    if (byContent) for (const m of byContent) matches.push(m);
   }
-  return categories.length ? { path: f.path, change: f.change, categories, matches } : undefined;
+  return categories && matches ? { path: f.path, change: f.change, categories, matches } : undefined;
 }
 
 /** The risky files among `files`, each with every category it falls into and the rules that put it there. */
