@@ -194,14 +194,20 @@ export function riskOf(compiled: CompiledPolicy, f: ChangedFile): RiskyFile | un
   const newPath = compiled.ignore?.test(f.path) ? undefined : f.path;
   if (newPath === undefined && oldPath === undefined) return undefined;
   const hasContent = !f.binary && (f.text !== undefined ? f.text.length > 0 : f.added.length > 0);
-  // Categories mostly share their content paths (source files): tested once per file.
+  // Categories mostly share their content paths (source files) and excludes: each tested once per file.
   let sourceRe: RegExp | undefined;
   let isSource = false;
+  let excludeRe: RegExp | undefined;
+  let inNew = newPath !== undefined;
+  let inOld = oldPath !== undefined;
   let matches: RiskMatch[] | undefined;
   let categories: string[] | undefined;
   for (const c of compiled.categories) {
-    const inNew = newPath !== undefined && !c.exclude?.test(newPath);
-    const inOld = oldPath !== undefined && !c.exclude?.test(oldPath);
+    if (excludeRe !== c.exclude) {
+      excludeRe = c.exclude;
+      inNew = newPath !== undefined && !excludeRe?.test(newPath);
+      inOld = oldPath !== undefined && !excludeRe?.test(oldPath);
+    }
     if (!inNew && !inOld) continue;
     const byPath = (inNew ? pathMatch(c, f.path) : undefined) ?? (inOld ? pathMatch(c, oldPath as string) : undefined);
     let byContent: RiskMatch[] | undefined;
