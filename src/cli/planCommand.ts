@@ -3,6 +3,7 @@ import { PlanError, userPlanEvent } from '../core/capture/userPlan';
 import { appendToJournal } from '../core/record/appendToJournal';
 import type { RecordEvent } from '../core/record/events';
 import { RecordStore } from '../core/record/store';
+import { sessionsByIdPrefix } from '../core/report/trail';
 import { gitIdentity } from '../core/review/reviews';
 import { UsageError, type CliArgs } from './args';
 import { baseFor, repoOf } from './memoryCommands';
@@ -22,10 +23,10 @@ export async function plan(args: CliArgs, cwd: string, out: Out): Promise<number
     // A mistyped id would record a plan no session is held against.
     const store = await RecordStore.open(dir, { readOnly: true });
     try {
-      const known = store.db.exec('SELECT id FROM sessions WHERE id = ? OR id LIKE ? ORDER BY id = ? DESC LIMIT 2', [session, `${session}%`, session])[0]?.values ?? [];
+      const known = sessionsByIdPrefix(store.db, session);
       if (known.length === 0) throw new UsageError(`no session "${session}" in this record (flightdeck sessions lists them)`);
-      if (known.length > 1 && String(known[0]?.[0]) !== session) throw new UsageError(`"${session}" names more than one session; give more of its id`);
-      session = String(known[0]?.[0]);
+      if (known.length > 1 && known[0] !== session) throw new UsageError(`"${session}" names more than one session; give more of its id`);
+      session = known[0] as string;
     } finally {
       store.close();
     }

@@ -5,6 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { runGit } from './git';
 import { gitCommonDir } from './record/location';
 
 export interface GitIdentity {
@@ -139,4 +140,12 @@ export function gitIdentityFromFiles(repoRoot: string, env: NodeJS.ProcessEnv = 
   } catch {
     return undefined;
   }
+}
+
+/** user.name and user.email (empty when unset): from the config files when they say for sure, else from git. */
+export async function gitUserConfig(repoRoot: string): Promise<{ name: string; email: string }> {
+  const files = gitIdentityFromFiles(repoRoot);
+  if (files) return { name: (files.name ?? '').trim(), email: (files.email ?? '').trim() };
+  const [name, email] = await Promise.all([runGit(repoRoot, ['config', 'user.name']), runGit(repoRoot, ['config', 'user.email'])]);
+  return { name: name.trim(), email: email.trim() };
 }

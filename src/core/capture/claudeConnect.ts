@@ -16,18 +16,17 @@ export function claudeSettingsPath(root: string): string {
   return join(root, '.claude', 'settings.local.json');
 }
 
-/** Hook commands that run `cli` (an absolute dist/cli.js) with the runtime running us (Electron as Node in VS Code). */
-export function cliHookCommand(cli: string): (event: string) => string {
-  const env: Record<string, string> = process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {};
+/**
+ * Hook commands that run `cli` (an absolute dist/cli.js) with the runtime running us (Electron as Node in VS Code),
+ * with `extraEnv` set for them.
+ */
+export function cliHookCommand(cli: string, extraEnv: Record<string, string> = {}): (event: string) => string {
+  const env: Record<string, string> = { ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}), ...extraEnv };
   return (event) => hookCommand(process.execPath, cli, event, env);
 }
 
 /** The same, for Codex's hooks: marked so the hook reads the payload as Codex's. */
-export function codexHookCommand(cli: string): (event: string) => string {
-  const env: Record<string, string> = process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {};
-  return (event) => hookCommand(process.execPath, cli, event, { ...env, FLIGHTDECK_AGENT: 'codex' });
-}
-
+export const codexHookCommand = (cli: string): ((event: string) => string) => cliHookCommand(cli, { FLIGHTDECK_AGENT: 'codex' });
 
 /** Writes the whole file or nothing (temp file, then rename): a crash never leaves half a settings file. */
 function writeSettings(path: string, settings: object): void {

@@ -76,19 +76,16 @@ export function compactRecord(store: RecordStore, onStep: StepHook = () => {}): 
     store.db.exec('VACUUM');
     onStep('vacuumed');
     const after = databaseBytes(store);
-    const setMeta = (key: string, value: string): void => {
-      store.db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', [key, value]);
-    };
-    setMeta(META_COMPACTED, String(after));
+    store.setMeta(META_COMPACTED, String(after));
     // Databases loaded before this one stop snapshotting once the file says so (compactionEpoch.ts).
     const epoch = Math.max(readCompactionEpoch(store.dir), Number(store.meta(META_COMPACTION_EPOCH) ?? 0)) + 1;
-    setMeta(META_COMPACTION_EPOCH, String(epoch));
+    store.setMeta(META_COMPACTION_EPOCH, String(epoch));
     store.snapshotHeld(2, onStep);
     writeCompactionEpoch(store.dir, epoch);
     onStep('epoch');
     const removed = removeUnreferencedSegments(store, onStep);
     // Kept in memory only: the next snapshot carries it (a crash before that means one compaction more, nothing lost).
-    setMeta(META_UNPACKED_LEFT, String(unpackedSegmentBytes(store)));
+    store.setMeta(META_UNPACKED_LEFT, String(unpackedSegmentBytes(store)));
     return { after, packed, removed };
   });
   if (!done) return { before, after: before, snapshot: false };

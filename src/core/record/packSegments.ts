@@ -155,7 +155,7 @@ export function packPayloads(store: RecordStore, onStep: StepHook = () => {}): P
     } finally {
       update.free();
     }
-    store.db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', [META_SEGMENTS_NEXT, String(k)]);
+    store.setMeta(META_SEGMENTS_NEXT, String(k));
     store.db.exec('COMMIT');
   } catch (err) {
     store.db.exec('ROLLBACK');

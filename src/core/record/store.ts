@@ -101,6 +101,10 @@ export interface PreparedEvents {
   data: readonly Uint8Array[];
 }
 
+function writeMeta(db: Database, key: string, value: string): void {
+  db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', [key, value]);
+}
+
 /**
  * The flight record of one repository: an in-memory sql.js database kept current from an
  * append-only journal that any number of processes write to, and snapshotted by one at a time.
@@ -198,7 +202,7 @@ export class RecordStore {
     // Older than a compaction that ended before this open (a damaged snapshot replaced by an older one, or none): the
     // best there is, and not stale.
     if (Number(db.exec(`SELECT value FROM meta WHERE key = '${META_COMPACTION_EPOCH}'`)[0]?.values[0]?.[0] ?? 0) < epochAtOpen) {
-      db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', [META_COMPACTION_EPOCH, String(epochAtOpen)]);
+      writeMeta(db, META_COMPACTION_EPOCH, String(epochAtOpen));
     }
     const tail = new JournalTail(dir);
     const store = new RecordStore(dir, db, options, report, tail);
@@ -464,8 +468,9 @@ export class RecordStore {
     }
   }
 
-  private setMeta(key: string, value: string): void {
-    this.db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', [key, value]);
+  /** Sets one of the record's own values (snapshot position, compaction state), kept with the next snapshot. */
+  setMeta(key: string, value: string): void {
+    writeMeta(this.db, key, value);
   }
 
   private assertWritable(): void {

@@ -103,11 +103,16 @@ function trailReviews(db: Database, id: string): TrailReview[] {
   }));
 }
 
-/** Newest session first; `latest` picks it. */
+/** Up to two sessions whose id is `prefix` or starts with it; the exact one first (an id sorts before its longer ones). */
+export function sessionsByIdPrefix(db: Database, prefix: string): string[] {
+  return rows(db, 'SELECT id FROM sessions WHERE id = ? OR id LIKE ? ORDER BY id LIMIT 2', [prefix, `${prefix}%`]).map((r) => s(r[0]));
+}
+
+/** The session an id or a unique start of one names; `latest`: the newest session. */
 export function resolveSessionId(db: Database, idOrLatest: string): string | undefined {
   if (idOrLatest !== 'latest') {
-    const exact = rows(db, 'SELECT id FROM sessions WHERE id = ? OR id LIKE ? ORDER BY id LIMIT 2', [idOrLatest, `${idOrLatest}%`]);
-    return exact.length === 1 || s(exact[0]?.[0]) === idOrLatest ? s(exact[0]?.[0]) : undefined;
+    const found = sessionsByIdPrefix(db, idOrLatest);
+    return found.length === 1 || found[0] === idOrLatest ? found[0] : undefined;
   }
   return s(rows(db, 'SELECT id FROM sessions ORDER BY coalesce(started_at, 0) DESC LIMIT 1', [])[0]?.[0]) || undefined;
 }

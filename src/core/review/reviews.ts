@@ -2,18 +2,16 @@
 import type { Database } from 'sql.js';
 import { newEventId, type NewEvent } from '../record/events';
 import type { RecordStore } from '../record/store';
-import { runGit } from '../git';
 import { redactText } from '../capture/redact';
 import { buildReviewInput, changeHash, describeSubject, type ReviewSubject } from './subject';
 import type { ReviewEngine, ReviewInput, ReviewStatus, Verdict } from './types';
-import { gitIdentityFromFiles } from '../gitConfig';
+import { gitUserConfig } from '../gitConfig';
 
 /** Who acts, as git knows them: `user.name <user.email>` (either part may be missing). */
 export async function gitIdentity(repoRoot: string): Promise<string> {
   // Read from git's config files when they say for sure (no process: the lock CLI pays for this on every call).
-  const files = gitIdentityFromFiles(repoRoot);
-  const [name, email] = files ? [files.name ?? '', files.email ?? ''] : await Promise.all([runGit(repoRoot, ['config', 'user.name']), runGit(repoRoot, ['config', 'user.email'])]);
-  const who = [name.trim(), email.trim() ? `<${email.trim()}>` : ''].filter(Boolean).join(' ');
+  const { name, email } = await gitUserConfig(repoRoot);
+  const who = [name, email ? `<${email}>` : ''].filter(Boolean).join(' ');
   return who || 'unknown';
 }
 

@@ -1,6 +1,6 @@
 // Who a clone's record belongs to on the remote: the git identity's email, made safe as one ref name component.
 import { RecordError } from '../record/errors';
-import { git } from '../git';
+import { gitUserConfig } from '../gitConfig';
 
 export const RECORDS_PREFIX = 'refs/flightdeck/records/';
 
@@ -23,13 +23,12 @@ export function authorSlug(email: string): string {
 
 /** This clone's author from `git config`; a repository without user.email cannot share (whose record would it be?). */
 export async function currentAuthor(repoRoot: string): Promise<Author> {
-  const [email, name] = await Promise.all([git(repoRoot, ['config', 'user.email']), git(repoRoot, ['config', 'user.name'])]);
-  const address = email.code === 0 ? email.stdout.trim() : '';
+  const { name, email: address } = await gitUserConfig(repoRoot);
   const slug = authorSlug(address);
   if (!address || !slug) {
     throw new RecordError('team sync needs your git identity: set it with git config user.email you@example.com', 'ENOIDENTITY');
   }
   const out: Author = { email: address, slug };
-  if (name.code === 0 && name.stdout.trim()) out.name = name.stdout.trim();
+  if (name) out.name = name;
   return out;
 }
