@@ -161,7 +161,7 @@ export async function riskCommandTime(row: (label: string, value: string, target
     const ours = new Map<string, number[]>(sides.map((s) => [s.label, []]));
     const node: number[] = [];
     let last = run(sides[0]!.cli);
-    const rounds = 15;
+    const rounds = 30;
     for (let i = 0; i < rounds; i++) {
       // The sides take turns going first: a busy machine slows all alike.
       for (let k = 0; k < sides.length; k++) {

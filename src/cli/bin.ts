@@ -31,6 +31,7 @@ if (argv[0] === 'hook') {
 } else if (argv[0] === 'risk' && !argv.includes('--help') && !argv.includes('-h')) {
   // Run on every save: the small bundle; the whole CLI (for its database) only when sessions.json cannot say.
   require('./noExitHang'); // classifying thousands of files does get hot
+  require('./batchRegexps');
   const bundle = loadBundle<typeof Risk>(join(__dirname, './cli-risk.js'), require);
   const fromDb = (dir: string, now: number): ReturnType<typeof Cli.activeSessionBaseFromDb> => (require('./cli-main.js') as typeof Cli).activeSessionBaseFromDb(dir, now);
   void bundle.exports.riskMain(argv, process.cwd(), fdLine(1), fdLine(2), fromDb).then((code) => {
@@ -40,6 +41,7 @@ if (argv[0] === 'hook') {
 } else {
   // Not for the hook: node:v8 loads node's streams (ms on every tool call), and a hook's little work never gets hot.
   require('./noExitHang');
+  require('./batchRegexps');
   const { main } = require('./cli-main.js') as typeof Cli;
   void main(argv, process.cwd(), line(stdout), line(stderr)).then((code) => {
     process.exitCode = code;
