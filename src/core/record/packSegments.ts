@@ -1,9 +1,9 @@
-import { closeSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, openSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive } from './fileLock';
 import { fsyncDir, JOURNAL_FILE, PREVIOUS_JOURNAL_FILE, readJournalGen } from './journal';
 import { PackedFile, PackedWriter, packedSegmentName, type PackKey } from './packedSegment';
-import { nextMovedSegment, SEGMENTS_DIR, SegmentFiles } from './segments';
+import { listSegmentFiles, nextMovedSegment, SEGMENTS_DIR, SegmentFiles } from './segments';
 import type { RecordStore } from './store';
 
 /**
@@ -183,25 +183,10 @@ export function removeUnreferencedSegments(store: RecordStore, onStep: StepHook 
   const dir = join(store.dir, SEGMENTS_DIR);
   const removed: string[] = [];
   let bytes = 0;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return { files: removed, bytes };
-  }
-  for (const name of names) {
-    const m = /^(?:journal-(\d+)\.jsonl|moved-(\d+)\.jsonl|packed-(\d+)\.seg)$/.exec(name);
-    const writing = /^packed-\d+\.seg\.writing-(\d+)$/.exec(name);
-    let remove = false;
-    if (m) {
-      const seg = m[1] !== undefined ? Number(m[1]) : -Number(m[2] ?? m[3]);
-      remove = !referenced.has(seg);
-    } else if (writing) {
-      const pid = Number(writing[1]);
-      remove = pid !== process.pid && !isAlive(pid);
-    }
+  for (const f of listSegmentFiles(store.dir)) {
+    const remove = f.kind === 'writing' ? f.n !== process.pid && !isAlive(f.n) : !referenced.has(f.kind === 'journal' ? f.n : -f.n);
     if (!remove) continue;
-    const path = join(dir, name);
+    const path = join(dir, f.name);
     try {
       const st = statSync(path);
       // A journal generation is also journal.prev.jsonl while live (a second name): only the last name frees bytes.
@@ -221,18 +206,13 @@ export function removeUnreferencedSegments(store: RecordStore, onStep: StepHook 
 export function unpackedSegmentBytes(store: RecordStore): number {
   const live = liveGenerations(store);
   let total = 0;
-  try {
-    for (const name of readdirSync(join(store.dir, SEGMENTS_DIR))) {
-      const m = /^(?:journal-(\d+)\.jsonl|moved-\d+\.jsonl)$/.exec(name);
-      if (!m || (m[1] !== undefined && live.has(Number(m[1])))) continue;
-      try {
-        total += statSync(join(store.dir, SEGMENTS_DIR, name)).size;
-      } catch {
-        /* removed meanwhile */
-      }
+  for (const f of listSegmentFiles(store.dir)) {
+    if (f.kind === 'packed' || f.kind === 'writing' || (f.kind === 'journal' && live.has(f.n))) continue;
+    try {
+      total += statSync(join(store.dir, SEGMENTS_DIR, f.name)).size;
+    } catch {
+      /* removed meanwhile */
     }
-  } catch {
-    /* no segments */
   }
   return total;
 }

@@ -21,32 +21,41 @@ export interface PayloadLocation {
 export const journalSegmentName = (gen: number): string => `journal-${gen}.jsonl`;
 export const movedSegmentName = (k: number): string => `moved-${k}.jsonl`;
 
+export interface SegmentFile {
+  name: string;
+  /** journal-N.jsonl, moved-N.jsonl, packed-N.seg, or packed-N.seg.writing-PID (N here: the writer's pid). */
+  kind: 'journal' | 'moved' | 'packed' | 'writing';
+  n: number;
+}
+
+const SEGMENT_FILE = /^(?:journal-(\d+)\.jsonl|moved-(\d+)\.jsonl|packed-(\d+)\.seg|packed-\d+\.seg\.writing-(\d+))$/;
+
+/** The segment files in the record at `dir` (none when it has no segments folder yet); other files are left out. */
+export function listSegmentFiles(dir: string): SegmentFile[] {
+  let names: string[];
+  try {
+    names = readdirSync(join(dir, SEGMENTS_DIR));
+  } catch {
+    return [];
+  }
+  const out: SegmentFile[] = [];
+  for (const name of names) {
+    const m = SEGMENT_FILE.exec(name);
+    if (!m) continue;
+    const [kind, n] = m[1] !== undefined ? (['journal', m[1]] as const) : m[2] !== undefined ? (['moved', m[2]] as const) : m[3] !== undefined ? (['packed', m[3]] as const) : (['writing', m[4] as string] as const);
+    out.push({ name, kind, n: Number(n) });
+  }
+  return out;
+}
+
 /** The highest journal generation kept as a segment (0 when none): a new journal must start above it. */
 export function highestSegmentGen(dir: string): number {
-  let max = 0;
-  try {
-    for (const f of readdirSync(join(dir, SEGMENTS_DIR))) {
-      const m = /^journal-(\d+)\.jsonl$/.exec(f);
-      if (m) max = Math.max(max, Number(m[1]));
-    }
-  } catch {
-    /* no segments yet */
-  }
-  return max;
+  return listSegmentFiles(dir).reduce((max, f) => (f.kind === 'journal' ? Math.max(max, f.n) : max), 0);
 }
 
 /** The next free number for a segment the record writes itself (moved payloads, packed segments): they share -k. */
 export function nextMovedSegment(dir: string): number {
-  let max = 0;
-  try {
-    for (const f of readdirSync(join(dir, SEGMENTS_DIR))) {
-      const m = /^(?:moved-(\d+)\.jsonl|packed-(\d+)\.seg)$/.exec(f);
-      if (m) max = Math.max(max, Number(m[1] ?? m[2]));
-    }
-  } catch {
-    /* none yet */
-  }
-  return max + 1;
+  return listSegmentFiles(dir).reduce((max, f) => (f.kind === 'moved' || f.kind === 'packed' ? Math.max(max, f.n) : max), 0) + 1;
 }
 
 /**
@@ -262,16 +271,7 @@ export class SegmentFiles {
 
 /** The numbers k of the packed segments on disk. */
 export function packedSegmentNumbers(dir: string): number[] {
-  const out: number[] = [];
-  try {
-    for (const f of readdirSync(join(dir, SEGMENTS_DIR))) {
-      const m = /^packed-(\d+)\.seg$/.exec(f);
-      if (m) out.push(Number(m[1]));
-    }
-  } catch {
-    /* no segments yet */
-  }
-  return out;
+  return listSegmentFiles(dir).filter((f) => f.kind === 'packed').map((f) => f.n);
 }
 
 function parseLine(bytes: Buffer): RecordEvent | undefined {
