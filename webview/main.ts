@@ -123,9 +123,13 @@ function filterByFile(path: string): void {
   if (saved.board) render(saved.board);
 }
 
+/** Sections opened or folded in this webview: what the extension sends at ready (sent late after a reload) keeps them. */
+const toggled: BoardSections = {};
+
 /** Opens or folds a section; remembered for this workspace. */
 function toggleSection(id: BoardSection): void {
-  save({ ...saved, sections: { ...saved.sections, [id]: !expanded(id) } });
+  toggled[id] = !expanded(id);
+  save({ ...saved, sections: { ...saved.sections, [id]: toggled[id] } });
   vscode.postMessage({ type: 'sections', sections: saved.sections ?? {} });
   if (saved.board && !wantedDetail) render(saved.board);
   (document.getElementById(`${id}-fold`) as HTMLElement | null)?.focus();
@@ -239,7 +243,7 @@ window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
   }
   if (m?.type === 'setFileFilter') return filterByFile(m.file);
   if (m?.type === 'sections') {
-    save({ ...saved, sections: m.sections });
+    save({ ...saved, sections: { ...m.sections, ...toggled } });
     if (saved.board && !wantedDetail) render(saved.board);
     return;
   }
