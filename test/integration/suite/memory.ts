@@ -63,7 +63,10 @@ export function registerMemoryTests(): void {
     writeFileSync(other.fsPath, '// nothing recorded about this one\n');
     await vscode.workspace.openTextDocument(other); // the lens command needs the document open
     const none = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', other, 10);
-    assert.equal(none.filter((l) => l.command?.title.includes('Flightdeck')).length, 0, 'no lens on a file without history');
+    // No decision is linked to it. Its write may have been recorded in an active session of an earlier test (as above):
+    // then its one lens says only that; otherwise there is none.
+    const otherTitles = none.map((l) => l.command?.title ?? '').filter((t) => t.includes('Flightdeck'));
+    assert.ok(otherTitles.every((t) => /^\$\(history\) Flightdeck: changed in \d+ agent sessions?$/.test(t)) && otherTitles.length <= 1, `no decision lens on a file without one: ${otherTitles.join(' | ')}`);
 
     // The hand-off beside the record follows within a couple of seconds (written after a quiet second).
     const dir = join(root, '.git', 'flightdeck');
