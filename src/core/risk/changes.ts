@@ -1,7 +1,7 @@
 // What changed since a base commit, read from git in two processes run side by side: one `git diff -U0`
 // of the working tree against the base (committed and uncommitted changes alike, with the added lines and
-// their new line numbers) and one `git ls-files` for untracked files (ignored ones left out), read whole
-// while the diff is still running.
+// their new line numbers), read as git writes it, and one `git ls-files` for untracked files (ignored ones left
+// out), which are read from disk in between.
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { git } from '../git';
@@ -166,14 +166,6 @@ export function readAddedFile(absPath: string, path: string, change: ChangedFile
   }
 }
 
-export interface WorkingChanges {
-  /** The commit the changes are against; undefined for a repository with no commit. */
-  base: string | undefined;
-  files: ChangedFile[];
-  /** The files among them git does not track yet (not ignored). */
-  untracked: string[];
-}
-
 /** Untracked files are read this much at a time before git's diff output, waiting meanwhile, is read on. */
 const UNTRACKED_SLICE_BYTES = 256 * 1024;
 
@@ -230,14 +222,6 @@ export async function readChangesSince(repoRoot: string, base: string | undefine
   }
   if (failed) throw failed.error;
   return { base: resolved, untracked };
-}
-
-/** The working tree's changes since `base` (default HEAD), committed or not: the diff's files, then the untracked ones. */
-export async function changesSince(repoRoot: string, base?: string): Promise<WorkingChanges> {
-  const fromDiff: ChangedFile[] = [];
-  const fromDisk: ChangedFile[] = [];
-  const read = await readChangesSince(repoRoot, base, (f, untracked) => (untracked ? fromDisk : fromDiff).push(f));
-  return { base: read.base, files: fromDiff.concat(fromDisk), untracked: read.untracked };
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules']);

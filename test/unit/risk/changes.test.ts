@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { changesSince, filesOnDisk, parseUnifiedDiff, readChangesSince, UnifiedDiffReader } from '../../../src/core/risk/changes';
+import { filesOnDisk, parseUnifiedDiff, readChangesSince, UnifiedDiffReader } from '../../../src/core/risk/changes';
+import { changesSince } from '../helpers/changesSince';
 import type { ChangedFile } from '../../../src/core/risk/classify';
 import { gitRepo } from '../helpers/tmp';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { changesSince } from '../../../src/core/risk/changes';
+import { changesSince } from '../helpers/changesSince';
 import { classifyChanges } from '../../../src/core/risk/classify';
 import { DEFAULT_POLICY } from '../../../src/core/risk/policy';
 import { riskyChangesSince } from '../../../src/core/risk/riskyChanges';
