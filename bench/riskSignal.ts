@@ -79,13 +79,19 @@ export function score(policy: Policy, commits: FixtureCommit[]): SignalScore {
 
 const pctOf = (a: number, b: number): string => `${((100 * a) / Math.max(1, b)).toFixed(1)}%`;
 
-/** A repository with a 2,000-file change (auth, payments, migrations and plain files), committed or not. */
-function bigChange(): string {
+/**
+ * A repository with a 2,000-file change (auth, payments, migrations and plain files), committed or not.
+ * `packedBase`: the base commit's objects are in a pack, as in a cloned repository (or one git has gc'd: it packs
+ * on its own past 6,700 loose objects), and the session's own commits are loose. Otherwise every object is loose:
+ * a repository made locally and never packed, where git's diff opens one file per base blob (the worst case).
+ */
+function bigChange(packedBase: boolean): string {
   const repo = mkdtempSync(join(tmpdir(), 'fd-bench-risk-'));
   const git = (...a: string[]): string => execFileSync('git', a, { cwd: repo, encoding: 'utf8' });
   git('init', '-q', '-b', 'main');
   git('config', 'user.email', 'b@example.com');
   git('config', 'user.name', 'Bench');
+  git('config', 'gc.auto', '0');
   const kinds = ['app/models', 'app/services', 'app/controllers', 'lib', 'app/auth', 'db/migrate', 'app/billing', 'src/components'];
   const write = (i: number, extra: string): void => {
     const dir = join(repo, kinds[i % kinds.length] as string, `m${i % 37}`);
@@ -96,6 +102,7 @@ function bigChange(): string {
   for (let i = 0; i < 2000; i++) write(i, '');
   git('add', '-A');
   git('commit', '-q', '-m', 'base');
+  if (packedBase) git('gc', '-q');
   // 1,000 files changed and committed, 600 changed and not committed, 400 new and untracked.
   for (let i = 0; i < 1000; i++) write(i, i % 9 === 0 ? '  Stripe::Refund.create(charge: id)\n' : '  # touched\n');
   git('add', '-A');
@@ -138,13 +145,19 @@ export function riskSignal(row: (label: string, value: string, target?: string) 
   row('  false alarms', `${pctOf(t.ours.falseAlarms, t.ours.rest)} (naive ${pctOf(t.naive.falseAlarms, t.naive.rest)})`, 'target ≤ 10%');
 }
 
+/** Repository shapes timed in the same rounds; the target is for the first, the shape of a cloned repository. */
+const SHAPES = [
+  { packedBase: true, what: 'base commit packed (a cloned repository)' },
+  { packedBase: false, what: 'never packed (every object loose)' },
+] as const;
+
 /** `flightdeck risk --json` as a user runs it (a new node process, the built CLI) on a 2,000-file change: median of rounds. */
 export async function riskCommandTime(row: (label: string, value: string, target?: string) => void, before?: Side): Promise<void> {
-  const repo = bigChange();
-  await startSession(repo);
+  const repos = SHAPES.map((shape) => ({ ...shape, repo: bigChange(shape.packedBase) }));
   try {
+    for (const r of repos) await startSession(r.repo);
     const sides: Side[] = [{ label: 'after', cli: join(__dirname, '..', 'dist', 'cli.js') }, ...(before ? [before] : [])];
-    const run = (cli: string): { ms: number; files: number; risky: number } => {
+    const run = (cli: string, repo: string): { ms: number; files: number; risky: number } => {
       const t = performance.now();
       const r = spawnSync(process.execPath, [cli, 'risk', '--json'], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 28 });
       const ms = performance.now() - t;
@@ -157,30 +170,49 @@ export async function riskCommandTime(row: (label: string, value: string, target
       spawnSync(process.execPath, ['-e', ''], { encoding: 'utf8' });
       return performance.now() - t;
     };
-    for (const s of sides) run(s.cli); // the first run warms git's index and the page cache, and saves the compiled code
-    const ours = new Map<string, number[]>(sides.map((s) => [s.label, []]));
+    // The first runs warm git's index and the page cache, and save the compiled code.
+    for (const r of repos) for (const s of sides) run(s.cli, r.repo);
+    const key = (shape: number, side: string): string => `${shape} ${side}`;
+    const ours = new Map<string, number[]>();
+    const found = repos.map((r) => run(sides[0]!.cli, r.repo));
     const node: number[] = [];
-    let last = run(sides[0]!.cli);
     const rounds = 30;
     for (let i = 0; i < rounds; i++) {
-      // The sides take turns going first: a busy machine slows all alike.
-      for (let k = 0; k < sides.length; k++) {
-        const s = sides[(k + i) % sides.length]!;
-        const r = run(s.cli);
-        ours.get(s.label)!.push(r.ms);
-        if (s.label === 'after') last = r;
+      // Shapes and sides take turns going first: a busy machine slows all alike.
+      const turns = repos.flatMap((_, k) => sides.map((s) => ({ k, s })));
+      for (let t = 0; t < turns.length; t++) {
+        const { k, s } = turns[(t + i) % turns.length]!;
+        const r = run(s.cli, repos[k]!.repo);
+        (ours.get(key(k, s.label)) ?? ours.set(key(k, s.label), []).get(key(k, s.label))!).push(r.ms);
       }
       node.push(bare());
     }
     const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] as number;
-    for (const s of sides) {
-      const xs = ours.get(s.label)!;
-      const tag = sides.length > 1 ? `, ${s.label}` : '';
-      row(`flightdeck risk, ${last.files} changed files (${last.risky} risky)${tag}`, `${pct(xs, 50).toFixed(0)} ms median, p95 ${pct(xs, 95).toFixed(0)} ms (${rounds} runs)`, s.label === 'after' ? 'target ≤ 300 ms' : '');
-      cpuRow(row, `risk with its git diff${tag}`, cpuOverNode(s.cli, [['risk', '--json']], 5, { cwd: repo }));
-    }
+    repos.forEach((r, k) => {
+      row(`flightdeck risk, ${found[k]!.files} changed files (${found[k]!.risky} risky), ${r.what}`, '');
+      for (const s of sides) {
+        const xs = ours.get(key(k, s.label))!;
+        row(`  ${s.label}`, `${pct(xs, 50).toFixed(0)} ms median, p95 ${pct(xs, 95).toFixed(0)} ms (${rounds} runs)`, s.label === 'after' && k === 0 ? 'target ≤ 300 ms' : '');
+        cpuRow(row, `risk with its git diff, ${s.label}`, cpuOverNode(s.cli, [['risk', '--json']], 5, { cwd: r.repo }));
+      }
+      const gitAlone = timeGitDiff(r.repo, 10);
+      row('  git\'s own diff alone, median', `${gitAlone.toFixed(0)} ms`);
+    });
     row('  a bare node -e "" beside it, median / p95', `${pct(node, 50).toFixed(0)} / ${pct(node, 95).toFixed(0)} ms`);
   } finally {
-    rmSync(repo, { recursive: true, force: true });
+    for (const r of repos) rmSync(r.repo, { recursive: true, force: true });
   }
+}
+
+/** The diff `flightdeck risk` asks git for, run alone and read to the end: the part of its time that is git's. */
+function timeGitDiff(repo: string, rounds: number): number {
+  const base = execFileSync('git', ['rev-list', '--max-parents=0', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+  const args = ['-c', 'core.quotePath=false', 'diff', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '-M', '--src-prefix=a/', '--dst-prefix=b/', base, '--'];
+  const times: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const t = performance.now();
+    spawnSync('git', args, { cwd: repo, maxBuffer: 1 << 28 });
+    times.push(performance.now() - t);
+  }
+  return [...times].sort((a, b) => a - b)[Math.floor(rounds / 2)] as number;
 }

@@ -30,13 +30,16 @@ if (argv[0] === 'hook') {
   });
 } else if (argv[0] === 'risk' && !argv.includes('--help') && !argv.includes('-h')) {
   // Run on every save: the small bundle; the whole CLI (for its database) only when sessions.json cannot say.
-  require('./noExitHang'); // classifying thousands of files does get hot
-  require('./batchRegexps');
   const bundle = loadBundle<typeof Risk>(join(__dirname, './cli-risk.js'), require);
   const fromDb = (dir: string, now: number): ReturnType<typeof Cli.activeSessionBaseFromDb> => (require('./cli-main.js') as typeof Cli).activeSessionBaseFromDb(dir, now);
   void bundle.exports.riskMain(argv, process.cwd(), fdLine(1), fdLine(2), fromDb).then((code) => {
     process.exitCode = code;
     if (code !== 2) bundle.keep();
+  });
+  // Set once git's diff has started (node:v8 takes ms to load), before its output or any file is classified.
+  setImmediate(() => {
+    require('./noExitHang'); // classifying thousands of files does get hot
+    require('./batchRegexps');
   });
 } else {
   // Not for the hook: node:v8 loads node's streams (ms on every tool call), and a hook's little work never gets hot.

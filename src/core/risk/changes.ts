@@ -2,7 +2,7 @@
 // of the working tree against the base (committed and uncommitted changes alike, with the added lines and
 // their new line numbers), read as git writes it, and one `git ls-files` for untracked files (ignored ones left
 // out), which are read from disk in between.
-import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { git } from '../git';
 import { headCommit } from '../record/location';
@@ -147,14 +147,28 @@ export function parseUnifiedDiff(diff: string): ChangedFile[] {
  * asked for (content rules scan the text at once). Empty when it looks binary (a NUL byte) or cannot be read;
  * `bytes`: how much was read.
  */
+/** Where files are read; it grows to the largest file read (at most MAX_READ_BYTES). */
+let readBuffer = Buffer.allocUnsafe(64 * 1024);
+
 export function readAddedFile(absPath: string, path: string, change: ChangedFile['change'], maxBytes = MAX_READ_BYTES): { file: ChangedFile; bytes: number } {
   let fd: number | undefined;
   try {
     fd = openSync(absPath, 'r');
-    const size = Math.min(fstatSync(fd).size, maxBytes);
-    const buf = Buffer.allocUnsafe(size);
-    const n = size === 0 ? 0 : readSync(fd, buf, 0, size, 0);
-    const bytes = buf.subarray(0, n);
+    // Read to the end into a buffer kept between files: no stat (its dates cost more than a small file's read).
+    let n = 0;
+    for (;;) {
+      if (n === readBuffer.length && n < maxBytes) {
+        const bigger = Buffer.allocUnsafe(Math.min(maxBytes, readBuffer.length * 2));
+        readBuffer.copy(bigger, 0, 0, n);
+        readBuffer = bigger;
+      }
+      const room = Math.min(readBuffer.length, maxBytes) - n;
+      if (room <= 0) break;
+      const got = readSync(fd, readBuffer, n, room, null);
+      if (got === 0) break;
+      n += got;
+    }
+    const bytes = readBuffer.subarray(0, n);
     if (bytes.subarray(0, 8000).includes(0)) return { file: addedWhole(path, change, '', true), bytes: n };
     const text = bytes.toString('utf8');
     // The last line read may be cut short: only whole lines count.

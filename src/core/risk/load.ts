@@ -1,5 +1,4 @@
 // Which policy is in force (see read.ts), with its content hash: the hash is recorded with every verdict.
-import { createHash } from 'node:crypto';
 import { DEFAULT_POLICY } from './policy';
 import { canonicalJson, POLICY_FILE, readPolicy, type LoadOptions } from './read';
 import type { Policy, PolicyState } from './types';
@@ -7,6 +6,8 @@ import type { Policy, PolicyState } from './types';
 export { canonicalJson, LAST_GOOD_FILE, POLICY_FILE, type LoadOptions } from './read';
 
 export function policyHash(policy: Policy): string {
+  // Loaded when first hashed (node:crypto takes ms to load): `flightdeck risk` starts git's diff before that.
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
   return createHash('sha256').update(canonicalJson(policy)).digest('hex');
 }
 

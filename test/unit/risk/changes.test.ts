@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { filesOnDisk, parseUnifiedDiff, readChangesSince, UnifiedDiffReader } from '../../../src/core/risk/changes';
+import { filesOnDisk, parseUnifiedDiff, readAddedFile, readChangesSince, UnifiedDiffReader } from '../../../src/core/risk/changes';
 import { changesSince } from '../helpers/changesSince';
 import type { ChangedFile } from '../../../src/core/risk/classify';
 import { gitRepo } from '../helpers/tmp';
@@ -178,4 +178,27 @@ test('reading changes as they come: every file once, the untracked ones marked, 
   await assert.rejects(readChangesSince(repo, base, (f) => {
     if (f.path === 'new/n150.rb') throw new Error('reader broke on an untracked file');
   }), /reader broke on an untracked file/);
+});
+
+test('files read whole one after another: a long one, one past the read limit (cut at its last whole line), a short one after them, a binary one', (t) => {
+  const repo = gitRepo(t);
+  // ~3 MB, read with a 4 MB limit: larger than anything read before in this process, so the read buffer grows.
+  const long = Array.from({ length: 80_000 }, (_, i) => `line ${i} ${'x'.repeat(30)}`).join('\n') + '\nlast = true\n';
+  write(repo, 'a/long.rb', long);
+  write(repo, 'a/huge.rb', 'begin\n' + 'y'.repeat(200) + '\ntail line cut here');
+  write(repo, 'a/short.rb', 'short = 1\n');
+  write(repo, 'a/bin.dat', Buffer.from([1, 2, 0, 3]));
+  const texts = (maxBytes: number): Record<string, string[]> =>
+    Object.fromEntries(['a/long.rb', 'a/huge.rb', 'a/short.rb', 'a/bin.dat'].map((p) => [p, readAddedFile(join(repo, p), p, 'added', maxBytes).file.added.map((l) => l.text)]));
+  const whole = texts(4 << 20);
+  assert.equal(whole['a/long.rb']!.length, 80_001);
+  assert.equal(whole['a/long.rb']![0], `line 0 ${'x'.repeat(30)}`);
+  assert.equal(whole['a/long.rb']![40_000], `line 40000 ${'x'.repeat(30)}`);
+  assert.equal(whole['a/long.rb']!.at(-1), 'last = true');
+  assert.deepEqual(whole['a/short.rb'], ['short = 1'], 'nothing of the longer files read before it');
+  assert.deepEqual(whole['a/bin.dat'], []);
+  const limited = texts(100);
+  assert.equal(limited['a/long.rb']!.length, 2, 'only the whole lines within 100 bytes');
+  assert.deepEqual(limited['a/huge.rb'], ['begin'], 'the line cut at the limit is not counted');
+  assert.deepEqual(limited['a/short.rb'], ['short = 1']);
 });
