@@ -139,7 +139,11 @@ function copyAssets() {
   // sql.js loads its WASM from beside the bundle at run time.
   mkdirSync('dist', { recursive: true });
   copyFileSync('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm');
-  copyFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/codicon.css');
+  // The font's plain name, so the board can preload it by the same address (the icons draw with the first paint).
+  const codiconCss = readFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'utf8');
+  const fontUrl = /url\("\.\/codicon\.ttf\?[0-9a-f]+"\)/;
+  if (!fontUrl.test(codiconCss)) throw new Error('codicon.css no longer names its font as ./codicon.ttf?<hash>: update esbuild.mjs');
+  writeFileSync('dist/codicon.css', codiconCss.replace(fontUrl, 'url("./codicon.ttf")'));
   copyFileSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/codicon.ttf');
   copyFileSync('node_modules/@vscode/webview-ui-toolkit/dist/toolkit.min.js', 'dist/toolkit.min.js');
   if (tests) {

@@ -314,6 +314,7 @@ export class BoardViewProvider extends Disposable implements vscode.WebviewViewP
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${csp}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <link rel="preload" href="${asset('dist', 'codicon.ttf')}" as="font" type="font/ttf" crossorigin>
   <link rel="stylesheet" href="${asset('dist', 'codicon.css')}" id="vscode-codicon-stylesheet">
   <link rel="stylesheet" href="${asset('media', 'board.css')}">
   <script type="module" nonce="${nonce}" src="${asset('dist', 'toolkit.min.js')}"></script>

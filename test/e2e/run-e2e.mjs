@@ -739,6 +739,12 @@ async function main() {
       });
     }
     await board.locator('#ships-fold .fold-count', { hasText: /· \d+/ }).waitFor();
+    // The icon font (preloaded with the page) is there: the fold chevrons are drawn, not blank.
+    const iconFont = await board.locator('body').evaluate(async () => {
+      await document.fonts.ready;
+      return [...document.fonts].filter((f) => f.family.replace(/"/g, '') === 'codicon').map((f) => f.status);
+    });
+    if (!iconFont.includes('loaded')) throw new Error(`the icon font is not loaded after the reload: ${iconFont.join(', ') || 'no codicon face'}`);
     await hideHovers();
     await page.screenshot({ path: join(results, 'board-folded-reloaded.png') });
     // Opened again, it shows its items (and is remembered open).
