@@ -1,5 +1,4 @@
 import { copyFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gitDirOf } from '../record/location';
 
@@ -19,6 +18,7 @@ export interface WorkingTree {
 export function workingTree(repoRoot: string, timeoutMs = 5000): WorkingTree | undefined {
   // Loaded here, not at the top: the hook bundle pays only when a check finished.
   const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+  const { tmpdir } = require('node:os') as typeof import('node:os');
   const index = join(tmpdir(), `flightdeck-index-${process.pid}-${Date.now().toString(36)}`);
   try {
     try {

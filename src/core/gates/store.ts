@@ -1,7 +1,6 @@
 // Where the gate's state lives: the lease and queue files of one machine, or the team's refs on a git remote.
 // Both run a GateTx inside their own compare-and-swap and record what changed.
-import { hostname } from 'node:os';
-import { isAlive } from '../record/fileLock';
+import { hostname, isAlive } from '../record/fileLock';
 import type { NewEvent } from '../record/events';
 import type { GateFact, GateTx } from './rules';
 import { DEFAULT_GRACE_MS, type GateEnv, type GateState, type Scope } from './types';

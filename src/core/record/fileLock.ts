@@ -1,8 +1,24 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hostname } from 'node:os';
 import { randomName } from './randomName';
 import { describeFsError, RecordError } from './errors';
+
+let host: string | undefined;
+/**
+ * This machine's name, as os.hostname() gives it. On Linux it is read from /proc: the hook takes this lock on
+ * every tool call, and loading node:os costs more than the append it guards.
+ */
+export function hostname(): string {
+  if (host !== undefined) return host;
+  if (process.platform === 'linux') {
+    try {
+      host = readFileSync('/proc/sys/kernel/hostname', 'utf8').trim() || undefined;
+    } catch {
+      // No /proc (a sandbox): node's answer below.
+    }
+  }
+  return (host ??= (require('node:os') as typeof import('node:os')).hostname());
+}
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 export function sleepMs(ms: number): void {

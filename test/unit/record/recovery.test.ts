@@ -8,7 +8,7 @@ import { loadSqlJs } from '../../../src/core/record/sqlite';
 import { join } from 'node:path';
 import { RecordStore } from '../../../src/core/record/store';
 import { listEvents } from '../../../src/core/record/queries';
-import { FileLock } from '../../../src/core/record/fileLock';
+import { FileLock, hostname as lockHostname } from '../../../src/core/record/fileLock';
 import type { WriteIo } from '../../../src/core/record/journal';
 import { tempDir } from '../helpers/tmp';
 import { noteEvents, recordWithTwoSnapshots } from '../helpers/records';
@@ -107,6 +107,16 @@ test('releasing a lock that was broken and re-taken by another process leaves th
   b.release();
   assert.equal(c.tryAcquire(), true);
   c.release();
+});
+
+test("a lock's owner note names this machine as node does, so a live holder here is never taken for another host's", (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'some.lock');
+  const lock = new FileLock(path);
+  assert.equal(lockHostname(), hostname());
+  assert.equal(lock.tryAcquire(), true);
+  assert.equal(readFileSync(join(path, 'owner'), 'utf8').split(' ')[1], hostname());
+  lock.release();
 });
 
 test('snapshots take turns in two files: the newest is current, the one before it previous, nothing left over', async (t) => {
