@@ -13,7 +13,7 @@ import { decidePreToolUse, gatePolicy } from '../src/core/gates/decide';
 import { readGateState } from '../src/core/gates/state';
 import { keepGateState } from '../src/core/gates/stateWriter';
 import { makeEvents } from './events';
-import { cpuOverNode, cpuRow, nodeRow, overNode, pct, timeProcesses, type Row, type Side } from './processTimes';
+import { cpuOverNode, cpuRow, nodeRow, overNode, pct, startedFromSmallProcess, timeProcesses, type Row, type Side } from './processTimes';
 
 const ms = (n: number): string => `${n.toFixed(1)} ms`;
 /** Rounds per case: a p95 of 60 runs is decided by three of them; of 200, by ten (this VM's node start alone swings by 20 ms). */
@@ -52,6 +52,22 @@ function inProcess(repo: string, dir: string, samples: number): number[] {
     times.push(performance.now() - t);
   }
   return times;
+}
+
+/**
+ * Where the agent's environment sets NODE_EXTRA_CA_CERTS (as this machine does), a bare node start parses those
+ * certificates first; the hook as Flightdeck installs it clears the variable (it opens no TLS connection).
+ */
+function caCertsRows(row: Row, cli: string, repo: string): void {
+  const input = JSON.stringify({ session_id: 'bench', cwd: repo, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'npm test' }, tool_use_id: 'toolu_gate_ca' });
+  const steps = Array.from({ length: 60 }, () => [
+    { key: 'node', args: ['-e', ''] },
+    { key: 'hook', args: [cli, 'hook', 'PreToolUse'], input, cwd: repo, env: { NODE_EXTRA_CA_CERTS: '' } },
+  ]).flat();
+  const runs = startedFromSmallProcess(steps, process.env);
+  const of = (key: string): number[] => runs.filter((_, i) => steps[i]!.key === key).map((r) => r.ms);
+  row(`NODE_EXTRA_CA_CERTS set, as on this machine: a bare node p50/p95`, `${ms(pct(of('node'), 50))} / ${ms(pct(of('node'), 95))}`);
+  row(`  PreToolUse npm test as installed (it clears it)`, `${ms(pct(of('hook'), 50))} / ${ms(pct(of('hook'), 95))}`);
 }
 
 /** The 1M-event record in a repository under `root`: 1,000,000 events with 20,000 reviews, gates.json 5,000 events behind. */
@@ -115,6 +131,7 @@ export async function gateBench(row: Row, cli: string, before?: Side): Promise<v
     const dec = inProcess(where.repo, where.dir, 200);
     row(`  the decision alone, in process (${label}) p50/p95`, `${ms(pct(dec, 50))} / ${ms(pct(dec, 95))}`);
   }
+  if (process.env.NODE_EXTRA_CA_CERTS) caCertsRows(row, cli, small.repo);
   rmSync(big.root, { recursive: true, force: true });
   rmSync(small.root, { recursive: true, force: true });
 }

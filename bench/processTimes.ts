@@ -8,6 +8,18 @@ import { join } from 'node:path';
 
 export type Row = (label: string, value: string, target?: string) => void;
 
+/**
+ * The environment processes are timed in: this one without NODE_EXTRA_CA_CERTS. Some machines set it for a proxy
+ * (this sandbox does), and then every node start parses each of its certificates first (50-90 ms for a system
+ * bundle), for the process measured and for the bare node alike; a developer's machine rarely has it. Where it
+ * is set, `setCaCertsRow` shows what it costs.
+ */
+export const TYPICAL_ENV: NodeJS.ProcessEnv = (() => {
+  const env = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS;
+  return env;
+})();
+
 export interface Side {
   label: string;
   cli: string;
@@ -31,23 +43,45 @@ const ms = (n: number): string => `${n.toFixed(1)} ms`;
  * `warm` untimed rounds first: they warm the file cache and let the first run save its compiled code, as the
  * first call after an install does once.
  */
-export function timeProcesses(sides: readonly Side[], rounds: number, argsFor: (cli: string, round: number) => { args: string[]; input?: string; cwd?: string }, warm = 2): Timed {
+export function timeProcesses(sides: readonly Side[], rounds: number, argsFor: (cli: string, round: number) => { args: string[]; input?: string; cwd?: string }, warm = 2, env = TYPICAL_ENV): Timed {
   const labels = [...sides.map((s) => s.label), 'node'];
   const timed: Timed = { ms: new Map(labels.map((l) => [l, []])), codes: new Map(labels.map((l) => [l, new Set()])) };
+  const plan: { label: string; timed: boolean; args: string[]; input?: string; cwd?: string }[] = [];
   for (let round = -warm; round < rounds; round++) {
     const order = labels.map((_, i) => labels[(i + Math.max(round, 0)) % labels.length] as string);
     for (const label of order) {
       const side = sides.find((s) => s.label === label);
       const { args, input, cwd } = argsFor(side?.cli ?? sides[0]!.cli, round);
-      const t = performance.now();
-      const r = spawnSync(process.execPath, side ? [side.cli, ...args] : ['-e', ''], { input, cwd, encoding: 'utf8' });
-      const took = performance.now() - t;
-      if (round < 0) continue;
-      timed.ms.get(label)!.push(took);
-      timed.codes.get(label)!.add(r.status ?? -1);
+      plan.push({ label, timed: round >= 0, args: side ? [side.cli, ...args] : ['-e', ''], input, cwd });
     }
   }
+  for (const [i, run] of startedFromSmallProcess(plan, env).entries()) {
+    const step = plan[i]!;
+    if (!step.timed) continue;
+    timed.ms.get(step.label)!.push(run.ms);
+    timed.codes.get(step.label)!.add(run.status);
+  }
   return timed;
+}
+
+/**
+ * Starts each step's process (node unless `exe` says; in `env`, with the step's own `env` over it) from a small process of its own and times it there. fork() copies the
+ * starting process's page tables: from this benchmark's process, hundreds of MB after building a record, every
+ * start took tens of ms longer, and noisier, for the processes measured and for node alike.
+ */
+export function startedFromSmallProcess(steps: readonly { exe?: string; args: string[]; input?: string; cwd?: string; env?: Record<string, string> }[], env = TYPICAL_ENV): { ms: number; status: number }[] {
+  const runner = `
+    const { spawnSync } = require('node:child_process');
+    const steps = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
+    const out = steps.map((s) => {
+      const t = performance.now();
+      const r = spawnSync(s.exe ?? process.execPath, s.args, { input: s.input, cwd: s.cwd, encoding: 'utf8', maxBuffer: 1 << 28, env: s.env && { ...process.env, ...s.env } });
+      return { ms: performance.now() - t, status: r.status ?? -1 };
+    });
+    process.stdout.write(JSON.stringify(out));`;
+  const r = spawnSync(process.execPath, ['-e', runner], { input: JSON.stringify(steps), encoding: 'utf8', maxBuffer: 1 << 26, env });
+  if (r.status !== 0) throw new Error(`the timing process failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { ms: number; status: number }[];
 }
 
 /** The rows for one side: p50/p95, p95 over node's p95 (the target), and the paired difference. */
@@ -101,7 +135,7 @@ export function cpuOverNode(cli: string, steps: string[][], rounds: number, opts
     const q = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
     const run = (argv: string[]): string => `${[process.execPath, ...argv].map(q).join(' ')} < ${q(input)} > /dev/null 2>&1; times`;
     const body = steps.map((argv) => `${run([cli, ...argv])}; ${run(['-e', ''])}`).join('; ');
-    const r = spawnSync('bash', ['-c', `${run(['-e', ''])}; for ((i = 0; i < ${rounds}; i++)); do ${body}; done`], { cwd: opts.cwd, encoding: 'utf8' });
+    const r = spawnSync('bash', ['-c', `${run(['-e', ''])}; for ((i = 0; i < ${rounds}; i++)); do ${body}; done`], { cwd: opts.cwd, encoding: 'utf8', env: TYPICAL_ENV });
     // Each `times`: the shell's own user/sys, then its children's so far, as 0m0.081s 0m0.012s.
     const totals = r.stdout.trim().split('\n').filter((_, i) => i % 2 === 1).map((line) => {
       const secs = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));

@@ -13,7 +13,7 @@
 // mean it there (bench/risk-history/label.mjs, kept out of the product's policy), and corrected by
 // hand the commits I read in full that the rules misread. Labels are therefore mine, not the policy's: they
 // use repository-specific paths, removed lines and words the general policy does not see.
-import { cpuOverNode, cpuRow, type Side } from './processTimes';
+import { cpuOverNode, cpuRow, startedFromSmallProcess, type Side } from './processTimes';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -157,36 +157,34 @@ export async function riskCommandTime(row: (label: string, value: string, target
   try {
     for (const r of repos) await startSession(r.repo);
     const sides: Side[] = [{ label: 'after', cli: join(__dirname, '..', 'dist', 'cli.js') }, ...(before ? [before] : [])];
-    const run = (cli: string, repo: string): { ms: number; files: number; risky: number } => {
-      const t = performance.now();
+    const run = (cli: string, repo: string): { files: number; risky: number } => {
       const r = spawnSync(process.execPath, [cli, 'risk', '--json'], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 28 });
-      const ms = performance.now() - t;
       if (r.status !== 0) throw new Error(`flightdeck risk failed: ${r.stderr}`);
       const out = JSON.parse(r.stdout) as { changedFiles: number; riskyFiles: unknown[] };
-      return { ms, files: out.changedFiles, risky: out.riskyFiles.length };
-    };
-    const bare = (): number => {
-      const t = performance.now();
-      spawnSync(process.execPath, ['-e', ''], { encoding: 'utf8' });
-      return performance.now() - t;
+      return { files: out.changedFiles, risky: out.riskyFiles.length };
     };
     // The first runs warm git's index and the page cache, and save the compiled code.
     for (const r of repos) for (const s of sides) run(s.cli, r.repo);
     const key = (shape: number, side: string): string => `${shape} ${side}`;
-    const ours = new Map<string, number[]>();
     const found = repos.map((r) => run(sides[0]!.cli, r.repo));
-    const node: number[] = [];
     const rounds = 30;
+    // Shapes and sides take turns going first (a busy machine slows all alike), then a bare node.
+    const turns = repos.flatMap((_, k) => sides.map((s) => ({ k, s })));
+    const plan: { key: string; args: string[]; cwd?: string }[] = [];
     for (let i = 0; i < rounds; i++) {
-      // Shapes and sides take turns going first: a busy machine slows all alike.
-      const turns = repos.flatMap((_, k) => sides.map((s) => ({ k, s })));
       for (let t = 0; t < turns.length; t++) {
         const { k, s } = turns[(t + i) % turns.length]!;
-        const r = run(s.cli, repos[k]!.repo);
-        (ours.get(key(k, s.label)) ?? ours.set(key(k, s.label), []).get(key(k, s.label))!).push(r.ms);
+        plan.push({ key: key(k, s.label), args: [s.cli, 'risk', '--json'], cwd: repos[k]!.repo });
       }
-      node.push(bare());
+      plan.push({ key: 'node', args: ['-e', ''] });
     }
+    const ours = new Map<string, number[]>();
+    for (const [i, r] of startedFromSmallProcess(plan).entries()) {
+      const step = plan[i]!;
+      if (step.key !== 'node' && r.status !== 0) throw new Error(`flightdeck risk failed in ${step.cwd}: exit ${r.status}`);
+      (ours.get(step.key) ?? ours.set(step.key, []).get(step.key)!).push(r.ms);
+    }
+    const node = ours.get('node')!;
     const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] as number;
     repos.forEach((r, k) => {
       row(`flightdeck risk, ${found[k]!.files} changed files (${found[k]!.risky} risky), ${r.what}`, '');
@@ -199,6 +197,12 @@ export async function riskCommandTime(row: (label: string, value: string, target
       row('  git\'s own diff alone, median', `${gitAlone.toFixed(0)} ms`);
     });
     row('  a bare node -e "" beside it, median / p95', `${pct(node, 50).toFixed(0)} / ${pct(node, 95).toFixed(0)} ms`);
+    if (process.env.NODE_EXTRA_CA_CERTS) {
+      // Timed above as on a typical machine; here as this one is set up, where each node start parses those certificates.
+      const steps = Array.from({ length: 15 }, () => [{ args: [sides[0]!.cli, 'risk', '--json'], cwd: repos[0]!.repo }, { args: ['-e', ''] }]).flat();
+      const runs = startedFromSmallProcess(steps, process.env).map((r) => r.ms);
+      row(`  with NODE_EXTRA_CA_CERTS set, as on this machine: ${repos[0]!.what}`, `${pct(runs.filter((_, i) => i % 2 === 0), 50).toFixed(0)} ms median (a bare node ${pct(runs.filter((_, i) => i % 2 === 1), 50).toFixed(0)} ms)`);
+    }
   } finally {
     for (const r of repos) rmSync(r.repo, { recursive: true, force: true });
   }
@@ -208,11 +212,6 @@ export async function riskCommandTime(row: (label: string, value: string, target
 function timeGitDiff(repo: string, rounds: number): number {
   const base = execFileSync('git', ['rev-list', '--max-parents=0', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
   const args = ['-c', 'core.quotePath=false', 'diff', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '-M', '--src-prefix=a/', '--dst-prefix=b/', base, '--'];
-  const times: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const t = performance.now();
-    spawnSync('git', args, { cwd: repo, maxBuffer: 1 << 28 });
-    times.push(performance.now() - t);
-  }
+  const times = startedFromSmallProcess(Array.from({ length: rounds }, () => ({ exe: 'git', args, cwd: repo }))).map((r) => r.ms);
   return [...times].sort((a, b) => a - b)[Math.floor(rounds / 2)] as number;
 }

@@ -21,7 +21,13 @@ export function claudeSettingsPath(root: string): string {
  * with `extraEnv` set for them.
  */
 export function cliHookCommand(cli: string, extraEnv: Record<string, string> = {}): (event: string) => string {
-  const env: Record<string, string> = { ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}), ...extraEnv };
+  const env: Record<string, string> = {
+    // Set by some proxies' setups, it makes node parse every extra CA certificate as it starts (50-90 ms for a
+    // system bundle) on each tool call; the hook never opens a TLS connection, so empty (unset, to node) is right.
+    NODE_EXTRA_CA_CERTS: '',
+    ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
+    ...extraEnv,
+  };
   return (event) => hookCommand(process.execPath, cli, event, env);
 }
 

@@ -123,7 +123,7 @@ test('connect claude adds hooks for the CLI itself, keeps the user\'s settings, 
   assert.deepEqual(settings.permissions, mine.permissions);
   assert.equal(settings.hooks?.PreToolUse?.[0]?.hooks[0]?.command, './guard.sh');
   const own = settings.hooks?.PreToolUse?.[1]?.hooks[0]?.command ?? '';
-  assert.equal(own, `FLIGHTDECK_MARK='flightdeck-hook' '${process.execPath}' '${CLI}' hook PreToolUse`, 'the node running the CLI, and its own dist/cli.js');
+  assert.equal(own, `NODE_EXTRA_CA_CERTS='' FLIGHTDECK_MARK='flightdeck-hook' '${process.execPath}' '${CLI}' hook PreToolUse`, 'the node running the CLI, and its own dist/cli.js; no extra CA certificates to parse');
   const text = readFileSync(path, 'utf8');
   const second = fdWith(['connect', 'claude', '--repo', repo], '/', bin, home);
   assert.equal(second.code, 0, second.err);
