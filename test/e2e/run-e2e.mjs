@@ -401,8 +401,18 @@ async function main() {
     await page.locator('.tabs-container .tab', { hasText: '20260301120000_add_expires_at.rb' }).first().waitFor({ timeout: 10_000 });
     const squiggle = page.locator('.monaco-editor .squiggly-warning').first();
     await squiggle.waitFor({ timeout: 10_000 });
-    await page.locator('.monaco-editor .view-line', { hasText: 'def up' }).first().locator('span span').first().hover();
-    await page.locator('.monaco-hover', { hasText: 'Migration has no way back' }).first().waitFor({ timeout: 10_000 });
+    // As a person does: the pointer onto the line; if no hover shows (a notification or a late layout took the
+    // first move), away and back again.
+    const hover = page.locator('.monaco-hover', { hasText: 'Migration has no way back' }).first();
+    for (let attempt = 1; ; attempt++) {
+      await page.mouse.move(1, 1);
+      await page.locator('.monaco-editor .view-line', { hasText: 'def up' }).first().locator('span span').first().hover();
+      if (await hover.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+      if (attempt === 3) {
+        await page.screenshot({ path: join(results, 'diagnostic-hover-failed.png') });
+        throw new Error('no hover explaining the concern on its line after three tries');
+      }
+    }
     await page.waitForTimeout(500); // the hover fades in
     await page.screenshot({ path: join(results, 'diagnostic-hover.png') });
     await hideHovers();
