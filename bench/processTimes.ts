@@ -12,7 +12,7 @@ export type Row = (label: string, value: string, target?: string) => void;
  * The environment processes are timed in: this one without NODE_EXTRA_CA_CERTS. Some machines set it for a proxy
  * (this sandbox does), and then every node start parses each of its certificates first (50-90 ms for a system
  * bundle), for the process measured and for the bare node alike; a developer's machine rarely has it. Where it
- * is set, `setCaCertsRow` shows what it costs.
+ * is set, the gate and risk benchmarks add a row that shows what it costs.
  */
 export const TYPICAL_ENV: NodeJS.ProcessEnv = (() => {
   const env = { ...process.env };
@@ -65,8 +65,8 @@ export function timeProcesses(sides: readonly Side[], rounds: number, argsFor: (
 }
 
 /**
- * Starts each step's process (node unless `exe` says; in `env`, with the step's own `env` over it) from a small process of its own and times it there. fork() copies the
- * starting process's page tables: from this benchmark's process, hundreds of MB after building a record, every
+ * Starts each step's process (node unless `exe` says; in `env`, with the step's own `env` over it) from a small
+ * process of its own and times it there. fork() copies the starting process's page tables: from this benchmark's process, hundreds of MB after building a record, every
  * start took tens of ms longer, and noisier, for the processes measured and for node alike.
  */
 export function startedFromSmallProcess(steps: readonly { exe?: string; args: string[]; input?: string; cwd?: string; env?: Record<string, string> }[], env = TYPICAL_ENV): { ms: number; status: number }[] {

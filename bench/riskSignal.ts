@@ -13,7 +13,7 @@
 // mean it there (bench/risk-history/label.mjs, kept out of the product's policy), and corrected by
 // hand the commits I read in full that the rules misread. Labels are therefore mine, not the policy's: they
 // use repository-specific paths, removed lines and words the general policy does not see.
-import { cpuOverNode, cpuRow, startedFromSmallProcess, type Side } from './processTimes';
+import { cpuOverNode, cpuRow, pct, startedFromSmallProcess, type Side } from './processTimes';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -185,7 +185,6 @@ export async function riskCommandTime(row: (label: string, value: string, target
       (ours.get(step.key) ?? ours.set(step.key, []).get(step.key)!).push(r.ms);
     }
     const node = ours.get('node')!;
-    const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] as number;
     repos.forEach((r, k) => {
       row(`flightdeck risk, ${found[k]!.files} changed files (${found[k]!.risky} risky), ${r.what}`, '');
       for (const s of sides) {
@@ -212,6 +211,5 @@ export async function riskCommandTime(row: (label: string, value: string, target
 function timeGitDiff(repo: string, rounds: number): number {
   const base = execFileSync('git', ['rev-list', '--max-parents=0', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
   const args = ['-c', 'core.quotePath=false', 'diff', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '-M', '--src-prefix=a/', '--dst-prefix=b/', base, '--'];
-  const times = startedFromSmallProcess(Array.from({ length: rounds }, () => ({ exe: 'git', args, cwd: repo }))).map((r) => r.ms);
-  return [...times].sort((a, b) => a - b)[Math.floor(rounds / 2)] as number;
+  return pct(startedFromSmallProcess(Array.from({ length: rounds }, () => ({ exe: 'git', args, cwd: repo }))).map((r) => r.ms), 50);
 }

@@ -142,14 +142,14 @@ export function parseUnifiedDiff(diff: string): ChangedFile[] {
   return out;
 }
 
+/** Where files are read; it grows to the largest file read (at most MAX_READ_BYTES). */
+let readBuffer = Buffer.allocUnsafe(64 * 1024);
+
 /**
  * The file at `absPath`, every line of it added, as `path`: its text is kept whole and its lines made only when
  * asked for (content rules scan the text at once). Empty when it looks binary (a NUL byte) or cannot be read;
  * `bytes`: how much was read.
  */
-/** Where files are read; it grows to the largest file read (at most MAX_READ_BYTES). */
-let readBuffer = Buffer.allocUnsafe(64 * 1024);
-
 export function readAddedFile(absPath: string, path: string, change: ChangedFile['change'], maxBytes = MAX_READ_BYTES): { file: ChangedFile; bytes: number } {
   let fd: number | undefined;
   try {
