@@ -4,6 +4,7 @@ import type * as Cli from './main';
 import type * as Hook from './hookCommand';
 import type * as Lock from './lockMain';
 import type * as Risk from './riskMain';
+import type * as LongRun from './longRunFlags';
 import { join } from 'node:path';
 import { writeFd } from './fdWrite';
 import { loadBundle } from './bundleCache';
@@ -34,17 +35,14 @@ if (argv[0] === 'hook') {
   const fromDb = (dir: string, now: number): ReturnType<typeof Cli.activeSessionBaseFromDb> => (require('./cli-main.js') as typeof Cli).activeSessionBaseFromDb(dir, now);
   void bundle.exports.riskMain(argv, process.cwd(), fdLine(1), fdLine(2), fromDb).then((code) => {
     process.exitCode = code;
-    if (code !== 2) bundle.keep();
+    // Saved under the flags the next run loads it with: V8 refuses compiled code saved under others.
+    if (code !== 2) (require('./longRunFlags') as typeof LongRun).withDefaultFlags(() => bundle.keep());
   });
   // Set once git's diff has started (node:v8 takes ms to load), before its output or any file is classified.
-  setImmediate(() => {
-    require('./noExitHang'); // classifying thousands of files does get hot
-    require('./batchRegexps');
-  });
+  setImmediate(() => (require('./longRunFlags') as typeof LongRun).setLongRunFlags());
 } else {
   // Not for the hook: node:v8 loads node's streams (ms on every tool call), and a hook's little work never gets hot.
-  require('./noExitHang');
-  require('./batchRegexps');
+  (require('./longRunFlags') as typeof LongRun).setLongRunFlags();
   const { main } = require('./cli-main.js') as typeof Cli;
   void main(argv, process.cwd(), line(stdout), line(stderr)).then((code) => {
     process.exitCode = code;

@@ -799,9 +799,11 @@ const TOOLS: Readonly<Record<string, KindOf>> = {
 // Dependency commands
 // ---------------------------------------------------------------------------------------------
 
+type ManagerActions = Readonly<Record<DependencyAction, readonly string[]>>;
+
 interface ManagerSpec {
-  /** Subcommands, one word or two (`mod tidy`, `pip install`), to the action they take. */
-  actions: Readonly<Record<string, DependencyAction>>;
+  /** The subcommands, one word or two (`mod tidy`, `pip install`), of each action. */
+  actions: ManagerActions;
   valueFlags?: readonly string[];
   /** What the manager does when given no subcommand (`yarn`, `bundle`). */
   bare?: DependencyAction;
@@ -815,81 +817,86 @@ const NPM_INSTALL = ['install', 'i', 'in', 'ins', 'inst', 'insta', 'instal', 'is
 const NPM_REMOVE = ['uninstall', 'unlink', 'remove', 'rm', 'r', 'un'];
 const NPM_UPDATE = ['update', 'up', 'upgrade', 'udpate'];
 
-function actions(table: Readonly<Record<DependencyAction, readonly string[]>>): Readonly<Record<string, DependencyAction>> {
-  const out: Record<string, DependencyAction> = {};
-  for (const [action, subs] of Object.entries(table) as [DependencyAction, readonly string[]][]) for (const sub of subs) out[sub] = action;
-  return out;
+/** Later actions win where a subcommand is listed twice, as they are tried first. */
+const ACTION_ORDER: readonly DependencyAction[] = ['update', 'remove', 'install', 'add'];
+
+/**
+ * The action a subcommand takes. Looked up in the lists as written: turning them into one object per manager
+ * cost the hook, a process per tool call, half a millisecond before its first command.
+ */
+function actionOf(actions: ManagerActions, sub: string): DependencyAction | undefined {
+  return ACTION_ORDER.find((action) => actions[action].includes(sub));
 }
 
 const PIP_VALUE_FLAGS = ['-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '-t', '--target', '--prefix', '--root', '--trusted-host', '--python-version', '--platform', '--src'];
 
 const MANAGERS: Readonly<Record<string, ManagerSpec>> = {
   npm: {
-    actions: actions({ add: [], install: NPM_INSTALL, remove: NPM_REMOVE, update: NPM_UPDATE }),
+    actions: { add: [], install: NPM_INSTALL, remove: NPM_REMOVE, update: NPM_UPDATE },
     valueFlags: ['--prefix', '-C', '-w', '--workspace', '--registry', '--cache', '--tag', '--omit', '--include', '--loglevel'],
   },
   pnpm: {
-    actions: actions({ add: ['add'], install: ['install', 'i'], remove: ['remove', 'rm', 'uninstall', 'un'], update: ['update', 'up', 'upgrade'] }),
+    actions: { add: ['add'], install: ['install', 'i'], remove: ['remove', 'rm', 'uninstall', 'un'], update: ['update', 'up', 'upgrade'] },
     valueFlags: ['--filter', '-F', '-C', '--dir', '--registry', '--reporter'],
   },
   yarn: {
-    actions: actions({ add: ['add', 'global add'], install: ['install'], remove: ['remove', 'global remove'], update: ['upgrade', 'up', 'upgrade-interactive'] }),
+    actions: { add: ['add', 'global add'], install: ['install'], remove: ['remove', 'global remove'], update: ['upgrade', 'up', 'upgrade-interactive'] },
     valueFlags: ['--cwd', '--registry'],
     bare: 'install',
     scope: 'workspace',
   },
   bun: {
-    actions: actions({ add: ['add', 'a'], install: ['install', 'i'], remove: ['remove', 'rm'], update: ['update'] }),
+    actions: { add: ['add', 'a'], install: ['install', 'i'], remove: ['remove', 'rm'], update: ['update'] },
     valueFlags: ['--cwd', '-c', '--config', '--registry'],
   },
   pip: {
-    actions: actions({ add: [], install: ['install'], remove: ['uninstall'], update: [] }),
+    actions: { add: [], install: ['install'], remove: ['uninstall'], update: [] },
     valueFlags: PIP_VALUE_FLAGS,
     upgradeFlags: ['-U', '--upgrade'],
   },
   uv: {
-    actions: actions({ add: ['add'], install: ['sync', 'pip install', 'pip sync'], remove: ['remove', 'pip uninstall'], update: [] }),
+    actions: { add: ['add'], install: ['sync', 'pip install', 'pip sync'], remove: ['remove', 'pip uninstall'], update: [] },
     valueFlags: [...PIP_VALUE_FLAGS, '--group', '--optional', '--extra', '--package', '-p', '--python', '--index', '--default-index', '--directory', '--project', '--rev', '--tag', '--branch'],
     upgradeFlags: ['-U', '--upgrade'],
   },
   poetry: {
-    actions: actions({ add: ['add'], install: ['install'], remove: ['remove'], update: ['update'] }),
+    actions: { add: ['add'], install: ['install'], remove: ['remove'], update: ['update'] },
     valueFlags: ['--group', '-G', '-E', '--extras', '--source', '--python', '-C', '--directory'],
   },
   pipenv: {
-    actions: actions({ add: [], install: ['install', 'sync'], remove: ['uninstall'], update: ['update', 'upgrade'] }),
+    actions: { add: [], install: ['install', 'sync'], remove: ['uninstall'], update: ['update', 'upgrade'] },
     valueFlags: ['-r', '--requirements', '--python', '--categories'],
   },
   cargo: {
-    actions: actions({ add: ['add'], install: ['install'], remove: ['remove', 'rm'], update: ['update'] }),
+    actions: { add: ['add'], install: ['install'], remove: ['remove', 'rm'], update: ['update'] },
     valueFlags: ['-p', '--package', '-F', '--features', '--rename', '--path', '--git', '--branch', '--tag', '--rev', '--registry', '--manifest-path', '--target', '--precise', '--version', '--root'],
   },
   go: {
-    actions: actions({ add: ['get'], install: ['mod tidy', 'mod download'], remove: [], update: [] }),
+    actions: { add: ['get'], install: ['mod tidy', 'mod download'], remove: [], update: [] },
     upgradeFlags: ['-u'],
   },
   gem: {
-    actions: actions({ add: [], install: ['install', 'i'], remove: ['uninstall'], update: ['update'] }),
+    actions: { add: [], install: ['install', 'i'], remove: ['uninstall'], update: ['update'] },
     valueFlags: ['-v', '--version', '-i', '--install-dir', '-s', '--source', '-n', '--bindir'],
   },
   bundle: {
-    actions: actions({ add: ['add'], install: ['install'], remove: ['remove'], update: ['update'] }),
+    actions: { add: ['add'], install: ['install'], remove: ['remove'], update: ['update'] },
     valueFlags: ['-v', '--version', '-g', '--group', '--source', '--git', '--branch', '--path', '--gemfile'],
     bare: 'install',
   },
   composer: {
-    actions: actions({ add: ['require', 'req'], install: ['install', 'i'], remove: ['remove'], update: ['update', 'u', 'upgrade'] }),
+    actions: { add: ['require', 'req'], install: ['install', 'i'], remove: ['remove'], update: ['update', 'u', 'upgrade'] },
     valueFlags: ['-d', '--working-dir'],
   },
   dotnet: {
-    actions: actions({ add: ['add package'], install: ['restore'], remove: ['remove package'], update: [] }),
+    actions: { add: ['add package'], install: ['restore'], remove: ['remove package'], update: [] },
     valueFlags: ['-v', '--version', '-f', '--framework', '-s', '--source', '--package-directory'],
   },
   deno: {
-    actions: actions({ add: ['add'], install: ['install', 'i'], remove: ['remove'], update: [] }),
+    actions: { add: ['add'], install: ['install', 'i'], remove: ['remove'], update: [] },
   },
   swift: {
-    actions: actions({ add: [], install: ['package resolve'], remove: [], update: ['package update'] }),
+    actions: { add: [], install: ['package resolve'], remove: [], update: ['package update'] },
   },
 };
 
@@ -915,9 +922,9 @@ function managerInvocation(words: readonly string[]): [string, string[]] {
 
 function matchAction(spec: ManagerSpec, pos: readonly string[]): { action: DependencyAction; used: number } | undefined {
   if (pos.length === 0) return spec.bare && { action: spec.bare, used: 0 };
-  const two = pos.length >= 2 ? own(spec.actions, `${pos[0]} ${pos[1]}`) : undefined;
+  const two = pos.length >= 2 ? actionOf(spec.actions, `${pos[0]} ${pos[1]}`) : undefined;
   if (two) return { action: two, used: 2 };
-  const one = own(spec.actions, pos[0] ?? '');
+  const one = actionOf(spec.actions, pos[0] ?? '');
   return one && { action: one, used: 1 };
 }
 

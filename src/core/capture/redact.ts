@@ -36,7 +36,7 @@ export function redactText(text: string): string {
   if (open.size === 0) return text;
   let out = text;
   for (const rule of RULES) {
-    if (open.has(rule.gate.source)) out = replaceMatches(out, rule.pattern, rule.redact);
+    if (open.has(rule.gate.source)) out = replaceMatches(out, rule.pattern(), rule.redact);
   }
   return out;
 }
@@ -183,10 +183,19 @@ function looksRandom(value: string, minLength: number): boolean {
 interface Rule {
   /** Flagless regex of what the rule cannot match without; all gates together are the prefilter. */
   gate: RegExp;
-  /** A global regex; every match goes to `redact`. */
-  pattern: RegExp;
+  /** A global regex, built when first used; every match goes to `redact`. */
+  pattern: () => RegExp;
   /** The replacement for the match, or the match itself to keep it. */
   redact: (match: RegExpExecArray) => string;
+}
+
+/**
+ * A regex built on first use. V8 parses a pattern when it is built, and most rules never run (their gate is
+ * absent from the text): the hook, a process per tool call, would parse them all for nothing.
+ */
+function lazily(make: () => RegExp): () => RegExp {
+  let built: RegExp | undefined;
+  return () => (built ??= make());
 }
 
 /** Like String.replace with a callback, but returns `text` itself when nothing changed. */
@@ -226,7 +235,7 @@ const atTokenStart = (literal: string): string => `(?:${literal})(?<=${TOKEN_STA
 function tokenRule(kind: SecretKind, prefix: string, rest: string, accept: (token: string) => boolean = () => true): Rule {
   return {
     gate: new RegExp(prefix),
-    pattern: new RegExp(atTokenStart(prefix) + rest, 'g'),
+    pattern: lazily(() => new RegExp(atTokenStart(prefix) + rest, 'g')),
     redact: (m) => (accept(m[0]) ? placeholder(kind) : m[0]),
   };
 }
@@ -318,10 +327,10 @@ function isQuotedNameClosed(m: RegExpExecArray): boolean {
 /** `NAME=value`, `export NAME=value`, `--name=value`, `"name": "value"`, `name: value`, `name = 'value'`. */
 const namedValueRule: Rule = {
   gate: KEYWORD_GATE,
-  pattern: new RegExp(
+  pattern: lazily(() => new RegExp(
     String.raw`${NAME}(?<quote>\\?["'])?(?<sep>[ \t]{0,8}(?::=|=>|=|:)[ \t]{0,8})(?<value>${VALUE})`,
     'gi',
-  ),
+  )),
   redact(m) {
     const name = matchedName(m);
     const { sep = '', value = '' } = m.groups ?? {};
@@ -336,7 +345,7 @@ const namedValueRule: Rule = {
 /** `--password hunter2`, `--api-key "x"`: a secret-named long flag followed by its value. */
 const flagValueRule: Rule = {
   gate: KEYWORD_GATE,
-  pattern: new RegExp(String.raw`${NAME}[ \t]+(?<value>${VALUE})`, 'gi'),
+  pattern: lazily(() => new RegExp(String.raw`${NAME}[ \t]+(?<value>${VALUE})`, 'gi')),
   redact(m) {
     const name = matchedName(m);
     const value = m.groups?.value ?? '';
@@ -352,7 +361,7 @@ const flagValueRule: Rule = {
 const connectionStringRule: Rule = {
   gate: /:\/\//,
   // Led by `://` (a fast literal scan); the scheme before it is checked looking back.
-  pattern: /:\/\/(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}:\/\/)[^\s:@/?#'"`<>[\]]{0,128}:(?<value>[^\s@/'"`<>]{1,256})(?=@)/g,
+  pattern: lazily(() => /:\/\/(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}:\/\/)[^\s:@/?#'"`<>[\]]{0,128}:(?<value>[^\s@/'"`<>]{1,256})(?=@)/g),
   redact: (m) => (isPlaceholder(m.groups?.value ?? '') ? m[0] : redactEndingValue(m, 'password')),
 };
 
@@ -362,11 +371,11 @@ const AUTH_SCHEMES = new Set(['bearer', 'basic', 'token', 'bot', 'digest']);
 /** `Authorization: Bearer x`, `"Authorization": "Basic x"`, `Authorization: token x`. */
 const authorizationRule: Rule = {
   gate: KEYWORD_GATE,
-  pattern: new RegExp(
+  pattern: lazily(() => new RegExp(
     atTokenStart('authorization') +
       String.raw`\\?["']?[ \t]*[:=][ \t]*\\?["']?[ \t]*(?:(?:bearer|basic|token|bot|digest)[ \t]+)?(?<value>[A-Za-z0-9\-._~+/]{1,4096}=*)`,
     'gi',
-  ),
+  )),
   redact(m) {
     const value = m.groups?.value ?? '';
     const nextChar = m.input.charAt(m.index + m[0].length);
@@ -378,17 +387,17 @@ const authorizationRule: Rule = {
 /** `Bearer x` without the header name, only when x looks like a credential (not "Bearer authentication"). */
 const bearerRule: Rule = {
   gate: KEYWORD_GATE,
-  pattern: new RegExp(atTokenStart('bearer') + String.raw`[ \t]+(?<value>[A-Za-z0-9\-._~+/]{16,4096}=*)`, 'gi'),
+  pattern: lazily(() => new RegExp(atTokenStart('bearer') + String.raw`[ \t]+(?<value>[A-Za-z0-9\-._~+/]{16,4096}=*)`, 'gi')),
   redact: (m) => (looksRandom(m.groups?.value ?? '', 16) ? redactEndingValue(m, 'bearer') : m[0]),
 };
 
 /** `mysql -u root -phunter2` / `-p'x'`: only for the MySQL clients, where `-p<value>` is unambiguous. */
 const mysqlPasswordRule: Rule = {
   gate: /mysql|mariadb/,
-  pattern: new RegExp(
+  pattern: lazily(() => new RegExp(
     String.raw`\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n;&|]{0,500}?[ \t]-p(?<value>${QUOTED}|[^\s"'\x60;&|<>]{1,256})`,
     'g',
-  ),
+  )),
   redact(m) {
     const { inner } = unquote(m.groups?.value ?? '');
     return isPlaceholder(inner) ? m[0] : redactEndingValue(m, 'password');
@@ -398,7 +407,7 @@ const mysqlPasswordRule: Rule = {
 /** `curl -u user:password` (basic auth on the command line). */
 const curlUserRule: Rule = {
   gate: /curl/,
-  pattern: /\bcurl\b[^\n;&|]{0,500}?[ \t](?:-u|--user)[ \t]*["']?[^\s:"'@]{1,128}:(?<value>[^\s"'@]{1,256})/g,
+  pattern: lazily(() => /\bcurl\b[^\n;&|]{0,500}?[ \t](?:-u|--user)[ \t]*["']?[^\s:"'@]{1,128}:(?<value>[^\s"'@]{1,256})/g),
   redact: (m) => (isPlaceholder(m.groups?.value ?? '') ? m[0] : redactEndingValue(m, 'password')),
 };
 
@@ -408,11 +417,11 @@ const curlUserRule: Rule = {
  */
 const privateKeyRule: Rule = {
   gate: /-----BEGIN/,
-  pattern: new RegExp(
+  pattern: lazily(() => new RegExp(
     String.raw`-----BEGIN (?<label>(?:[A-Z0-9]+ ){0,3})PRIVATE KEY(?<block> BLOCK)?-----` +
       String.raw`(?:(?:[^-]|-(?!----)){0,65536}?-----END \k<label>PRIVATE KEY\k<block>-----|(?<body>(?:(?:\s|\\[rn])+[A-Za-z0-9+/=]{16,}){0,1000}))`,
     'g',
-  ),
+  )),
   // A header with no body and no END (code that checks for PEM headers) holds no key.
   redact: (m) => (m.groups?.body === '' ? m[0] : placeholder('private-key')),
 };
@@ -422,12 +431,12 @@ const ENTROPY_KEYWORD = 'api[_ -]?key|keys?|token|secrets?|passwords?|passwd|cre
 /** A value right after a secret word in prose or config (`the key is 8fK2…`, `secret: "…"`), if it looks random. */
 const highEntropyRule: Rule = {
   gate: KEYWORD_GATE,
-  pattern: new RegExp(
+  pattern: lazily(() => new RegExp(
     // The keyword may end a longer name (`aws_secret_access_key <value>`), so `_` may come before it.
     String.raw`(?:${ENTROPY_KEYWORD})(?<=(?:(?<![A-Za-z0-9])|(?<=\\[nrt]))(?:${ENTROPY_KEYWORD}))` +
       String.raw`\b\\?["'\x60]?[ \t]{0,3}(?:(?:is|was|:=|=>|=|:)[ \t]{0,3})?\\?["'\x60]?(?<value>[A-Za-z0-9+/_-]{20,512}={0,2})(?![A-Za-z0-9+/_=-])`,
     'gi',
-  ),
+  )),
   redact: (m) => (looksRandom(m.groups?.value ?? '', 20) ? redactEndingValue(m, 'generic-high-entropy') : m[0]),
 };
 
@@ -444,7 +453,7 @@ const RULES: readonly Rule[] = [
   tokenRule('slack-token', 'xox[abposr]-|xapp-', String.raw`[A-Za-z0-9-]{10,250}`, hasDigitAndLetter),
   {
     gate: /hooks\.slack\.com/,
-    pattern: /https:\/\/hooks\.slack\.com\/services\/(?<value>T[A-Z0-9]{6,12}\/B[A-Z0-9]{6,12}\/[A-Za-z0-9]{16,64})/g,
+    pattern: lazily(() => /https:\/\/hooks\.slack\.com\/services\/(?<value>T[A-Z0-9]{6,12}\/B[A-Z0-9]{6,12}\/[A-Za-z0-9]{16,64})/g),
     redact: (m) => redactEndingValue(m, 'slack-webhook'),
   },
   tokenRule('stripe-key', '[sr]k_live_|[sr]k_test_|whsec_', String.raw`[A-Za-z0-9]{16,250}\b`),

@@ -21,6 +21,9 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${globSource(g)}${g.endsWith('/') ? '.*' : ''}$`);
 }
 
+/** Characters with a meaning in a regular expression, escaped where a glob has them as themselves. */
+const REGEX_SPECIAL = new Set('.+^${}()|[]\\');
+
 /** The regular expression source of a glob: `**`, `*`, `?` and `{a,b}` (nestable); everything else is literal. */
 export function globSource(g: string): string {
   let re = '';
@@ -39,7 +42,7 @@ export function globSource(g: string): string {
       depth--;
       re += ')';
     } else if (c === ',' && depth > 0) re += '|';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    else re += REGEX_SPECIAL.has(c) ? `\\${c}` : c;
   }
   return re;
 }

@@ -55,10 +55,23 @@ const MAX_LINE = 2000;
 /** From this many added lines, a file's content is scanned as one text (a regex run per category, not per line). */
 const SCAN_WHOLE_FROM = 16;
 
-interface Rule {
-  text: string;
-  re: RegExp;
+/**
+ * One rule as written, its own regex built when first asked for: only to name the rule of a category that
+ * matched (the category's combined regex decides whether one does). Built up front, the default policy's
+ * hundreds of rules cost `flightdeck risk`, run on every save, milliseconds of pattern parsing for nothing.
+ */
+class Rule {
+  private built: RegExp | undefined;
+  constructor(
+    readonly text: string,
+    private readonly make: (text: string) => RegExp,
+  ) {}
+
+  get re(): RegExp {
+    return (this.built ??= this.make(this.text));
+  }
 }
+const contentRe = (pattern: string): RegExp => new RegExp(pattern, 'i');
 
 interface CompiledCategory {
   id: string;
@@ -116,9 +129,9 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
     ignore: anyGlob(policy.ignore),
     categories: policy.categories.map((c) => ({
       id: c.id,
-      paths: c.paths.map((g) => ({ text: g, re: globRe(g) })),
+      paths: c.paths.map((g) => new Rule(g, globRe)),
       anyPath: anyGlob(c.paths),
-      content: c.content.map((p) => ({ text: p, re: new RegExp(p, 'i') })),
+      content: c.content.map((p) => new Rule(p, contentRe)),
       anyContent: anyOf(c.content, (p) => p),
       anyContentText: c.content.some((p) => NEGATIVE_LOOKAROUND.test(p)) ? undefined : anyOf(c.content, (p) => p, 'gim'),
       contentPaths: one(anyGlob(c.contentPaths ?? SOURCE_FILES) as RegExp),

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheFileFor, loadBundle } from '../../../src/cli/bundleCache';
 import { tempDir } from '../helpers/tmp';
@@ -46,19 +46,47 @@ test('a cache made from other source is never used, even of the same length (whi
   assert.deepEqual(loadFresh(file), { usedCache: true, answer: 42 }, 'made again for the new source');
 });
 
+test('the cache runs its own copy of the source, and only while the bundle is the same file, unchanged', (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'cli-x.js');
+  writeFileSync(file, bundleText(41));
+  loadFresh(file);
+  assert.deepEqual(loadFresh(file), { usedCache: true, answer: 41 });
+  // Another file put in its place (a new install), even of the same size and time, is not the one cached.
+  const { mtime } = statSync(file);
+  rmSync(file);
+  writeFileSync(join(dir, 'other'), 'x'); // so the new file does not get the freed inode back
+  writeFileSync(file, bundleText(43));
+  utimesSync(file, mtime, mtime);
+  assert.deepEqual(loadFresh(file), { usedCache: false, answer: 43 });
+  assert.deepEqual(loadFresh(file), { usedCache: true, answer: 43 });
+});
+
+test('a bundle with characters beyond ASCII runs them as written, from its cache too', (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'cli-x.js');
+  writeFileSync(file, `"use strict";\nexports.answer = function () { return 'ünïcødé ✓'.length; };\n`);
+  assert.deepEqual(loadFresh(file), { usedCache: false, answer: 9 });
+  assert.deepEqual(loadFresh(file), { usedCache: true, answer: 9 });
+});
+
 test('damaged cache files are ignored: the bundle compiles as it would without one, and the cache is made again', (t) => {
   const dir = tempDir(t);
   const file = join(dir, 'cli-x.js');
   writeFileSync(file, bundleText(7));
   const source = readFileSync(file);
-  const header = Buffer.alloc(4);
-  header.writeUInt32LE(source.length, 0);
+  loadFresh(file);
+  const made = readFileSync(cacheFileFor(file));
+  const header = made.subarray(0, 32);
+  const oldFormat = Buffer.alloc(4);
+  oldFormat.writeUInt32LE(source.length, 0);
   const damaged: [string, Buffer][] = [
     ['empty', Buffer.alloc(0)],
-    ['cut inside the header', Buffer.from([1, 2])],
+    ['cut inside the header', header.subarray(0, 20)],
     ['cut inside the source', Buffer.concat([header, source.subarray(0, 10)])],
     ['no compiled code', Buffer.concat([header, source])],
     ['garbage where V8\'s data goes', Buffer.concat([header, source, Buffer.from('not what V8 wrote, not at all')])],
+    ['the format before this one', Buffer.concat([oldFormat, source, made.subarray(32 + source.length)])],
   ];
   for (const [what, bytes] of damaged) {
     writeFileSync(cacheFileFor(file), bytes);

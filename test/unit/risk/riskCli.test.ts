@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { RecordStore } from '../../../src/core/record/store';
 import { gitRepo } from '../helpers/tmp';
 import type { RiskReport } from '../../../src/cli/riskCommand';
@@ -101,4 +101,23 @@ test("with an active session, changes are counted from the session's starting co
   const fromDb = fd(['risk', '--json'], repo);
   assert.equal(fromDb.code, 0, fromDb.err);
   assert.deepEqual(JSON.parse(fromDb.out), r);
+});
+
+test('flightdeck risk keeps its compiled code between runs: the next run takes it rather than saving it again', (t) => {
+  const repo = gitRepo(t);
+  write(repo, 'src/auth/session.ts', 'export const ttl = 1;\n');
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', 'base');
+  write(repo, 'src/auth/session.ts', 'export const ttl = 2;\n');
+  // The command sets V8 flags as it runs; V8 refuses compiled code saved under flags other than the loader's.
+  const dist = dirname(CLI);
+  const caches = (): string[] => readdirSync(dist).filter((f) => f.startsWith('cli-risk.js.') && f.endsWith('.v8cache'));
+  for (const f of caches()) rmSync(join(dist, f));
+  assert.equal(fd(['risk', '--json'], repo).code, 0);
+  const [cache] = caches();
+  assert.ok(cache, 'the first run saved its compiled code');
+  const before = statSync(join(dist, cache));
+  for (let i = 0; i < 2; i++) assert.equal(fd(['risk', '--json'], repo).code, 0);
+  const after = statSync(join(dist, cache));
+  assert.deepEqual([after.ino, after.mtimeMs], [before.ino, before.mtimeMs], 'later runs used the saved code as it was');
 });
