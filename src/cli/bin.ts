@@ -39,7 +39,7 @@ if (argv[0] === 'hook') {
     if (code !== 2) (require('./longRunFlags') as typeof LongRun).withDefaultFlags(() => bundle.keep());
   });
   // Set once git's diff has started (node:v8 takes ms to load), before its output or any file is classified.
-  setImmediate(() => (require('./longRunFlags') as typeof LongRun).setLongRunFlags());
+  setImmediate(() => (require('./longRunFlags') as typeof LongRun).setRiskFlags());
 } else {
   // Not for the hook: node:v8 loads node's streams (ms on every tool call), and a hook's little work never gets hot.
   (require('./longRunFlags') as typeof LongRun).setLongRunFlags();
