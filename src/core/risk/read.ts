@@ -53,9 +53,11 @@ export function readPolicy(repoRoot: string, options: LoadOptions = {}): PolicyR
     return fallback(path, lastGoodPath, { message: `cannot read ${POLICY_FILE}: ${(e as Error).message}`, line: 1, column: 1 });
   }
   if (text === undefined) return { policy: DEFAULT_POLICY, source: 'default', path };
-  const parsed = parsePolicy(text, DEFAULT_POLICY);
+  const lastGood = lastGoodPath ? safeRead(lastGoodPath) : undefined;
+  // The same text as the last good copy passed the strict parse when it was kept: JSON.parse reads it at once.
+  const parsed = parsePolicy(text, DEFAULT_POLICY, text === lastGood);
   if ('problem' in parsed) return fallback(path, lastGoodPath, parsed.problem);
-  if (lastGoodPath && options.persist !== false) keepLastGood(recordDir as string, lastGoodPath, text);
+  if (lastGoodPath && options.persist !== false && text !== lastGood) keepLastGood(recordDir as string, lastGoodPath, text);
   return { policy: parsed.policy, source: 'file', path };
 }
 
@@ -74,10 +76,9 @@ function safeRead(path: string): string | undefined {
   }
 }
 
-/** Copies a good file beside the record, when it differs from the copy there; a failure only loses the copy. */
+/** Copies a good file beside the record (it differs from the copy there); a failure only loses the copy. */
 function keepLastGood(recordDir: string, lastGoodPath: string, text: string): void {
   try {
-    if (safeRead(lastGoodPath) === text) return;
     mkdirSync(recordDir, { recursive: true });
     const tmp = `${lastGoodPath}.${process.pid}.tmp`;
     writeFileSync(tmp, text);

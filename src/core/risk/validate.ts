@@ -6,6 +6,7 @@
 // drops a category. `Flightdeck: Create policy` writes every default out, so a file it made is complete.
 import { globSource } from '../capture/task';
 import { parseJson, type JsonPath, type ParsedJson } from './json';
+import { DEFAULT_POLICY } from './policy';
 import type { DeployPolicy, Policy, RequiredCheck, RiskCategory } from './types';
 
 export interface PolicyProblem {
@@ -74,6 +75,19 @@ function strings(v: unknown, path: JsonPath, check?: (s: string, p: JsonPath) =>
   });
 }
 
+let known: { globs: Set<string>; patterns: Set<string> } | undefined;
+/**
+ * The default policy's own globs and patterns, which compile (a unit test holds them to it): a file written by
+ * `Flightdeck: Create policy` is mostly these, and the hook reads the policy on every tool call, where building
+ * several hundred regular expressions only to see that they compile took milliseconds.
+ */
+function defaults(): { globs: Set<string>; patterns: Set<string> } {
+  if (known) return known;
+  const d = DEFAULT_POLICY;
+  const globs = [...d.protectedBranches, ...d.ignore, ...d.categories.flatMap((c) => [...c.paths, ...(c.contentPaths ?? []), ...c.exclude])];
+  return (known = { globs: new Set(globs), patterns: new Set(d.categories.flatMap((c) => c.content)) });
+}
+
 function glob(s: string, path: JsonPath): void {
   if (!s.trim()) throw new Invalid(`${where(path)} is an empty glob`, path);
   let depth = 0;
@@ -83,6 +97,7 @@ function glob(s: string, path: JsonPath): void {
   }
   if (depth !== 0) throw new Invalid(`${where(path)}: the glob "${s}" has unbalanced braces`, path);
   if (s.startsWith('/')) throw new Invalid(`${where(path)}: the glob "${s}" must be relative to the repository (no leading "/")`, path);
+  if (defaults().globs.has(s)) return;
   try {
     new RegExp(globSource(s));
   } catch (e) {
@@ -91,6 +106,7 @@ function glob(s: string, path: JsonPath): void {
 }
 
 function regex(s: string, path: JsonPath): void {
+  if (defaults().patterns.has(s)) return;
   try {
     new RegExp(s, 'i');
   } catch (e) {
@@ -169,6 +185,17 @@ function deployBlock(raw: unknown): DeployPolicy {
   return out;
 }
 
+function parsedAtOnce(text: string): ParsedJson {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch {
+    return parseJson(text); // not what was kept after all: the strict parser says where
+  }
+  let positions: ParsedJson | undefined;
+  return { value, positionOf: (path, key) => (positions ??= parseJson(text)).positionOf(path, key) };
+}
+
 /** The file's policy merged over `defaults`; throws a problem with the line and column of the first mistake. */
 export function policyFromJson(parsed: ParsedJson, defaults: Policy): Policy {
   try {
@@ -206,10 +233,14 @@ export function policyFromJson(parsed: ParsedJson, defaults: Policy): Policy {
   }
 }
 
-/** Parses and validates a policy file's text; a problem carries its 1-based line and column. */
-export function parsePolicy(textOfFile: string, defaults: Policy): { policy: Policy } | { problem: PolicyProblem } {
+/**
+ * Parses and validates a policy file's text; a problem carries its 1-based line and column. `parsedBefore`: the
+ * text is one the strict parser took before (the last good copy), so JSON.parse reads it, and positions are
+ * found only for a problem of validation.
+ */
+export function parsePolicy(textOfFile: string, defaults: Policy, parsedBefore = false): { policy: Policy } | { problem: PolicyProblem } {
   try {
-    return { policy: policyFromJson(parseJson(textOfFile), defaults) };
+    return { policy: policyFromJson(parsedBefore ? parsedAtOnce(textOfFile) : parseJson(textOfFile), defaults) };
   } catch (e) {
     const err = e as Error & { line?: number; column?: number };
     if (typeof err.line === 'number' && typeof err.column === 'number') return { problem: { message: err.message, line: err.line, column: err.column } };

@@ -7,6 +7,7 @@ import { canonicalJson, defaultPolicyText, describePolicyState, LAST_GOOD_FILE, 
 import { parsePolicy } from '../../../src/core/risk/validate';
 import { parseJson, JsonSyntaxError } from '../../../src/core/risk/json';
 import { gitRepo, tempDir } from '../helpers/tmp';
+import { globSource } from '../../../src/core/capture/task';
 
 const problem = (text: string): { message: string; line: number; column: number } => {
   const r = parsePolicy(text, DEFAULT_POLICY);
@@ -23,6 +24,9 @@ test('the defaults: seven categories, advisory, the usual protected branches, an
   assert.deepEqual(byId.get('payments')?.requiredChecks, ['test']);
   assert.ok(new RegExp(byId.get('migrations')?.requiredCheckPattern ?? '^$', 'i').test('npm run test:migrations'));
   for (const c of DEFAULT_POLICY.categories) for (const p of c.content) assert.doesNotThrow(() => new RegExp(p, 'i'), `${c.id}: ${p}`);
+  // The validator takes these as compiling without building them (validate.ts): they must.
+  const globs = [...DEFAULT_POLICY.protectedBranches, ...DEFAULT_POLICY.ignore, ...DEFAULT_POLICY.categories.flatMap((c) => [...c.paths, ...(c.contentPaths ?? []), ...c.exclude])];
+  for (const g of globs) assert.doesNotThrow(() => new RegExp(globSource(g)), g);
 });
 
 test('the text Create policy writes parses back to exactly the defaults (same hash)', () => {
@@ -121,6 +125,27 @@ test('loading: no file gives the defaults; a good file is in force and kept besi
   assert.deepEqual([broken.error?.line, broken.error?.column], [3, 3]);
   assert.equal(readFileSync(join(record, LAST_GOOD_FILE), 'utf8'), good, 'a broken file never replaces the last good copy');
   assert.match(describePolicyState(broken), /^policy: \.flightdeck\/policy\.json:3:3: unknown key "categorys".*\(the last good version of it is in force\)$/);
+});
+
+test('a file the same as its last good copy is read at once, to the same policy; a mistake in it is still found, with its place', (t) => {
+  const repo = gitRepo(t);
+  const record = join(repo, '.git', 'flightdeck');
+  mkdirSync(join(repo, '.flightdeck'));
+  const written = defaultPolicyText().replace('"mode": "advisory"', '"mode": "enforce"');
+  writeFileSync(join(repo, '.flightdeck', 'policy.json'), written);
+  const first = loadPolicy(repo); // the strict parse, and the copy kept
+  assert.equal(readFileSync(join(record, LAST_GOOD_FILE), 'utf8'), written);
+  const again = loadPolicy(repo); // the same text as the copy
+  assert.deepEqual([again.source, again.hash, again.error], ['file', first.hash, undefined]);
+  assert.equal(again.policy.mode, 'enforce');
+  // A copy this version would refuse (kept by hand here; an older version's rules could differ): refused again, at its place.
+  const refused = '{\n  "mode": "enforce",\n  "ignore": ["/abs/*"]\n}\n';
+  writeFileSync(join(repo, '.flightdeck', 'policy.json'), refused);
+  writeFileSync(join(record, LAST_GOOD_FILE), refused);
+  const s = loadPolicy(repo);
+  assert.equal(s.source, 'default');
+  assert.deepEqual([s.error?.line, s.error?.column], [3, 14]);
+  assert.match(s.error?.message ?? '', /must be relative to the repository/);
 });
 
 test('a broken file with no last good copy leaves the defaults in force and says so', (t) => {
