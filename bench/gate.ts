@@ -1,5 +1,6 @@
 // The PreToolUse gate in enforce mode: the whole `flightdeck hook PreToolUse` process, beside an empty node
-// process started in the same rounds, on a record of 1,000,000 events holding 20,000 reviews, and on a fresh one.
+// process started in the same rounds, on a record of 1,000,000 events holding 20,000 reviews, and on a fresh one
+// (with a one-line policy, and with the whole policy file as Create policy writes it).
 // FLIGHTDECK_BENCH_BEFORE=<rev> times that commit's CLI in the same rounds; FLIGHTDECK_BENCH_CACHE=<dir> keeps the
 // 1M record between runs (a copy is used, so each run starts from the same record).
 import { execFileSync } from 'node:child_process';
@@ -10,6 +11,7 @@ import { completeEvent, type NewEvent } from '../src/core/record/events';
 import { JournalWriter } from '../src/core/record/journal';
 import { RecordStore } from '../src/core/record/store';
 import { decidePreToolUse, gatePolicy } from '../src/core/gates/decide';
+import { defaultPolicyText } from '../src/core/risk/load';
 import { readGateState } from '../src/core/gates/state';
 import { keepGateState } from '../src/core/gates/stateWriter';
 import { makeEvents } from './events';
@@ -34,11 +36,14 @@ function reviewEvents(count: number, base: number): NewEvent[] {
   return out;
 }
 
-function repoWithRecord(root = mkdtempSync(join(tmpdir(), 'fd-bench-gate-'))): { root: string; repo: string; dir: string } {
+/** The policy file as `Flightdeck: Create policy` writes it (every category, every rule), set to enforce. */
+const WRITTEN_OUT_POLICY = defaultPolicyText().replace('"mode": "advisory"', '"mode": "enforce"');
+
+function repoWithRecord(root = mkdtempSync(join(tmpdir(), 'fd-bench-gate-')), policy = JSON.stringify({ version: 1, mode: 'enforce' })): { root: string; repo: string; dir: string } {
   const repo = join(root, 'repo');
   mkdirSync(join(repo, '.flightdeck'), { recursive: true });
   execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-  writeFileSync(join(repo, '.flightdeck', 'policy.json'), JSON.stringify({ version: 1, mode: 'enforce' }));
+  writeFileSync(join(repo, '.flightdeck', 'policy.json'), policy);
   return { root, repo, dir: join(repo, '.git', 'flightdeck') };
 }
 
@@ -108,14 +113,20 @@ export async function gateBench(row: Row, cli: string, before?: Side): Promise<v
   execFileSync('sync');
   const big = { root: bigRoot, repo: join(bigRoot, 'repo'), dir: join(bigRoot, 'repo', '.git', 'flightdeck') };
 
-  const small = repoWithRecord();
-  const s = await RecordStore.open(small.dir);
-  keepGateState(s);
-  s.append(reviewEvents(1, 0));
-  s.close();
+  const fresh = async (policy?: string): Promise<{ root: string; repo: string; dir: string }> => {
+    const r = repoWithRecord(undefined, policy);
+    const s = await RecordStore.open(r.dir);
+    keepGateState(s);
+    s.append(reviewEvents(1, 0));
+    s.close();
+    return r;
+  };
+  const small = await fresh();
+  const writtenOut = await fresh(WRITTEN_OUT_POLICY);
 
   const sides: Side[] = [{ label: 'after', cli }, ...(before ? [before] : [])];
-  for (const [label, where] of [['1M events', big], ['fresh record', small]] as const) {
+  const cases = [['1M events', big], ['fresh record', small], ['fresh record, the policy file as Create policy writes it', writtenOut]] as const;
+  for (const [label, where] of cases) {
     for (const [command, verdict] of [['git push origin main', 'denied'], ['npm test', 'allowed']] as const) {
       const input = (i: number): string => JSON.stringify({ session_id: 'bench', cwd: where.repo, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command }, tool_use_id: `toolu_gate_${i}` });
       const timed = timeProcesses(sides, ROUNDS, (_cli, i) => ({ args: ['hook', 'PreToolUse'], input: input(i) }));
@@ -134,4 +145,5 @@ export async function gateBench(row: Row, cli: string, before?: Side): Promise<v
   if (process.env.NODE_EXTRA_CA_CERTS) caCertsRows(row, cli, small.repo);
   rmSync(big.root, { recursive: true, force: true });
   rmSync(small.root, { recursive: true, force: true });
+  rmSync(writtenOut.root, { recursive: true, force: true });
 }
