@@ -18,12 +18,18 @@ const write = (repo: string, path: string, text: string): void => {
   writeFileSync(join(repo, path), text);
 };
 
-test('flightdeck risk lists risky files with categories and rules, exits 0, and --json is stable camelCase', (t) => {
+/** A repository whose one file, committed as `before`, now reads `after` in the working tree. */
+const changedRepo = (t: Parameters<typeof gitRepo>[0], path: string, before: string, after: string): string => {
   const repo = gitRepo(t);
-  write(repo, 'src/utils.ts', 'export const x = 1;\n');
+  write(repo, path, before);
   git(repo, 'add', '-A');
   git(repo, 'commit', '-q', '-m', 'base');
-  write(repo, 'src/utils.ts', 'export const x = 1;\nexport const check = (p: string, h: string) => bcrypt.compareSync(p, h);\n');
+  write(repo, path, after);
+  return repo;
+};
+
+test('flightdeck risk lists risky files with categories and rules, exits 0, and --json is stable camelCase', (t) => {
+  const repo = changedRepo(t, 'src/utils.ts', 'export const x = 1;\n', 'export const x = 1;\nexport const check = (p: string, h: string) => bcrypt.compareSync(p, h);\n');
   write(repo, 'db/migrate/20250101_add_role.rb', 'add_column :users, :role, :string\n');
   write(repo, 'src/button.tsx', 'export const B = 1;\n');
 
@@ -104,11 +110,7 @@ test("with an active session, changes are counted from the session's starting co
 });
 
 test('flightdeck risk keeps its compiled code between runs: the next run takes it rather than saving it again', (t) => {
-  const repo = gitRepo(t);
-  write(repo, 'src/auth/session.ts', 'export const ttl = 1;\n');
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', 'base');
-  write(repo, 'src/auth/session.ts', 'export const ttl = 2;\n');
+  const repo = changedRepo(t, 'src/auth/session.ts', 'export const ttl = 1;\n', 'export const ttl = 2;\n');
   // The command sets V8 flags as it runs; V8 refuses compiled code saved under flags other than the loader's.
   const dist = dirname(CLI);
   const caches = (): string[] => readdirSync(dist).filter((f) => f.startsWith('cli-risk.js.') && f.endsWith('.v8cache'));
