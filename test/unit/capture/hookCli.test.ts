@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { RecordStore } from '../../../src/core/record/store';
 import { CHECK_RULES_FILE, writeCheckRules } from '../../../src/core/capture/checkRules';
 import { projectFolderName, TranscriptWriter } from '../../fixtures/claudeTranscript';
@@ -138,6 +138,26 @@ test('a hook process loads only what it needs: no node:crypto, no streams (each 
   for (const heavy of ['NativeModule crypto', 'NativeModule stream', 'NativeModule internal/streams/readable']) {
     assert.ok(!loaded.includes(heavy), `${heavy} was loaded`);
   }
+});
+
+test('an edit\'s decision sets V8 flags of its own, yet the hook\'s compiled code is saved once and then used as it is', (t) => {
+  const repo = gitRepo(t);
+  mkdirSync(join(repo, 'src', 'auth'), { recursive: true });
+  writeFileSync(join(repo, 'src', 'auth', 'session.ts'), 'export const ttl = 1;\n');
+  const edit = (id: string): { code: number; out: string; err: string } =>
+    hook('PreToolUse', { session_id: SESSION, cwd: repo, hook_event_name: 'PreToolUse', tool_name: 'Edit', tool_use_id: id, tool_input: { file_path: join(repo, 'src', 'auth', 'session.ts'), old_string: 'ttl = 1', new_string: 'ttl = 2' } }, repo);
+  const dist = dirname(CLI);
+  const caches = (): string[] => readdirSync(dist).filter((f) => f.startsWith('cli-hook.js.PreToolUse.') && f.endsWith('.v8cache'));
+  for (const f of caches()) rmSync(join(dist, f));
+  const first = edit('toolu_edit_1');
+  assert.equal(first.code, 0, first.err);
+  assert.match(first.out, /src\/auth\/session\.ts is risky \(auth: path/, 'the advice the agent reads');
+  const [cache] = caches();
+  assert.ok(cache, 'the first run saved its compiled code');
+  const before = statSync(join(dist, cache));
+  for (const id of ['toolu_edit_2', 'toolu_edit_3']) assert.match(edit(id).out, /is risky/);
+  const after = statSync(join(dist, cache));
+  assert.deepEqual([after.ino, after.mtimeMs], [before.ino, before.mtimeMs], 'V8 took the saved code: it was not saved again');
 });
 
 test('after `flightdeck ingest` of a long history, the next open replays at most a few hundred events', async (t) => {
