@@ -66,8 +66,9 @@ export function timeProcesses(sides: readonly Side[], rounds: number, argsFor: (
 
 /**
  * Starts each step's process (node unless `exe` says; in `env`, with the step's own `env` over it) from a small
- * process of its own and times it there. fork() copies the starting process's page tables: from this benchmark's process, hundreds of MB after building a record, every
- * start took tens of ms longer, and noisier, for the processes measured and for node alike.
+ * process of its own and times it there. fork() copies the starting process's page tables: from this benchmark's
+ * process, hundreds of MB after building a record, every start took tens of ms longer, and noisier, for the
+ * processes measured and for node alike.
  */
 export function startedFromSmallProcess(steps: readonly { exe?: string; args: string[]; input?: string; cwd?: string; env?: Record<string, string> }[], env = TYPICAL_ENV): { ms: number; status: number }[] {
   const runner = `

@@ -8,7 +8,6 @@ import type * as LongRun from './longRunFlags';
 import { join } from 'node:path';
 import { writeFd } from './fdWrite';
 import { loadBundle } from './bundleCache';
-import { appliedV8Flags } from './appliedV8Flags';
 
 // The whole CLI looks its stream up only when written to: creating process.stderr loads node's streams (~3 ms).
 const line = (stream: () => NodeJS.WriteStream) => (text: string): void => void stream().write(text + '\n');
@@ -21,9 +20,7 @@ const argv = process.argv.slice(2);
 if (argv[0] === 'hook') {
   const bundle = loadBundle<typeof Hook>(join(__dirname, './cli-hook.js'), require, argv[1]);
   process.exitCode = bundle.exports.runHook(argv, process.cwd(), fdLine(2));
-  // Saved under V8's defaults: an edit's decision sets flags of its own (loading node:v8 only then).
-  if (appliedV8Flags().size > 0) (require('./longRunFlags') as typeof LongRun).withDefaultFlags(() => bundle.keep());
-  else bundle.keep();
+  bundle.keep();
 } else if ((argv[0] === 'lock' || argv[0] === 'queue') && !argv.includes('--help') && !argv.includes('-h')) {
   // Deploy scripts take and release the lock around each deploy: the small bundle, without the database.
   const bundle = loadBundle<typeof Lock>(join(__dirname, './cli-lock.js'), require, `${argv[0]}-${argv[1] ?? ''}`);
@@ -38,8 +35,7 @@ if (argv[0] === 'hook') {
   const fromDb = (dir: string, now: number): ReturnType<typeof Cli.activeSessionBaseFromDb> => (require('./cli-main.js') as typeof Cli).activeSessionBaseFromDb(dir, now);
   void bundle.exports.riskMain(argv, process.cwd(), fdLine(1), fdLine(2), fromDb).then((code) => {
     process.exitCode = code;
-    // Saved under the flags the next run loads it with: V8 refuses compiled code saved under others.
-    if (code !== 2) (require('./longRunFlags') as typeof LongRun).withDefaultFlags(() => bundle.keep());
+    if (code !== 2) bundle.keep();
   });
   // Set once git's diff has started (node:v8 takes ms to load), before its output or any file is classified.
   setImmediate(() => (require('./longRunFlags') as typeof LongRun).setRiskFlags());

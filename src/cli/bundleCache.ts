@@ -4,6 +4,8 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
+import { appliedV8Flags } from './appliedV8Flags';
+import type * as LongRun from './longRunFlags';
 
 /** Node's own module wrapper, kept on the first line so the bundle's line numbers stay as they are. */
 const WRAP = '(function (exports, require, module, __filename, __dirname) { ';
@@ -70,6 +72,15 @@ function usableCache(cacheFile: string, file: SourceFile): { source: string; dat
   return { source, data: bytes.subarray(HEADER + length) };
 }
 
+/**
+ * The script's compiled code, taken under V8's default flags. V8 names the flags in force in the code it saves and
+ * refuses it under others; a command may set flags as it runs (longRunFlags.ts), after loading its bundle.
+ */
+function compiledUnderDefaultFlags(script: Script): Buffer {
+  if (appliedV8Flags().size === 0) return script.createCachedData();
+  return (require('./longRunFlags') as typeof LongRun).withDefaultFlags(() => script.createCachedData());
+}
+
 /** The bundle's bytes and the identity of the file they were read from (one descriptor: the same file). */
 function readSource(file: string): { bytes: Buffer; stat: SourceFile } {
   const fd = openSync(file, 'r');
@@ -109,7 +120,7 @@ export function loadBundle<T>(file: string, load: NodeRequire, variant?: string)
         header.writeDoubleLE(stat.ino, 8);
         header.writeDoubleLE(stat.mtimeMs, 16);
         header[24] = /[^\x00-\x7f]/.test(source) ? 0 : 1;
-        writeFileSync(staging, Buffer.concat([header, sourceBytes, script.createCachedData()]));
+        writeFileSync(staging, Buffer.concat([header, sourceBytes, compiledUnderDefaultFlags(script)]));
         renameSync(staging, cacheFile);
       } catch {
         // A read-only install keeps compiling each time; nothing else changes.

@@ -42,11 +42,7 @@ export const setLongRunFlags = (): void => set(LONG_RUN);
 export const setRiskFlags = (): void => set(RISK);
 export const setFewLinesFlags = (): void => set(FEW_LINES);
 
-/**
- * Runs `fn` with V8's own defaults back for its duration. V8 names the flags in force in the compiled code it
- * saves and refuses that code under other flags: code saved while these are set would never match a later
- * process, which loads its bundle before setting them.
- */
+/** Runs `fn` with V8's own defaults back for its duration (saving compiled code: bundleCache.ts). */
 export function withDefaultFlags<T>(fn: () => T): T {
   const applied = [...appliedV8Flags()];
   for (const flag of applied) setFlagsFromString(flag.replace('--no-', '--'));

@@ -81,7 +81,7 @@ let known: { globs: Set<string>; patterns: Set<string> } | undefined;
  * `Flightdeck: Create policy` is mostly these, and the hook reads the policy on every tool call, where building
  * several hundred regular expressions only to see that they compile took milliseconds.
  */
-function defaults(): { globs: Set<string>; patterns: Set<string> } {
+function knownToCompile(): { globs: Set<string>; patterns: Set<string> } {
   if (known) return known;
   const d = DEFAULT_POLICY;
   const globs = [...d.protectedBranches, ...d.ignore, ...d.categories.flatMap((c) => [...c.paths, ...(c.contentPaths ?? []), ...c.exclude])];
@@ -97,7 +97,7 @@ function glob(s: string, path: JsonPath): void {
   }
   if (depth !== 0) throw new Invalid(`${where(path)}: the glob "${s}" has unbalanced braces`, path);
   if (s.startsWith('/')) throw new Invalid(`${where(path)}: the glob "${s}" must be relative to the repository (no leading "/")`, path);
-  if (defaults().globs.has(s)) return;
+  if (knownToCompile().globs.has(s)) return;
   try {
     new RegExp(globSource(s));
   } catch (e) {
@@ -106,7 +106,7 @@ function glob(s: string, path: JsonPath): void {
 }
 
 function regex(s: string, path: JsonPath): void {
-  if (defaults().patterns.has(s)) return;
+  if (knownToCompile().patterns.has(s)) return;
   try {
     new RegExp(s, 'i');
   } catch (e) {
