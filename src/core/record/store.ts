@@ -50,6 +50,8 @@ export interface StoreOptions {
   ownSqlJs?: boolean;
   /** Progress of moving an older record's payloads out of the database (once, at its first open): done of total. */
   onMoveProgress?: (done: number, total: number) => void;
+  /** Called at open once the snapshot is read, before the journal after it is replayed (tests act between the two). */
+  onSnapshotRead?: () => void;
 }
 
 /** Events moved out of the database a batch: one transaction and one write each. */
@@ -74,6 +76,19 @@ function lineLocations(body: Buffer, span: AppendedSpan, count: number): (Payloa
  * large is worth a snapshot, so the next open replays a few hundred events at most.
  */
 export const IDLE_SNAPSHOT_BYTES = 128 << 10;
+
+/** Reads of the record at open, when other processes keep writing snapshots under it (see open()). */
+const OPEN_ATTEMPTS = 5;
+
+/** Which current snapshot is on disk: a new one is another file, or the older file written over (a new time). */
+function snapshotStamp(dir: string): string {
+  try {
+    const st = statSync(join(dir, SNAPSHOT_FILE));
+    return `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  } catch {
+    return '';
+  }
+}
 
 const META_GEN = 'journal_gen';
 const META_OFFSET = 'journal_offset';
@@ -161,8 +176,34 @@ export class RecordStore {
     }
     if (!options.readOnly) removeAbandonedSnapshotFiles(dir);
     const sqlJs = await loadSqlJs({ fresh: options.ownSqlJs });
+    const movedAside: string[] = [];
+    for (let attempt = 1; ; attempt++) {
+      // Stamped before the snapshot is read: another process may write newer ones (and cut the journal) meanwhile.
+      const stamp = snapshotStamp(dir);
+      const store = RecordStore.load(dir, options, sqlJs, movedAside);
+      // Another process snapshotted and cut the journal twice between our reading the snapshot and its journal: the
+      // events between are in its newer snapshot, not in any journal file. Read again rather than keep a copy without them.
+      if (store.report.possiblyMissing && attempt < OPEN_ATTEMPTS && snapshotStamp(dir) !== stamp) {
+        store.discard();
+        continue;
+      }
+      store.movePayloadsOut();
+      store.wasmBytes = sqlJs.memoryBytes;
+      store.openedWasmBytes = sqlJs.memoryBytes();
+      if (!options.readOnly) {
+        // sessions.json: `flightdeck risk` finds the active session's starting commit without opening the database.
+        const keep = sessionsKeeper(store);
+        keep([], true);
+        store.onDidAdvance(keep);
+      }
+      return store;
+    }
+  }
+
+  /** The newest snapshot there is (damaged ones set aside, into `movedAside`) with the journal after it replayed. */
+  private static load(dir: string, options: StoreOptions, sqlJs: Awaited<ReturnType<typeof loadSqlJs>>, movedAside: string[]): RecordStore {
     const SQL = sqlJs.SQL;
-    const report: OpenReport = { snapshot: 'none', movedAside: [], damagedLines: 0, unterminatedTail: false, replayed: 0 };
+    const report: OpenReport = { snapshot: 'none', movedAside, damagedLines: 0, unterminatedTail: false, replayed: 0 };
 
     // Before the snapshot is read: a compaction that ends after this makes the database loaded here stale (compactedSince).
     const epochAtOpen = readCompactionEpoch(dir);
@@ -204,19 +245,17 @@ export class RecordStore {
     if (Number(db.exec(`SELECT value FROM meta WHERE key = '${META_COMPACTION_EPOCH}'`)[0]?.values[0]?.[0] ?? 0) < epochAtOpen) {
       writeMeta(db, META_COMPACTION_EPOCH, String(epochAtOpen));
     }
+    options.onSnapshotRead?.();
     const tail = new JournalTail(dir);
     const store = new RecordStore(dir, db, options, report, tail);
     store.replayAtOpen();
-    store.movePayloadsOut();
-    store.wasmBytes = sqlJs.memoryBytes;
-    store.openedWasmBytes = sqlJs.memoryBytes();
-    if (!options.readOnly) {
-      // sessions.json: `flightdeck risk` finds the active session's starting commit without opening the database.
-      const keep = sessionsKeeper(store);
-      keep([], true);
-      store.onDidAdvance(keep);
-    }
     return store;
+  }
+
+  /** Closes a copy that must never be snapshotted (it missed events): open() reads the record again. */
+  private discard(): void {
+    this.stale = true;
+    this.close();
   }
 
   /**

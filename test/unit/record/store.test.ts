@@ -84,6 +84,41 @@ test('with every snapshot damaged, the journal that survives is recovered and th
   assert.equal(readdirSync(join(dir, 'damaged')).length, 2);
 });
 
+for (const before of ['a snapshot', 'no snapshot'] as const) {
+  test(`a record opened while another process snapshots twice under it (${before} there at first) misses nothing`, async (t) => {
+    const dir = tempDir(t);
+    const writer = await RecordStore.open(dir);
+    writer.append(notes(10, 'a'));
+    if (before === 'a snapshot') assert.equal(writer.snapshot(), true);
+    let acted = false;
+    // Between this open reading the snapshot and replaying the journal, the other process snapshots and cuts the
+    // journal twice: the events of the generation in between are then in no journal file, only in its new snapshot.
+    const reader = await RecordStore.open(dir, {
+      onSnapshotRead: () => {
+        if (acted) return;
+        acted = true;
+        writer.append(notes(5, 'b'));
+        assert.equal(writer.snapshot(), true);
+        writer.append(notes(5, 'c'));
+        assert.equal(writer.snapshot(), true);
+        writer.append(notes(5, 'd'));
+      },
+    });
+    assert.equal(acted, true);
+    assert.equal(reader.report.possiblyMissing, undefined);
+    assert.deepEqual(texts(reader).sort(), texts(writer).sort());
+    assert.equal(texts(reader).length, 25);
+    // It is a whole copy: its own snapshot keeps everything.
+    reader.append(notes(1, 'e'));
+    assert.equal(reader.snapshot(), true);
+    reader.close();
+    writer.close();
+    const again = await RecordStore.open(dir);
+    assert.equal(texts(again).length, 26);
+    again.close();
+  });
+}
+
 test('damaged journal lines are counted, kept aside, and do not stop the rest', async (t) => {
   const dir = tempDir(t);
   const s = await RecordStore.open(dir);
