@@ -1,6 +1,6 @@
 // The PreToolUse gate in enforce mode: the whole `flightdeck hook PreToolUse` process, beside an empty node
 // process started in the same rounds, on a record of 1,000,000 events holding 20,000 reviews, and on a fresh one
-// (with a one-line policy, and with the whole policy file as Create policy writes it).
+// (with a one-line policy, and with the whole policy file as Create policy writes it, where edits are timed too).
 // FLIGHTDECK_BENCH_BEFORE=<rev> times that commit's CLI in the same rounds; FLIGHTDECK_BENCH_CACHE=<dir> keeps the
 // 1M record between runs (a copy is used, so each run starts from the same record).
 import { execFileSync } from 'node:child_process';
@@ -97,6 +97,26 @@ async function buildBig(root: string, row: Row): Promise<void> {
   w.close();
 }
 
+type ToolCall = { tool_name: string; tool_input: Record<string, unknown> };
+
+/**
+ * The calls timed on a record: a push the gate denies and a command it allows; with the whole policy, also an edit of an
+ * ordinary file and one of a risky file (the agent is told why): an edit's decision classifies its file and added lines.
+ */
+function callsFor(repo: string, edits: boolean): (readonly [string, 'denied' | 'allowed', ToolCall])[] {
+  const bash = (command: string): ToolCall => ({ tool_name: 'Bash', tool_input: { command } });
+  const edit = (file: string, oldText: string, newText: string): ToolCall => ({
+    tool_name: 'Edit', tool_input: { file_path: join(repo, file), old_string: oldText, new_string: newText },
+  });
+  const calls = [['git push origin main', 'denied', bash('git push origin main')], ['npm test', 'allowed', bash('npm test')]] as const;
+  if (!edits) return [...calls];
+  return [
+    ...calls,
+    ['Edit src/components/Table.tsx', 'allowed', edit('src/components/Table.tsx', 'const rows = data;', 'const rows = data.filter((r) => r.visible);\nconst total = rows.length;')],
+    ['Edit src/lib/session.ts (risky: told why)', 'allowed', edit('src/lib/session.ts', 'maxAge: 3600,', 'maxAge: 7200,\nsession.regenerate();')],
+  ];
+}
+
 export async function gateBench(row: Row, cli: string, before?: Side): Promise<void> {
   const bigRoot = mkdtempSync(join(tmpdir(), 'fd-bench-gate-'));
   const cache = process.env.FLIGHTDECK_BENCH_CACHE;
@@ -127,8 +147,8 @@ export async function gateBench(row: Row, cli: string, before?: Side): Promise<v
   const sides: Side[] = [{ label: 'after', cli }, ...(before ? [before] : [])];
   const cases = [['1M events', big], ['fresh record', small], ['fresh record, the policy file as Create policy writes it', writtenOut]] as const;
   for (const [label, where] of cases) {
-    for (const [command, verdict] of [['git push origin main', 'denied'], ['npm test', 'allowed']] as const) {
-      const input = (i: number): string => JSON.stringify({ session_id: 'bench', cwd: where.repo, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command }, tool_use_id: `toolu_gate_${i}` });
+    for (const [command, verdict, call] of callsFor(where.repo, where === writtenOut)) {
+      const input = (i: number): string => JSON.stringify({ session_id: 'bench', cwd: where.repo, hook_event_name: 'PreToolUse', ...call, tool_use_id: `toolu_gate_${i}` });
       const timed = timeProcesses(sides, ROUNDS, (_cli, i) => ({ args: ['hook', 'PreToolUse'], input: input(i) }));
       for (const side of sides) {
         const codes = [...(timed.codes.get(side.label) ?? [])];

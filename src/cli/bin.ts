@@ -5,6 +5,7 @@ import type * as Hook from './hookCommand';
 import type * as Lock from './lockMain';
 import type * as Risk from './riskMain';
 import type * as LongRun from './longRunFlags';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFd } from './fdWrite';
 import { loadBundle } from './bundleCache';
@@ -17,9 +18,36 @@ const stderr = (): NodeJS.WriteStream => process.stderr;
 const fdLine = (fd: number) => (text: string): void => writeFd(fd, text + '\n');
 const argv = process.argv.slice(2);
 
+/** The tool a hook payload names, found without parsing it (the bundle parses it). */
+function toolOf(input: string): string {
+  const key = input.indexOf('"tool_name"');
+  if (key === -1) return '';
+  const open = input.indexOf('"', input.indexOf(':', key) + 1);
+  const close = open === -1 ? -1 : input.indexOf('"', open + 1);
+  return close === -1 ? '' : input.slice(open + 1, close);
+}
+const EDITS = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit']);
+/** Which code cache a hook call uses: a Bash call and an edit run different code (an edit classifies its file). */
+function hookVariant(event: string | undefined, input: string): string | undefined {
+  if (event === undefined) return undefined;
+  const tool = toolOf(input);
+  return tool === 'Bash' ? `${event}-bash` : EDITS.has(tool) ? `${event}-edit` : event;
+}
+
 if (argv[0] === 'hook') {
-  const bundle = loadBundle<typeof Hook>(join(__dirname, './cli-hook.js'), require, argv[1]);
-  process.exitCode = bundle.exports.runHook(argv, process.cwd(), fdLine(2));
+  // The payload first: its tool picks the compiled code kept for the call (a Bash decision's, or an edit's).
+  let input: string | Error;
+  try {
+    input = readFileSync(0, 'utf8');
+  } catch (e) {
+    input = e as Error;
+  }
+  const stdin = (): string => {
+    if (input instanceof Error) throw input;
+    return input;
+  };
+  const bundle = loadBundle<typeof Hook>(join(__dirname, './cli-hook.js'), require, hookVariant(argv[1], typeof input === 'string' ? input : ''));
+  process.exitCode = bundle.exports.runHook(argv, process.cwd(), fdLine(2), stdin);
   bundle.keep();
 } else if ((argv[0] === 'lock' || argv[0] === 'queue') && !argv.includes('--help') && !argv.includes('-h')) {
   // Deploy scripts take and release the lock around each deploy: the small bundle, without the database.

@@ -11,7 +11,6 @@ import { locateRecord, readHead } from '../core/record/location';
 import { memoryFor, readMemoryFile } from '../core/report/memoryFile';
 import { parseHookArgs, UsageError, type CliArgs } from './args';
 import { writeFd } from './fdWrite';
-import type * as LongRun from './longRunFlags';
 
 // `flightdeck hook`: run by Claude Code on every tool call, so it is bundled on its own (dist/cli-hook.js)
 // with only what it needs: no database, no git library.
@@ -39,8 +38,6 @@ function gateDecision(eventName: string, payload: unknown, recordDir: string, re
       repoRoot, mode, policy, policyProblem: problem, now, state: readGateState(recordDir, now), currentBranch: () => readHead(repoRoot).branch,
     };
     if (eventName !== 'PreToolUse') return advisePostToolUse(tool, input, cwd, ctx);
-    // An edit's decision classifies its file: the policy's large expressions, compiled for a few short lines.
-    if (tool in EDIT_TOOLS) (require('./longRunFlags') as typeof LongRun).setFewLinesFlags();
     return decidePreToolUse(tool, input, cwd, ctx);
   } catch (e) {
     if (mode !== 'enforce' || eventName !== 'PreToolUse') return { action: 'allow' };
@@ -149,9 +146,9 @@ export function hook(
 }
 
 /** The bin's entry for `flightdeck hook …`. */
-export function runHook(argv: string[], cwd: string, err: Out): number {
+export function runHook(argv: string[], cwd: string, err: Out, stdin?: () => string): number {
   try {
-    return hook(parseHookArgs(argv, cwd), err);
+    return hook(parseHookArgs(argv, cwd), err, stdin);
   } catch (e) {
     err(`flightdeck hook: ${(e as Error).message} (the agent was not blocked)`);
     return 0;

@@ -1,5 +1,4 @@
-// V8 flags a command sets while it runs: for the commands that classify thousands of files (risk, review,
-// ingest), and for the hook's one-file classification of an edit.
+// V8 flags a command sets while it runs: for the commands that classify thousands of files (risk, review, ingest).
 import { setFlagsFromString } from 'node:v8';
 import { appliedV8Flags } from './appliedV8Flags';
 
@@ -24,13 +23,6 @@ const LONG_RUN = [
  */
 const RISK = [...LONG_RUN, '--no-opt'];
 
-/**
- * The hook's decision on an edit classifies one file: each of the policy's large expressions runs over a few short
- * lines, so how fast they compile is all that counts. Machine code at once, without the costlier optimizations
- * of it (which make long texts faster, and `flightdeck risk` keeps): 21 ms of an edit's decision became 5.
- */
-const FEW_LINES = ['--no-regexp-tier-up', '--no-regexp-optimization'];
-
 function set(flags: readonly string[]): void {
   for (const flag of flags) {
     setFlagsFromString(flag);
@@ -40,7 +32,6 @@ function set(flags: readonly string[]): void {
 
 export const setLongRunFlags = (): void => set(LONG_RUN);
 export const setRiskFlags = (): void => set(RISK);
-export const setFewLinesFlags = (): void => set(FEW_LINES);
 
 /** Runs `fn` with V8's own defaults back for its duration (saving compiled code: bundleCache.ts). */
 export function withDefaultFlags<T>(fn: () => T): T {

@@ -2,7 +2,10 @@
 // category's globs become one regular expression and its content patterns one more, so a 2,000-file change
 // costs a few regex tests per file and per added line; the individual rule is looked up only on a match.
 import { globSource } from '../capture/task';
+import { defaultGlobWords, defaultPatternWords } from './defaultPolicyWords';
+import { globTester, globWords } from './globMatch';
 import { SOURCE_FILES } from './policy';
+import { requiredLiterals, type Needed } from './requiredLiterals';
 import type { Policy, RiskMatch, RiskyFile } from './types';
 
 export interface AddedLine {
@@ -55,41 +58,79 @@ const MAX_LINE = 2000;
 /** From this many added lines, a file's content is scanned as one text (a regex run per category, not per line). */
 const SCAN_WHOLE_FROM = 16;
 
+/** What a policy's path rules are turned into: a regular expression, or (for one file) a glob matcher. */
+export interface PathTester {
+  test(path: string): boolean;
+}
+
 /**
- * One rule as written, its own regex built when first asked for: only to name the rule of a category that
- * matched (the category's combined regex decides whether one does). Built up front, the default policy's
+ * One rule as written, its own tester built when first asked for: only to name the rule of a category that
+ * matched (the category's combined tester decides whether one does). Built up front, the default policy's
  * hundreds of rules cost `flightdeck risk`, run on every save, milliseconds of pattern parsing for nothing.
  */
-class Rule {
-  private built: RegExp | undefined;
+class Rule<T extends PathTester> {
+  private built: T | undefined;
   constructor(
     readonly text: string,
-    private readonly make: (text: string) => RegExp,
+    private readonly make: (text: string) => T,
   ) {}
 
-  get re(): RegExp {
+  get re(): T {
     return (this.built ??= this.make(this.text));
   }
 }
 const contentRe = (pattern: string): RegExp => new RegExp(pattern, 'i');
 
-interface CompiledCategory {
-  id: string;
-  paths: Rule[];
-  anyPath: RegExp | undefined;
-  content: Rule[];
-  anyContent: RegExp | undefined;
+/** A category's content patterns, each combined expression built when first used. */
+class ContentRules {
+  readonly rules: Rule<RegExp>[];
+  private anyBuilt: RegExp | undefined;
+  private textBuilt: RegExp | null | undefined;
+
+  /** Words one of which any match of any rule contains (see requiredLiterals.ts); undefined: always ask the expressions. */
+  readonly needed: Needed;
+
+  constructor(
+    private readonly patterns: string[],
+    /** Each rule's words, when the rules are first looked for by their words. */
+    readonly words?: readonly Needed[],
+  ) {
+    this.rules = patterns.map((p) => new Rule(p, contentRe));
+    this.needed = words && words.length && words.every((w) => w !== undefined) ? [...new Set((words as (readonly string[])[]).flat())] : undefined;
+  }
+
+  /** Whether a line (in lower case) has a word of every rule that could match it: undefined words never rule one out. */
+  mayMatch(lower: string, words: Needed = this.needed): boolean {
+    return !words || words.some((w) => lower.includes(w));
+  }
+
+  get any(): RegExp | undefined {
+    return this.patterns.length ? (this.anyBuilt ??= anyOf(this.patterns, (p) => p)) : undefined;
+  }
+
   /**
    * The same over a whole text (multiline, global): it finds the lines worth testing one by one. Undefined when a
    * rule has a negative lookaround, which a neighbouring line break could turn from a match into none.
    */
-  anyContentText: RegExp | undefined;
-  contentPaths: RegExp;
-  exclude: RegExp | undefined;
+  get anyText(): RegExp | undefined {
+    if (this.textBuilt === undefined) {
+      this.textBuilt = this.patterns.some((p) => NEGATIVE_LOOKAROUND.test(p)) ? null : (anyOf(this.patterns, (p) => p, 'gim') ?? null);
+    }
+    return this.textBuilt ?? undefined;
+  }
+}
+
+interface CompiledCategory {
+  id: string;
+  paths: Rule<PathTester>[];
+  anyPath: PathTester | undefined;
+  content: ContentRules;
+  contentPaths: PathTester;
+  exclude: PathTester | undefined;
 }
 
 export interface CompiledPolicy {
-  ignore: RegExp | undefined;
+  ignore: PathTester | undefined;
   categories: CompiledCategory[];
 }
 
@@ -109,36 +150,89 @@ const anyOf = (sources: string[], wrap: (s: string) => string, flags = 'i'): Reg
 const NEGATIVE_LOOKAROUND = /\(\?<?!/;
 const anyGlob = (globs: string[]): RegExp | undefined => anyOf(globs, pathSource);
 
-const cache = new WeakMap<Policy, CompiledPolicy>();
+/** The last path lowered: every glob of a policy looks for its words in the same one. */
+let lastPath = '';
+let lastLowered = '';
+const lowered = (path: string): string => (path === lastPath ? lastLowered : ((lastPath = path), (lastLowered = path.toLowerCase())));
 
-/** The policy's rules as regular expressions, compiled once per policy object. */
-export function compilePolicy(policy: Policy): CompiledPolicy {
-  const known = cache.get(policy);
-  if (known) return known;
-  // One object for the same rules in several categories (their content paths, their excludes): a file tests it once.
-  const shared = new Map<string, RegExp>();
-  const one = <R extends RegExp | undefined>(re: R): R => {
-    if (!re) return re;
-    const key = `${re.flags}/${re.source}`;
-    const known = shared.get(key);
-    if (known) return known as R;
-    shared.set(key, re);
-    return re;
+/** Known ahead for the default policy's rules (defaultPolicyWords.ts); read out of any other rule when first needed. */
+function wordsFrom(table: Readonly<Record<string, readonly string[] | null>>, rule: string, read: (rule: string) => Needed): Needed {
+  return Object.hasOwn(table, rule) ? table[rule] ?? undefined : read(rule);
+}
+let globTable: Readonly<Record<string, readonly string[] | null>> | undefined;
+let patternTable: Readonly<Record<string, readonly string[] | null>> | undefined;
+
+/**
+ * One glob as a matcher: a path without any of its words is no match, and the glob is read only for a path with
+ * one (a glob the matcher leaves to its expression gets that).
+ */
+function globMatcher(glob: string): PathTester {
+  const words = wordsFrom((globTable ??= defaultGlobWords()), glob, globWords);
+  let tester: PathTester | undefined;
+  return {
+    test(path: string): boolean {
+      if (words && !words.some((w) => lowered(path).includes(w))) return false;
+      return (tester ??= globTester(glob) ?? globRe(glob)).test(path);
+    },
   };
-  const compiled: CompiledPolicy = {
-    ignore: anyGlob(policy.ignore),
+}
+/** Any of the globs, by matcher. */
+function anyGlobMatcher(globs: string[]): PathTester | undefined {
+  if (!globs.length) return undefined;
+  const testers = globs.map(globMatcher);
+  return { test: (path) => testers.some((t) => t.test(path)) };
+}
+const contentWords = (patterns: string[]): Needed[] => patterns.map((p) => wordsFrom((patternTable ??= defaultPatternWords()), p, requiredLiterals));
+
+/** How a policy's path rules are tested: by expressions (many files), or by glob matchers (a file or two). */
+interface PathRules {
+  one: (glob: string) => PathTester;
+  any: (globs: string[]) => PathTester | undefined;
+  /** Content patterns are first looked for by their words. */
+  byWords: boolean;
+}
+const MANY_FILES: PathRules = { one: globRe, any: anyGlob, byWords: false };
+const FEW_FILES: PathRules = { one: globMatcher, any: anyGlobMatcher, byWords: true };
+
+const cache = new WeakMap<Policy, CompiledPolicy>();
+const fewCache = new WeakMap<Policy, CompiledPolicy>();
+
+function compileWith(policy: Policy, how: PathRules): CompiledPolicy {
+  // One object for the same rules in several categories (their content paths, their excludes): a file tests it once.
+  const shared = new Map<string, PathTester | undefined>();
+  const one = (globs: string[]): PathTester | undefined => {
+    const key = globs.join('\n');
+    if (!shared.has(key)) shared.set(key, how.any(globs));
+    return shared.get(key);
+  };
+  return {
+    ignore: how.any(policy.ignore),
     categories: policy.categories.map((c) => ({
       id: c.id,
-      paths: c.paths.map((g) => new Rule(g, globRe)),
-      anyPath: anyGlob(c.paths),
-      content: c.content.map((p) => new Rule(p, contentRe)),
-      anyContent: anyOf(c.content, (p) => p),
-      anyContentText: c.content.some((p) => NEGATIVE_LOOKAROUND.test(p)) ? undefined : anyOf(c.content, (p) => p, 'gim'),
-      contentPaths: one(anyGlob(c.contentPaths ?? SOURCE_FILES) as RegExp),
-      exclude: one(anyGlob(c.exclude)),
+      paths: c.paths.map((g) => new Rule(g, how.one)),
+      anyPath: how.any(c.paths),
+      content: new ContentRules(c.content, how.byWords ? contentWords(c.content) : undefined),
+      contentPaths: one(c.contentPaths ?? SOURCE_FILES) as PathTester,
+      exclude: one(c.exclude),
     })),
   };
-  cache.set(policy, compiled);
+}
+
+/** The policy's rules as regular expressions, compiled once per policy object: for many files. */
+export function compilePolicy(policy: Policy): CompiledPolicy {
+  let compiled = cache.get(policy);
+  if (!compiled) cache.set(policy, (compiled = compileWith(policy, MANY_FILES)));
+  return compiled;
+}
+
+/**
+ * The same rules for classifying a file or two (the hook, on an edit): paths by glob matchers, content patterns
+ * only where their words occur. V8 compiling the policy's large expressions is then paid only for a category whose
+ * words are in the text. Classifies exactly as compilePolicy's expressions do.
+ */
+export function compilePolicyForFewFiles(policy: Policy): CompiledPolicy {
+  let compiled = fewCache.get(policy);
+  if (!compiled) fewCache.set(policy, (compiled = compileWith(policy, FEW_FILES)));
   return compiled;
 }
 
@@ -150,8 +244,12 @@ function pathMatch(c: CompiledCategory, path: string): RiskMatch | undefined {
 
 /** The match on one line, when one of `c`'s content rules matches it. */
 function lineMatch(c: CompiledCategory, any: RegExp, text: string, line: number): RiskMatch | undefined {
-  if (text.length > MAX_LINE || !any.test(text)) return undefined;
-  const rule = c.content.find((r) => r.re.test(text));
+  if (text.length > MAX_LINE) return undefined;
+  const { content } = c;
+  // By their words first (a file or two): an expression is compiled only for a line that could match it.
+  const lower = content.words ? text.toLowerCase() : '';
+  if (!content.mayMatch(lower) || !any.test(text)) return undefined;
+  const rule = content.rules.find((r, i) => content.mayMatch(lower, content.words?.[i]) && r.re.test(text));
   const found = (rule ? rule.re.exec(text)?.[0] : undefined) ?? '';
   return { category: c.id, rule: `content /${rule?.text ?? ''}/`, line, match: found.slice(0, 80) };
 }
@@ -178,15 +276,18 @@ function candidateLines(scan: RegExp, text: string, wholeFile: boolean, take: (i
   scan.lastIndex = 0;
 }
 
-function contentMatches(c: CompiledCategory, f: ChangedFile): RiskMatch[] {
+/** `lower` gives the file's added text in lower case, for the words a category's patterns need. */
+function contentMatches(c: CompiledCategory, f: ChangedFile, lower: () => string): RiskMatch[] {
   const out: RiskMatch[] = [];
-  const any = c.anyContent;
+  const needed = c.content.needed;
+  if (needed && !needed.some((w) => lower().includes(w))) return out;
+  const any = c.content.any;
   if (!any) return out;
   const keep = (m: RiskMatch | undefined): boolean => {
     if (m) out.push(m);
     return out.length < MAX_CONTENT_MATCHES;
   };
-  const scan = c.anyContentText;
+  const scan = c.content.anyText;
   if (scan && f.text !== undefined) {
     const text = f.text;
     candidateLines(scan, text, true, (index, start, end) => keep(lineMatch(c, any, text.slice(start, text.charCodeAt(end - 1) === 13 ? end - 1 : end), index + 1)));
@@ -208,13 +309,15 @@ export function riskOf(compiled: CompiledPolicy, f: ChangedFile): RiskyFile | un
   if (newPath === undefined && oldPath === undefined) return undefined;
   const hasContent = !f.binary && (f.text !== undefined ? f.text.length > 0 : f.added.length > 0);
   // Categories mostly share their content paths (source files) and excludes: each tested once per file.
-  let sourceRe: RegExp | undefined;
+  let sourceRe: PathTester | undefined;
   let isSource = false;
-  let excludeRe: RegExp | undefined;
+  let excludeRe: PathTester | undefined;
   let inNew = newPath !== undefined;
   let inOld = oldPath !== undefined;
   let matches: RiskMatch[] | undefined;
   let categories: string[] | undefined;
+  let lowered: string | undefined;
+  const lower = (): string => (lowered ??= (f.text ?? f.added.map((l) => l.text).join('\n')).toLowerCase());
   for (const c of compiled.categories) {
     if (excludeRe !== c.exclude) {
       excludeRe = c.exclude;
@@ -224,12 +327,12 @@ export function riskOf(compiled: CompiledPolicy, f: ChangedFile): RiskyFile | un
     if (!inNew && !inOld) continue;
     const byPath = (inNew ? pathMatch(c, f.path) : undefined) ?? (inOld ? pathMatch(c, oldPath as string) : undefined);
     let byContent: RiskMatch[] | undefined;
-    if (hasContent && inNew && c.anyContent) {
+    if (hasContent && inNew && c.content.rules.length > 0) {
       if (sourceRe !== c.contentPaths) {
         sourceRe = c.contentPaths;
         isSource = sourceRe.test(f.path);
       }
-      if (isSource) byContent = contentMatches(c, f);
+      if (isSource) byContent = contentMatches(c, f, lower);
     }
     if (!byPath && !byContent?.length) continue;
     (categories ??= []).push(c.id);

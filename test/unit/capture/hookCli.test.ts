@@ -140,15 +140,15 @@ test('a hook process loads only what it needs: no node:crypto, no streams (each 
   }
 });
 
-test('an edit\'s decision sets V8 flags of its own, yet the hook\'s compiled code is saved once and then used as it is', (t) => {
+test('an edit\'s decision keeps compiled code of its own, apart from a Bash call\'s, saved once and then used as it is', (t) => {
   const repo = gitRepo(t);
   mkdirSync(join(repo, 'src', 'auth'), { recursive: true });
   writeFileSync(join(repo, 'src', 'auth', 'session.ts'), 'export const ttl = 1;\n');
   const edit = (id: string): { code: number; out: string; err: string } =>
     hook('PreToolUse', { session_id: SESSION, cwd: repo, hook_event_name: 'PreToolUse', tool_name: 'Edit', tool_use_id: id, tool_input: { file_path: join(repo, 'src', 'auth', 'session.ts'), old_string: 'ttl = 1', new_string: 'ttl = 2' } }, repo);
   const dist = dirname(CLI);
-  const caches = (): string[] => readdirSync(dist).filter((f) => f.startsWith('cli-hook.js.PreToolUse.') && f.endsWith('.v8cache'));
-  for (const f of caches()) rmSync(join(dist, f));
+  const caches = (kind = 'edit'): string[] => readdirSync(dist).filter((f) => f.startsWith(`cli-hook.js.PreToolUse-${kind}.`) && f.endsWith('.v8cache'));
+  for (const f of [...caches(), ...caches('bash')]) rmSync(join(dist, f));
   const first = edit('toolu_edit_1');
   assert.equal(first.code, 0, first.err);
   assert.match(first.out, /src\/auth\/session\.ts is risky \(auth: path/, 'the advice the agent reads');
@@ -158,6 +158,12 @@ test('an edit\'s decision sets V8 flags of its own, yet the hook\'s compiled cod
   for (const id of ['toolu_edit_2', 'toolu_edit_3']) assert.match(edit(id).out, /is risky/);
   const after = statSync(join(dist, cache));
   assert.deepEqual([after.ino, after.mtimeMs], [before.ino, before.mtimeMs], 'V8 took the saved code: it was not saved again');
+  // A Bash call runs other code: it keeps its own, and leaves the edit's alone.
+  const bash = hook('PreToolUse', { session_id: SESSION, cwd: repo, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_use_id: 'toolu_bash', tool_input: { command: 'npm test' } }, repo);
+  assert.equal(bash.code, 0, bash.err);
+  assert.equal(caches('bash').length, 1);
+  const last = statSync(join(dist, cache));
+  assert.deepEqual([last.ino, last.mtimeMs], [before.ino, before.mtimeMs]);
 });
 
 test('after `flightdeck ingest` of a long history, the next open replays at most a few hundred events', async (t) => {
