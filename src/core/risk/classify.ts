@@ -243,13 +243,15 @@ function pathMatch(c: CompiledCategory, path: string): RiskMatch | undefined {
 }
 
 /** The match on one line, when one of `c`'s content rules matches it. */
-function lineMatch(c: CompiledCategory, any: RegExp, text: string, line: number): RiskMatch | undefined {
+/** `any`: the category's rules in one expression, tried first (many files); without it each rule is tried by its words. */
+function lineMatch(c: CompiledCategory, any: RegExp | undefined, text: string, line: number): RiskMatch | undefined {
   if (text.length > MAX_LINE) return undefined;
   const { content } = c;
   // By their words first (a file or two): an expression is compiled only for a line that could match it.
   const lower = content.words ? text.toLowerCase() : '';
-  if (!content.mayMatch(lower) || !any.test(text)) return undefined;
+  if (!content.mayMatch(lower) || (any && !any.test(text))) return undefined;
   const rule = content.rules.find((r, i) => content.mayMatch(lower, content.words?.[i]) && r.re.test(text));
+  if (!rule && !any) return undefined;
   const found = (rule ? rule.re.exec(text)?.[0] : undefined) ?? '';
   return { category: c.id, rule: `content /${rule?.text ?? ''}/`, line, match: found.slice(0, 80) };
 }
@@ -281,12 +283,17 @@ function contentMatches(c: CompiledCategory, f: ChangedFile, lower: () => string
   const out: RiskMatch[] = [];
   const needed = c.content.needed;
   if (needed && !needed.some((w) => lower().includes(w))) return out;
-  const any = c.content.any;
-  if (!any) return out;
   const keep = (m: RiskMatch | undefined): boolean => {
     if (m) out.push(m);
     return out.length < MAX_CONTENT_MATCHES;
   };
+  if (c.content.words) {
+    // A file or two: line by line, each rule's expression built only for a line holding one of its words.
+    for (const l of f.added) if (!keep(lineMatch(c, undefined, l.text, l.line))) break;
+    return out;
+  }
+  const any = c.content.any;
+  if (!any) return out;
   const scan = c.content.anyText;
   if (scan && f.text !== undefined) {
     const text = f.text;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { compilePolicy, compilePolicyForFewFiles, riskOf, type ChangedFile } from '../../../src/core/risk/classify';
+import { addedWhole, compilePolicy, compilePolicyForFewFiles, riskOf, type ChangedFile } from '../../../src/core/risk/classify';
 import { defaultGlobWords, defaultPatternWords } from '../../../src/core/risk/defaultPolicyWords';
 import { globTester, globWords } from '../../../src/core/risk/globMatch';
 import { DEFAULT_POLICY, SOURCE_FILES } from '../../../src/core/risk/policy';
@@ -61,7 +61,7 @@ test('classifying a file or two gives exactly what the policy expressions give, 
   const lines = RISKY_LINES.map((text, i) => ({ path: ['src/lib/thing.ts', 'app/x.rb', 'db/migrate/1.sql', 'docs/a.md'][i % 4] as string, change: 'modified' as const, added: [{ line: 1, text }] }));
   assertSame(DEFAULT_POLICY, lines);
   // Whole files and long edits take the whole-text scan.
-  assertSame(DEFAULT_POLICY, [{ path: 'src/a.ts', change: 'added', added: [], text: RISKY_LINES.join('\n') + '\n' }]);
+  assertSame(DEFAULT_POLICY, [addedWhole('src/a.ts', 'added', RISKY_LINES.join('\r\n') + '\n'), addedWhole('src/b.ts', 'added', RISKY_LINES.join('\n'))]);
   assertSame(DEFAULT_POLICY, [{ path: 'src/a.ts', change: 'modified', added: [...RISKY_LINES, ...RISKY_LINES].map((text, i) => ({ line: i + 1, text })) }]);
   // Something in it is risky, so the comparison compared something.
   assert.ok(riskOf(compilePolicyForFewFiles(DEFAULT_POLICY), { path: 'src/lib/thing.ts', change: 'modified', added: [{ line: 1, text: 'session.regenerate();' }] }));
