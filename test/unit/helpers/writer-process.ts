@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   store.catchUp();
   if (mode !== 'ack') {
     const total = Number(store.db.exec('SELECT count(*) FROM events')[0]?.values[0]?.[0]);
-    process.stdout.write(JSON.stringify({ total }) + '\n');
+    // The rest for a failure's message (reliability.test.ts).
+    const { possiblyMissing, damagedLines, snapshot, replayed } = store.report;
+    process.stdout.write(JSON.stringify({ total, pid: process.pid, possiblyMissing, damagedLines, snapshot, replayed, stale: store.stale, position: store.position() }) + '\n');
   }
   store.close();
 }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { RecordStore } from '../../../src/core/record/store';
 import { tempDir } from '../helpers/tmp';
 
@@ -64,6 +65,20 @@ test('a writer killed with SIGKILL at random moments never loses an acknowledged
   store.close();
 });
 
+/** What a failure needs to be understood: the open's report, per writer what is there, and the record's files. */
+function describeRecord(dir: string, store: RecordStore, writers: Record<string, unknown>): string {
+  const perSource = store.db.exec('SELECT source, count(*), min(id), max(id) FROM events GROUP BY source')[0]?.values ?? [];
+  const meta = store.db.exec("SELECT key, value FROM meta WHERE key LIKE 'journal_%' OR key LIKE 'snapshot_%'")[0]?.values ?? [];
+  const files = (d: string): string[] =>
+    readdirSync(d, { withFileTypes: true }).flatMap((f) => {
+      const path = join(d, f.name);
+      if (f.isDirectory()) return files(path);
+      const first = readFileSync(path).subarray(0, 120).toString('utf8').split('\n')[0] ?? '';
+      return [`${relative(dir, path)} ${statSync(path).size} B${first.startsWith('{"flightdeck"') ? ` ${first}` : ''}`];
+    });
+  return JSON.stringify({ report: store.report, writers, perSource, meta, position: store.position(), files: files(dir) }, null, 1);
+}
+
 function bulkWriter(dir: string, count: number, batch: number, snapshotBytes: number): Promise<{ total: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [WRITER, dir, 'bulk', String(count), String(batch), String(snapshotBytes)], {
@@ -84,7 +99,8 @@ test('two processes appending thousands of events at once lose and double nothin
   const [a, b] = await Promise.all([bulkWriter(dir, perWriter, 7, 40_000), bulkWriter(dir, perWriter, 3, 1 << 30)]);
   const store = await RecordStore.open(dir);
   const ids = idsIn(store);
-  assert.equal(ids.size, 2 * perWriter);
+  // This failed once in CI (7,622 of 8,000) and never since: if it fails again, say enough to find out why.
+  assert.equal(ids.size, 2 * perWriter, ids.size === 2 * perWriter ? '' : describeRecord(dir, store, { a, b }));
   assert.equal([...ids.values()].every((n) => n === 1), true);
   const perSource = store.db.exec('SELECT source, count(*) FROM events GROUP BY source')[0]?.values.map((r) => Number(r[1]));
   assert.deepEqual(perSource, [perWriter, perWriter]);
