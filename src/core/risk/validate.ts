@@ -66,13 +66,15 @@ function object(v: unknown, path: JsonPath): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-function strings(v: unknown, path: JsonPath, check?: (s: string, p: JsonPath) => void): string[] {
+/** `check` gets the list's path and the item's index: the item's path is built only for an error (the hook reads the policy on every call). */
+function strings(v: unknown, path: JsonPath, check?: (s: string, list: JsonPath, i: number) => void): string[] {
   if (!Array.isArray(v)) throw new Invalid(`${where(path)} must be a list of strings`, path);
-  return v.map((s, i) => {
+  for (let i = 0; i < v.length; i++) {
+    const s: unknown = v[i];
     if (typeof s !== 'string') throw new Invalid(`${where([...path, i])} must be a string`, [...path, i]);
-    check?.(s, [...path, i]);
-    return s;
-  });
+    check?.(s, path, i);
+  }
+  return v as string[];
 }
 
 let known: { globs: Set<string>; patterns: Set<string> } | undefined;
@@ -88,7 +90,9 @@ function knownToCompile(): { globs: Set<string>; patterns: Set<string> } {
   return (known = { globs: new Set(globs), patterns: new Set(d.categories.flatMap((c) => c.content)) });
 }
 
-function glob(s: string, path: JsonPath): void {
+function glob(s: string, list: JsonPath, i: number): void {
+  if (knownToCompile().globs.has(s)) return;
+  const path = [...list, i];
   if (!s.trim()) throw new Invalid(`${where(path)} is an empty glob`, path);
   let depth = 0;
   for (const c of s) {
@@ -97,7 +101,6 @@ function glob(s: string, path: JsonPath): void {
   }
   if (depth !== 0) throw new Invalid(`${where(path)}: the glob "${s}" has unbalanced braces`, path);
   if (s.startsWith('/')) throw new Invalid(`${where(path)}: the glob "${s}" must be relative to the repository (no leading "/")`, path);
-  if (knownToCompile().globs.has(s)) return;
   try {
     new RegExp(globSource(s));
   } catch (e) {
@@ -113,6 +116,15 @@ function regex(s: string, path: JsonPath): void {
     throw new Invalid(`${where(path)}: not a valid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`, path);
   }
 }
+
+function checkKind(s: string, list: JsonPath, i: number): void {
+  if (!CHECKS.includes(s as RequiredCheck)) throw new Invalid(`${where([...list, i])}: "${s}" is not a check kind (${CHECKS.join(', ')})`, [...list, i]);
+}
+
+/** regex() for an item of a list. */
+const listedRegex = (s: string, list: JsonPath, i: number): void => {
+  if (!knownToCompile().patterns.has(s)) regex(s, [...list, i]);
+};
 
 function bool(v: unknown, path: JsonPath): boolean {
   if (typeof v !== 'boolean') throw new Invalid(`${where(path)} must be true or false`, path);
@@ -135,14 +147,12 @@ function mergeCategory(raw: unknown, path: JsonPath, base: RiskCategory | undefi
     : { id, title: id, paths: [], content: [], exclude: [], review: true, requiredChecks: [] };
   if (c.title !== undefined) out.title = text(c.title, [...path, 'title']);
   if (c.paths !== undefined) out.paths = strings(c.paths, [...path, 'paths'], glob);
-  if (c.content !== undefined) out.content = strings(c.content, [...path, 'content'], regex);
+  if (c.content !== undefined) out.content = strings(c.content, [...path, 'content'], listedRegex);
   if (c.contentPaths !== undefined) out.contentPaths = strings(c.contentPaths, [...path, 'contentPaths'], glob);
   if (c.exclude !== undefined) out.exclude = strings(c.exclude, [...path, 'exclude'], glob);
   if (c.review !== undefined) out.review = bool(c.review, [...path, 'review']);
   if (c.requiredChecks !== undefined) {
-    out.requiredChecks = strings(c.requiredChecks, [...path, 'requiredChecks'], (s, p) => {
-      if (!CHECKS.includes(s as RequiredCheck)) throw new Invalid(`${where(p)}: "${s}" is not a check kind (${CHECKS.join(', ')})`, p);
-    }) as RequiredCheck[];
+    out.requiredChecks = strings(c.requiredChecks, [...path, 'requiredChecks'], checkKind) as RequiredCheck[];
   }
   if (c.requiredCheckPattern !== undefined) {
     const p = [...path, 'requiredCheckPattern'];
@@ -173,9 +183,7 @@ function deployBlock(raw: unknown): DeployPolicy {
     out.graceSeconds = d.graceSeconds;
   }
   if (d.requiredChecks !== undefined) {
-    out.requiredChecks = strings(d.requiredChecks, [...path, 'requiredChecks'], (s, p) => {
-      if (!CHECKS.includes(s as RequiredCheck)) throw new Invalid(`${where(p)}: "${s}" is not a check kind (${CHECKS.join(', ')})`, p);
-    }) as RequiredCheck[];
+    out.requiredChecks = strings(d.requiredChecks, [...path, 'requiredChecks'], checkKind) as RequiredCheck[];
   }
   if (d.base !== undefined) out.base = text(d.base, [...path, 'base']);
   if (d.acceptTeamChecks !== undefined) {
