@@ -47,7 +47,7 @@ export function globSource(g: string): string {
   return re;
 }
 
-function hasClosingBrace(g: string, open: number): boolean {
+export function hasClosingBrace(g: string, open: number): boolean {
   let depth = 0;
   for (let i = open; i < g.length; i++) {
     if (g[i] === '{') depth++;

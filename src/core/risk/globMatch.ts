@@ -2,8 +2,12 @@
 // file: V8 compiling the policy's large path expressions for that one test cost more than the test. Same
 // meaning as the expression classify.ts builds from the glob (globSource, case-insensitive), for ASCII globs
 // and paths; anything else is left to that expression.
+import { hasClosingBrace } from '../capture/task';
 
-/** A star (no slash), a double star (anything on one line), a double star and slash (any folders), a question mark, braces, or a character. */
+/**
+ * A star (no slash), a double star (anything on one line), a double star and slash (any folders), a question
+ * mark, braces, or a character.
+ */
 type Part = { k: 'star' } | { k: 'any' } | { k: 'dirs' } | { k: 'one' } | { k: 'alt'; alts: Part[][] } | { k: 'char'; c: number };
 
 /** Line terminators, which `.` (and so `**`) does not match. */
@@ -14,15 +18,6 @@ const upper = (c: number): number => (c >= 97 && c <= 122 ? c - 32 : c);
 function isAscii(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return false;
   return true;
-}
-
-function hasClosingBrace(g: string, open: number): boolean {
-  let depth = 0;
-  for (let i = open; i < g.length; i++) {
-    if (g[i] === '{') depth++;
-    else if (g[i] === '}' && --depth === 0) return true;
-  }
-  return false;
 }
 
 /** The glob's parts, read left to right exactly as globSource (task.ts) reads it. */
