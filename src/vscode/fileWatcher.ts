@@ -21,7 +21,8 @@ export class FileWatcher extends Disposable {
   private pending: PendingChange[] = [];
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
-  private recentScans: { path: string; at: number }[] = [];
+  /** New folders listed lately, and (once listed) the folders each listing read. */
+  private recentScans: { path: string; at: number; read: Promise<Set<string>> }[] = [];
   /** Compiled once, and again when the setting changes: a branch switch sends thousands of events. */
   private excluded = excludedFiles();
 
@@ -58,9 +59,12 @@ export class FileWatcher extends Disposable {
     if (type !== vscode.FileType.Directory) return this.push(uri, 'created', at);
     this.recentScans = this.recentScans.filter((s) => at - s.at < SCAN_COVERS_MS);
     const sep = uri.fsPath.includes('\\') ? '\\' : '/';
-    if (this.recentScans.some((s) => uri.fsPath === s.path || uri.fsPath.startsWith(s.path + sep))) return;
-    this.recentScans.push({ path: uri.fsPath, at });
-    const { files, truncated } = await newFolderFiles(uri, (u) => this.skipped(u));
+    // Covered only if that listing read this folder: one made after it (mkdir a; then mkdir a/b) is listed itself.
+    const above = this.recentScans.filter((s) => uri.fsPath === s.path || uri.fsPath.startsWith(s.path + sep));
+    for (const scan of above) if ((await scan.read).has(uri.fsPath)) return;
+    const listing = newFolderFiles(uri, (u) => this.skipped(u));
+    this.recentScans.push({ path: uri.fsPath, at, read: listing.then((l) => l.folders, () => new Set<string>()) });
+    const { files, truncated } = await listing;
     // Both already checked: the folder above, its files by the listing.
     for (const file of files) this.push(file, 'created', at);
     if (truncated || files.length === 0) this.push(uri, 'created', at);

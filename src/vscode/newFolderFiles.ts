@@ -10,13 +10,18 @@ export const NEW_FOLDER_DIR_LIMIT = 200;
  * watch is set up (mkdir -p a/b && write a/b/c), so a new folder is listed once.
  * Symbolic links are not followed; `skip` prunes ignored paths. `truncated` says the limit was reached.
  */
-export async function newFolderFiles(folder: vscode.Uri, skip: (uri: vscode.Uri) => boolean): Promise<{ files: vscode.Uri[]; truncated: boolean }> {
+export async function newFolderFiles(
+  folder: vscode.Uri,
+  skip: (uri: vscode.Uri) => boolean,
+): Promise<{ files: vscode.Uri[]; truncated: boolean; folders: Set<string> }> {
   const files: vscode.Uri[] = [];
+  /** The folders read (file system paths): a folder made after its listing is not among them. */
+  const folders = new Set<string>();
   const queue = [folder];
-  let visited = 0;
   while (queue.length) {
-    if (++visited > NEW_FOLDER_DIR_LIMIT) return { files, truncated: true };
+    if (folders.size >= NEW_FOLDER_DIR_LIMIT) return { files, truncated: true, folders };
     const dir = queue.shift()!;
+    folders.add(dir.fsPath);
     let entries: [string, vscode.FileType][];
     try {
       entries = await vscode.workspace.fs.readDirectory(dir);
@@ -28,10 +33,10 @@ export async function newFolderFiles(folder: vscode.Uri, skip: (uri: vscode.Uri)
       if (skip(uri)) continue;
       if (type === vscode.FileType.Directory) queue.push(uri);
       else if (type & vscode.FileType.File) {
-        if (files.length >= NEW_FOLDER_FILE_LIMIT) return { files, truncated: true };
+        if (files.length >= NEW_FOLDER_FILE_LIMIT) return { files, truncated: true, folders };
         files.push(uri);
       }
     }
   }
-  return { files, truncated: false };
+  return { files, truncated: false, folders };
 }

@@ -121,6 +121,19 @@ export function registerTrustedTests(): void {
     );
     const folders = store.db.exec(`SELECT path FROM files WHERE path IN (?, ?)`, [dirname(path), dirname(dirname(path))]);
     assert.equal(folders.length, 0, 'new folders stand for their files, not for themselves');
+    // A folder made inside a new one after that was listed (mkdir a; then mkdir a/b and write) is listed itself.
+    const later = join(workspaceRoot(), 'src', 'later');
+    mkdirSync(later);
+    writeFileSync(join(later, 'first.ts'), 'export const z = 0;\n');
+    await eventually(() => (store.db.exec(`SELECT 1 FROM files WHERE path = ?`, [join(later, 'first.ts')]).length ? true : undefined), 10_000, 'the first new folder in the record');
+    const inner = join(later, 'inner', 'made-after.ts');
+    mkdirSync(dirname(inner));
+    writeFileSync(inner, 'export const y = 2;\n');
+    await eventually(
+      () => (store.db.exec(`SELECT 1 FROM files WHERE path = ? AND action = 'created'`, [inner]).length ? true : undefined),
+      10_000,
+      'the file in the folder made after the listing',
+    );
   });
 
   test('a command run in an integrated terminal is recorded with its exit code', async () => {
