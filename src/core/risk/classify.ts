@@ -99,7 +99,7 @@ class ContentRules {
     this.needed = words && words.length && words.every((w) => w !== undefined) ? [...new Set((words as (readonly string[])[]).flat())] : undefined;
   }
 
-  /** Whether a line (in lower case) has a word of every rule that could match it: undefined words never rule one out. */
+  /** Whether a text (in lower case) holds one of `words` (by default any rule's): without one, no rule can match it. */
   mayMatch(lower: string, words: Needed = this.needed): boolean {
     return !words || words.some((w) => lower.includes(w));
   }
