@@ -7,6 +7,7 @@ import type * as Risk from './riskMain';
 import type * as LongRun from './longRunFlags';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EDIT_TOOLS } from '../core/gates/editTools';
 import { writeFd } from './fdWrite';
 import { loadBundle } from './bundleCache';
 
@@ -26,12 +27,11 @@ function toolOf(input: string): string {
   const close = open === -1 ? -1 : input.indexOf('"', open + 1);
   return close === -1 ? '' : input.slice(open + 1, close);
 }
-const EDITS = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit']);
 /** Which code cache a hook call uses: a Bash call and an edit run different code (an edit classifies its file). */
 function hookVariant(event: string | undefined, input: string): string | undefined {
   if (event === undefined) return undefined;
   const tool = toolOf(input);
-  return tool === 'Bash' ? `${event}-bash` : EDITS.has(tool) ? `${event}-edit` : event;
+  return tool === 'Bash' ? `${event}-bash` : Object.hasOwn(EDIT_TOOLS, tool) ? `${event}-edit` : event;
 }
 
 if (argv[0] === 'hook') {

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { readCheckRules } from '../core/capture/checkRules';
 import { classifyCheck } from '../core/capture/classify';
 import { hookEvents, type HookAgent, type HookGit } from '../core/capture/hook';
-import { advisePostToolUse, decidePreToolUse, EDIT_TOOLS, gatePolicy, type GateContext, type GateDecision } from '../core/gates/decide';
+import { advisePostToolUse, decidePreToolUse, gatePolicy, type GateContext, type GateDecision } from '../core/gates/decide';
+import { EDIT_TOOLS } from '../core/gates/editTools';
 import { readGateState } from '../core/gates/state';
 import { completeEvent, type NewEvent } from '../core/record/events';
 import { JournalWriter } from '../core/record/journal';
@@ -37,8 +38,7 @@ function gateDecision(eventName: string, payload: unknown, recordDir: string, re
     const ctx: GateContext = {
       repoRoot, mode, policy, policyProblem: problem, now, state: readGateState(recordDir, now), currentBranch: () => readHead(repoRoot).branch,
     };
-    if (eventName !== 'PreToolUse') return advisePostToolUse(tool, input, cwd, ctx);
-    return decidePreToolUse(tool, input, cwd, ctx);
+    return eventName === 'PreToolUse' ? decidePreToolUse(tool, input, cwd, ctx) : advisePostToolUse(tool, input, cwd, ctx);
   } catch (e) {
     if (mode !== 'enforce' || eventName !== 'PreToolUse') return { action: 'allow' };
     return { action: 'deny', gate: tool === 'Bash' ? 'deploy' : 'boundary', reason: `Flightdeck (enforce): could not decide whether this call is gated (${(e as Error).message}); enforce mode fails closed.` };

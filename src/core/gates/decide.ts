@@ -11,6 +11,7 @@ import { compilePolicyForFewFiles, riskOf } from '../risk/classify';
 import { POLICY_FILE, readPolicy } from '../risk/read';
 import type { Policy } from '../risk/types';
 import { deployCommand, protectedPushTargets } from './commands';
+import { EDIT_TOOLS } from './editTools';
 import { gateOverride, openGateReviews, reviewConcerns, reviewStatusAt, type GateReview, type GateStateRead } from './state';
 
 export type GateName = 'push' | 'deploy' | 'boundary';
@@ -31,9 +32,6 @@ export interface GateContext {
   currentBranch: () => string | undefined;
   now: number;
 }
-
-/** The tools that change files, and where each names its file. */
-export const EDIT_TOOLS: Record<string, string> = { Edit: 'file_path', Write: 'file_path', MultiEdit: 'file_path', NotebookEdit: 'notebook_path' };
 
 type Json = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);

@@ -184,23 +184,23 @@ function anyGlobMatcher(globs: string[]): PathTester | undefined {
 }
 const contentWords = (patterns: string[]): Needed[] => patterns.map((p) => wordsFrom((patternTable ??= defaultPatternWords()), p, requiredLiterals));
 
-/** How a policy's path rules are tested: by expressions (many files), or by glob matchers (a file or two). */
-interface PathRules {
+/** How a policy's rules are tested: paths by expressions (many files), or by glob matchers and words (a file or two). */
+interface Matching {
   one: (glob: string) => PathTester;
   any: (globs: string[]) => PathTester | undefined;
   /** Content patterns are first looked for by their words. */
   byWords: boolean;
 }
-const MANY_FILES: PathRules = { one: globRe, any: anyGlob, byWords: false };
-const FEW_FILES: PathRules = { one: globMatcher, any: anyGlobMatcher, byWords: true };
+const MANY_FILES: Matching = { one: globRe, any: anyGlob, byWords: false };
+const FEW_FILES: Matching = { one: globMatcher, any: anyGlobMatcher, byWords: true };
 
 const cache = new WeakMap<Policy, CompiledPolicy>();
 const fewCache = new WeakMap<Policy, CompiledPolicy>();
 
-function compileWith(policy: Policy, how: PathRules): CompiledPolicy {
+function compileWith(policy: Policy, how: Matching): CompiledPolicy {
   // One object for the same rules in several categories (their content paths, their excludes): a file tests it once.
   const shared = new Map<string, PathTester | undefined>();
-  const one = (globs: string[]): PathTester | undefined => {
+  const sharedAny = (globs: string[]): PathTester | undefined => {
     const key = globs.join('\n');
     if (!shared.has(key)) shared.set(key, how.any(globs));
     return shared.get(key);
@@ -212,8 +212,8 @@ function compileWith(policy: Policy, how: PathRules): CompiledPolicy {
       paths: c.paths.map((g) => new Rule(g, how.one)),
       anyPath: how.any(c.paths),
       content: new ContentRules(c.content, how.byWords ? contentWords(c.content) : undefined),
-      contentPaths: one(c.contentPaths ?? SOURCE_FILES) as PathTester,
-      exclude: one(c.exclude),
+      contentPaths: sharedAny(c.contentPaths ?? SOURCE_FILES) as PathTester,
+      exclude: sharedAny(c.exclude),
     })),
   };
 }
@@ -281,8 +281,7 @@ function candidateLines(scan: RegExp, text: string, wholeFile: boolean, take: (i
 /** `lower` gives the file's added text in lower case, for the words a category's patterns need. */
 function contentMatches(c: CompiledCategory, f: ChangedFile, lower: () => string): RiskMatch[] {
   const out: RiskMatch[] = [];
-  const needed = c.content.needed;
-  if (needed && !needed.some((w) => lower().includes(w))) return out;
+  if (c.content.needed && !c.content.mayMatch(lower())) return out;
   const keep = (m: RiskMatch | undefined): boolean => {
     if (m) out.push(m);
     return out.length < MAX_CONTENT_MATCHES;
@@ -323,8 +322,8 @@ export function riskOf(compiled: CompiledPolicy, f: ChangedFile): RiskyFile | un
   let inOld = oldPath !== undefined;
   let matches: RiskMatch[] | undefined;
   let categories: string[] | undefined;
-  let lowered: string | undefined;
-  const lower = (): string => (lowered ??= (f.text ?? f.added.map((l) => l.text).join('\n')).toLowerCase());
+  let addedLower: string | undefined;
+  const lower = (): string => (addedLower ??= (f.text ?? f.added.map((l) => l.text).join('\n')).toLowerCase());
   for (const c of compiled.categories) {
     if (excludeRe !== c.exclude) {
       excludeRe = c.exclude;

@@ -3,6 +3,7 @@
 // meaning as the expression classify.ts builds from the glob (globSource, case-insensitive), for ASCII globs
 // and paths; anything else is left to that expression.
 import { hasClosingBrace } from '../capture/task';
+import { WordPicker, wordsOfAny, type Needed } from './requiredLiterals';
 
 /**
  * A star (no slash), a double star (anything on one line), a double star and slash (any folders), a question
@@ -90,37 +91,21 @@ function matchFrom(parts: readonly Part[], i: number, rest: readonly { parts: re
   }
 }
 
-/**
- * Words (lowercase) one of which every path the parts match contains, or undefined when none are known. The
- * longest run of characters, or the words of a brace group when they are longer.
- */
-function wordsOf(parts: readonly Part[]): readonly string[] | undefined {
-  let best: readonly string[] | undefined;
-  let run = '';
-  const shortest = (w: readonly string[]): number => Math.min(...w.map((x) => x.length));
-  const offer = (w: readonly string[] | undefined): void => {
-    if (w && w.length && shortest(w) > 0 && (!best || shortest(w) > shortest(best))) best = w;
-  };
-  const end = (): void => {
-    if (run) offer([run]);
-    run = '';
-  };
+/** Words (lowercase) one of which every path the parts match contains, picked as for a pattern; undefined: none known. */
+function wordsOf(parts: readonly Part[]): Needed {
+  const words = new WordPicker();
   for (const p of parts) {
-    if (p.k === 'char') run += String.fromCharCode(p.c).toLowerCase();
+    if (p.k === 'char') words.add(String.fromCharCode(p.c).toLowerCase());
     else {
-      end();
-      if (p.k === 'alt') {
-        const each = p.alts.map(wordsOf);
-        if (each.every((w) => w !== undefined)) offer([...new Set((each as (readonly string[])[]).flat())]);
-      }
+      words.cut();
+      if (p.k === 'alt') words.offer(wordsOfAny(p.alts.map(wordsOf)));
     }
   }
-  end();
-  return best;
+  return words.picked();
 }
 
 /** The words of a glob as globTester reads it (undefined: none known, or a glob it leaves to the expression). */
-export function globWords(glob: string): readonly string[] | undefined {
+export function globWords(glob: string): Needed {
   const g = glob.trim().replace(/^\.\//, '');
   return isAscii(g) ? wordsOf(parse(g)) : undefined;
 }

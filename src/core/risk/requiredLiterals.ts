@@ -20,6 +20,41 @@ const better = (a: readonly string[], b: readonly string[]): boolean => {
   return shortest(a) !== shortest(b) ? shortest(a) > shortest(b) : a.length < b.length;
 };
 
+/**
+ * Along one sequence (of a pattern, or of a glob: globMatch.ts), the best set of words one of which every match
+ * contains: a run of characters matched as written, or the words of a group.
+ */
+export class WordPicker {
+  private best: readonly string[] | undefined;
+  private run = '';
+
+  /** A character matched as written: it continues the run. */
+  add(c: string): void {
+    this.run += c;
+  }
+
+  /** Something of unknown text (or none): the run ends here. */
+  cut(): void {
+    if (this.run) this.offer([this.run]);
+    this.run = '';
+  }
+
+  offer(words: Needed): void {
+    if (words && words.length > 0 && words.every((w) => w.length > 0) && (!this.best || better(words, this.best))) this.best = words;
+  }
+
+  picked(): Needed {
+    this.cut();
+    return this.best;
+  }
+}
+
+/** The words of alternatives: each branch must have some, and any of theirs will do. */
+export function wordsOfAny(branches: readonly Needed[]): Needed {
+  if (branches.some((b) => b === undefined)) return undefined;
+  return [...new Set((branches as (readonly string[])[]).flat())];
+}
+
 class Reader {
   private i = 0;
   constructor(private readonly src: string) {}
@@ -36,39 +71,29 @@ class Reader {
       this.i++;
       branches.push(this.sequence());
     }
-    if (branches.some((b) => b === undefined)) return undefined;
-    return [...new Set((branches as (readonly string[])[]).flat())];
+    return wordsOfAny(branches);
   }
 
   private sequence(): Needed {
-    let best: readonly string[] | undefined;
-    let run = '';
-    const offer = (words: Needed): void => {
-      if (words && words.length > 0 && words.every((w) => w.length > 0) && (!best || better(words, best))) best = words;
-    };
-    const endRun = (): void => {
-      if (run) offer([run]);
-      run = '';
-    };
+    const words = new WordPicker();
     while (this.i < this.src.length && this.src[this.i] !== '|' && this.src[this.i] !== ')') {
       const atom = this.atom();
       const min = this.quantifier();
       if (atom.k === 'none') continue;
       if (min === 0) {
-        endRun();
+        words.cut();
         continue;
       }
       if (atom.k === 'char') {
-        run += atom.c;
+        words.add(atom.c);
         // Repeated: its first copy continues the run, what follows may be more copies.
-        if (min !== undefined) endRun();
+        if (min !== undefined) words.cut();
       } else {
-        endRun();
-        if (atom.k === 'group') offer(atom.needed);
+        words.cut();
+        if (atom.k === 'group') words.offer(atom.needed);
       }
     }
-    endRun();
-    return best;
+    return words.picked();
   }
 
   /** The minimum count of a quantifier here (consumed), or undefined when there is none. */
