@@ -49,6 +49,8 @@ if (argv[0] === 'hook') {
   const bundle = loadBundle<typeof Hook>(join(__dirname, './cli-hook.js'), require, hookVariant(argv[1], typeof input === 'string' ? input : ''));
   process.exitCode = bundle.exports.runHook(argv, process.cwd(), fdLine(2), stdin);
   bundle.keep();
+  // Everything was written synchronously: exiting now spares node's teardown of the loaded bundle on every tool call.
+  process.exit();
 } else if ((argv[0] === 'lock' || argv[0] === 'queue') && !argv.includes('--help') && !argv.includes('-h')) {
   // Deploy scripts take and release the lock around each deploy: the small bundle, without the database.
   const bundle = loadBundle<typeof Lock>(join(__dirname, './cli-lock.js'), require, `${argv[0]}-${argv[1] ?? ''}`);

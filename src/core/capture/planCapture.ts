@@ -4,7 +4,7 @@
 import type { NewEvent } from '../record/events';
 import { redactText } from './redact';
 import type { CheckClassifier } from './transcript';
-import { weakenings } from './weakening';
+import type * as Weakening from './weakening';
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -66,6 +66,8 @@ export function weakeningEvent(
   const path = str(input.file_path);
   const texts = original ?? editTexts(tool, input);
   if (!path || !texts) return undefined;
+  // Loaded for an edit only: the hook records every Bash call without it.
+  const { weakenings } = require('./weakening') as typeof Weakening;
   const found = weakenings(path, texts.before, texts.after, classify);
   if (found.length === 0) return undefined;
   return event(base, `weak:${toolUseId}`, 'edit.weakened', {

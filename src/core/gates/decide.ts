@@ -7,7 +7,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { boundaryViolations } from '../capture/task';
-import { compilePolicyForFewFiles, riskOf } from '../risk/classify';
+import type * as Classify from '../risk/classify';
 import { POLICY_FILE, readPolicy } from '../risk/read';
 import type { Policy } from '../risk/types';
 import { deployCommand, protectedPushTargets } from './commands';
@@ -147,6 +147,8 @@ function decideEdit(tool: string, input: Json, cwd: string | undefined, ctx: Gat
     }
     return { action: 'advise', gate: 'boundary', reason: `Flightdeck: ${path} is outside the task's boundary (${why}).${intent} Stay within the boundary, or ask the user before changing this file.` };
   }
+  // Loaded on an edit only: a Bash decision (most tool calls) neither loads nor runs the classifier and its word tables.
+  const { compilePolicyForFewFiles, riskOf } = require('../risk/classify') as typeof Classify;
   const risky = riskOf(compilePolicyForFewFiles(ctx.policy), { path, change: 'modified', added: addedLines(tool, input) });
   if (!risky) return { action: 'allow' };
   const rules = risky.matches.slice(0, 3).map((m) => `${m.category}: ${quote(m.rule, 60)}`).join('; ');
