@@ -65,7 +65,8 @@ commands:
                     or the given files as they are on disk; exit 0 (a report)
   review            a second eye on the risky changes (those flightdeck risk lists): records the
                     review and its verdict, prints the concerns; exit 0 passed, 1 concerns, 2 error
-                    (--engine rules|anthropic; anthropic needs ANTHROPIC_API_KEY and also runs rules)
+                    (--engine rules|anthropic; anthropic needs ANTHROPIC_API_KEY and also runs rules;
+                    --base REF reviews the changes since REF instead, e.g. what a push will carry)
   lock status       who holds the deploy lock (local, or the team's with --remote or the policy's
                     deploy.lock "remote"), since when, why, and the ship queue
   lock acquire      take the deploy lock (--reason R, --pid P ties it to a process, --lease MIN);
@@ -91,7 +92,8 @@ commands:
   gates             what the gates hold now (mode, open reviews, overrides, the task); rebuilds
                     their state beside the record
   check-push        git's pre-push hook: refuses a push to a protected branch while a review of the
-                    pushed change is open (enforce mode; advisory warns); exit 1 refuses
+                    pushed change is open, or while a risky file in it was never reviewed as pushed
+                    (enforce mode; advisory warns); exit 1 refuses
   decide "TEXT"     record a decision (what was decided and why), about --file PATH (repeatable),
                     in the agent's current session (or --session ID); prints its id once it is on disk
   plan "TEXT"       record your plan for a session (the agent's active one, or --session ID), naming
@@ -126,7 +128,7 @@ options:
   --pid P           the lock ends when process P ends (acquire; e.g. your deploy script's $$)
   --lease MIN       minutes the lock lasts without a heartbeat (acquire; default 60)
   --commit SHA      the commit shipped (check-ship, ship; default HEAD)
-  --base REF        the upstream base (kickoff)
+  --base REF        the upstream base (kickoff); what the changes are measured from (review)
   --target NAME     where it shipped (ship; default production)
   --outcome O       shipped (default) or failed (ship)
   --gate G          push, deploy or boundary (override)

@@ -1,5 +1,6 @@
 // `flightdeck review`: the second eye on the risky changes `flightdeck risk` lists, recorded in the flight record.
 import { existsSync } from 'node:fs';
+import { runGit } from '../core/git';
 import type * as AnthropicModule from '../core/review/anthropicEngine';
 import { locateRecord } from '../core/record/location';
 import { RecordStore } from '../core/record/store';
@@ -56,12 +57,15 @@ export async function review(args: CliArgs, out: Out, scanner: RiskScanner = sca
   if (!existsSync(args.repo)) throw new UsageError(`--repo ${args.repo}: no such folder`);
   const location = locateRecord(args.repo);
   if (!location?.repoRoot) throw new UsageError(`${args.repo} is not inside a git repository (pass --repo PATH)`);
+  // A ref is recorded as the commit it names: the review's base must mean the same thing later.
+  const base = args.base === undefined ? undefined : (await runGit(location.repoRoot, ['rev-parse', '--verify', '--quiet', `${args.base}^{commit}`]).catch(() => '')).trim();
+  if (base === '') throw new UsageError(`--base ${args.base}: not a commit in this repository`);
   const store = await RecordStore.open(location.dir);
   // The new review reaches the gates' state before this returns (the hooks read it).
   keepGateState(store);
   const memory = keepMemory(store);
   try {
-    const result = await reviewChanges(store, location.repoRoot, { scanner, engines: (policy) => engines(args, policy, env) });
+    const result = await reviewChanges(store, location.repoRoot, { scanner, base, engines: (policy) => engines(args, policy, env) });
     if (result.kind !== 'reviewed') {
       const { scan } = result;
       out(args.json ? JSON.stringify({ status: 'nothing-to-review', baseCommit: scan.baseCommit, changed: scan.changed.length }, null, 2)

@@ -17,6 +17,8 @@ export interface ReviewChangesOptions {
   by?: string;
   /** Skip a change already reviewed (same change hash, not failed, not superseded): an automatic review runs only on something new. */
   skipUnchanged?: boolean;
+  /** Review the changes since this commit rather than since the session's start (or HEAD). */
+  base?: string;
   signal?: AbortSignal;
 }
 
@@ -34,7 +36,7 @@ export function standingReviewOf(db: Database, hash: string): string | undefined
 /** Scans the risky changes since the active session's starting commit (or HEAD), and reviews them into the record. */
 export async function reviewChanges(store: RecordStore, repoRoot: string, options: ReviewChangesOptions): Promise<ReviewChangesResult> {
   const context = reviewContext(store.db, activeSession(store.db));
-  const scan = await (options.scanner ?? scanRisk)(repoRoot, context.startCommit);
+  const scan = await (options.scanner ?? scanRisk)(repoRoot, options.base ?? context.startCommit);
   const engines = options.engines(scan.policy.policy);
   const subject = await subjectFromScan(scan, { intent: context.intent, boundary: context.boundary, session: context.session });
   if (subject.files.length === 0) return { kind: 'nothing', scan };

@@ -25,7 +25,10 @@ export function reviewOpenedEvent(subject: ReviewSubject, reviewId: string, by: 
     source: 'review',
     data: {
       reviewId, session: subject.session ?? null, subject: describeSubject(subject.files), categories,
-      files: subject.files.map((f) => ({ path: f.path, change: f.change, categories: f.categories })),
+      files: subject.files.map((f) => {
+        const blob = subject.blobs?.get(f.path);
+        return { path: f.path, change: f.change, categories: f.categories, ...(blob ? { blob } : {}) };
+      }),
       // Redacted like everything the record keeps.
       intent: redactText(subject.intent), boundary: redactText(subject.boundary),
       baseCommit: subject.baseCommit, policyHash: subject.policy.hash, changeHash: changeHash(subject), by,

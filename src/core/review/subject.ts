@@ -18,6 +18,8 @@ export interface RiskScan {
   risky: RiskyFile[];
   /** Unified diff of `paths` against baseCommit (committed or not, untracked files as added), not redacted. */
   diff(paths: readonly string[]): Promise<string>;
+  /** Git's blob id of each path's content on disk now (a deleted path has none): what a push of it will carry. */
+  blobs?(paths: readonly string[]): Promise<Map<string, string>>;
 }
 
 /** Finds the risky changes of a repository; `base` overrides the commit they are measured from. */
@@ -35,6 +37,8 @@ export interface ReviewSubject {
   intent: string;
   boundary: string;
   session?: string;
+  /** The reviewed content of each file as git's blob id (none for a deletion): check-push knows a pushed file was reviewed by it. */
+  blobs?: Map<string, string>;
 }
 
 /** Builds a subject from a scan: only files in a category that needs a review. */
@@ -44,9 +48,11 @@ export async function subjectFromScan(
 ): Promise<ReviewSubject> {
   const reviewed = new Set(scan.policy.policy.categories.filter((c) => c.review).map((c) => c.id));
   const files = scan.risky.filter((f) => f.categories.some((c) => reviewed.has(c)));
-  const rawDiff = files.length ? await scan.diff(files.map((f) => f.path)) : '';
+  const paths = files.map((f) => f.path);
+  const rawDiff = files.length ? await scan.diff(paths) : '';
+  const blobs = files.length && scan.blobs ? await scan.blobs(paths.filter((_, i) => files[i]?.change !== 'deleted')) : undefined;
   return {
-    policy: scan.policy, baseCommit: scan.baseCommit, files, changedPaths: scan.changed.map((c) => c.path), rawDiff, ...context,
+    policy: scan.policy, baseCommit: scan.baseCommit, files, changedPaths: scan.changed.map((c) => c.path), rawDiff, ...context, ...(blobs ? { blobs } : {}),
   };
 }
 

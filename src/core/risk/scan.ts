@@ -38,6 +38,16 @@ export const scanRisk: RiskScanner = async (repoRoot, base) => {
       const text = tracked.length ? await runGit(repoRoot, ['diff', '--no-color', '--no-ext-diff', '-M', baseCommit, '--', ...tracked]) : '';
       return text + paths.filter((p) => untracked.has(p)).map((p) => addedFileDiff(repoRoot, p)).join('');
     },
+    async blobs(paths) {
+      // As `git add` would store them (clean filters applied): the ids the committed files will have.
+      if (paths.length === 0) return new Map();
+      try {
+        const ids = (await runGit(repoRoot, ['hash-object', '--stdin-paths'], paths.join('\n') + '\n')).split('\n').filter(Boolean);
+        return new Map(ids.length === paths.length ? paths.map((p, i) => [p, ids[i] as string]) : []);
+      } catch {
+        return new Map(); // A file gone meanwhile: the review stands, only a push of it is not known as reviewed.
+      }
+    },
   };
   return scan;
 };

@@ -226,3 +226,52 @@ test('a PreToolUse hook in enforce mode, allowing an edit or denying a push, loa
     assert.ok(!loaded.includes('NativeModule internal/util/parse_args/parse_args'), `${tool}: util.parseArgs was loaded`);
   }
 });
+
+test('enforce: the pre-push hook refuses a risky change no passed review saw as pushed; a passed review of that content lets it go, a later edit needs another; advisory warns', async (t) => {
+  const repo = gitRepo(t);
+  const remote = join(tempDir(t, 'fd-remote-'), 'origin.git');
+  execFileSync('git', ['init', '-q', '--bare', remote]);
+  write(repo, 'README.md', 'app\n');
+  write(repo, '.gitignore', '.flightdeck/\n');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'start');
+  git(repo, 'remote', 'add', 'origin', remote);
+  assert.equal(git(repo, 'push', '-q', 'origin', 'main').code, 0);
+  const start = git(repo, 'rev-parse', 'HEAD').out.trim();
+  policy(repo, 'enforce');
+  assert.equal(fd(['install-git-hooks'], repo).code, 0);
+  write(repo, 'app/auth/session.rb', 'class Session\n  def active? = last_seen_at > 30.minutes.ago\nend\n');
+  write(repo, 'test/models/session_test.rb', 'class SessionTest < ActiveSupport::TestCase\nend\n');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'expire idle sessions');
+  // No review at all (VS Code closed, nobody ran one): the gate does not take silence for a pass.
+  const unreviewed = git(repo, 'push', 'origin', 'main');
+  assert.notEqual(unreviewed.code, 0);
+  assert.match(unreviewed.err, /push to main refused \(enforce mode\): risky files in it that no passed review saw as pushed:\n {2}app\/auth\/session\.rb \(auth\)\n/);
+  assert.match(unreviewed.err, new RegExp(`flightdeck review --base ${start.slice(0, 12)}, then push again; or override the push gate`));
+  assert.equal(git(repo, 'ls-remote', 'origin', 'main').out.split('\t')[0], start);
+  // The session ran its tests after the change: the rules pass, and the review records what it saw of each file.
+  const store = await RecordStore.open(join(repo, '.git', 'flightdeck'));
+  const now = Date.now();
+  store.append([
+    { kind: 'session.started', session: 'sess-push', at: now - 60_000, data: { agent: 'claude-code', intent: 'Expire idle sessions after 30 minutes', startCommit: start, repo } },
+    { kind: 'file.changed', session: 'sess-push', at: now - 30_000, data: { path: join(repo, 'app/auth/session.rb'), change: 'modified' } },
+    { kind: 'check.recorded', session: 'sess-push', at: now - 10_000, data: { kind: 'test', command: 'bin/rails test', passed: true, exitCode: 0 } },
+  ]);
+  store.close();
+  const reviewed = fd(['review', '--base', 'origin/main'], repo);
+  assert.equal(reviewed.code, 0, reviewed.out + reviewed.err);
+  const pushed = git(repo, 'push', 'origin', 'main');
+  assert.equal(pushed.code, 0, pushed.err);
+  assert.equal(git(repo, 'ls-remote', 'origin', 'main').out.split('\t')[0], git(repo, 'rev-parse', 'HEAD').out.trim());
+  // Changed after its review: that content was never seen.
+  write(repo, 'app/auth/session.rb', 'class Session\n  def active? = true\nend\n');
+  git(repo, 'commit', '-q', '-am', 'sessions never expire');
+  const changed = git(repo, 'push', 'origin', 'main');
+  assert.notEqual(changed.code, 0);
+  assert.match(changed.err, /no passed review saw as pushed:\n {2}app\/auth\/session\.rb \(auth\)/);
+  policy(repo, 'advisory');
+  const warned = git(repo, 'push', 'origin', 'main');
+  assert.equal(warned.code, 0, warned.err);
+  assert.match(warned.err, /warning: pushing to main \(advisory mode, not blocked\): risky files in it that no passed review saw as pushed:\n {2}app\/auth\/session\.rb \(auth\)/);
+});
