@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkPush, parsePrePushInput } from '../core/gates/checkPush';
 import { describeReview, gatePolicy } from '../core/gates/decide';
+import { GATE_NAMES, gateNamesText, isGateName } from '../core/gates/gateNames';
 import { installGitHooks, uninstallGitHooks } from '../core/gates/gitHooks';
 import { gateOverride, openGateReviews, readGateState } from '../core/gates/state';
 import { keepGateState, writeGateState } from '../core/gates/stateWriter';
@@ -51,7 +52,7 @@ export async function gates(args: CliArgs, out: Out): Promise<number> {
   const lines = [`mode: ${mode}${problem ? ` (policy problem: ${problem})` : ''}; protected branches: ${policy.protectedBranches.join(', ') || '(none)'}`];
   lines.push(open.length ? `open reviews (${open.length + read.state.moreOpen}):` : 'open reviews: none');
   for (const r of open) lines.push(`  ${describeReview(r, now)}`);
-  for (const gate of ['push', 'deploy', 'boundary']) {
+  for (const gate of GATE_NAMES) {
     const o = gateOverride(read.state, gate, now);
     if (o) lines.push(`gate ${gate} overridden by ${o.by} until ${new Date(o.until).toISOString()}: "${o.reason}"`);
   }
@@ -66,8 +67,8 @@ export async function gates(args: CliArgs, out: Out): Promise<number> {
 export async function override(args: CliArgs, out: Out): Promise<number> {
   const { dir, repoRoot } = repoOf(args);
   const [reviewId] = args.positionals;
-  if (!reviewId && !args.gate) throw new UsageError('override wants a review id or --gate push|deploy|boundary, and --reason "why"');
-  if (args.gate && !['push', 'deploy', 'boundary'].includes(args.gate)) throw new UsageError(`--gate wants push, deploy or boundary, not "${args.gate}"`);
+  if (!reviewId && !args.gate) throw new UsageError(`override wants a review id or --gate ${GATE_NAMES.join('|')}, and --reason "why"`);
+  if (args.gate && !isGateName(args.gate)) throw new UsageError(`--gate wants ${gateNamesText()}, not "${args.gate}"`);
   if (!args.reason) throw new UsageError('override wants --reason "why the gate does not apply"');
   const expiresAt = args.for === undefined ? undefined : Date.now() + parseDuration(args.for);
   const by = await gitIdentity(repoRoot);

@@ -12,9 +12,8 @@ import { POLICY_FILE, readPolicy } from '../risk/read';
 import type { Policy } from '../risk/types';
 import { deployCommand, protectedPushTargets } from './commands';
 import { EDIT_TOOLS } from './editTools';
+import type { GateName } from './gateNames';
 import { gateOverride, openGateReviews, reviewConcerns, reviewStatusAt, type GateReview, type GateStateRead } from './state';
-
-export type GateName = 'push' | 'deploy' | 'boundary';
 
 export type GateDecision =
   | { action: 'allow' }

@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { FlightdeckApi } from '../../../src/extension';
+import { gateOverride, readGateState } from '../../../src/core/gates/state';
 import type { ReviewChangesResult } from '../../../src/core/review/reviewChanges';
 import { openReviews, reviewById } from '../../../src/core/review/reviewQueries';
 import { messagesServer } from '../../unit/review/messagesServer';
@@ -121,6 +122,40 @@ export function registerReviewTests(): void {
     // Its concerns leave the editor; the export shows the override.
     await eventually(() => (flightdeckDiagnostics(MIGRATION).length === 0 ? true : undefined), 5_000, 'the concerns cleared');
     const html = await vscode.commands.executeCommand<vscode.Uri>('flightdeck.openDashboard', vscode.Uri.file(join(workspaceRoot(), '.git', 'flightdeck-review-dashboard.html')));
+    assert.ok(readFileSync(html.fsPath, 'utf8').includes(reason));
+  });
+
+  test('Override gate… overrides the push gate itself: recorded with who, why and until when, and honoured by the hooks\' gate state', async () => {
+    const s = await store();
+    const overrides = (): number => Number(s.db.exec(`SELECT count(*) FROM events WHERE kind = 'override.recorded'`)[0]?.values[0]?.[0] ?? 0);
+    const reason = 'hotfix for the outage, verified on staging';
+    const was = overrides();
+    assert.equal(await vscode.commands.executeCommand('flightdeck.overrideGate', { gate: 'main', reason, expiry: '1h' }), undefined, 'no such gate');
+    assert.equal(await vscode.commands.executeCommand('flightdeck.overrideGate', { gate: 'push', reason: 'ok', expiry: '1h' }), undefined, 'a reason that says nothing');
+    assert.equal(overrides(), was, 'nothing recorded for either');
+    const before = Date.now();
+    const id = await vscode.commands.executeCommand<string | undefined>('flightdeck.overrideGate', { gate: 'push', reason, expiry: '1h' });
+    assert.ok(id);
+    const [kind, data] = s.db.exec('SELECT kind, data FROM events WHERE id = ?', [id])[0]?.values[0] ?? [];
+    assert.equal(kind, 'override.recorded');
+    const event = JSON.parse(String(data)) as { gate?: string; reviewId?: string; reason?: string; by?: string; expiresAt?: number };
+    assert.equal(event.gate, 'push');
+    assert.equal(event.reviewId, undefined, 'the gate, not a review');
+    assert.equal(event.reason, reason);
+    assert.match(event.by ?? '', /\S/);
+    const expires = event.expiresAt ?? 0;
+    assert.ok(expires >= before + 3_600_000 - 1000 && expires <= Date.now() + 3_600_000, 'an hour from now');
+    // What git's pre-push hook and the Claude Code hook read: gates.json and the journal after it.
+    const read = readGateState(join(workspaceRoot(), '.git', 'flightdeck'), Date.now(), false);
+    assert.ok(read.ok, read.ok ? '' : read.why);
+    const push = gateOverride(read.state, 'push', Date.now());
+    assert.equal(push?.id, id);
+    assert.equal(push?.until, expires);
+    assert.equal(push?.reason, reason);
+    assert.equal(push?.by, event.by);
+    assert.equal(gateOverride(read.state, 'deploy', Date.now()), undefined, 'only the gate picked');
+    // The dashboard's overrides show its reason.
+    const html = await vscode.commands.executeCommand<vscode.Uri>('flightdeck.openDashboard', vscode.Uri.file(join(workspaceRoot(), '.git', 'flightdeck-gate-dashboard.html')));
     assert.ok(readFileSync(html.fsPath, 'utf8').includes(reason));
   });
 

@@ -51,6 +51,7 @@ export function registerUntrustedTests(): void {
   test('in Restricted Mode reviews cannot be run or overridden, and the key cannot be set', async () => {
     assert.equal(await vscode.commands.executeCommand('flightdeck.requestReview'), undefined);
     assert.equal(await vscode.commands.executeCommand('flightdeck.overrideGate', { reviewId: 'rev-x', reason: 'a perfectly good reason for this', expiry: 'none' }), undefined);
+    assert.equal(await vscode.commands.executeCommand('flightdeck.overrideGate', { gate: 'push', reason: 'a perfectly good reason for this', expiry: '1h' }), undefined);
     assert.equal(await vscode.commands.executeCommand('flightdeck.markReviewResolved', 'rev-x'), undefined);
     assert.equal(await vscode.commands.executeCommand('flightdeck.setApiKey', 'sk-ant-untrusted'), false);
     assert.equal(existsSync(join(workspaceRoot(), '.git', 'flightdeck')), false, 'nothing was written');
