@@ -90,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const deploy: FlightdeckApi['deploy'] = { gate: deployGate, guard: new DeployGuard(deployGate) };
   const fileHistory = new FileHistoryLens(records);
   const teamSync = new TeamSyncCommands(records);
+  const gitHooks = new GitHooksCommand(context.extensionUri, records);
   board.followDeploy(deployGate);
   board.followPolicy(() => risk.policy()?.policy);
   board.rememberIn(context.workspaceState);
@@ -120,7 +121,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     new ReviewCodeActions(diagnostics).register(),
     ...apiKey.register(),
     ...reviewCommands.register(),
-    ...new GitHooksCommand(context.extensionUri, records).register(),
+    ...gitHooks.register(),
     ...new MemoryCommands(records, (rel) => board.showFileOnBoard(rel)).register(),
     ...new PlanCommand(records).register(),
     fileHistory,
@@ -134,6 +135,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     void codexCapture.start().catch(() => undefined);
     void claude.refreshInstalledHooks();
     codexConnection.refreshInstalledHooks();
+    void gitHooks.refreshInstalledHook();
     checkRules.sync();
     // Risk badges and concerns: git is run only in a trusted workspace (rescan checks); recorded concerns show either way.
     void risk.rescan().catch(() => undefined);

@@ -3,14 +3,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkPush, parsePrePushInput } from '../core/gates/checkPush';
-import { describeReview, gatePolicy } from '../core/gates/decide';
+import { asksForEnforce, describeReview, gatePolicy } from '../core/gates/decide';
 import { GATE_NAMES, gateNamesText, isGateName } from '../core/gates/gateNames';
 import { installGitHooks, uninstallGitHooks } from '../core/gates/gitHooks';
-import { gateOverride, openGateReviews, readGateState } from '../core/gates/state';
+import { gateOverride, openGateReviews, readGateState, type GateOverride } from '../core/gates/state';
 import { keepGateState, writeGateState } from '../core/gates/stateWriter';
 import { keepMemory } from '../core/report/memoryWriter';
-import { locateRecord, type RecordLocation } from '../core/record/location';
+import { findRepoRoot, locateRecord, type RecordLocation } from '../core/record/location';
 import { RecordStore } from '../core/record/store';
+import { POLICY_FILE } from '../core/risk/read';
+import type { Policy } from '../core/risk/types';
 import { gitIdentity, OverrideError, recordOverride } from '../core/review/reviews';
 import { UsageError, type CliArgs } from './args';
 
@@ -90,12 +92,61 @@ export async function override(args: CliArgs, out: Out): Promise<number> {
   }
 }
 
-/** `flightdeck check-push [REMOTE [URL]]` with git's pre-push lines on stdin: exit 1 refuses the push. */
-export async function checkPushCommand(args: CliArgs, err: Out, stdin: () => string = () => readFileSync(0, 'utf8')): Promise<number> {
-  const { dir, repoRoot } = repoOf(args);
-  const result = await checkPush(repoRoot, dir, parsePrePushInput(stdin()), args.positionals[0]);
-  for (const line of result.lines) err(line);
-  return result.code;
+/**
+ * `flightdeck check-push [REMOTE [URL]]` with git's pre-push lines on stdin: exit 1 refuses the push. A check that
+ * fails (git, an unreadable record) refuses only in enforce mode; advisory mode never blocks. (`check`: tests fail it.)
+ */
+export async function checkPushCommand(args: CliArgs, err: Out, stdin: () => string = () => readFileSync(0, 'utf8'), check = checkPush): Promise<number> {
+  try {
+    const { dir, repoRoot } = repoOf(args);
+    const result = await check(repoRoot, dir, parsePrePushInput(stdin()), args.positionals[0]);
+    for (const line of result.lines) err(line);
+    return result.code;
+  } catch (e) {
+    return checkPushFailed(args, e, err);
+  }
+}
+
+/** The mode when the check could not run: as the gates read the policy; outside a record, a policy file asking for enforce; else advisory. */
+function modeAfterFailure(args: CliArgs): Policy['mode'] {
+  try {
+    const { dir, repoRoot } = repoOf(args);
+    return gatePolicy(repoRoot, dir).mode;
+  } catch {
+    try {
+      return asksForEnforce(readFileSync(join(findRepoRoot(args.repo) ?? args.repo, POLICY_FILE), 'utf8')) ? 'enforce' : 'advisory';
+    } catch {
+      return 'advisory'; // no policy to read: the default
+    }
+  }
+}
+
+/** The push gate's override, when the record can still say (the refusal below tells how to make one). */
+function pushOverride(args: CliArgs, now: number): GateOverride | undefined {
+  try {
+    const read = readGateState(repoOf(args).dir, now, false);
+    return read.ok ? gateOverride(read.state, 'push', now) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Enforce mode fails closed unless the push gate is overridden; advisory mode says why and lets the push go. */
+function checkPushFailed(args: CliArgs, e: unknown, err: Out): number {
+  const why = e instanceof Error ? e.message : String(e);
+  if (process.env.FLIGHTDECK_DEBUG && e instanceof Error && e.stack) err(e.stack);
+  if (modeAfterFailure(args) !== 'enforce') {
+    err(`flightdeck: could not check the push (${why}); advisory mode, the push goes on.`);
+    return 0;
+  }
+  const now = Date.now();
+  const o = pushOverride(args, now);
+  if (o) {
+    err(`flightdeck: could not check the push (${why}); it goes on under ${o.by || 'someone'}'s override of the push gate until ${new Date(o.until).toISOString()}: "${o.reason}"`);
+    return 0;
+  }
+  err(`flightdeck: push refused: it could not be checked (${why}) and enforce mode fails closed. Fix the cause and push again${process.env.FLIGHTDECK_DEBUG ? '' : ' (FLIGHTDECK_DEBUG=1 shows details)'}, or override the push gate with a reason: flightdeck override --gate push --reason "…" [--for 1h]`);
+  return 1;
 }
 
 export async function installHooks(args: CliArgs, out: Out): Promise<number> {

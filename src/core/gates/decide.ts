@@ -35,6 +35,9 @@ export interface GateContext {
 type Json = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/** Whether a policy file's text, even one that does not parse, asks for enforce mode. */
+export const asksForEnforce = (text: string): boolean => /"mode"\s*:\s*"enforce"/.test(text);
+
 /** The policy the gates go by, and its mode. A broken file without a good copy that asks for enforce fails closed. */
 export function gatePolicy(repoRoot: string, recordDir: string): { policy: Policy; mode: Policy['mode']; problem?: string } {
   const read = readPolicy(repoRoot, { recordDir });
@@ -47,7 +50,7 @@ export function gatePolicy(repoRoot: string, recordDir: string): { policy: Polic
     // Unreadable: nothing says enforce.
   }
   const problem = `${POLICY_FILE}:${read.error.line}:${read.error.column}: ${read.error.message}`;
-  return /"mode"\s*:\s*"enforce"/.test(text) ? { policy: { ...read.policy, mode: 'enforce' }, mode: 'enforce', problem } : { policy: read.policy, mode: 'advisory', problem };
+  return asksForEnforce(text) ? { policy: { ...read.policy, mode: 'enforce' }, mode: 'enforce', problem } : { policy: read.policy, mode: 'advisory', problem };
 }
 
 /** A repository-relative path with forward slashes, or undefined outside the repository. */

@@ -1,12 +1,12 @@
 // Installs git's pre-push hook that runs `flightdeck check-push`, without clobbering a hook already there: an
 // existing pre-push is kept beside ours (pre-push.flightdeck-chained) and run first with the same input; ours
-// is recognised by its mark, so installing twice changes nothing and uninstalling puts the other one back.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// is recognised by its mark, so installing twice changes nothing and uninstalling puts the other one back. After an
+// update of VS Code or Flightdeck, refreshGitHooks rewrites ours to run the new paths.
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runGit } from '../git';
-
-export const PRE_PUSH_MARK = '# flightdeck pre-push hook';
-export const CHAINED_SUFFIX = '.flightdeck-chained';
+import { gitCommonDir } from '../record/location';
+import { CHAINED_SUFFIX, PRE_PUSH_MARK, prePushScript, type CliCommand } from './prePushScript';
 
 export class GitHooksError extends Error {}
 
@@ -17,33 +17,17 @@ export async function gitHooksDir(repoRoot: string): Promise<string> {
   return resolve(repoRoot, out);
 }
 
-/** The command a hook runs: this runtime (Electron as Node in VS Code) with the CLI at `cli`. */
-export interface CliCommand {
-  runtime: string;
-  cli: string;
-  env?: Record<string, string>;
-}
-
-const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-
-export function prePushScript(cmd: CliCommand): string {
-  const vars = Object.entries(cmd.env ?? {}).map(([k, v]) => `${k}=${q(v)} `).join('');
-  return `#!/bin/sh
-${PRE_PUSH_MARK}: refuses pushes to protected branches while a review of the pushed change is open (enforce mode).
-# Installed by Flightdeck; \`flightdeck uninstall-git-hooks\` removes it and puts back the hook it chains.
-input=$(cat)
-feed() { if [ -n "$input" ]; then printf '%s\\n' "$input"; fi; }
-chained="$(dirname "$0")/pre-push${CHAINED_SUFFIX}"
-if [ -x "$chained" ]; then
-  feed | "$chained" "$@" || exit $?
-fi
-feed | ${vars}${q(cmd.runtime)} ${q(cmd.cli)} check-push "$@"
-`;
-}
-
 const isOurs = (path: string): boolean => {
   try {
     return readFileSync(path, 'utf8').includes(PRE_PUSH_MARK);
+  } catch {
+    return false;
+  }
+};
+
+const samePath = (a: string, b: string): boolean => {
+  try {
+    return realpathSync(a) === realpathSync(b);
   } catch {
     return false;
   }
@@ -57,7 +41,10 @@ export interface InstallResult {
 }
 
 export async function installGitHooks(repoRoot: string, cmd: CliCommand): Promise<InstallResult> {
-  const dir = await gitHooksDir(repoRoot);
+  return installInto(await gitHooksDir(repoRoot), cmd);
+}
+
+function installInto(dir: string, cmd: CliCommand): InstallResult {
   const path = join(dir, 'pre-push');
   const chained = `${path}${CHAINED_SUFFIX}`;
   const script = prePushScript(cmd);
@@ -75,6 +62,40 @@ export async function installGitHooks(repoRoot: string, cmd: CliCommand): Promis
   chmodSync(tmp, 0o755);
   renameSync(tmp, path);
   return { path, chained: existsSync(chained) ? chained : undefined, changed: true };
+}
+
+/**
+ * Where the pre-push hook is, without running git unless the repository's config names core.hooksPath
+ * (a core.hooksPath set only in the user's config is not seen: refreshing then leaves the hook as it is).
+ */
+async function prePushPath(repoRoot: string): Promise<string> {
+  const common = gitCommonDir(repoRoot);
+  let config = '';
+  try {
+    config = readFileSync(join(common, 'config'), 'utf8');
+  } catch {
+    // No config file: git's defaults, so the hooks folder.
+  }
+  return join(/hookspath/i.test(config) ? await gitHooksDir(repoRoot) : join(common, 'hooks'), 'pre-push');
+}
+
+/**
+ * Rewrites Flightdeck's installed pre-push hook when its text is not what `cmd` gives (VS Code or Flightdeck was
+ * updated: the paths it runs moved, or the script changed); no hook, or someone else's, is left alone.
+ */
+export async function refreshGitHooks(repoRoot: string, cmd: CliCommand): Promise<InstallResult | undefined> {
+  const path = await prePushPath(repoRoot);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined; // none installed: the common case, one failed open
+  }
+  if (!text.includes(PRE_PUSH_MARK) || text === prePushScript(cmd)) return undefined;
+  const dir = await gitHooksDir(repoRoot);
+  // Git looks elsewhere (a core.hooksPath from the user's config): the hook found is not the one git runs.
+  if (!samePath(join(dir, 'pre-push'), path)) return undefined;
+  return installInto(dir, cmd);
 }
 
 export interface UninstallResult {

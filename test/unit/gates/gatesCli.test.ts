@@ -6,6 +6,9 @@ import { dirname, join } from 'node:path';
 import { RecordStore } from '../../../src/core/record/store';
 import { listEvents } from '../../../src/core/record/queries';
 import { GATE_STATE_FILE } from '../../../src/core/gates/state';
+import { installGitHooks } from '../../../src/core/gates/gitHooks';
+import { parseCliArgs } from '../../../src/cli/args';
+import { checkPushCommand } from '../../../src/cli/gateCommands';
 import { gitRepo, tempDir } from '../helpers/tmp';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
@@ -274,4 +277,95 @@ test('enforce: the pre-push hook refuses a risky change no passed review saw as 
   const warned = git(repo, 'push', 'origin', 'main');
   assert.equal(warned.code, 0, warned.err);
   assert.match(warned.err, /warning: pushing to main \(advisory mode, not blocked\): risky files in it that no passed review saw as pushed:\n {2}app\/auth\/session\.rb \(auth\)/);
+});
+
+/** A repository with a bare remote that has `main`, the record kept out of commits, in `mode`. */
+function pushableRepo(t: { after(fn: () => void): void }, mode: 'advisory' | 'enforce'): string {
+  const repo = gitRepo(t);
+  const remote = join(tempDir(t, 'fd-remote-'), 'origin.git');
+  execFileSync('git', ['init', '-q', '--bare', remote]);
+  write(repo, '.gitignore', '.flightdeck/\n');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'ignore the policy');
+  git(repo, 'remote', 'add', 'origin', remote);
+  assert.equal(git(repo, 'push', '-q', 'origin', 'main').code, 0);
+  policy(repo, mode);
+  return repo;
+}
+const commit = (repo: string, file: string): void => {
+  write(repo, file, `${file}\n`);
+  git(repo, 'add', file);
+  git(repo, 'commit', '-q', '-m', file);
+};
+
+test('after an update took away the CLI or the runtime the pre-push hook names, advisory mode lets a real push go and says to install again; enforce mode refuses it', async (t) => {
+  const repo = pushableRepo(t, 'advisory');
+  const gone = join(tempDir(t), 'publisher.flightdeck-0.1.0', 'dist', 'cli.js');
+  await installGitHooks(repo, { runtime: process.execPath, cli: gone });
+  commit(repo, 'a.txt');
+  const pushed = git(repo, 'push', 'origin', 'main');
+  assert.equal(pushed.code, 0, pushed.err);
+  assert.ok(pushed.err.includes(`flightdeck: the pre-push hook points at ${gone}, which is gone (VS Code or Flightdeck was updated): run \`Flightdeck: Install git hooks\` again`), pushed.err);
+  assert.match(pushed.err, /advisory mode, the push goes on unchecked/);
+  assert.equal(git(repo, 'ls-remote', 'origin', 'main').out.split('\t')[0], git(repo, 'rev-parse', 'HEAD').out.trim());
+  // Enforce, written with spaces and line breaks between the key and its value: refused, without node.
+  write(repo, '.flightdeck/policy.json', '{\n  "version": 1,\n  "mode" :\n    "enforce"\n}\n');
+  commit(repo, 'b.txt');
+  const refused = git(repo, 'push', 'origin', 'main');
+  assert.notEqual(refused.code, 0);
+  assert.ok(refused.err.includes(`points at ${gone}, which is gone`), refused.err);
+  assert.match(refused.err, /push refused: it cannot be checked and \.flightdeck\/policy\.json is in enforce mode, which fails closed/);
+  // The runtime gone (VS Code moved), the CLI still there.
+  const oldCode = join(tempDir(t), 'VSCode-linux-x64-1.98', 'code');
+  await installGitHooks(repo, { runtime: oldCode, cli: CLI, env: { ELECTRON_RUN_AS_NODE: '1' } });
+  const again = git(repo, 'push', 'origin', 'main');
+  assert.notEqual(again.code, 0);
+  assert.ok(again.err.includes(`points at ${oldCode}, which is gone`), again.err);
+  policy(repo, 'advisory');
+  const goes = git(repo, 'push', 'origin', 'main');
+  assert.equal(goes.code, 0, goes.err);
+  assert.ok(goes.err.includes(`points at ${oldCode}, which is gone`), goes.err);
+});
+
+test('a check-push that fails (an unreadable record) lets the push go in advisory mode and refuses it in enforce mode, saying how to override', (t) => {
+  const repo = pushableRepo(t, 'advisory');
+  // A journal that is a folder: reading the gate state throws (EISDIR).
+  mkdirSync(join(repo, '.git', 'flightdeck', 'journal.jsonl'), { recursive: true });
+  commit(repo, 'a.txt');
+  const line = `refs/heads/main ${git(repo, 'rev-parse', 'HEAD').out.trim()} refs/heads/main ${git(repo, 'rev-parse', 'origin/main').out.trim()}\n`;
+  const advisory = fd(['check-push', 'origin'], repo, line);
+  assert.equal(advisory.code, 0, advisory.err);
+  assert.match(advisory.err, /^flightdeck: could not check the push \(EISDIR[^\n]*\); advisory mode, the push goes on\.\n$/);
+  assert.equal(fd(['install-git-hooks'], repo).code, 0);
+  const pushed = git(repo, 'push', 'origin', 'main');
+  assert.equal(pushed.code, 0, pushed.err);
+  assert.match(pushed.err, /could not check the push \(EISDIR/);
+  policy(repo, 'enforce');
+  commit(repo, 'b.txt');
+  const enforce = fd(['check-push', 'origin'], repo, `refs/heads/main ${git(repo, 'rev-parse', 'HEAD').out.trim()} refs/heads/main ${git(repo, 'rev-parse', 'origin/main').out.trim()}\n`);
+  assert.equal(enforce.code, 1, enforce.err);
+  assert.match(enforce.err, /push refused: it could not be checked \(EISDIR[^)]*\) and enforce mode fails closed\. Fix the cause and push again .*override the push gate with a reason: flightdeck override --gate push --reason "…"/);
+  assert.notEqual(git(repo, 'push', 'origin', 'main').code, 0);
+});
+
+test('enforce mode: a push the check could not decide goes on under an override of the push gate, and only then', async (t) => {
+  const repo = pushableRepo(t, 'enforce');
+  const args = parseCliArgs(['check-push', 'origin'], repo);
+  const failing = (): Promise<never> => Promise.reject(new Error('git diff exited with 128'));
+  const run = async (): Promise<{ code: number; lines: string[] }> => {
+    const lines: string[] = [];
+    const code = await checkPushCommand(args, (l) => lines.push(l), () => `refs/heads/main ${'a'.repeat(40)} refs/heads/main ${'b'.repeat(40)}\n`, failing);
+    return { code, lines };
+  };
+  const refused = await run();
+  assert.equal(refused.code, 1);
+  assert.match(refused.lines.join('\n'), /could not be checked \(git diff exited with 128\) and enforce mode fails closed/);
+  const o = fd(['override', '--gate', 'push', '--reason', 'the checker is down during the INC-7 hotfix'], repo);
+  assert.equal(o.code, 0, o.err);
+  const goes = await run();
+  assert.equal(goes.code, 0);
+  assert.match(goes.lines.join('\n'), /could not check the push \(git diff exited with 128\); it goes on under Test <test@example\.com>'s override of the push gate until \S+: "the checker is down during the INC-7 hotfix"/);
+  policy(repo, 'advisory');
+  const advisory = await run();
+  assert.deepEqual(advisory, { code: 0, lines: ['flightdeck: could not check the push (git diff exited with 128); advisory mode, the push goes on.'] });
 });
