@@ -12,7 +12,7 @@ export const gateNamesText = (): string => `${GATE_NAMES.slice(0, -1).join(', ')
 export function gateHolds(gate: GateName, protectedBranches: readonly string[]): string {
   switch (gate) {
     case 'push':
-      return `git push to a protected branch (${protectedBranches.join(', ') || 'none in the policy'}) while a review is open`;
+      return `git push to a protected branch (${protectedBranches.join(', ') || 'none in the policy'}) while a review is open or a risky file in it was never reviewed`;
     case 'deploy':
       return 'a deploy command or a ship while a review is open';
     case 'boundary':

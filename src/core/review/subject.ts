@@ -1,5 +1,6 @@
 // The seam between risk detection and review: what a review is about, and the exact input engines get.
 import { createHash } from 'node:crypto';
+import { dependencyChange } from '../capture/classify';
 import { containsSecret, redactText } from '../capture/redact';
 import type { PolicyState, RiskyFile } from '../risk/types';
 import { parseUnifiedDiff } from './diff';
@@ -47,7 +48,11 @@ export async function subjectFromScan(
   context: { intent: string; boundary: string; session?: string },
 ): Promise<ReviewSubject> {
   const reviewed = new Set(scan.policy.policy.categories.filter((c) => c.review).map((c) => c.id));
-  const files = scan.risky.filter((f) => f.categories.some((c) => reviewed.has(c)));
+  const needed = scan.risky.filter((f) => f.categories.some((c) => reviewed.has(c)));
+  // A manifest changed in the same change rides along (its category may open no review of its own): a dependency
+  // added beside auth or payment code is what the rules' dependency check is for.
+  const manifests = needed.length ? scan.risky.filter((f) => !needed.includes(f) && f.change !== 'deleted' && dependencyChange(f.path)?.manifest) : [];
+  const files = [...needed, ...manifests];
   const paths = files.map((f) => f.path);
   const rawDiff = files.length ? await scan.diff(paths) : '';
   const blobs = files.length && scan.blobs ? await scan.blobs(paths.filter((_, i) => files[i]?.change !== 'deleted')) : undefined;

@@ -16,7 +16,7 @@ test('the gates are push, deploy and boundary, and only those', () => {
 });
 
 test('the push gate names the protected branches of the policy', () => {
-  assert.equal(gateHolds('push', ['main', 'release/*']), 'git push to a protected branch (main, release/*) while a review is open');
+  assert.equal(gateHolds('push', ['main', 'release/*']), 'git push to a protected branch (main, release/*) while a review is open or a risky file in it was never reviewed');
   assert.match(gateHolds('push', []), /none in the policy/);
 });
 

@@ -180,3 +180,26 @@ test('review --engine anthropic runs both engines, combines their concerns sayin
   assert.equal(last?.data.status, 'failed');
   assert.equal(last?.data.error, 'review failed: the API answered 503 (Overloaded), retry');
 });
+
+test('with the default policy, a dependency added beside an auth change is reviewed with it (and flagged); the review records each file as git will store it', async (t) => {
+  const repo = gitRepo(t);
+  write(repo, 'app/auth/session.rb', 'class Session\n  def active? = last_seen_at > 30.minutes.ago\nend\n');
+  write(repo, 'package.json', '{\n  "name": "app",\n  "dependencies": {\n    "express": "^4.19.2"\n  }\n}\n');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'start');
+  // A manifest alone opens no review (dependencies need none by default); beside auth code it rides along.
+  write(repo, 'package.json', '{\n  "name": "app",\n  "dependencies": {\n    "express": "^4.19.2",\n    "left-pad": "1.3.0"\n  }\n}\n');
+  const alone = await fd(['review', '--json'], repo);
+  assert.equal(alone.code, 0, alone.out + alone.err);
+  assert.equal((JSON.parse(alone.out) as { status: string }).status, 'nothing-to-review');
+  write(repo, 'app/auth/session.rb', 'class Session\n  def active? = true\nend\n');
+  const r = await fd(['review', '--json'], repo);
+  assert.equal(r.code, 1, r.out + r.err);
+  const parsed = JSON.parse(r.out) as { subject: string; concerns: { rule: string; file: string; title: string }[] };
+  assert.match(parsed.subject, /^auth, dependencies: app\/auth\/session\.rb, package\.json$/);
+  assert.deepEqual(parsed.concerns.filter((c) => c.rule === 'dependency-added').map((c) => [c.file, c.title]), [['package.json', 'New dependency: left-pad']]);
+  const [opened] = await reviewEvents(repo);
+  const files = opened?.data.files as { path: string; blob?: string }[];
+  git(repo, 'add', '.');
+  assert.deepEqual(files.map((f) => [f.path, f.blob]), files.map((f) => [f.path, git(repo, 'rev-parse', `:${f.path}`)]));
+});
