@@ -443,6 +443,9 @@ async function main() {
     await runCommand(page, 'Flightdeck: Override gate…');
     const input = page.locator('.quick-input-widget input[type="text"]');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'migrations' }).first().waitFor({ timeout: 10_000 });
+    // The gates are offered after the open reviews, each saying what it holds.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'git push to a protected branch' }).first().waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(results, 'override-pick.png') });
     await input.press('Enter');
     await page.locator('.quick-input-widget', { hasText: 'Override gate (2/3)' }).waitFor({ timeout: 10_000 });
     await input.fill('ok');

@@ -231,17 +231,8 @@ test('a PreToolUse hook in enforce mode, allowing an edit or denying a push, loa
 });
 
 test('enforce: the pre-push hook refuses a risky change no passed review saw as pushed; a passed review of that content lets it go, a later edit needs another; advisory warns', async (t) => {
-  const repo = gitRepo(t);
-  const remote = join(tempDir(t, 'fd-remote-'), 'origin.git');
-  execFileSync('git', ['init', '-q', '--bare', remote]);
-  write(repo, 'README.md', 'app\n');
-  write(repo, '.gitignore', '.flightdeck/\n');
-  git(repo, 'add', '.');
-  git(repo, 'commit', '-q', '-m', 'start');
-  git(repo, 'remote', 'add', 'origin', remote);
-  assert.equal(git(repo, 'push', '-q', 'origin', 'main').code, 0);
+  const repo = pushableRepo(t, 'enforce');
   const start = git(repo, 'rev-parse', 'HEAD').out.trim();
-  policy(repo, 'enforce');
   assert.equal(fd(['install-git-hooks'], repo).code, 0);
   write(repo, 'app/auth/session.rb', 'class Session\n  def active? = last_seen_at > 30.minutes.ago\nend\n');
   write(repo, 'test/models/session_test.rb', 'class SessionTest < ActiveSupport::TestCase\nend\n');
