@@ -18,7 +18,7 @@ export function prePushScript(cmd: CliCommand): string {
   const vars = Object.entries(cmd.env ?? {}).map(([k, v]) => `${k}=${q(v)} `).join('');
   // NODE_EXTRA_CA_CERTS makes node parse those certificates on each start (50-90 ms); check-push opens no TLS connection.
   return `#!/bin/sh
-${PRE_PUSH_MARK}: refuses pushes to protected branches while a review of the pushed change is open (enforce mode).
+${PRE_PUSH_MARK}: refuses pushes to protected branches while a review of the pushed change is open or a risky file in it was never reviewed (enforce mode).
 # Installed by Flightdeck; \`flightdeck uninstall-git-hooks\` removes it and puts back the hook it chains.
 input=$(cat)
 feed() { if [ -n "$input" ]; then printf '%s\\n' "$input"; fi; }
