@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { checkPush, parsePrePushInput } from '../core/gates/checkPush';
 import { asksForEnforce, describeReview, gatePolicy } from '../core/gates/decide';
 import { GATE_NAMES, gateNamesText, isGateName } from '../core/gates/gateNames';
-import { installGitHooks, uninstallGitHooks } from '../core/gates/gitHooks';
+import { installGitHooks, prePushInstalled, uninstallGitHooks } from '../core/gates/gitHooks';
 import { gateOverride, openGateReviews, readGateState, type GateOverride } from '../core/gates/state';
 import { keepGateState, writeGateState } from '../core/gates/stateWriter';
 import { keepMemory } from '../core/report/memoryWriter';
@@ -47,11 +47,14 @@ export async function gates(args: CliArgs, out: Out): Promise<number> {
   if (!read.ok) throw new Error(`the gate state cannot be read: ${read.why}`);
   const open = openGateReviews(read.state, now);
   const overrides = read.state.overrides.filter((o) => o.until > now);
+  const prePushHook = await prePushInstalled(repoRoot).catch(() => false);
   if (args.json) {
-    out(JSON.stringify({ mode, protectedBranches: policy.protectedBranches, policyProblem: problem ?? null, openReviews: open, moreOpen: read.state.moreOpen, overrides, task: read.state.task ?? null }, null, 2));
+    out(JSON.stringify({ mode, protectedBranches: policy.protectedBranches, policyProblem: problem ?? null, prePushHook, openReviews: open, moreOpen: read.state.moreOpen, overrides, task: read.state.task ?? null }, null, 2));
     return 0;
   }
   const lines = [`mode: ${mode}${problem ? ` (policy problem: ${problem})` : ''}; protected branches: ${policy.protectedBranches.join(', ') || '(none)'}`];
+  lines.push(prePushHook ? "git's pre-push hook: installed"
+    : `git's pre-push hook: not installed${mode === 'enforce' ? ': a push of a risky change nobody reviewed is not held (flightdeck install-git-hooks)' : ''}`);
   lines.push(open.length ? `open reviews (${open.length + read.state.moreOpen}):` : 'open reviews: none');
   for (const r of open) lines.push(`  ${describeReview(r, now)}`);
   for (const gate of GATE_NAMES) {

@@ -98,6 +98,11 @@ export async function refreshGitHooks(repoRoot: string, cmd: CliCommand): Promis
   return installInto(dir, cmd);
 }
 
+/** Whether Flightdeck's pre-push hook is where git runs hooks (it alone holds a push of a risky change nobody reviewed). */
+export async function prePushInstalled(repoRoot: string): Promise<boolean> {
+  return isOurs(join(await gitHooksDir(repoRoot), 'pre-push'));
+}
+
 export interface UninstallResult {
   path: string;
   removed: boolean;

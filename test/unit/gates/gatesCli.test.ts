@@ -233,7 +233,11 @@ test('a PreToolUse hook in enforce mode, allowing an edit or denying a push, loa
 test('enforce: the pre-push hook refuses a risky change no passed review saw as pushed; a passed review of that content lets it go, a later edit needs another; advisory warns', async (t) => {
   const repo = pushableRepo(t, 'enforce');
   const start = git(repo, 'rev-parse', 'HEAD').out.trim();
+  // `flightdeck gates` says when enforce mode lacks the hook that holds such a push.
+  assert.match(fd(['gates'], repo).out, /^git's pre-push hook: not installed: a push of a risky change nobody reviewed is not held \(flightdeck install-git-hooks\)$/m);
   assert.equal(fd(['install-git-hooks'], repo).code, 0);
+  assert.match(fd(['gates'], repo).out, /^git's pre-push hook: installed$/m);
+  assert.equal((JSON.parse(fd(['gates', '--json'], repo).out) as { prePushHook: boolean }).prePushHook, true);
   write(repo, 'app/auth/session.rb', 'class Session\n  def active? = last_seen_at > 30.minutes.ago\nend\n');
   write(repo, 'test/models/session_test.rb', 'class SessionTest < ActiveSupport::TestCase\nend\n');
   git(repo, 'add', '.');
