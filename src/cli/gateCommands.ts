@@ -54,7 +54,7 @@ export async function gates(args: CliArgs, out: Out): Promise<number> {
   }
   const lines = [`mode: ${mode}${problem ? ` (policy problem: ${problem})` : ''}; protected branches: ${policy.protectedBranches.join(', ') || '(none)'}`];
   lines.push(prePushHook ? "git's pre-push hook: installed"
-    : `git's pre-push hook: not installed${mode === 'enforce' ? ': a push of a risky change nobody reviewed is not held (flightdeck install-git-hooks)' : ''}`);
+    : `git's pre-push hook: not installed${mode === 'enforce' ? ': a push by hand of a risky change nobody reviewed is not held (flightdeck install-git-hooks)' : ''}`);
   lines.push(open.length ? `open reviews (${open.length + read.state.moreOpen}):` : 'open reviews: none');
   for (const r of open) lines.push(`  ${describeReview(r, now)}`);
   for (const gate of GATE_NAMES) {

@@ -12,6 +12,7 @@ import { locateRecord, readHead } from '../core/record/location';
 import { memoryFor, readMemoryFile } from '../core/report/memoryFile';
 import { parseHookArgs, UsageError, type CliArgs } from './args';
 import { writeFd } from './fdWrite';
+import { unreviewedPushDecision } from './hookPushCheck';
 
 // `flightdeck hook`: run by Claude Code on every tool call, so it is bundled on its own (dist/cli-hook.js)
 // with only what it needs: no database, no git library.
@@ -38,7 +39,10 @@ function gateDecision(eventName: string, payload: unknown, recordDir: string, re
     const ctx: GateContext = {
       repoRoot, mode, policy, policyProblem: problem, now, state: readGateState(recordDir, now), currentBranch: () => readHead(repoRoot).branch,
     };
-    return eventName === 'PreToolUse' ? decidePreToolUse(tool, input, cwd, ctx) : advisePostToolUse(tool, input, cwd, ctx);
+    if (eventName !== 'PreToolUse') return advisePostToolUse(tool, input, cwd, ctx);
+    const decided = decidePreToolUse(tool, input, cwd, ctx);
+    if (decided.action !== 'allow' || mode !== 'enforce' || tool !== 'Bash' || typeof input.command !== 'string') return decided;
+    return unreviewedPushDecision(input.command, repoRoot, ctx.currentBranch(), policy.protectedBranches) ?? decided;
   } catch (e) {
     if (mode !== 'enforce' || eventName !== 'PreToolUse') return { action: 'allow' };
     return { action: 'deny', gate: tool === 'Bash' ? 'deploy' : 'boundary', reason: `Flightdeck (enforce): could not decide whether this call is gated (${(e as Error).message}); enforce mode fails closed.` };

@@ -111,6 +111,8 @@ export interface GitPush {
   remote?: string;
   /** Remote branch names (without refs/heads/); empty when the push names none and follows git's defaults. */
   branches: string[];
+  /** For each of `branches`, the local ref pushed to it (`HEAD` for the current branch; empty for a deletion). */
+  sources: string[];
   /** `--all`, `--mirror`: every branch. */
   all: boolean;
   /** `--delete` / `:branch`: deletions only. */
@@ -137,7 +139,7 @@ export function gitPushes(line: string, currentBranch: string | undefined): GitP
     while (i < prog.length && (prog[i] as string).startsWith('-')) i += GIT_VALUE_OPTIONS.has(prog[i] as string) ? 2 : 1;
     if (prog[i] !== 'push') continue;
     const args: string[] = [];
-    const push: GitPush = { branches: [], all: false, deletes: false };
+    const push: GitPush = { branches: [], sources: [], all: false, deletes: false };
     for (i++; i < prog.length; i++) {
       const w = prog[i] as string;
       if (w === '--all' || w === '--mirror' || w === '--branches') push.all = true;
@@ -149,7 +151,10 @@ export function gitPushes(line: string, currentBranch: string | undefined): GitP
     const [remote, ...refspecs] = args;
     push.remote = remote;
     if (refspecs.length === 0) {
-      if (!push.all && currentBranch) push.branches.push(currentBranch);
+      if (!push.all && currentBranch) {
+        push.branches.push(currentBranch);
+        push.sources.push('HEAD');
+      }
     }
     for (const spec of refspecs) {
       const colon = spec.indexOf(':');
@@ -162,9 +167,16 @@ export function gitPushes(line: string, currentBranch: string | undefined): GitP
       if (push.deletes) continue;
       // `HEAD` (or `HEAD:HEAD`) is the current branch; `HEAD:main` is main.
       const target = dst.replace(/^\+/, '') === 'HEAD' ? currentBranch : branchOf(dst);
-      if (target) push.branches.push(target);
+      if (target) {
+        push.branches.push(target);
+        push.sources.push(src.replace(/^\+/, '') || 'HEAD');
+      }
     }
-    if (push.deletes && refspecs.length) push.branches.push(...refspecs.filter((s) => !s.includes(':')).map(branchOf));
+    if (push.deletes && refspecs.length) {
+      const deleted = refspecs.filter((s) => !s.includes(':')).map(branchOf);
+      push.branches.push(...deleted);
+      push.sources.push(...deleted.map(() => ''));
+    }
     out.push(push);
   }
   return out;
@@ -174,6 +186,14 @@ export function gitPushes(line: string, currentBranch: string | undefined): GitP
 export function branchMatcher(globs: readonly string[]): (branch: string) => boolean {
   const res = globs.map((g) => new RegExp(`^${g.trim().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*').replace(/\?/g, '[^/]')}$`));
   return (branch) => res.some((r) => r.test(branch));
+}
+
+/** What a command line pushes to protected branches, ref by ref (not deletions, not `--all`): as git's pre-push hook will be told. */
+export function protectedPushes(line: string, currentBranch: string | undefined, protectedBranches: readonly string[]): { remote: string | undefined; branch: string; source: string }[] {
+  const isProtected = branchMatcher(protectedBranches);
+  return gitPushes(line, currentBranch).flatMap((push) => push.branches
+    .map((branch, i) => ({ remote: push.remote, branch, source: push.sources[i] ?? '' }))
+    .filter((p) => p.source !== '' && isProtected(p.branch)));
 }
 
 /** The protected branches a command line pushes to (a deletion of one counts), in order, without repeats. */

@@ -234,7 +234,7 @@ test('enforce: the pre-push hook refuses a risky change no passed review saw as 
   const repo = pushableRepo(t, 'enforce');
   const start = git(repo, 'rev-parse', 'HEAD').out.trim();
   // `flightdeck gates` says when enforce mode lacks the hook that holds such a push.
-  assert.match(fd(['gates'], repo).out, /^git's pre-push hook: not installed: a push of a risky change nobody reviewed is not held \(flightdeck install-git-hooks\)$/m);
+  assert.match(fd(['gates'], repo).out, /^git's pre-push hook: not installed: a push by hand of a risky change nobody reviewed is not held \(flightdeck install-git-hooks\)$/m);
   assert.equal(fd(['install-git-hooks'], repo).code, 0);
   assert.match(fd(['gates'], repo).out, /^git's pre-push hook: installed$/m);
   assert.equal((JSON.parse(fd(['gates', '--json'], repo).out) as { prePushHook: boolean }).prePushHook, true);
@@ -363,4 +363,39 @@ test('enforce mode: a push the check could not decide goes on under an override 
   policy(repo, 'advisory');
   const advisory = await run();
   assert.deepEqual(advisory, { code: 0, lines: ['flightdeck: could not check the push (git diff exited with 128); advisory mode, the push goes on.'] });
+});
+
+test('enforce, without git hooks installed: the agent\'s PreToolUse `git push` of a risky change nobody reviewed is denied with check-push\'s words, the pushed ref read from the refspec; reviewed, it is allowed', async (t) => {
+  const repo = pushableRepo(t, 'enforce');
+  const start = git(repo, 'rev-parse', 'HEAD').out.trim();
+  git(repo, 'checkout', '-q', '-b', 'feature');
+  write(repo, 'app/auth/session.rb', 'class Session\n  def active? = last_seen_at > 30.minutes.ago\nend\n');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'expire idle sessions');
+  git(repo, 'checkout', '-q', 'main');
+  // HEAD (main) carries nothing new: the refspec says what goes to main.
+  const denied = pre(repo, 'Bash', { command: 'git push origin feature:main' });
+  assert.equal(denied.code, 2, denied.err);
+  assert.match(denied.err, /^Flightdeck \(enforce\): push to main refused \(enforce mode\): risky files in it that no passed review saw as pushed:\n {2}app\/auth\/session\.rb \(auth\)/);
+  assert.match(denied.err, new RegExp(`flightdeck review --base ${start.slice(0, 12)}`));
+  assert.equal(pre(repo, 'Bash', { command: 'git push origin main' }).code, 0, 'main itself carries nothing risky');
+  assert.equal(pre(repo, 'Bash', { command: 'git push origin feature' }).code, 0, 'feature is not protected');
+  policy(repo, 'advisory');
+  assert.equal(pre(repo, 'Bash', { command: 'git push origin feature:main' }).code, 0, 'advisory never blocks');
+  policy(repo, 'enforce');
+  // Reviewed as it will be pushed (from the feature branch's tree), with the agent's session (the hook's) running its tests after the change.
+  git(repo, 'checkout', '-q', 'feature');
+  write(repo, 'test/models/session_test.rb', 'class SessionTest < ActiveSupport::TestCase\nend\n');
+  const store = await RecordStore.open(join(repo, '.git', 'flightdeck'));
+  const now = Date.now();
+  store.append([
+    { kind: 'session.started', session: 'gate-session', at: now - 60_000, data: { agent: 'claude-code', intent: 'Expire idle sessions', startCommit: start, repo } },
+    { kind: 'file.changed', session: 'gate-session', at: now - 30_000, data: { path: join(repo, 'app/auth/session.rb'), change: 'modified' } },
+    { kind: 'check.recorded', session: 'gate-session', at: now - 10_000, data: { kind: 'test', command: 'bin/rails test', passed: true, exitCode: 0 } },
+  ]);
+  store.close();
+  const reviewed = fd(['review', '--base', 'origin/main'], repo);
+  assert.equal(reviewed.code, 0, reviewed.out + reviewed.err);
+  const allowed = pre(repo, 'Bash', { command: 'git push origin feature:main' });
+  assert.equal(allowed.code, 0, allowed.err);
 });

@@ -1,0 +1,48 @@
+// Enforce mode: an agent's `git push` to a protected branch is checked before it runs as git's pre-push hook would
+// check it (`flightdeck check-push`, in the whole CLI, which reads the record's reviews), so a risky change nobody
+// reviewed is held even where that hook is not installed. Only such push commands pay for it (git and a process).
+import { join } from 'node:path';
+import { protectedPushes } from '../core/gates/commands';
+import type { GateDecision } from '../core/gates/decide';
+
+const ZERO_SHA = '0'.repeat(40);
+
+/** The commit `rev` names, or undefined (git's answer, read synchronously: the hook decides before the call runs). */
+function commitOf(repoRoot: string, rev: string): string | undefined {
+  const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+  try {
+    return execFileSync('git', ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { cwd: repoRoot, encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The decision on a Bash command in enforce mode once no open review holds it: undefined when it pushes nothing to a
+ * protected branch; a denial with check-push's own words when that refuses it (or cannot run: enforce fails closed).
+ */
+export function unreviewedPushDecision(command: string, repoRoot: string, currentBranch: string | undefined, protectedBranches: readonly string[]): GateDecision | undefined {
+  if (!command.includes('push')) return undefined;
+  const pushes = protectedPushes(command, currentBranch, protectedBranches);
+  if (pushes.length === 0) return undefined;
+  const byRemote = new Map<string, string[]>();
+  for (const p of pushes) {
+    const local = commitOf(repoRoot, p.source);
+    if (!local) continue; // git refuses that push itself
+    const remote = p.remote ?? 'origin';
+    const line = `${p.source} ${local} refs/heads/${p.branch} ${commitOf(repoRoot, `refs/remotes/${remote}/${p.branch}`) ?? ZERO_SHA}`;
+    byRemote.set(remote, [...(byRemote.get(remote) ?? []), line]);
+  }
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  for (const [remote, lines] of byRemote) {
+    const r = spawnSync(process.execPath, [join(__dirname, 'cli.js'), 'check-push', remote], {
+      // Inside the 10 s Claude Code gives the hook (Connect writes it): a hook that times out blocks nothing, so this denies first.
+      cwd: repoRoot, input: lines.join('\n') + '\n', encoding: 'utf8', timeout: 7_000, env: { ...process.env, NODE_EXTRA_CA_CERTS: '' },
+    });
+    if (r.status === 0) continue;
+    const said = (r.stderr ?? '').trim().replace(/^flightdeck: /gm, '');
+    const why = r.status === 1 ? said : `it could not be checked (${r.error?.message ?? (said || `exit ${r.status ?? r.signal}`)}); enforce mode fails closed`;
+    return { action: 'deny', gate: 'push', reason: `Flightdeck (enforce): ${why}` };
+  }
+  return undefined;
+}
