@@ -2,7 +2,7 @@
 // check it (`flightdeck check-push`, in the whole CLI, which reads the record's reviews), so a risky change nobody
 // reviewed is held even where that hook is not installed. Only such push commands pay for it (git and a process).
 import { join } from 'node:path';
-import { protectedPushes } from '../core/gates/commands';
+import { commitsBeforePushing, protectedPushes } from '../core/gates/commands';
 import type { GateDecision } from '../core/gates/decide';
 
 const ZERO_SHA = '0'.repeat(40);
@@ -25,6 +25,10 @@ export function unreviewedPushDecision(command: string, repoRoot: string, curren
   if (!command.includes('push')) return undefined;
   const pushes = protectedPushes(command, currentBranch, protectedBranches);
   if (pushes.length === 0) return undefined;
+  if (commitsBeforePushing(command)) {
+    const branches = [...new Set(pushes.map((p) => p.branch))].join(', ');
+    return { action: 'deny', gate: 'push', reason: `Flightdeck (enforce): this command makes commits and pushes them to ${branches} in one go, so what it pushes cannot be checked before it runs. Commit first, then push in a command of its own: the push is then checked against the record's reviews.` };
+  }
   const byRemote = new Map<string, string[]>();
   for (const p of pushes) {
     const local = commitOf(repoRoot, p.source);

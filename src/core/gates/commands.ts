@@ -126,6 +126,23 @@ const GIT_VALUE_OPTIONS = new Set(['-C', '-c', '--git-dir', '--work-tree', '--na
 
 const branchOf = (ref: string): string => ref.replace(/^\+/, '').replace(/^refs\/heads\//, '');
 
+/** A simple command's git subcommand (`git -C dir commit …` → commit), or undefined when it does not run git. */
+function gitSubcommand(words: readonly string[]): { sub: string | undefined; at: number } | undefined {
+  const prog = programWords(words);
+  if (prog[0] !== 'git') return undefined;
+  let i = 1;
+  while (i < prog.length && (prog[i] as string).startsWith('-')) i += GIT_VALUE_OPTIONS.has(prog[i] as string) ? 2 : 1;
+  return { sub: prog[i], at: i };
+}
+
+/** Git subcommands that make commits: what a push after them in the same command line carries is not there yet. */
+const COMMITTING = new Set(['commit', 'merge', 'cherry-pick', 'revert', 'am', 'rebase', 'pull']);
+
+/** Whether a command line makes commits with git as well as pushing (`git commit -am … && git push`). */
+export function commitsBeforePushing(line: string): boolean {
+  return simpleCommands(line).some((words) => COMMITTING.has(gitSubcommand(words)?.sub ?? ''));
+}
+
 /**
  * Every `git push` in a command line. A push without a refspec (or to `HEAD`) updates the current branch
  * (`currentBranch`, read from .git/HEAD), as git's default `push.default=simple` does.
@@ -133,11 +150,10 @@ const branchOf = (ref: string): string => ref.replace(/^\+/, '').replace(/^refs\
 export function gitPushes(line: string, currentBranch: string | undefined): GitPush[] {
   const out: GitPush[] = [];
   for (const words of simpleCommands(line)) {
+    const git = gitSubcommand(words);
+    if (git?.sub !== 'push') continue;
     const prog = programWords(words);
-    if (prog[0] !== 'git') continue;
-    let i = 1;
-    while (i < prog.length && (prog[i] as string).startsWith('-')) i += GIT_VALUE_OPTIONS.has(prog[i] as string) ? 2 : 1;
-    if (prog[i] !== 'push') continue;
+    let i = git.at;
     const args: string[] = [];
     const push: GitPush = { branches: [], sources: [], all: false, deletes: false };
     for (i++; i < prog.length; i++) {

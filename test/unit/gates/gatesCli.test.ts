@@ -379,6 +379,11 @@ test('enforce, without git hooks installed: the agent\'s PreToolUse `git push` o
   assert.match(denied.err, /^Flightdeck \(enforce\): push to main refused \(enforce mode\): risky files in it that no passed review saw as pushed:\n {2}app\/auth\/session\.rb \(auth\)/);
   assert.match(denied.err, new RegExp(`flightdeck review --base ${start.slice(0, 12)}`));
   assert.equal(pre(repo, 'Bash', { command: 'git push origin main' }).code, 0, 'main itself carries nothing risky');
+  // What a commit and a push in one command line carry is not there to check yet.
+  const inOneGo = pre(repo, 'Bash', { command: 'git add -A && git commit -qm "wip" && git push origin main' });
+  assert.equal(inOneGo.code, 2, inOneGo.err);
+  assert.match(inOneGo.err, /makes commits and pushes them to main in one go.*Commit first, then push in a command of its own/);
+  assert.equal(pre(repo, 'Bash', { command: 'git stash push -m wip && git push origin main' }).code, 0, 'a stash makes no commit on the branch');
   assert.equal(pre(repo, 'Bash', { command: 'git push origin feature' }).code, 0, 'feature is not protected');
   policy(repo, 'advisory');
   assert.equal(pre(repo, 'Bash', { command: 'git push origin feature:main' }).code, 0, 'advisory never blocks');
