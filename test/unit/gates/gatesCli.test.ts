@@ -10,6 +10,7 @@ import { installGitHooks } from '../../../src/core/gates/gitHooks';
 import { parseCliArgs } from '../../../src/cli/args';
 import { checkPushCommand } from '../../../src/cli/gateCommands';
 import { gitRepo, tempDir } from '../helpers/tmp';
+import { recordTestedSession } from '../helpers/sessions';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
@@ -31,16 +32,7 @@ const policy = (repo: string, mode: 'advisory' | 'enforce'): void => write(repo,
 
 /** A repository with a bare remote, a session model pushed, then an untested auth change that the rules review flags. */
 function reviewedRepo(t: { after(fn: () => void): void }, mode: 'advisory' | 'enforce'): { repo: string; reviewId: string } {
-  const repo = gitRepo(t);
-  const remote = join(tempDir(t, 'fd-remote-'), 'origin.git');
-  execFileSync('git', ['init', '-q', '--bare', remote]);
-  write(repo, 'app/auth/session.rb', 'class Session\n  def active?\n    last_seen_at > 30.minutes.ago\n  end\nend\n');
-  write(repo, '.gitignore', '.flightdeck/\n');
-  git(repo, 'add', '.');
-  git(repo, 'commit', '-q', '-m', 'session model');
-  git(repo, 'remote', 'add', 'origin', remote);
-  assert.equal(git(repo, 'push', '-q', 'origin', 'main').code, 0);
-  policy(repo, mode);
+  const repo = pushableRepo(t, mode, { 'app/auth/session.rb': 'class Session\n  def active?\n    last_seen_at > 30.minutes.ago\n  end\nend\n' });
   write(repo, 'app/auth/session.rb', 'class Session\n  def active?\n    true\n  end\nend\n');
   const r = fd(['review', '--json'], repo);
   assert.equal(r.code, 1, r.err);
@@ -249,14 +241,7 @@ test('enforce: the pre-push hook refuses a risky change no passed review saw as 
   assert.match(unreviewed.err, new RegExp(`flightdeck review --base ${start.slice(0, 12)}, then push again; or override the push gate`));
   assert.equal(git(repo, 'ls-remote', 'origin', 'main').out.split('\t')[0], start);
   // The session ran its tests after the change: the rules pass, and the review records what it saw of each file.
-  const store = await RecordStore.open(join(repo, '.git', 'flightdeck'));
-  const now = Date.now();
-  store.append([
-    { kind: 'session.started', session: 'sess-push', at: now - 60_000, data: { agent: 'claude-code', intent: 'Expire idle sessions after 30 minutes', startCommit: start, repo } },
-    { kind: 'file.changed', session: 'sess-push', at: now - 30_000, data: { path: join(repo, 'app/auth/session.rb'), change: 'modified' } },
-    { kind: 'check.recorded', session: 'sess-push', at: now - 10_000, data: { kind: 'test', command: 'bin/rails test', passed: true, exitCode: 0 } },
-  ]);
-  store.close();
+  await recordTestedSession(repo, { session: 'sess-push', intent: 'Expire idle sessions after 30 minutes', startCommit: start, changed: 'app/auth/session.rb', check: 'bin/rails test' });
   const reviewed = fd(['review', '--base', 'origin/main'], repo);
   assert.equal(reviewed.code, 0, reviewed.out + reviewed.err);
   const pushed = git(repo, 'push', 'origin', 'main');
@@ -274,11 +259,12 @@ test('enforce: the pre-push hook refuses a risky change no passed review saw as 
   assert.match(warned.err, /warning: pushing to main \(advisory mode, not blocked\): risky files in it that no passed review saw as pushed:\n {2}app\/auth\/session\.rb \(auth\)/);
 });
 
-/** A repository with a bare remote that has `main`, the record kept out of commits, in `mode`. */
-function pushableRepo(t: { after(fn: () => void): void }, mode: 'advisory' | 'enforce'): string {
+/** A repository with a bare remote that has `main` (with `files`), the record kept out of commits, in `mode`. */
+function pushableRepo(t: { after(fn: () => void): void }, mode: 'advisory' | 'enforce', files: Record<string, string> = {}): string {
   const repo = gitRepo(t);
   const remote = join(tempDir(t, 'fd-remote-'), 'origin.git');
   execFileSync('git', ['init', '-q', '--bare', remote]);
+  for (const [path, text] of Object.entries(files)) write(repo, path, text);
   write(repo, '.gitignore', '.flightdeck/\n');
   git(repo, 'add', '.');
   git(repo, 'commit', '-q', '-m', 'ignore the policy');
@@ -391,14 +377,7 @@ test('enforce, without git hooks installed: the agent\'s PreToolUse `git push` o
   // Reviewed as it will be pushed (from the feature branch's tree), with the agent's session (the hook's) running its tests after the change.
   git(repo, 'checkout', '-q', 'feature');
   write(repo, 'test/models/session_test.rb', 'class SessionTest < ActiveSupport::TestCase\nend\n');
-  const store = await RecordStore.open(join(repo, '.git', 'flightdeck'));
-  const now = Date.now();
-  store.append([
-    { kind: 'session.started', session: 'gate-session', at: now - 60_000, data: { agent: 'claude-code', intent: 'Expire idle sessions', startCommit: start, repo } },
-    { kind: 'file.changed', session: 'gate-session', at: now - 30_000, data: { path: join(repo, 'app/auth/session.rb'), change: 'modified' } },
-    { kind: 'check.recorded', session: 'gate-session', at: now - 10_000, data: { kind: 'test', command: 'bin/rails test', passed: true, exitCode: 0 } },
-  ]);
-  store.close();
+  await recordTestedSession(repo, { session: 'gate-session', intent: 'Expire idle sessions', startCommit: start, changed: 'app/auth/session.rb', check: 'bin/rails test' });
   const reviewed = fd(['review', '--base', 'origin/main'], repo);
   assert.equal(reviewed.code, 0, reviewed.out + reviewed.err);
   const allowed = pre(repo, 'Bash', { command: 'git push origin feature:main' });

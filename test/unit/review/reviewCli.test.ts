@@ -8,6 +8,7 @@ import { listEvents } from '../../../src/core/record/queries';
 import { buildTrail } from '../../../src/core/report/trail';
 import { trailToMarkdown } from '../../../src/core/report/trailMarkdown';
 import { gitRepo } from '../helpers/tmp';
+import { recordTestedSession } from '../helpers/sessions';
 import { messagesServer, type Reply } from './messagesServer';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
@@ -106,15 +107,8 @@ test('review of a tested auth change in a session, with its checks, passes (exit
   git(repo, 'add', '.');
   git(repo, 'commit', '-q', '-m', 'start');
   const start = git(repo, 'rev-parse', 'HEAD');
-  const store = await RecordStore.open(join(repo, '.git', 'flightdeck'));
-  const now = Date.now();
-  store.append([
-    { kind: 'session.started', session: 'sess-1', at: now - 60_000, data: { agent: 'claude-code', intent: 'Expire idle sessions after 30 minutes', startCommit: start, repo } },
-    { kind: 'file.changed', session: 'sess-1', at: now - 30_000, data: { path: join(repo, 'app/auth/session.rb'), change: 'modified' } },
-    // The migration category requires a migration test after the last change: the record shows one.
-    { kind: 'check.recorded', session: 'sess-1', at: now - 10_000, data: { kind: 'test', command: 'bin/rails test test/migrations', passed: true, exitCode: 0 } },
-  ]);
-  store.close();
+  // The migration category requires a migration test after the last change: the record shows one.
+  await recordTestedSession(repo, { session: 'sess-1', intent: 'Expire idle sessions after 30 minutes', startCommit: start, changed: 'app/auth/session.rb', check: 'bin/rails test test/migrations' });
   // Committed during the session: measured from the session's start commit, not HEAD.
   write(repo, 'app/auth/session.rb', 'class Session\n  def active? = last_seen_at > 30.minutes.ago\nend\n');
   write(repo, 'test/models/session_test.rb', 'class SessionTest < ActiveSupport::TestCase\nend\n');
