@@ -11,6 +11,7 @@ import { TaskCommands } from './vscode/taskCommands';
 import { SessionFiles } from './vscode/sessionFiles';
 import { CheckRulesSync } from './vscode/checkRulesSync';
 import { PolicyCommands } from './vscode/policyCommand';
+import { PolicyProblems } from './vscode/policyProblems';
 import { AnthropicKey } from './vscode/apiKey';
 import { RiskState } from './vscode/riskState';
 import { ReviewService } from './vscode/reviewService';
@@ -113,6 +114,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     ...sessionFiles.register(),
     ...new TaskCommands(records).register(),
     ...new PolicyCommands(records).register(),
+    new PolicyProblems(risk),
     risk,
     reviews,
     diagnostics,

@@ -37,6 +37,10 @@ export class RiskState extends Disposable {
   private readonly touched = this._register(new vscode.EventEmitter<RiskyFile>());
   /** A file in a category that needs a review changed (for automatic reviews). */
   readonly onDidTouchReviewed = this.touched.event;
+  private readonly policyRead = this._register(new vscode.EventEmitter<PolicyState>());
+  /** The policy was read and differs from the last read (its content, or the file's problem). */
+  readonly onDidReadPolicy = this.policyRead.event;
+  private policyKey: string | undefined;
 
   constructor(private readonly records: RecordService) {
     super();
@@ -64,7 +68,7 @@ export class RiskState extends Disposable {
   policy(): PolicyState | undefined {
     const root = this.repoRoot;
     if (!root) return undefined;
-    this.policyState ??= loadPolicy(root, { persist: !this.records.readOnly });
+    if (!this.policyState) this.takePolicy(loadPolicy(root, { persist: !this.records.readOnly }));
     return this.policyState;
   }
 
@@ -88,7 +92,7 @@ export class RiskState extends Disposable {
   /** Takes a full scan's answer (from a review or `rescan`). */
   applyScan(scan: RiskScan): void {
     const root = this.repoRoot;
-    this.policyState = scan.policy;
+    this.takePolicy(scan.policy);
     this.base = scan.baseCommit;
     const before = [...this.files.keys()];
     this.files = new Map(scan.risky.map((f) => [f.path, f]));
@@ -109,6 +113,14 @@ export class RiskState extends Disposable {
     if (touched) this.touched.fire(touched);
   }
 
+  private takePolicy(state: PolicyState): void {
+    this.policyState = state;
+    const key = JSON.stringify([state.hash, state.source, state.error]);
+    if (key === this.policyKey) return;
+    this.policyKey = key;
+    this.policyRead.fire(state);
+  }
+
   private reviewedCategories(): Set<string> {
     return new Set((this.policy()?.policy.categories ?? []).filter((c) => c.review).map((c) => c.id));
   }
@@ -127,7 +139,8 @@ export class RiskState extends Disposable {
   private async reclassify(rel: string, uri: vscode.Uri): Promise<void> {
     const root = this.repoRoot;
     if (!root) return;
-    if (rel === POLICY_FILE) {
+    // The policy file itself, or a folder holding it (a deleted .flightdeck is reported as the folder alone).
+    if (rel === POLICY_FILE || POLICY_FILE.startsWith(`${rel}/`)) {
       // A new policy can change every file's risk.
       this.policyState = undefined;
       return this.rescan(true);

@@ -25,6 +25,10 @@ export function loadPolicy(repoRoot: string, options: LoadOptions = {}): PolicyS
 /** One line for people: where the policy came from and, when the file is broken, what is wrong and where. */
 export function describePolicyState(state: Pick<PolicyState, 'source' | 'error'>, relativePath = POLICY_FILE): string {
   if (!state.error) return state.source === 'file' ? `policy: ${relativePath}` : 'policy: the defaults (no .flightdeck/policy.json)';
-  const inForce = state.source === 'last-good' ? 'the last good version of it is in force' : 'the default policy is in force';
-  return `policy: ${relativePath}:${state.error.line}:${state.error.column}: ${state.error.message} (${inForce})`;
+  return `policy: ${relativePath}:${state.error.line}:${state.error.column}: ${state.error.message} (${policyInForce(state)})`;
+}
+
+/** Which policy holds while the file is broken: never none. */
+export function policyInForce(state: Pick<PolicyState, 'source'>): string {
+  return state.source === 'last-good' ? 'the last good version of it is in force' : 'the default policy is in force';
 }

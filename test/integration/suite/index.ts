@@ -1,6 +1,7 @@
 import { runAll } from './harness';
 import { registerTrustedTests } from './trusted';
 import { registerReviewTests } from './reviews';
+import { registerPolicyTests } from './policy';
 import { registerUntrustedTests } from './untrusted';
 import { registerGitHooksTests } from './gitHooks';
 import { registerDeployTests } from './deployLock';
@@ -13,6 +14,7 @@ export async function run(): Promise<void> {
   else {
     registerTrustedTests();
     registerReviewTests();
+    registerPolicyTests();
     registerGitHooksTests();
     registerDeployTests();
     registerMemoryTests();
