@@ -72,6 +72,16 @@ export function registerReviewTests(): void {
     assert.deepEqual(ours.map((a) => a.title).sort(), ['Override with reason…', 'Re-review']);
     const open = openReviews((await store()).db);
     assert.deepEqual(ours.find((a) => a.title === 'Override with reason…')?.command?.arguments, [{ reviewId: open[0]?.id }]);
+    // Re-review, run as the quick fix runs it: a new review of the change takes the place of the one shown.
+    const again = ours.find((a) => a.title === 'Re-review')?.command;
+    assert.ok(again);
+    const rerun = await vscode.commands.executeCommand<ReviewChangesResult | undefined>(again.command, ...(again.arguments ?? []));
+    assert.ok(rerun?.kind === 'reviewed', 'the change reviewed again');
+    const reopened = openReviews((await store()).db);
+    assert.ok(!reopened.some((r) => r.id === open[0]?.id), 'the review it was run from is superseded');
+    assert.equal(reviewById((await store()).db, open[0]?.id ?? '')?.status, 'resolved');
+    const fresh = reopened[0]?.id;
+    await eventually(() => (api.diagnostics.concernsAt(uriOf(MIGRATION)).some((c) => c.reviewId === fresh) ? true : undefined), 5_000, 'the concern shown from the new review');
     const badge = api.decorations.provideFileDecoration(uriOf(MIGRATION));
     assert.equal(badge?.badge, '!');
     const n = flightdeckDiagnostics(MIGRATION).length;
