@@ -102,7 +102,10 @@ export interface BoardReview {
   verdictAt?: number;
   concerns: BoardConcern[];
   override?: { reason: string; by: string; at: number; expiresAt?: number };
+  /** Who marked it resolved. */
   resolvedBy?: string;
+  /** The newer review of the same change that closed it. */
+  supersededBy?: string;
 }
 
 /** A recorded ship on the board: what went out, how it was proven, and the command that undoes it. */

@@ -56,7 +56,8 @@ function reviewItem(r: BoardReview, trusted: boolean): HTMLElement {
     const until = o.expiresAt ? ` · until ${clock(o.expiresAt)}${o.expiresAt <= Date.now() ? ' (lapsed)' : ''}` : '';
     item.append(h('p', { class: 'review-override' }, icon('unlock'), ` Overridden by ${o.by} ${ago(o.at)}: "${o.reason}"${until}`));
   }
-  if (r.status === 'resolved' && r.resolvedBy) item.append(h('p', { class: 'muted review-resolved' }, `Resolved by ${r.resolvedBy}`));
+  if (r.status === 'resolved' && r.supersededBy) item.append(h('p', { class: 'muted review-resolved' }, 'Superseded: the change was reviewed again'));
+  else if (r.status === 'resolved' && r.resolvedBy) item.append(h('p', { class: 'muted review-resolved' }, `Resolved by ${r.resolvedBy}`));
   if (r.open && trusted) {
     item.append(h('div', { class: 'actions' },
       reviewButton('Re-review', 'rereview', r.id, 'refresh'),

@@ -396,6 +396,25 @@ async function main() {
     await page.screenshot({ path: join(results, 'board-reviews.png') });
   });
 
+  await check('the board\'s review buttons act: Re-review puts a new review in the shown one\'s place, Mark resolved closes it', async () => {
+    const open = board.locator('.review-list .review.status-concerns').first();
+    const first = await open.getAttribute('data-key');
+    await open.locator('vscode-button[data-action="rereview"]').click();
+    await board.locator(`.review-list .review.status-concerns:not([data-key="${first}"])`).first().waitFor({ timeout: 30_000 });
+    if (await board.locator(`.review-list .review.status-concerns[data-key="${first}"]`).count()) throw new Error('the review it replaced is still open');
+    const second = await board.locator('.review-list .review.status-concerns').first().getAttribute('data-key');
+    await board.locator(`.review[data-key="${second}"] vscode-button[data-action="resolve"]`).click();
+    const resolved = board.locator(`.review.status-resolved[data-key="${second}"]`);
+    await resolved.locator('.review-resolved', { hasText: 'Resolved by Flightdeck Test' }).waitFor({ timeout: 20_000 });
+    await board.locator(`.review.status-resolved[data-key="${first}"] .review-resolved`, { hasText: 'Superseded: the change was reviewed again' }).waitFor();
+    await hideHovers();
+    await resolved.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await page.screenshot({ path: join(results, 'board-review-resolved.png') });
+    // Reviewed once more from the palette, for the override below.
+    await runCommand(page, 'Flightdeck: Request review');
+    await board.locator('.review-list .review.status-concerns').first().waitFor({ timeout: 30_000 });
+  });
+
   await check('a concern opens its file at its line, where the diagnostic explains it on hover', async () => {
     await board.locator('.concern button.link', { hasText: `${MIGRATION}:2` }).first().click();
     await page.locator('.tabs-container .tab', { hasText: '20260301120000_add_expires_at.rb' }).first().waitFor({ timeout: 10_000 });
@@ -446,7 +465,10 @@ async function main() {
     // The gates are offered after the open reviews, each saying what it holds.
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'git push to a protected branch' }).first().waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(results, 'override-pick.png') });
-    await input.press('Enter');
+    await input.press('Escape');
+    // The same flow from the review's own button on the board (revealing the file showed the explorer): the review is already picked.
+    await page.locator('.activitybar [aria-label*="Flightdeck"]').first().click();
+    await board.locator('.review-list .review.status-concerns vscode-button[data-action="override"]').first().click();
     await page.locator('.quick-input-widget', { hasText: 'Override gate (2/3)' }).waitFor({ timeout: 10_000 });
     await input.fill('ok');
     await page.locator('.quick-input-message', { hasText: 'one word' }).waitFor({ timeout: 5_000 });
@@ -460,8 +482,6 @@ async function main() {
     await input.fill('1 hour');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: '1 hour' }).first().waitFor();
     await input.press('Enter');
-    // Back to the board (revealing the file showed the explorer).
-    await page.locator('.activitybar [aria-label*="Flightdeck"]').first().click();
     // With no review open any more, a board shown anew folds Reviews by default: "none open" says why.
     const reviewsFold = board.locator('#reviews-fold');
     await reviewsFold.waitFor({ timeout: 20_000 });

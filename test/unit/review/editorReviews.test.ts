@@ -127,6 +127,22 @@ test('open reviews count as pending, with concerns or failed, in the record, the
   assert.equal(boardSessions(store.db).find((s) => s.id === 's1')?.pendingReviews, 1, 'a failed review is still open');
 });
 
+test('the board tells a review closed by a newer review of the change from one a person marked resolved', async (t) => {
+  const { repo, store, result, engines } = await reviewed(t);
+  assert.ok(result.kind === 'reviewed');
+  const again = await reviewChanges(store, repo, { engines, by: 'Test <test@example.com>' });
+  assert.ok(again.kind === 'reviewed');
+  markResolved(store, again.outcome.reviewId, 'Ada <ada@example.com>');
+  const byId = new Map(boardReviews(store.db).map((r) => [r.id, r]));
+  const first = byId.get(result.outcome.reviewId);
+  assert.equal(first?.status, 'resolved');
+  assert.equal(first?.supersededBy, again.outcome.reviewId);
+  assert.equal(first?.resolvedBy, undefined, 'a review id is not a person');
+  const second = byId.get(again.outcome.reviewId);
+  assert.equal(second?.resolvedBy, 'Ada <ada@example.com>');
+  assert.equal(second?.supersededBy, undefined);
+});
+
 test('override choices: expiries from now, and one quick-pick line per review', async (t) => {
   assert.equal(expiryAt('none', 1000), undefined);
   assert.equal(expiryAt('1h', 1000), 1000 + 3_600_000);
