@@ -3,6 +3,7 @@ import type { Database } from 'sql.js';
 import { newEventId, type NewEvent } from '../record/events';
 import type { RecordStore } from '../record/store';
 import { redactText } from '../capture/redact';
+import { activeSession } from '../capture/workspaceActivity';
 import { buildReviewInput, changeHash, describeSubject, type ReviewSubject } from './subject';
 import type { ReviewEngine, ReviewInput, ReviewStatus, Verdict } from './types';
 import { gitUserConfig } from '../gitConfig';
@@ -126,6 +127,9 @@ export function recordOverride(store: RecordStore, o: OverrideInput): string {
     if (!row) throw new OverrideError(`no review "${o.reviewId}" in this record`);
     if (row[0] === 'resolved') throw new OverrideError(`review ${o.reviewId} is resolved: a newer change was reviewed; override that one`);
     o = { ...o, session: o.session ?? (row[1] === null ? undefined : String(row[1])) };
+  } else {
+    // A gate override belongs to the session it was given for: the one active now, so its record and exports show it.
+    o = { ...o, session: o.session ?? activeSession(store.db) };
   }
   const [event] = store.append([overrideEvent(o)]);
   return event?.id ?? '';
