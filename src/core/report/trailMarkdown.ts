@@ -36,7 +36,7 @@ export function trailToMarkdown(t: FlightTrail): string {
     `- Reviews: ${list(t.reviews.map((r) => `${r.subject} ${r.status}${r.verdict ? `: ${r.verdict}` : ''}`))}`,
     `- Commits: ${list(t.commits.map(shortCommitLine))}${t.diffStat ? ` (${t.diffStat})` : ''}`,
     `- Rollback: ${t.rollback || 'nothing to roll back'}`,
-  ];
+  ].map(md); // the agent's words and file names as text: a preview renders no tag in them
   lines.push(...planLines(t));
   if (t.checkBreaks.length) lines.push('', '## What broke since it last worked', '', ...t.checkBreaks.map((b) => `- ${md(describeBreak(b))}`));
   if (t.turns.length) lines.push('', '## Turns', ...t.turns.flatMap(turnLines));

@@ -66,3 +66,20 @@ test('the flight record, its Markdown and its HTML show each review: engine, mod
   assert.match(html, /engine anthropic \(claude-test\) · prompt anthropic:review-1/);
   assert.doesNotMatch(html, /<script>|<gateway>/);
 });
+
+test('a gate override given while a session is active is in that session\'s record and its exports; with none active it belongs to no session', async (t) => {
+  const store = await RecordStore.open(tempDir(t));
+  t.after(() => store.close());
+  const none = recordOverride(store, { gate: 'deploy', reason: 'no agent running: hotfix deployed by hand', by: BY, expiresAt: Date.now() + 3_600_000 });
+  assert.equal(store.db.exec('SELECT session_id FROM events WHERE id = ?', [none])[0]?.values[0]?.[0], null);
+  store.append([{ kind: 'session.started', session: 's1', data: { agent: 'claude-code', intent: 'Ship the <login> fix' } }]);
+  recordOverride(store, { gate: 'push', reason: 'hotfix for the <outage>, verified on staging', by: BY, expiresAt: Date.now() + 3_600_000 });
+  const trail = buildTrail(store.db, 's1');
+  assert.ok(trail);
+  assert.deepEqual(trail.overrides.map((o) => [o.subject, o.reason, o.by]), [['push', 'hotfix for the <outage>, verified on staging', BY]]);
+  const md = trailToMarkdown(trail);
+  assert.match(md, /^# Flight record: Ship the &lt;login&gt; fix$/m);
+  assert.match(md, /^- Overrides: push: hotfix for the &lt;outage&gt;, verified on staging \(Ana &lt;ana@example\.com&gt;\)$/m);
+  assert.doesNotMatch(md, /no agent running/);
+  assert.match(renderDashboard(store.db, { title: 'Record' }), /override of push: hotfix for the &lt;outage&gt;, verified on staging/);
+});
