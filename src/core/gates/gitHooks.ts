@@ -64,19 +64,31 @@ function installInto(dir: string, cmd: CliCommand): InstallResult {
   return { path, chained: existsSync(chained) ? chained : undefined, changed: true };
 }
 
+/** The config files git reads besides the repository's (system, then the user's), by git's own rules for finding them. */
+function otherGitConfigs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const home = env.HOME ?? env.USERPROFILE;
+  const xdg = env.XDG_CONFIG_HOME || (home ? join(home, '.config') : undefined);
+  const user = env.GIT_CONFIG_GLOBAL ? [env.GIT_CONFIG_GLOBAL] : [xdg && join(xdg, 'git', 'config'), home && join(home, '.gitconfig')];
+  const system = env.GIT_CONFIG_NOSYSTEM ? [] : [env.GIT_CONFIG_SYSTEM ?? '/etc/gitconfig'];
+  return [...system, ...user].filter((p): p is string => Boolean(p));
+}
+
+const mentionsHooksPath = (path: string): boolean => {
+  try {
+    return /hookspath/i.test(readFileSync(path, 'utf8'));
+  } catch {
+    return false; // no such file: git's defaults
+  }
+};
+
 /**
- * Where the pre-push hook is, without running git unless the repository's config names core.hooksPath
- * (a core.hooksPath set only in the user's config is not seen: refreshing then leaves the hook as it is).
+ * Where the pre-push hook is, without running git unless a config file git reads names core.hooksPath (at VS Code
+ * start this costs a few failed opens, not a git process).
  */
 async function prePushPath(repoRoot: string): Promise<string> {
   const common = gitCommonDir(repoRoot);
-  let config = '';
-  try {
-    config = readFileSync(join(common, 'config'), 'utf8');
-  } catch {
-    // No config file: git's defaults, so the hooks folder.
-  }
-  return join(/hookspath/i.test(config) ? await gitHooksDir(repoRoot) : join(common, 'hooks'), 'pre-push');
+  const asksGit = [join(common, 'config'), ...otherGitConfigs()].some(mentionsHooksPath);
+  return join(asksGit ? await gitHooksDir(repoRoot) : join(common, 'hooks'), 'pre-push');
 }
 
 /**
@@ -93,7 +105,7 @@ export async function refreshGitHooks(repoRoot: string, cmd: CliCommand): Promis
   }
   if (!text.includes(PRE_PUSH_MARK) || text === prePushScript(cmd)) return undefined;
   const dir = await gitHooksDir(repoRoot);
-  // Git looks elsewhere (a core.hooksPath from the user's config): the hook found is not the one git runs.
+  // Git looks elsewhere (a config included from another file): the hook found is not the one git runs.
   if (!samePath(join(dir, 'pre-push'), path)) return undefined;
   return installInto(dir, cmd);
 }

@@ -49,3 +49,18 @@ test('the pre-push hook runs check-push with NODE_EXTRA_CA_CERTS empty (node wou
   assert.equal(run.status, 0, run.stderr);
   assert.doesNotMatch(run.stderr, /extra certs/);
 });
+
+test('refreshGitHooks finds the hook where core.hooksPath in the user\'s own git config puts it', async (t) => {
+  const repo = gitRepo(t);
+  const hooks = join(tempDir(t), 'my-hooks');
+  const global = join(tempDir(t), 'gitconfig');
+  writeFileSync(global, `[core]\n\thooksPath = ${hooks}\n`);
+  const was = process.env.GIT_CONFIG_GLOBAL;
+  process.env.GIT_CONFIG_GLOBAL = global; // read by git and by the refresh alike
+  t.after(() => (was === undefined ? delete process.env.GIT_CONFIG_GLOBAL : (process.env.GIT_CONFIG_GLOBAL = was)));
+  await installGitHooks(repo, { runtime: process.execPath, cli: join(tempDir(t), 'gone', 'cli.js') });
+  assert.ok(existsSync(join(hooks, 'pre-push')), 'installed where git runs hooks');
+  assert.equal((await refreshGitHooks(repo, current))?.changed, true);
+  assert.equal(readFileSync(join(hooks, 'pre-push'), 'utf8'), prePushScript(current));
+  assert.equal(existsSync(join(repo, '.git', 'hooks', 'pre-push')), false);
+});
