@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { AnthropicEngine, PROMPT_VERSION } from '../../../src/core/review/anthropicEngine';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AnthropicEngine, DEFAULT_MODEL, PROMPT_VERSION } from '../../../src/core/review/anthropicEngine';
 import { buildReviewInput, type ReviewSubject } from '../../../src/core/review/subject';
 import type { ReviewInput } from '../../../src/core/review/types';
 import { messagesServer, type Reply } from './messagesServer';
@@ -198,4 +200,17 @@ test('a refused key and an unreachable server fail with what to do', async (t) =
 
 test('an engine without a key refuses to start', () => {
   assert.throws(() => new AnthropicEngine({ apiKey: ' ' }), /needs an API key/);
+});
+
+test('the default model, and the one package.json offers in settings, is a model the pinned SDK names', () => {
+  const root = join(__dirname, '..', '..', '..');
+  const types = readFileSync(join(root, 'node_modules', '@anthropic-ai', 'sdk', 'resources', 'messages', 'messages.d.ts'), 'utf8');
+  const union = /export type Model = ([^;]+);/.exec(types)?.[1] ?? '';
+  const named = [...union.matchAll(/'([^']+)'/g)].map((m) => m[1]);
+  assert.ok(named.length > 5, 'the SDK lists its models');
+  assert.ok(named.includes(DEFAULT_MODEL), `${DEFAULT_MODEL} is not among ${named.join(', ')}`);
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { default?: unknown }> } | { properties: Record<string, { default?: unknown }> }[] } };
+  const sections = Array.isArray(manifest.contributes.configuration) ? manifest.contributes.configuration : [manifest.contributes.configuration];
+  const setting = sections.map((c) => c.properties['flightdeck.review.model']).find(Boolean);
+  assert.equal(setting?.default, DEFAULT_MODEL);
 });
