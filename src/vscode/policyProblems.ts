@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { policyInForce, POLICY_FILE } from '../core/risk/load';
 import type { PolicyState } from '../core/risk/types';
@@ -34,10 +35,10 @@ export class PolicyProblems extends Disposable {
     if (key === this.told) return;
     this.told = key;
     if (vscode.window.activeTextEditor?.document.uri.fsPath === uri.fsPath) return;
-    void vscode.window
-      .showWarningMessage(`Flightdeck: ${POLICY_FILE}:${error.line}:${error.column}: ${error.message} (${policyInForce(state)}).`, 'Open policy')
-      .then((pick) => {
-        if (pick) void vscode.window.showTextDocument(uri, { selection: at.with({ end: at.start }) });
-      });
+    const text = `Flightdeck: ${POLICY_FILE}:${error.line}:${error.column}: ${error.message} (${policyInForce(state)}).`;
+    if (!existsSync(state.path)) return void vscode.window.showWarningMessage(text); // gone: nothing to open
+    void vscode.window.showWarningMessage(text, 'Open policy').then((pick) => {
+      if (pick) void vscode.window.showTextDocument(uri, { selection: at.with({ end: at.start }) });
+    });
   }
 }

@@ -52,8 +52,16 @@ export function readPolicy(repoRoot: string, options: LoadOptions = {}): PolicyR
   } catch (e) {
     return fallback(path, lastGoodPath, { message: `cannot read ${POLICY_FILE}: ${(e as Error).message}`, line: 1, column: 1 });
   }
-  if (text === undefined) return { policy: DEFAULT_POLICY, source: 'default', path };
   const lastGood = lastGoodPath ? safeRead(lastGoodPath) : undefined;
+  if (text === undefined) {
+    // A policy deleted or moved away (by an agent, or a checkout) is not a switch back to the defaults: its last good copy holds.
+    if (lastGood === undefined) return { policy: DEFAULT_POLICY, source: 'default', path };
+    return fallback(path, lastGoodPath, {
+      message: `${POLICY_FILE} is missing (deleted or moved); to go back to the defaults on purpose, delete ${lastGoodPath} too`,
+      line: 1,
+      column: 1,
+    });
+  }
   // The same text as the last good copy passed the strict parse when it was kept: JSON.parse reads it at once.
   const parsed = parsePolicy(text, DEFAULT_POLICY, text === lastGood);
   if ('problem' in parsed) return fallback(path, lastGoodPath, parsed.problem);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { FlightdeckApi } from '../../../src/extension';
-import { defaultPolicyText, POLICY_FILE } from '../../../src/core/risk/load';
+import { defaultPolicyText, LAST_GOOD_FILE, POLICY_FILE } from '../../../src/core/risk/load';
 import { eventually, test } from './harness';
 import { EXTENSION_ID, workspaceRoot } from './workspace';
 
@@ -71,9 +71,20 @@ export function registerPolicyTests(): void {
     assert.equal(api.risk.policy()?.source, 'file');
   });
 
+  test('a deleted policy file leaves its last good version in force, and says how to go back to the defaults', async () => {
+    rmSync(join(workspaceRoot(), '.flightdeck'), { recursive: true });
+    const problem = await eventually(() => problemsOf('Flightdeck policy')[0], 10_000, 'the missing policy reported');
+    assert.match(problem.message, /is missing \(deleted or moved\).*last good version of it is in force/);
+    assert.equal(api.risk.policy()?.policy.mode, 'enforce', 'not the advisory defaults');
+  });
+
   test('policy: the workspace is left as it was', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    execFileSync('git', ['clean', '-fdq', '--', '.flightdeck'], { cwd: workspaceRoot() });
+    // Going back to the defaults on purpose: the last good copy deleted, then the policy read again (a new .flightdeck folder).
+    rmSync(join(workspaceRoot(), '.git', 'flightdeck', LAST_GOOD_FILE), { force: true });
+    mkdirSync(join(workspaceRoot(), '.flightdeck'), { recursive: true });
     await eventually(() => (api.risk.policy()?.source === 'default' ? true : undefined), 10_000, 'the defaults again');
+    assert.equal(problemsOf('Flightdeck policy').length, 0);
+    execFileSync('git', ['clean', '-fdq', '--', '.flightdeck'], { cwd: workspaceRoot() });
   });
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_POLICY } from '../../../src/core/risk/policy';
 import { canonicalJson, defaultPolicyText, describePolicyState, LAST_GOOD_FILE, loadPolicy, policyHash } from '../../../src/core/risk/load';
@@ -125,6 +125,15 @@ test('loading: no file gives the defaults; a good file is in force and kept besi
   assert.deepEqual([broken.error?.line, broken.error?.column], [3, 3]);
   assert.equal(readFileSync(join(record, LAST_GOOD_FILE), 'utf8'), good, 'a broken file never replaces the last good copy');
   assert.match(describePolicyState(broken), /^policy: \.flightdeck\/policy\.json:3:3: unknown key "categorys".*\(the last good version of it is in force\)$/);
+
+  // Deleted (an agent's `rm`, a checkout): not a way back to the defaults; how to go back on purpose is said.
+  rmSync(join(repo, '.flightdeck'), { recursive: true });
+  const gone = loadPolicy(repo);
+  assert.equal(gone.source, 'last-good');
+  assert.equal(gone.policy.mode, 'enforce');
+  assert.match(gone.error?.message ?? '', /policy\.json is missing \(deleted or moved\); to go back to the defaults on purpose, delete .*policy\.last-good\.json too/);
+  rmSync(join(record, LAST_GOOD_FILE));
+  assert.deepEqual([loadPolicy(repo).source, loadPolicy(repo).error], ['default', undefined]);
 });
 
 test('a file the same as its last good copy is read at once, to the same policy; a mistake in it is still found, with its place', (t) => {
