@@ -217,7 +217,9 @@ export function registerReviewTests(): void {
     const KEY = 'sk-ant-integration-0123456789abcdef';
     const server = await messagesServer([{ kind: 'tool', input: { verdict: 'concerns', concerns: [{ file: AUTH, line: 3, severity: 'high', title: 'Every session is active', explanation: 'active? returns true, so idle sessions never expire.' }] } }]);
     try {
-      await vscode.workspace.getConfiguration('flightdeck.review').update('baseUrl', server.url, vscode.ConfigurationTarget.Workspace);
+      // A repository's settings cannot point the key elsewhere: the base URL is the user's (or machine's) setting only.
+      await assert.rejects(Promise.resolve(vscode.workspace.getConfiguration('flightdeck.review').update('baseUrl', server.url, vscode.ConfigurationTarget.Workspace)));
+      await vscode.workspace.getConfiguration('flightdeck.review').update('baseUrl', server.url, vscode.ConfigurationTarget.Global);
       assert.equal(await vscode.commands.executeCommand('flightdeck.setApiKey', KEY), true);
       write(AUTH, 'class SessionPolicy\n  def active?(session)\n    true # always\n  end\nend\n');
       const result = await vscode.commands.executeCommand<ReviewChangesResult | undefined>('flightdeck.requestReview');
@@ -231,7 +233,7 @@ export function registerReviewTests(): void {
       assert.ok(!journal.includes(KEY), 'the key is nowhere in the record');
       assert.equal(await vscode.commands.executeCommand('flightdeck.clearApiKey'), true);
     } finally {
-      await vscode.workspace.getConfiguration('flightdeck.review').update('baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.workspace.getConfiguration('flightdeck.review').update('baseUrl', undefined, vscode.ConfigurationTarget.Global);
       await server.close();
     }
   });
