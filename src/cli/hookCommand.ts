@@ -3,6 +3,7 @@ import { readCheckRules } from '../core/capture/checkRules';
 import { classifyCheck } from '../core/capture/classify';
 import { hookEvents, type HookAgent, type HookGit } from '../core/capture/hook';
 import { advisePostToolUse, decidePreToolUse, gatePolicy, type GateContext, type GateDecision } from '../core/gates/decide';
+import { concernNews, readTold, writeTold } from '../core/gates/concernNews';
 import { EDIT_TOOLS } from '../core/gates/editTools';
 import { readGateState } from '../core/gates/state';
 import { completeEvent, type NewEvent } from '../core/record/events';
@@ -46,6 +47,23 @@ function gateDecision(eventName: string, payload: unknown, recordDir: string, re
   } catch (e) {
     if (mode !== 'enforce' || eventName !== 'PreToolUse') return { action: 'allow' };
     return { action: 'deny', gate: tool === 'Bash' ? 'deploy' : 'boundary', reason: `Flightdeck (enforce): could not decide whether this call is gated (${(e as Error).message}); enforce mode fails closed.` };
+  }
+}
+
+/** Concerns a review raised on the session's change since the agent last heard (all still open, on a new prompt). */
+function concernsToTell(eventName: string, payload: unknown, recordDir: string): GateDecision {
+  try {
+    const session = typeof payload === 'object' && payload !== null ? (payload as { session_id?: unknown }).session_id : undefined;
+    const now = Date.now();
+    const read = readGateState(recordDir, now);
+    if (!read.ok) return { action: 'allow' };
+    const told = readTold(recordDir);
+    const news = concernNews(read.state, typeof session === 'string' ? session : undefined, now, told, eventName === 'UserPromptSubmit');
+    if (!news) return { action: 'allow' };
+    writeTold(recordDir, news.told);
+    return { action: 'advise', reason: news.text };
+  } catch {
+    return { action: 'allow' }; // telling is a courtesy: never a reason to fail the hook
   }
 }
 
@@ -106,6 +124,9 @@ export function hook(
     // Decided before anything is written: a record that cannot be written to still gets its gates.
     if (location.repoRoot && (eventName === 'PreToolUse' || eventName === 'PostToolUse')) {
       decision = gateDecision(eventName, payload, location.dir, location.repoRoot);
+    }
+    if (location.repoRoot && decision.action === 'allow' && (eventName === 'PostToolUse' || eventName === 'UserPromptSubmit')) {
+      decision = concernsToTell(eventName, payload, location.dir);
     }
     mkdirSync(location.dir, { recursive: true });
     // Read only for the events that record them: this runs on every tool call.

@@ -383,3 +383,21 @@ test('enforce, without git hooks installed: the agent\'s PreToolUse `git push` o
   const allowed = pre(repo, 'Bash', { command: 'git push origin feature:main' });
   assert.equal(allowed.code, 0, allowed.err);
 });
+
+test('the agent hears that a review opened concerns on its change at its next tool call, once, and again with each new prompt while they are open', (t) => {
+  const { repo, reviewId } = reviewedRepo(t, 'advisory');
+  const postBash = (id: string) => fd(['hook', 'PostToolUse'], repo, JSON.stringify({ session_id: 's', cwd: repo, hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_input: { command: 'ls' }, tool_use_id: id, tool_response: {} }));
+  const prompt = () => fd(['hook', 'UserPromptSubmit'], repo, JSON.stringify({ session_id: 's', cwd: repo, hook_event_name: 'UserPromptSubmit', prompt: 'go on' }));
+  const context = (out: string): { hookEventName: string; additionalContext: string } => (JSON.parse(out) as { hookSpecificOutput: { hookEventName: string; additionalContext: string } }).hookSpecificOutput;
+  const first = postBash('toolu_1');
+  assert.equal(first.code, 0, first.err);
+  assert.equal(context(first.out).hookEventName, 'PostToolUse');
+  assert.match(context(first.out).additionalContext, new RegExp(`open concerns — review ${reviewId}.*\\[high\\] app/auth/session\\.rb:3 Authentication.*run \`flightdeck review\` again`));
+  assert.equal(postBash('toolu_2').out, '', 'told once per verdict');
+  const again = prompt();
+  assert.equal(context(again.out).hookEventName, 'UserPromptSubmit');
+  assert.match(context(again.out).additionalContext, new RegExp(`review ${reviewId}`), 'a new prompt repeats what is still open');
+  const o = fd(['override', reviewId, '--reason', 'reviewed by hand with the security team', '--for', '1h'], repo);
+  assert.equal(o.code, 0, o.err);
+  assert.equal(prompt().out, '', 'nothing open: nothing said');
+});
