@@ -50,6 +50,10 @@ await model.close();
 const heard = (step) => model.requests.find((r) => r.role === `main step ${step}`)?.conversation ?? '';
 
 check('Claude Code finished the script', () => expect(result.code === 0, `exit ${result.code}: ${result.stderr.slice(0, 500)} ${result.stdout.slice(0, 500)}`));
+check('the model heard the open review\'s concerns with the prompt (UserPromptSubmit additionalContext)', () => {
+  const text = heard(0);
+  expect(text.includes(`open concerns — review ${reviewId}`), `UserPromptSubmit context missing from the first request: ${text.slice(-1500)}`);
+});
 check('the risky edit went through', () => expect(readFileSync(abs('app/auth/session.rb'), 'utf8').includes('15.minutes.ago'), 'the file was not edited'));
 check('the model heard the advice on the risky file (PreToolUse additionalContext) and the open concerns on it (PostToolUse)', () => {
   const text = heard(1);
