@@ -52,14 +52,18 @@ export interface SignalScore {
   falseAlarms: number;
   /** Commits flagged only by the other categories (infra, secrets, dependencies), of all commits. */
   otherFlags: number;
+  /** Of the rest, commits that would open a review (any category with `review: true`, infra and secrets included). */
+  reviewAlarms: number;
   missed: string[];
   alarms: string[];
 }
 
 export function score(policy: Policy, commits: FixtureCommit[]): SignalScore {
-  const s: SignalScore = { risky: 0, caught: 0, rest: 0, falseAlarms: 0, otherFlags: 0, missed: [], alarms: [] };
+  const s: SignalScore = { risky: 0, caught: 0, rest: 0, falseAlarms: 0, otherFlags: 0, reviewAlarms: 0, missed: [], alarms: [] };
+  const reviewed = new Set(policy.categories.filter((c) => c.review).map((c) => c.id));
   for (const c of commits) {
     const found = classifyChanges(policy, toChanged(c)).flatMap((f) => f.categories);
+    if (!c.risky && found.some((k) => reviewed.has(k))) s.reviewAlarms++;
     const flagged = found.some((k) => LABELLED.has(k));
     if (!flagged && found.length) s.otherFlags++;
     if (c.risky) {
@@ -121,7 +125,7 @@ async function startSession(repo: string): Promise<void> {
 }
 
 export function riskSignal(row: (label: string, value: string, target?: string) => void): void {
-  const totals = { ours: { risky: 0, caught: 0, rest: 0, falseAlarms: 0 }, naive: { risky: 0, caught: 0, rest: 0, falseAlarms: 0 } };
+  const totals = { ours: { risky: 0, caught: 0, rest: 0, falseAlarms: 0, reviewAlarms: 0 }, naive: { risky: 0, caught: 0, rest: 0, falseAlarms: 0, reviewAlarms: 0 } };
   for (const name of REPOS) {
     const commits = load(name);
     const ours = score(DEFAULT_POLICY, commits);
@@ -131,10 +135,12 @@ export function riskSignal(row: (label: string, value: string, target?: string) 
       totals[k].caught += s.caught;
       totals[k].rest += s.rest;
       totals[k].falseAlarms += s.falseAlarms;
+      totals[k].reviewAlarms += s.reviewAlarms;
     }
     row(`risk signal ${name}: ${commits.length} commits, ${ours.risky} risky`, `caught ${pctOf(ours.caught, ours.risky)} (naive ${pctOf(naive.caught, naive.risky)})`, 'target ≥ 95%');
     row(`  false alarms on the other ${ours.rest}`, `${pctOf(ours.falseAlarms, ours.rest)} (naive ${pctOf(naive.falseAlarms, naive.rest)})`, 'target ≤ 10%');
     row(`  flagged only as infra/secrets/dependencies`, pctOf(ours.otherFlags, commits.length));
+    row(`  a review opened on the other ${ours.rest} (infra, secrets too)`, pctOf(ours.reviewAlarms, ours.rest));
     if (process.env.FLIGHTDECK_BENCH_DETAIL) {
       console.log(`    missed: ${ours.missed.join('; ')}`);
       console.log(`    false alarms: ${ours.alarms.join('; ')}`);
@@ -143,6 +149,7 @@ export function riskSignal(row: (label: string, value: string, target?: string) 
   const t = totals;
   row(`risk signal, all ${t.ours.risky + t.ours.rest} commits`, `caught ${pctOf(t.ours.caught, t.ours.risky)} (naive ${pctOf(t.naive.caught, t.naive.risky)})`, 'target ≥ 95%');
   row('  false alarms', `${pctOf(t.ours.falseAlarms, t.ours.rest)} (naive ${pctOf(t.naive.falseAlarms, t.naive.rest)})`, 'target ≤ 10%');
+  row('  a review opened on the others (infra, secrets too)', pctOf(t.ours.reviewAlarms, t.ours.rest));
 }
 
 /** Repository shapes timed in the same rounds; the target is for the first, the shape of a cloned repository. */
