@@ -140,6 +140,33 @@ test('a new review resolves the session\'s open one; passed and overridden revie
   assert.throws(() => recordOverride(store, { reviewId: first.reviewId, reason: 'false positive: the session check moved to middleware', by: BY }), /is resolved/);
 });
 
+test('a review that saw every file of an older open review as it is now closes it, whatever its session; one that did not leaves it open', async (t) => {
+  const store = await RecordStore.open(tempDir(t));
+  t.after(() => store.close());
+  const concerns = (): FakeEngine => new FakeEngine({ status: 'concerns', concerns: [{ file: 'app/auth/session.rb', severity: 'high', title: 't', explanation: 'e' }] });
+  const fixed = AUTH_DIFF.replace('= true', '= last_seen_at > 30.minutes.ago');
+  const withBlob = (s: ReviewSubject): ReviewSubject => ({ ...s, blobs: new Map([['app/auth/session.rb', 'c'.repeat(40)]]) });
+  const twoFiles: ReviewSubject = {
+    ...subject('s2'), files: [...subject('s2').files, { path: 'app/auth/token.rb', change: 'modified', categories: ['auth'], matches: [] }],
+  };
+  const cli = await runReview(store, subject(undefined), [concerns()], { by: BY, checks: [] });
+  const wider = await runReview(store, twoFiles, [concerns()], { by: BY, checks: [] });
+  // Without the content it saw, a review of another session closes nothing.
+  const blind = await runReview(store, subject('s1', fixed), [new FakeEngine({})], { by: BY, checks: [] });
+  assert.deepEqual(blind.resolved, []);
+  assert.equal(reviewById(store.db, cli.reviewId)?.status, 'concerns');
+
+  const seen = await runReview(store, withBlob(subject('s3', fixed)), [new FakeEngine({})], { by: BY, checks: [] });
+  assert.deepEqual(seen.resolved, [cli.reviewId], 'the no-session review is closed; the one with a file this review did not see is not');
+  assert.equal(reviewById(store.db, cli.reviewId)?.status, 'resolved');
+  assert.equal(reviewById(store.db, cli.reviewId)?.resolvedBy, seen.reviewId);
+  assert.equal(reviewById(store.db, wider.reviewId)?.status, 'concerns');
+  const resolved = listEvents(store.db, { limit: 100, kind: 'review.resolved' }).find((e) => e.data.reviewId === cli.reviewId);
+  assert.deepEqual(resolved?.data, { reviewId: cli.reviewId, supersededBy: seen.reviewId, by: BY, reason: 'a newer change was reviewed' });
+  assert.equal(resolved?.session, 's3');
+  assert.deepEqual(openReviews(store.db).map((r) => r.id), [wider.reviewId]);
+});
+
 test('override reasons must say why: empty, one word, and ok/fine/lgtm-style reasons are refused', () => {
   for (const reason of ['', '   ', 'ok', 'OK', 'fine', 'lgtm', 'LGTM!', 'override', 'looks good', 'looks good to me', 'ok ok', 'ship it', 'fine, approved', 'urgent', 'just do it']) {
     assert.ok(overrideReasonProblem(reason), `"${reason}" should be refused`);
