@@ -66,7 +66,8 @@ commands:
   review            a second eye on the risky changes (those flightdeck risk lists): records the
                     review and its verdict, prints the concerns; exit 0 passed, 1 concerns, 2 error
                     (--engine rules|anthropic; anthropic needs ANTHROPIC_API_KEY and also runs rules;
-                    --base REF reviews the changes since REF instead, e.g. what a push will carry)
+                    --base REF reviews the changes since REF instead, e.g. what a push will carry);
+                    with nothing risky left, closes the open reviews whose change is gone
   lock status       who holds the deploy lock (local, or the team's with --remote or the policy's
                     deploy.lock "remote"), since when, why, and the ship queue
   lock acquire      take the deploy lock (--reason R, --pid P ties it to a process, --lease MIN);
