@@ -90,6 +90,9 @@ commands:
                     needed); exit 0 prepared, 1 refused (nothing changed), 4 stopped on a conflict
   override ID       override a review with a reason: --reason "why" [--for 1h]; or a gate:
                     override --gate push|deploy|boundary --reason "why" (an hour unless --for)
+  resolve ID        mark an open review resolved (the concern was dealt with), recorded with your git
+                    identity and --reason "what was done" (default: marked resolved); exit 2 if the
+                    review is unknown or already closed
   gates             what the gates hold now (mode, open reviews, overrides, the task); rebuilds
                     their state beside the record
   check-push        git's pre-push hook: refuses a push to a protected branch while a review of the
@@ -122,7 +125,7 @@ options:
   --sessions-dir D  where Codex keeps its rollouts (ingest; default $CODEX_HOME/sessions or ~/.codex/sessions)
   --engine E        rules (default, offline) or anthropic (review)
   --reason R        why you take the lock, join the queue, force it open, or override a gate (override:
-                    a word or "ok" is refused)
+                    a word or "ok" is refused); what was done (resolve)
   --id ID           the lock id (release, heartbeat, force-unlock)
   --remote NAME     use the team lock on this git remote; sync with this remote (sync; default origin)
   --hotfix          join the queue ahead of ordinary ships

@@ -89,7 +89,7 @@ export function resolvedEvent(reviewId: string, supersededBy: string, by: string
 export function markResolved(store: RecordStore, reviewId: string, by: string, reason = 'marked resolved'): string {
   const row = store.db.exec('SELECT status, session_id FROM reviews WHERE id = ?', [reviewId])[0]?.values[0];
   if (!row) throw new OverrideError(`no review "${reviewId}" in this record`);
-  if (!['pending', 'concerns', 'failed'].includes(String(row[0]))) throw new OverrideError(`review ${reviewId} is ${String(row[0])}, not open`);
+  if (!['pending', 'concerns', 'failed'].includes(String(row[0]))) throw new OverrideError(`review ${reviewId} is already closed (${String(row[0])}): nothing to resolve`);
   const session = row[1] === null ? undefined : String(row[1]);
   const [event] = store.append([{ kind: 'review.resolved', session, source: 'review', data: { reviewId, by, reason } }]);
   return event?.id ?? '';
