@@ -66,7 +66,8 @@ commands:
   review            a second eye on the risky changes (those flightdeck risk lists): records the
                     review and its verdict, prints the concerns; exit 0 passed, 1 concerns, 2 error
                     (--engine rules|anthropic; anthropic needs ANTHROPIC_API_KEY and also runs rules;
-                    --base REF reviews the changes since REF instead, e.g. what a push will carry)
+                    --base REF reviews the changes since REF instead, e.g. what a push will carry);
+                    with nothing risky left, closes the open reviews whose change is gone
   lock status       who holds the deploy lock (local, or the team's with --remote or the policy's
                     deploy.lock "remote"), since when, why, and the ship queue
   lock acquire      take the deploy lock (--reason R, --pid P ties it to a process, --lease MIN);
@@ -89,6 +90,9 @@ commands:
                     needed); exit 0 prepared, 1 refused (nothing changed), 4 stopped on a conflict
   override ID       override a review with a reason: --reason "why" [--for 1h]; or a gate:
                     override --gate push|deploy|boundary --reason "why" (an hour unless --for)
+  resolve ID        mark an open review resolved (the concern was dealt with), recorded with your git
+                    identity and --reason "what was done" (default: marked resolved); exit 2 if the
+                    review is unknown or already closed
   gates             what the gates hold now (mode, open reviews, overrides, the task); rebuilds
                     their state beside the record
   check-push        git's pre-push hook: refuses a push to a protected branch while a review of the
@@ -121,7 +125,7 @@ options:
   --sessions-dir D  where Codex keeps its rollouts (ingest; default $CODEX_HOME/sessions or ~/.codex/sessions)
   --engine E        rules (default, offline) or anthropic (review)
   --reason R        why you take the lock, join the queue, force it open, or override a gate (override:
-                    a word or "ok" is refused)
+                    a word or "ok" is refused); what was done (resolve)
   --id ID           the lock id (release, heartbeat, force-unlock)
   --remote NAME     use the team lock on this git remote; sync with this remote (sync; default origin)
   --hotfix          join the queue ahead of ordinary ships

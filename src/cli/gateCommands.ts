@@ -13,7 +13,7 @@ import { findRepoRoot, locateRecord, type RecordLocation } from '../core/record/
 import { RecordStore } from '../core/record/store';
 import { POLICY_FILE } from '../core/risk/read';
 import type { Policy } from '../core/risk/types';
-import { gitIdentity, OverrideError, recordOverride } from '../core/review/reviews';
+import { gitIdentity, markResolved, OverrideError, recordOverride } from '../core/review/reviews';
 import { UsageError, type CliArgs } from './args';
 
 type Out = (text: string) => void;
@@ -86,6 +86,31 @@ export async function override(args: CliArgs, out: Out): Promise<number> {
     out(args.json ? JSON.stringify({ id, reviewId: reviewId ?? null, gate: args.gate ?? null, by, expiresAt: expiresAt ?? null }) : `Overrode ${reviewId ?? `the ${args.gate} gate`} ${until}, as ${by}: ${id}`);
     return 0;
   } catch (e) {
+    if (e instanceof OverrideError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    kept.dispose();
+    memory.dispose();
+    store.close();
+  }
+}
+
+/** `flightdeck resolve REVIEW_ID [--reason "…"]`: the owner closes an open review (the concern was dealt with), as their git identity. */
+export async function resolve(args: CliArgs, out: Out): Promise<number> {
+  const { dir, repoRoot } = repoOf(args);
+  const [reviewId] = args.positionals;
+  if (!reviewId) throw new UsageError('resolve wants a review id (flightdeck gates lists the open ones) [--reason "what was done"]');
+  const reason = args.reason?.trim() || 'marked resolved';
+  const by = await gitIdentity(repoRoot);
+  const store = await RecordStore.open(dir);
+  const kept = keepGateState(store);
+  const memory = keepMemory(store);
+  try {
+    const id = markResolved(store, reviewId, by, reason);
+    out(args.json ? JSON.stringify({ id, reviewId, by, reason }) : `Resolved ${reviewId} as ${by} ("${reason}"): ${id}`);
+    return 0;
+  } catch (e) {
+    // An unknown or already-closed review is the caller's mistake, as with override.
     if (e instanceof OverrideError) throw new UsageError(e.message);
     throw e;
   } finally {

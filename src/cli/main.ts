@@ -18,7 +18,7 @@ import { review } from './reviewCommand';
 import { lock, queue } from './lockCommand';
 import { checkShip, kickoff, ship } from './shipCommand';
 import { rollback } from './rollbackCommand';
-import { checkPushCommand, gates, installHooks, override, uninstallHooks } from './gateCommands';
+import { checkPushCommand, gates, installHooks, override, resolve, uninstallHooks } from './gateCommands';
 import { formatVerify, verifyRecord } from '../core/report/verify';
 import { decide, history, memory } from './memoryCommands';
 import { sync } from './syncCommand';
@@ -152,6 +152,8 @@ async function run(args: CliArgs, out: Out, err: Out, cwd: string): Promise<numb
       return rollback(args, out);
     case 'override':
       return override(args, out);
+    case 'resolve':
+      return resolve(args, out);
     case 'gates':
       return gates(args, out);
     case 'check-push':

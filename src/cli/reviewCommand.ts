@@ -68,8 +68,10 @@ export async function review(args: CliArgs, out: Out, scanner: RiskScanner = sca
     const result = await reviewChanges(store, location.repoRoot, { scanner, base, engines: (policy) => engines(args, policy, env) });
     if (result.kind !== 'reviewed') {
       const { scan } = result;
-      out(args.json ? JSON.stringify({ status: 'nothing-to-review', baseCommit: scan.baseCommit, changed: scan.changed.length }, null, 2)
-        : `Nothing to review: no risky changes since ${scan.baseCommit.slice(0, 12)} (${scan.changed.length} changed files).`);
+      const closed = result.kind === 'nothing' ? result.closed : [];
+      const closedLine = closed.length ? `\nClosed ${closed.length === 1 ? 'review' : 'reviews'} ${closed.join(', ')}: the change ${closed.length === 1 ? 'it' : 'they'} held is gone.` : '';
+      out(args.json ? JSON.stringify({ status: 'nothing-to-review', baseCommit: scan.baseCommit, changed: scan.changed.length, closed }, null, 2)
+        : `Nothing to review: no risky changes since ${scan.baseCommit.slice(0, 12)} (${scan.changed.length} changed files).${closedLine}`);
       return 0;
     }
     const { outcome, subject } = result;

@@ -93,7 +93,8 @@ export class ReviewService extends Disposable {
 
   private tell(result: ReviewChangesResult, automatic: boolean): void {
     if (result.kind === 'nothing') {
-      void vscode.window.setStatusBarMessage(`$(pass) Nothing to review: no risky changes since ${result.scan.baseCommit.slice(0, 8)}`, 5000);
+      const closed = result.closed.length ? `; closed ${result.closed.join(', ')} (the change is gone)` : '';
+      void vscode.window.setStatusBarMessage(`$(pass) Nothing to review: no risky changes since ${result.scan.baseCommit.slice(0, 8)}${closed}`, 5000);
       return;
     }
     if (result.kind === 'unchanged') return;

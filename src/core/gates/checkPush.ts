@@ -98,7 +98,7 @@ export async function checkPush(repoRoot: string, recordDir: string, refs: reado
   const lines = [`flightdeck: push to ${branches} refused (enforce mode): ${why}`, ...rest];
   if (cannot.length) lines.push('Enforce mode fails closed.');
   const first = relevant.keys().next().value as string | undefined;
-  if (first) lines.push(`Fix the concerns and re-run \`flightdeck review\`, or override with a reason: flightdeck override ${first} --reason "…" [--for 1h]`);
+  if (first) lines.push(`Fix the concerns and re-run \`flightdeck review\`; or, as the owner, mark it resolved: flightdeck resolve ${first}; or override it with a reason: flightdeck override ${first} --reason "…" [--for 1h]`);
   if (notCovered.length && unreviewed.kind === 'files') {
     lines.push(`Review what the push carries: flightdeck review --base ${unreviewed.base.slice(0, 12)}, then push again; or override the push gate with a reason: flightdeck override --gate push --reason "…" [--for 1h]`);
   }

@@ -113,7 +113,7 @@ function reviewGate(gate: 'push' | 'deploy', what: string, ctx: GateContext): Ga
   }
   return {
     action: 'deny', gate,
-    reason: `Flightdeck (enforce): ${what} is gated: ${reviews}. Fix the concerns and re-run \`flightdeck review\`, or ask the owner to override (\`flightdeck override ${first} --reason "…"\`).`,
+    reason: `Flightdeck (enforce): ${what} is gated: ${reviews}. Fix the concerns and re-run \`flightdeck review\`, or ask the owner to mark it resolved (\`flightdeck resolve ${first}\`) or override it (\`flightdeck override ${first} --reason "…"\`).`,
   };
 }
 

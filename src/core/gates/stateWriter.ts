@@ -5,7 +5,7 @@ import type { Database, SqlValue } from 'sql.js';
 import type { RecordStore } from '../record/store';
 import {
   emptyGateState, GATE_KINDS, GATE_OVERRIDE_DEFAULT_MS, GATE_STATE_FILE, keptInState, MAX_REVIEWS, writeGateStateFile,
-  type GateConcern, type GateEngineVerdict, type GateReview, type GateState,
+  type GateConcern, type GateEngineVerdict, type GateReview, type GateState, type GateTask,
 } from './state';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,13 +57,18 @@ export function gateStateFromDb(db: Database, position: { gen: number; offset: n
       WHERE kind = 'override' AND gate IS NOT NULL AND coalesce(expires_at, at + ?) > ?`, [GATE_OVERRIDE_DEFAULT_MS, GATE_OVERRIDE_DEFAULT_MS, now])) {
     state.overrides.push({ gate: String(o[0]), until: Number(o[1]), reason: String(o[2] ?? ''), by: String(o[3] ?? ''), id: String(o[4]) });
   }
-  const [task] = rows(db, `SELECT kind, data, at FROM events WHERE kind IN ('task.started', 'task.ended') ORDER BY at DESC, seq DESC LIMIT 1`);
-  if (task && task[0] === 'task.started') {
-    const d = parse<{ intent?: unknown; allow?: unknown; forbid?: unknown }>(task[1], {});
-    const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-    state.task = { intent: typeof d.intent === 'string' ? d.intent : '', allow: list(d.allow), forbid: list(d.forbid), at: Number(task[2]) };
-  }
+  const task = taskInForce(db);
+  if (task) state.task = task;
   return state;
+}
+
+/** The task in force now, the one the hooks gate by: the record's latest task started and not ended since. */
+export function taskInForce(db: Database): GateTask | undefined {
+  const [task] = rows(db, `SELECT kind, data, at FROM events WHERE kind IN ('task.started', 'task.ended') ORDER BY at DESC, seq DESC LIMIT 1`);
+  if (!task || task[0] !== 'task.started') return undefined;
+  const d = parse<{ intent?: unknown; allow?: unknown; forbid?: unknown }>(task[1], {});
+  const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  return { intent: typeof d.intent === 'string' ? d.intent : '', allow: list(d.allow), forbid: list(d.forbid), at: Number(task[2]) };
 }
 
 /** Writes the store's gate state now (a failure is reported: the hook then reads a longer tail, or fails closed). */

@@ -1,7 +1,8 @@
 // What the record knows about the work under review: the task's intent and boundary, and the checks run since.
 import type { Database } from 'sql.js';
 import { buildTrail } from '../report/trail';
-import { describeBoundary, parseBoundary } from '../capture/task';
+import { describeBoundary } from '../capture/task';
+import { taskInForce } from '../gates/stateWriter';
 import type { ReviewInput } from './types';
 
 export interface ReviewContext {
@@ -24,22 +25,24 @@ export function checksAfterLastChange(db: Database, session: string): ReviewInpu
   return found.map((r) => ({ kind: String(r[0]), command: String(r[1]), passed: r[2] === 1 }));
 }
 
-/** The task in force now (started and not ended since), when no session is. */
+/** The task in force now, as the hooks gate by it: its intent, and its boundary in words ('' for none). */
 function currentTask(db: Database): { intent: string; boundary: string } | undefined {
-  const [row] = db.exec(`SELECT kind, data FROM events WHERE kind IN ('task.started', 'task.ended') ORDER BY at DESC, seq DESC LIMIT 1`)[0]?.values ?? [];
-  if (!row || row[0] !== 'task.started') return undefined;
-  const d = JSON.parse(String(row[1])) as { intent?: unknown; allow?: unknown; forbid?: unknown };
-  const boundary = parseBoundary(JSON.stringify({ allow: d.allow, forbid: d.forbid }));
-  const hasBoundary = !!boundary && (boundary.allow.length > 0 || boundary.forbid.length > 0);
-  return { intent: typeof d.intent === 'string' ? d.intent : '', boundary: hasBoundary && boundary ? describeBoundary(boundary) : '' };
+  const task = taskInForce(db);
+  if (!task) return undefined;
+  const hasBoundary = task.allow.length > 0 || task.forbid.length > 0;
+  return { intent: task.intent, boundary: hasBoundary ? describeBoundary({ allow: task.allow, forbid: task.forbid }) : '' };
 }
 
 /** The context of a review of `session`'s work (or, with none, of the task in force and no checks). */
 export function reviewContext(db: Database, session: string | undefined): ReviewContext {
   const trail = session ? buildTrail(db, session) : undefined;
-  if (session && trail) {
-    return { session, intent: trail.intent, boundary: trail.boundary, startCommit: trail.startCommit || undefined, checks: checksAfterLastChange(db, session) };
-  }
+  // A task set mid-session is the one the hooks enforce, so the review judges against it, not the one at the start.
   const task = currentTask(db);
+  if (session && trail) {
+    return {
+      session, intent: task?.intent || trail.intent, boundary: task ? task.boundary : trail.boundary, startCommit: trail.startCommit || undefined,
+      checks: checksAfterLastChange(db, session),
+    };
+  }
   return { intent: task?.intent ?? '', boundary: task?.boundary ?? '', checks: [] };
 }

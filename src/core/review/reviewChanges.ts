@@ -5,7 +5,7 @@ import type { RecordStore } from '../record/store';
 import { scanRisk } from '../risk/scan';
 import type { Policy } from '../risk/types';
 import { reviewContext } from './evidence';
-import { gitIdentity, runReview, type ReviewOutcome } from './reviews';
+import { gitIdentity, markResolved, parseReviewFiles, runReview, type ReviewOutcome } from './reviews';
 import { changeHash, subjectFromScan, type ReviewSubject, type RiskScan, type RiskScanner } from './subject';
 import type { ReviewEngine } from './types';
 
@@ -23,7 +23,8 @@ export interface ReviewChangesOptions {
 }
 
 export type ReviewChangesResult =
-  | { kind: 'nothing'; scan: RiskScan }
+  /** `closed`: open reviews this closed because none of their files differs from the base any more. */
+  | { kind: 'nothing'; scan: RiskScan; closed: string[] }
   | { kind: 'unchanged'; scan: RiskScan; reviewId: string }
   | { kind: 'reviewed'; scan: RiskScan; subject: ReviewSubject; outcome: ReviewOutcome };
 
@@ -33,13 +34,31 @@ export function standingReviewOf(db: Database, hash: string): string | undefined
   return row ? String(row[0]) : undefined;
 }
 
+/**
+ * Open reviews measured from `baseCommit` none of whose files is among the paths changed since it: the change
+ * they held was undone. One from another base is left (its files may differ from its own base still).
+ */
+export function goneReviews(db: Database, baseCommit: string, changed: readonly string[]): string[] {
+  const changedNow = new Set(changed);
+  const rows = db.exec(`SELECT id, files FROM reviews WHERE status IN ('pending', 'concerns', 'failed') AND base_commit = ? ORDER BY opened_at`, [baseCommit])[0]?.values ?? [];
+  return rows.filter((r) => {
+    const files = parseReviewFiles(r[1]);
+    return files.length > 0 && !files.some((f) => changedNow.has(f));
+  }).map((r) => String(r[0]));
+}
+
 /** Scans the risky changes since the active session's starting commit (or HEAD), and reviews them into the record. */
 export async function reviewChanges(store: RecordStore, repoRoot: string, options: ReviewChangesOptions): Promise<ReviewChangesResult> {
   const context = reviewContext(store.db, activeSession(store.db));
   const scan = await (options.scanner ?? scanRisk)(repoRoot, options.base ?? context.startCommit);
   const engines = options.engines(scan.policy.policy);
   const subject = await subjectFromScan(scan, { intent: context.intent, boundary: context.boundary, session: context.session });
-  if (subject.files.length === 0) return { kind: 'nothing', scan };
+  if (subject.files.length === 0) {
+    const gone = goneReviews(store.db, scan.baseCommit, scan.changed.map((c) => c.path));
+    const by = gone.length ? options.by ?? (await gitIdentity(repoRoot)) : '';
+    for (const id of gone) markResolved(store, id, by, 'the change is gone');
+    return { kind: 'nothing', scan, closed: gone };
+  }
   if (options.skipUnchanged) {
     const standing = standingReviewOf(store.db, changeHash(subject));
     if (standing) return { kind: 'unchanged', scan, reviewId: standing };

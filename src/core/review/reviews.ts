@@ -56,6 +56,31 @@ export function supersededReviews(db: Database, session: string | undefined): st
   return rows.map((r) => String(r[0]));
 }
 
+/**
+ * Open reviews of any session (or none) whose every file the new review saw as it is now (its blob id, or its
+ * deletion): the new review holds everything they held, so they no longer stand.
+ */
+export function coveredReviews(db: Database, subject: Pick<ReviewSubject, 'files' | 'blobs'>): string[] {
+  const seen = new Set(subject.files.filter((f) => f.change === 'deleted' || subject.blobs?.has(f.path)).map((f) => f.path));
+  if (seen.size === 0) return [];
+  const rows = db.exec(`SELECT id, files FROM reviews WHERE status IN ('pending', 'concerns', 'failed') ORDER BY opened_at`)[0]?.values ?? [];
+  return rows.filter((r) => {
+    const files = parseReviewFiles(r[1]);
+    return files.length > 0 && files.every((f) => seen.has(f));
+  }).map((r) => String(r[0]));
+}
+
+/** The paths a review row's `files` column lists (none when it cannot be read: such a review is never closed by a guess). */
+export function parseReviewFiles(v: unknown): string[] {
+  try {
+    const files: unknown = JSON.parse(String(v ?? '[]'));
+    const paths = Array.isArray(files) ? files.map((f: unknown) => (f && typeof f === 'object' && 'path' in f && typeof f.path === 'string' ? f.path : '')) : [];
+    return paths.includes('') ? [] : paths;
+  } catch {
+    return [];
+  }
+}
+
 export function resolvedEvent(reviewId: string, supersededBy: string, by: string, session?: string): NewEvent {
   return { kind: 'review.resolved', session, source: 'review', data: { reviewId, supersededBy, by, reason: 'a newer change was reviewed' } };
 }
@@ -64,7 +89,7 @@ export function resolvedEvent(reviewId: string, supersededBy: string, by: string
 export function markResolved(store: RecordStore, reviewId: string, by: string, reason = 'marked resolved'): string {
   const row = store.db.exec('SELECT status, session_id FROM reviews WHERE id = ?', [reviewId])[0]?.values[0];
   if (!row) throw new OverrideError(`no review "${reviewId}" in this record`);
-  if (!['pending', 'concerns', 'failed'].includes(String(row[0]))) throw new OverrideError(`review ${reviewId} is ${String(row[0])}, not open`);
+  if (!['pending', 'concerns', 'failed'].includes(String(row[0]))) throw new OverrideError(`review ${reviewId} is already closed (${String(row[0])}): nothing to resolve`);
   const session = row[1] === null ? undefined : String(row[1]);
   const [event] = store.append([{ kind: 'review.resolved', session, source: 'review', data: { reviewId, by, reason } }]);
   return event?.id ?? '';
@@ -153,7 +178,7 @@ export function combinedStatus(verdicts: readonly Verdict[]): ReviewOutcome['sta
 }
 
 /**
- * Opens a review of `subject` (resolving the session's older open reviews), runs every engine on the same input,
+ * Opens a review of `subject` (resolving the session's older open reviews, and any whose files it saw as they are now), runs every engine on the same input,
  * and records each engine's verdict. An engine that throws is a failed verdict, never a pass.
  */
 export async function runReview(
@@ -163,7 +188,7 @@ export async function runReview(
   context: { by: string; checks: ReviewInput['checks']; signal?: AbortSignal; reviewId?: string },
 ): Promise<ReviewOutcome> {
   const reviewId = context.reviewId ?? newReviewId();
-  const resolved = supersededReviews(store.db, subject.session);
+  const resolved = [...new Set([...supersededReviews(store.db, subject.session), ...coveredReviews(store.db, subject)])];
   store.append([
     ...resolved.map((id) => resolvedEvent(id, reviewId, context.by, subject.session)),
     reviewOpenedEvent(subject, reviewId, context.by),

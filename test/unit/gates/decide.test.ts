@@ -39,6 +39,7 @@ test('enforce: git push to a protected branch and deploys are denied while a rev
   assert.match(reason, /git push to main is gated: review rev-1 of auth: src\/auth\/session\.ts has 2 open concerns \(src\/auth\/session\.ts:12 Idle sessions never expire; src\/auth\/session\.ts No test\)/);
   assert.match(reason, /re-run `flightdeck review`/);
   assert.match(reason, /flightdeck override rev-1 --reason/);
+  assert.match(reason, /the owner to mark it resolved \(`flightdeck resolve rev-1`\) or override it/);
   assert.equal(bash('terraform apply -auto-approve', c).action, 'deny');
   assert.equal(bash('git push origin feature/x', c).action, 'allow', 'not a protected branch');
   assert.equal(bash('npm test', c).action, 'allow');

@@ -125,6 +125,28 @@ test('enforce mode fails closed when the gate state cannot be read; advisory mod
   assert.match(broken.err, /the policy cannot be read \(\.flightdeck\/policy\.json:1:/);
 });
 
+test('flightdeck resolve closes an open review as the git identity, with the reason; the denial names it; an unknown or closed review is refused (exit 2)', async (t) => {
+  const { repo, reviewId } = reviewedRepo(t, 'enforce');
+  const push = pre(repo, 'Bash', { command: 'git push origin main' });
+  assert.equal(push.code, 2);
+  assert.match(push.err, new RegExp(`ask the owner to mark it resolved \\(\`flightdeck resolve ${reviewId}\`\\) or override it \\(\`flightdeck override ${reviewId} --reason`));
+  assert.match(fd(['--help'], repo).out, /^ {2}resolve ID {8}mark an open review resolved/m);
+  const missing = fd(['resolve'], repo);
+  assert.deepEqual([missing.code, missing.err.trim()], [2, 'flightdeck: resolve wants a review id (flightdeck gates lists the open ones) [--reason "what was done"]']);
+  const unknown = fd(['resolve', 'rev-nope'], repo);
+  assert.deepEqual([unknown.code, unknown.err.trim()], [2, 'flightdeck: no review "rev-nope" in this record']);
+  const r = fd(['resolve', reviewId, '--reason', 'session expiry restored in middleware, tested'], repo);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, new RegExp(`^Resolved ${reviewId} as Test <test@example\\.com> \\("session expiry restored in middleware, tested"\\): \\S+$`, 'm'));
+  assert.equal(pre(repo, 'Bash', { command: 'git push origin main' }).code, 0, 'the gate opens at once');
+  const again = fd(['resolve', reviewId, '--json'], repo);
+  assert.deepEqual([again.code, again.err.trim()], [2, `flightdeck: review ${reviewId} is already closed (resolved): nothing to resolve`]);
+  const store = await RecordStore.open(join(repo, '.git', 'flightdeck'), { readOnly: true });
+  const resolved = listEvents(store.db, { kind: 'review.resolved', limit: 10 });
+  store.close();
+  assert.deepEqual(resolved.map((e) => e.data), [{ reviewId, by: 'Test <test@example.com>', reason: 'session expiry restored in middleware, tested' }]);
+});
+
 test('the installed pre-push hook refuses a real git push to a protected branch in enforce mode, and lets it go after an override', (t) => {
   const { repo, reviewId } = reviewedRepo(t, 'enforce');
   git(repo, 'add', 'app');
@@ -136,6 +158,7 @@ test('the installed pre-push hook refuses a real git push to a protected branch 
   assert.notEqual(refused.code, 0);
   assert.match(refused.err, new RegExp(`push to main refused \\(enforce mode\\): reviews of this change are open:\\n  review ${reviewId} of auth: app/auth/session\\.rb has 2 open concerns`));
   assert.match(refused.err, /flightdeck override rev-\S+ --reason/);
+  assert.match(refused.err, /as the owner, mark it resolved: flightdeck resolve rev-\S+;/);
   // A feature branch is not protected.
   assert.equal(git(repo, 'push', '-q', 'origin', 'main:feature/sessions').code, 0);
   const weak = fd(['override', reviewId, '--reason', 'ok'], repo);

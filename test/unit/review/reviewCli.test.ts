@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RecordStore } from '../../../src/core/record/store';
 import { listEvents } from '../../../src/core/record/queries';
 import { buildTrail } from '../../../src/core/report/trail';
+import { goneReviews } from '../../../src/core/review/reviewChanges';
 import { trailToMarkdown } from '../../../src/core/report/trailMarkdown';
 import { gitRepo } from '../helpers/tmp';
 import { recordTestedSession } from '../helpers/sessions';
@@ -196,4 +197,36 @@ test('with the default policy, a dependency added beside an auth change is revie
   const files = opened?.data.files as { path: string; blob?: string }[];
   git(repo, 'add', '.');
   assert.deepEqual(files.map((f) => [f.path, f.blob]), files.map((f) => [f.path, git(repo, 'rev-parse', `:${f.path}`)]));
+});
+
+test('review after the risky change is undone closes its open review (the change is gone) and says so; a file still changed keeps one open', async (t) => {
+  const repo = riskyRepo(t);
+  const first = await fd(['review', '--json'], repo);
+  assert.equal(first.code, 1, first.out + first.err);
+  const { reviewId } = JSON.parse(first.out) as { reviewId: string };
+  git(repo, 'checkout', '--', 'app/auth/session.rb');
+  rmSync(join(repo, 'db'), { recursive: true });
+  write(repo, 'README.md', 'app, edited\n');
+  const r = await fd(['review'], repo);
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.match(r.out, /^Nothing to review: no risky changes since [0-9a-f]{12} \(1 changed files\)\.$/m);
+  assert.match(r.out, new RegExp(`^Closed review ${reviewId}: the change it held is gone\\.$`, 'm'));
+  const resolved = (await reviewEvents(repo)).filter((e) => e.kind === 'review.resolved');
+  assert.deepEqual(resolved.map((e) => e.data), [{ reviewId, by: 'Test <test@example.com>', reason: 'the change is gone' }]);
+  const gates = await fd(['gates', '--json'], repo);
+  assert.deepEqual((JSON.parse(gates.out) as { openReviews: unknown[] }).openReviews, []);
+  const again = await fd(['review', '--json'], repo);
+  assert.deepEqual((JSON.parse(again.out) as { closed: string[] }).closed, [], 'nothing is closed twice');
+
+  // A review of a file that still differs from the base stays open, though nothing in the change needs a review now.
+  const store = await RecordStore.open(join(repo, '.git', 'flightdeck'));
+  try {
+    const base = git(repo, 'rev-parse', 'HEAD');
+    store.append([{ kind: 'review.opened', source: 'review', data: { reviewId: 'rev-readme', subject: 'x', files: [{ path: 'README.md', change: 'modified', categories: [] }], baseCommit: base } }]);
+    assert.deepEqual(goneReviews(store.db, base, ['README.md']), []);
+    assert.deepEqual(goneReviews(store.db, base, []), ['rev-readme']);
+    assert.deepEqual(goneReviews(store.db, 'c'.repeat(40), []), [], 'a review measured from another base is left');
+  } finally {
+    store.close();
+  }
 });

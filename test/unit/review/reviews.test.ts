@@ -12,7 +12,8 @@ import {
   overrideEvent, overrideReasonProblem, recordOverride, runReview, verdictEvent, OverrideError,
 } from '../../../src/core/review/reviews';
 import { RulesEngine } from '../../../src/core/review/rulesEngine';
-import { changeHash, type ReviewSubject } from '../../../src/core/review/subject';
+import { changeHash, type ReviewSubject, type RiskScan } from '../../../src/core/review/subject';
+import { reviewChanges } from '../../../src/core/review/reviewChanges';
 import type { ReviewEngine, ReviewInput, Verdict } from '../../../src/core/review/types';
 import type { Policy } from '../../../src/core/risk/types';
 import { tempDir } from '../helpers/tmp';
@@ -138,6 +139,55 @@ test('a new review resolves the session\'s open one; passed and overridden revie
   assert.deepEqual(third.resolved, [], 'a passed review is not resolved again');
   assert.equal(reviewById(store.db, second.reviewId)?.status, 'passed');
   assert.throws(() => recordOverride(store, { reviewId: first.reviewId, reason: 'false positive: the session check moved to middleware', by: BY }), /is resolved/);
+});
+
+test('a review that saw every file of an older open review as it is now closes it, whatever its session; one that did not leaves it open', async (t) => {
+  const store = await RecordStore.open(tempDir(t));
+  t.after(() => store.close());
+  const concerns = (): FakeEngine => new FakeEngine({ status: 'concerns', concerns: [{ file: 'app/auth/session.rb', severity: 'high', title: 't', explanation: 'e' }] });
+  const fixed = AUTH_DIFF.replace('= true', '= last_seen_at > 30.minutes.ago');
+  const withBlob = (s: ReviewSubject): ReviewSubject => ({ ...s, blobs: new Map([['app/auth/session.rb', 'c'.repeat(40)]]) });
+  const twoFiles: ReviewSubject = {
+    ...subject('s2'), files: [...subject('s2').files, { path: 'app/auth/token.rb', change: 'modified', categories: ['auth'], matches: [] }],
+  };
+  const cli = await runReview(store, subject(undefined), [concerns()], { by: BY, checks: [] });
+  const wider = await runReview(store, twoFiles, [concerns()], { by: BY, checks: [] });
+  // Without the content it saw, a review of another session closes nothing.
+  const blind = await runReview(store, subject('s1', fixed), [new FakeEngine({})], { by: BY, checks: [] });
+  assert.deepEqual(blind.resolved, []);
+  assert.equal(reviewById(store.db, cli.reviewId)?.status, 'concerns');
+
+  const seen = await runReview(store, withBlob(subject('s3', fixed)), [new FakeEngine({})], { by: BY, checks: [] });
+  assert.deepEqual(seen.resolved, [cli.reviewId], 'the no-session review is closed; the one with a file this review did not see is not');
+  assert.equal(reviewById(store.db, cli.reviewId)?.status, 'resolved');
+  assert.equal(reviewById(store.db, cli.reviewId)?.resolvedBy, seen.reviewId);
+  assert.equal(reviewById(store.db, wider.reviewId)?.status, 'concerns');
+  const resolved = listEvents(store.db, { limit: 100, kind: 'review.resolved' }).find((e) => e.data.reviewId === cli.reviewId);
+  assert.deepEqual(resolved?.data, { reviewId: cli.reviewId, supersededBy: seen.reviewId, by: BY, reason: 'a newer change was reviewed' });
+  assert.equal(resolved?.session, 's3');
+  assert.deepEqual(openReviews(store.db).map((r) => r.id), [wider.reviewId]);
+});
+
+test('a task set mid-session is the intent and boundary the review is given (the one the hooks gate by), not the session\'s start', async (t) => {
+  const store = await RecordStore.open(tempDir(t));
+  t.after(() => store.close());
+  const now = Date.now();
+  store.append([
+    { kind: 'session.started', session: 's1', at: now - 60_000, data: { agent: 'claude-code', startCommit: 'b'.repeat(40) } },
+    { kind: 'task.started', source: 'vscode', at: now - 30_000, data: { intent: 'Expire idle sessions after 30 minutes', allow: ['app/auth/**'], forbid: ['schema'] } },
+    { kind: 'file.changed', session: 's1', at: now - 10_000, data: { path: 'app/auth/session.rb', change: 'modified' } },
+  ]);
+  const file = subject('s1').files[0];
+  assert.ok(file);
+  const scan: RiskScan = {
+    policy: subject('s1').policy, baseCommit: 'b'.repeat(40), changed: [{ path: file.path, change: file.change }], risky: [file], diff: async () => AUTH_DIFF,
+  };
+  const model = new FakeEngine({});
+  const result = await reviewChanges(store, '/repo', { scanner: async () => scan, engines: () => [model], by: BY });
+  assert.equal(result.kind, 'reviewed');
+  assert.equal(result.kind === 'reviewed' ? result.subject.session : undefined, 's1');
+  assert.deepEqual([model.inputs[0]?.intent, model.inputs[0]?.boundary], ['Expire idle sessions after 30 minutes', 'only app/auth/**; no schema changes']);
+  assert.deepEqual([reviewById(store.db, result.kind === 'reviewed' ? result.outcome.reviewId : '')?.intent], ['Expire idle sessions after 30 minutes']);
 });
 
 test('override reasons must say why: empty, one word, and ok/fine/lgtm-style reasons are refused', () => {
