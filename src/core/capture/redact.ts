@@ -383,21 +383,28 @@ const urlTokenUserRule: Rule = {
   },
 };
 
-/** A `.netrc` line up to its `password`: a line start, then only netrc tokens and their values (`machine h login u `). */
-const NETRC_LEAD = /(?:\n|\r|\\n)[ \t]*(?:[+-][ \t]*)?(?<tokens>(?:(?:machine|login|account|port|protocol)[ \t]+[^\s\\]{1,256}[ \t]+|default[ \t]+){0,4})$/;
+const NETRC_TOKEN = String.raw`(?:(?:machine|login|account|port|protocol)[ \t]+[^\s\\]{1,256}[ \t]+|default[ \t]+)`;
+/**
+ * A `.netrc` line up to its `password`: a line start then only netrc tokens and their values (`machine h login u `),
+ * or `machine h …` inside other text (`echo "machine h login u password x" > ~/.netrc`).
+ */
+const netrcLead = lazily(() => new RegExp(
+  // Inside other text the host must look like one (`machine api.x.com`), so "the machine learning password" is prose.
+  String.raw`(?:(?:\n|\r|\\n)[ \t]*(?:[+-][ \t]*)?(?<tokens>${NETRC_TOKEN}{0,4})|[\s"'\x60](?<inline>(?:machine[ \t]+[^\s\\.]{1,128}\.[^\s\\]{1,128}|default)[ \t]+${NETRC_TOKEN}{0,3}))$`,
+));
 
 /**
- * `.netrc`'s `password <value>`, after `machine h login u` on its line or alone on one. Without `machine` or
- * `default` on the line a lone lowercase word (`password reset`) is more likely prose than a password: kept.
+ * `.netrc`'s `password <value>`, after `machine h login u` or alone on its line. Without `machine` or `default`
+ * before it a lone lowercase word (`password reset`) is more likely prose than a password: kept.
  */
 const netrcPasswordRule: Rule = {
   gate: KEYWORD_GATE,
   pattern: lazily(() => new RegExp(atTokenStart('password') + String.raw`[ \t]+(?<value>[^\s"'\x60\\=:][^\s"'\x60\\]{0,1023})`, 'g')),
   redact(m) {
     const value = m.groups?.value ?? '';
-    const lead = NETRC_LEAD.exec(textBefore(m.input, m.index));
+    const lead = netrcLead().exec(textBefore(m.input, m.index));
     if (!lead || isPlaceholder(value)) return m[0];
-    const netrcLine = /^(?:machine|default)\b/.test(lead.groups?.tokens ?? '');
+    const netrcLine = lead.groups?.inline !== undefined || /^(?:machine|default)\b/.test(lead.groups?.tokens ?? '');
     if (!netrcLine && (/^[a-z]+$/.test(value) || !endsLine(m.input, m.index + m[0].length))) return m[0];
     return redactEndingValue(m, 'password');
   },

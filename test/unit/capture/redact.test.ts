@@ -380,6 +380,12 @@ const positives: Positive[] = [
     expected: '+machine api.example.com\n+  login bob@example.com\n+  password [REDACTED:password]\n',
   },
   {
+    name: '.netrc line written by a command',
+    input: `echo "machine api.example.com login bob password ${S.pw}" > ~/.netrc`,
+    secrets: [S.pw],
+    expected: 'echo "machine api.example.com login bob password [REDACTED:password]" > ~/.netrc',
+  },
+  {
     name: 'Sentry DSN in an env file and in code',
     input: `SENTRY_DSN=https://${S.sentryKey}@o123.ingest.sentry.io/456\nSentry.init({ dsn: "https://${S.sentryKey}@o123.ingest.sentry.io/456" });`,
     secrets: [S.sentryKey],
@@ -538,7 +544,7 @@ const negatives: string[] = [
   'cwd=$(pwd)',
   'PASS_THROUGH=true\npass_filenames: false\nbypass=1\npasses: 3',
   'const pass = process.env.DB_PASS;\nif (dsn) connect(dsn)',
-  'Add a password field to the login page\npassword reset\nlogin page password field',
+  'Add a password field to the login page\npassword reset\nlogin page password field\nthe machine learning password field',
   'ssh://git@github.com/acme/app.git and https://jane@bitbucket.org/acme/app.git',
   'Sentry.init({ dsn: process.env.SENTRY_DSN })',
 ];
