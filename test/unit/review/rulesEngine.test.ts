@@ -210,6 +210,24 @@ test('a secret on an added line is found before redaction; the diff an engine ge
   assert.deepEqual(found(input([['a.rb', 'modified', ['payments']]], modified('a.rb', '+Stripe.api_key = ENV.fetch("STRIPE_KEY")')), 'secret-literal'), []);
 });
 
+test('a credentials file (secrets by its path) added or edited is a concern; deleted, or secret only by content, it is not', () => {
+  const byPath = (path: string, change: RiskyFile['change']): RiskyFile => ({ path, change, categories: ['secrets'], matches: [{ category: 'secrets', rule: 'path **/.env' }] });
+  const i = input([], [added('.env', 'FEATURE_FLAGS=on'), modified('.netrc', '+machine h.example.com'), deleted('deploy/tls.pem', 'x')].join(''), {
+    files: [
+      byPath('.env', 'added'), byPath('.netrc', 'modified'), byPath('deploy/tls.pem', 'deleted'), byPath('certs/old.key', 'renamed'),
+      { path: 'app/config.rb', change: 'modified', categories: ['secrets'], matches: [{ category: 'secrets', rule: 'content /AKIA/', line: 3, match: '[REDACTED:aws-access-key]' }] },
+    ],
+  });
+  const cs = found(i, 'secrets-file-committed');
+  assert.deepEqual(brief(cs), [['secrets-file-committed', '.env', undefined], ['secrets-file-committed', '.netrc', undefined], ['secrets-file-committed', 'certs/old.key', undefined]]);
+  for (const c of cs) {
+    assert.equal(c.severity, 'high');
+    assert.match(c.explanation, /secret store/);
+    assert.match(c.explanation, /\.gitignore/);
+  }
+  assert.equal(rules.reviewNow(i).status, 'concerns');
+});
+
 test('a check the category requires must have run and passed after the last change', () => {
   const path = 'db/migrate/20260301_add_idx.rb';
   const diff = added(path, 'class AddIdx < ActiveRecord::Migration[7.1]\n  def change\n    add_index :users, :email\n  end\nend');
