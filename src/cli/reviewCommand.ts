@@ -7,6 +7,7 @@ import { RecordStore } from '../core/record/store';
 import { reviewChanges } from '../core/review/reviewChanges';
 import type { ReviewOutcome } from '../core/review/reviews';
 import { RulesEngine } from '../core/review/rulesEngine';
+import { redactFileMatches } from '../core/review/secretFiles';
 import { describeSubject, type RiskScanner } from '../core/review/subject';
 import type { Concern, ReviewEngine } from '../core/review/types';
 import { UsageError, type CliArgs } from './args';
@@ -77,7 +78,7 @@ export async function review(args: CliArgs, out: Out, scanner: RiskScanner = sca
     if (args.json) {
       out(JSON.stringify({
         reviewId: outcome.reviewId, status: outcome.status, subject: description, session: subject.session ?? null, baseCommit: subject.baseCommit,
-        policyHash: subject.policy.hash, files: subject.files, resolved: outcome.resolved,
+        policyHash: subject.policy.hash, files: redactFileMatches(subject.files), resolved: outcome.resolved,
         verdicts: outcome.verdicts.map((v) => ({ engine: v.engine, status: v.status, model: v.model ?? null, promptVersion: v.promptVersion, inputHash: v.inputHash, error: v.error ?? null })),
         concerns: outcome.verdicts.flatMap((v) => v.concerns.map((c) => ({ ...c, engine: c.engine ?? v.engine }))),
       }, null, 2));

@@ -99,6 +99,9 @@ test('review (rules) of an untested auth change with a secret and a migration wi
     ['rules', 'secret-literal'],
   ]);
   assert.deepEqual(parsed.verdicts.map((v) => [v.engine, v.promptVersion, /^[0-9a-f]{64}$/.test(v.inputHash)]), [['rules', 'rules-2', true]]);
+  // The secrets rule's match on the key is listed with the files, redacted.
+  assert.equal(j.out.includes(AWS_KEY), false, 'review --json never prints the matched secret');
+  assert.match(j.out, /"match": "\[REDACTED:aws-access-key\]"/);
 });
 
 test('review (rules, default policy) of a committed .env and .netrc: exit 1, a secrets-file-committed concern each, and no value printed', async (t) => {

@@ -197,10 +197,13 @@ test('a secret on an added line is found before redaction; the diff an engine ge
   const diff = modified('config/initializers/stripe.rb', '-Stripe.api_key = ENV.fetch("STRIPE_KEY")\n+Stripe.api_key = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\n+DB_PASSWORD = "hunter2hunter2"', 3);
   const i = buildReviewInput({
     policy: { policy: POLICY, source: 'default', path: '', hash: 'h' }, baseCommit: 'b',
-    files: [{ path: 'config/initializers/stripe.rb', change: 'modified', categories: ['payments'], matches: [] }],
+    files: [{ path: 'config/initializers/stripe.rb', change: 'modified', categories: ['payments', 'secrets'], matches: [
+      { category: 'secrets', rule: 'content /sk_live_/', line: 3, match: 'sk_live_4eC39HqLyjWDarjtT1zdp7dc' },
+    ] }],
     changedPaths: ['config/initializers/stripe.rb', 'spec/stripe_spec.rb'], rawDiff: diff, intent: 't', boundary: '',
   }, 'r', []);
   assert.equal(i.diff.includes('sk_live_4eC39HqLyjWDarjtT1zdp7dc'), false);
+  assert.equal(i.files[0]?.matches[0]?.match, '[REDACTED:stripe-key]', 'the excerpt a content rule matched is redacted too');
   assert.equal(i.diff.includes('hunter2hunter2'), false);
   const cs = found(i, 'secret-literal');
   assert.deepEqual(brief(cs), [['secret-literal', 'config/initializers/stripe.rb', 3], ['secret-literal', 'config/initializers/stripe.rb', 4]]);
