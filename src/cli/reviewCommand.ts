@@ -36,7 +36,8 @@ function engines(args: CliArgs, policy: Policy, env: NodeJS.ProcessEnv): ReviewE
   return list;
 }
 
-const where = (c: Concern): string => `${c.file}${c.line === undefined ? '' : `:${c.line}`}`;
+// A model's concern on a file outside the review is attached to none: it still prints, marked so.
+const where = (c: Concern): string => `${c.file || '(no file)'}${c.line === undefined ? '' : `:${c.line}`}`;
 
 function human(outcome: ReviewOutcome, subject: string): string {
   const lines = [`Review ${outcome.reviewId} of ${subject}: ${outcome.status}`];

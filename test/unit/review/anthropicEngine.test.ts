@@ -201,13 +201,51 @@ test('"pass" with concerns listed is concerns: a contradictory answer never hide
   assert.equal(verdict.concerns.length, 1);
 });
 
+test('a concern is pinned to the reviewed files only: another path is kept with no file and named in its text; impossible lines are dropped', async (t) => {
+  const added = `diff --git a/app/auth/otp.rb b/app/auth/otp.rb
+new file mode 100644
+--- /dev/null
++++ b/app/auth/otp.rb
+@@ -0,0 +1,3 @@
++class Otp
++  def valid? = true
++end
+`;
+  const reviewed: ReviewSubject = {
+    ...subject(),
+    files: [...subject().files, { path: 'app/auth/otp.rb', change: 'added', categories: ['auth'], matches: [] }, { path: 'app/auth/old.rb', change: 'deleted', categories: ['auth'], matches: [] }],
+    rawDiff: RAW_DIFF + added,
+  };
+  const c = (file: string, line?: unknown) => ({ file, ...(line === undefined ? {} : { line }), severity: 'high', title: `on ${file}`, explanation: 'why' });
+  const server = await withServer([{ kind: 'tool', input: { verdict: 'concerns', concerns: [
+    c('../../etc/passwd', 1), c('./app/auth/session.rb', 12), c('app\\billing\\charge.rb', 0), c('b/app/auth/otp.rb', 2), c('app/auth/otp.rb', 40),
+    c('app/auth/old.rb', 3), c('lib/not_reviewed.rb', 5), c('app/auth/session.rb', 2.5), c('app/auth/session.rb', '7'), c('/etc/shadow'),
+  ] } }], t);
+  const verdict = await engine(server.url).review(buildReviewInput(reviewed, 'rev-3', []));
+  assert.equal(verdict.status, 'concerns', verdict.error);
+  assert.deepEqual(verdict.concerns.map((x) => [x.title, x.file, x.line]), [
+    ['on ../../etc/passwd', '', undefined],
+    ['on ./app/auth/session.rb', 'app/auth/session.rb', 12],
+    ['on app\\billing\\charge.rb', 'app/billing/charge.rb', undefined],
+    ['on b/app/auth/otp.rb', 'app/auth/otp.rb', 2],
+    ['on app/auth/otp.rb', 'app/auth/otp.rb', undefined],
+    ['on app/auth/old.rb', 'app/auth/old.rb', undefined],
+    ['on lib/not_reviewed.rb', '', undefined],
+    ['on app/auth/session.rb', 'app/auth/session.rb', undefined],
+    ['on app/auth/session.rb', 'app/auth/session.rb', undefined],
+    ['on /etc/shadow', '', undefined],
+  ]);
+  assert.equal(verdict.concerns[0]?.explanation, '(The reviewer named "../../etc/passwd", which is not a file in this review.) why');
+  assert.match(verdict.concerns[6]?.explanation ?? '', /named "lib\/not_reviewed\.rb"/);
+  for (const x of verdict.concerns) assert.ok(!('line' in x) || x.line !== undefined, 'no line key left undefined');
+});
+
 test('malformed answers fail with a clear error and never pass', async (t) => {
   const cases: [Reply, RegExp][] = [
     [{ kind: 'tool', input: { verdict: 'maybe', concerns: [] } }, /verdict is "maybe"/],
     [{ kind: 'tool', input: { verdict: 'pass' } }, /concerns is not a list/],
     [{ kind: 'tool', input: { verdict: 'concerns', concerns: [] } }, /none is listed/],
     [{ kind: 'tool', input: { verdict: 'concerns', concerns: [{ file: 'a', severity: 'critical', title: 't', explanation: 'e' }] } }, /severity "critical"/],
-    [{ kind: 'tool', input: { verdict: 'concerns', concerns: [{ file: 'a', line: -3, severity: 'high', title: 't', explanation: 'e' }] } }, /line -3/],
     [{ kind: 'tool', input: { verdict: 'concerns', concerns: [{ file: 'a', severity: 'high', title: '', explanation: 'e' }] } }, /title is not a non-empty string/],
     [{ kind: 'tool', input: { verdict: 'pass', concerns: [] }, stopReason: 'max_tokens' }, /cut off/],
     [{ kind: 'text', text: 'Looks good to me!' }, /no report_review call/],
