@@ -7,6 +7,7 @@ import { RecordStore } from '../core/record/store';
 import { reviewChanges } from '../core/review/reviewChanges';
 import type { ReviewOutcome } from '../core/review/reviews';
 import { RulesEngine } from '../core/review/rulesEngine';
+import { redactFileMatches } from '../core/review/secretFiles';
 import { describeSubject, type RiskScanner } from '../core/review/subject';
 import type { Concern, ReviewEngine } from '../core/review/types';
 import { UsageError, type CliArgs } from './args';
@@ -35,7 +36,8 @@ function engines(args: CliArgs, policy: Policy, env: NodeJS.ProcessEnv): ReviewE
   return list;
 }
 
-const where = (c: Concern): string => `${c.file}${c.line === undefined ? '' : `:${c.line}`}`;
+// A model's concern on a file outside the review is attached to none: it still prints, marked so.
+const where = (c: Concern): string => `${c.file || '(no file)'}${c.line === undefined ? '' : `:${c.line}`}`;
 
 function human(outcome: ReviewOutcome, subject: string): string {
   const lines = [`Review ${outcome.reviewId} of ${subject}: ${outcome.status}`];
@@ -79,7 +81,7 @@ export async function review(args: CliArgs, out: Out, scanner: RiskScanner = sca
     if (args.json) {
       out(JSON.stringify({
         reviewId: outcome.reviewId, status: outcome.status, subject: description, session: subject.session ?? null, baseCommit: subject.baseCommit,
-        policyHash: subject.policy.hash, files: subject.files, resolved: outcome.resolved,
+        policyHash: subject.policy.hash, files: redactFileMatches(subject.files), resolved: outcome.resolved,
         verdicts: outcome.verdicts.map((v) => ({ engine: v.engine, status: v.status, model: v.model ?? null, promptVersion: v.promptVersion, inputHash: v.inputHash, error: v.error ?? null })),
         concerns: outcome.verdicts.flatMap((v) => v.concerns.map((c) => ({ ...c, engine: c.engine ?? v.engine }))),
       }, null, 2));

@@ -8,6 +8,7 @@ import { filesOnDisk } from '../core/risk/changes';
 import { classifyChanges, type ChangedFile } from '../core/risk/classify';
 import { describePolicyState, loadPolicy } from '../core/risk/load';
 import { riskyChangesSince } from '../core/risk/riskyChanges';
+import { redactFileMatches } from '../core/review/secretFiles';
 import type { PolicyState, RiskyFile } from '../core/risk/types';
 import { UsageError, type CliArgs } from './args';
 
@@ -76,7 +77,9 @@ export function formatRiskReport(r: RiskReport): string {
 }
 
 export async function risk(args: CliArgs, out: Out, fromDb: SessionBaseFromDb): Promise<number> {
-  const report = await riskReport(args, fromDb);
+  const found = await riskReport(args, fromDb);
+  // A content match quotes the file (`sk_live_…`), and this output lands in CI logs and agent transcripts.
+  const report = { ...found, riskyFiles: redactFileMatches(found.riskyFiles) };
   out(args.json ? JSON.stringify(report, null, 2) : formatRiskReport(report));
   return 0;
 }

@@ -99,7 +99,9 @@ function judgeName(segments: string[]): boolean {
   const last = segments[segments.length - 1];
   if (last === undefined || segments[0] === 'NO' || NOT_THE_SECRET_ITSELF.has(last)) return false;
   const joined = segments.join('_');
-  if (/PASSWORD|PASSWD|SECRET|CREDENTIAL|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY/.test(joined)) return true;
+  if (/PASSWORD|PASSWD|SECRET|CREDENTIAL|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|AUTH_?KEY/.test(joined)) return true;
+  // Short words only as the last word: DB_PASS, dbPass, SENTRY_DSN, MYSQL_PWD; PASS_THROUGH and bare PWD (the shell's cwd) are not.
+  if (last === 'PASS' || last === 'DSN' || (last === 'PWD' && segments.length > 1)) return true;
   // TOKEN must end a segment (AUTHTOKEN, GITHUB_TOKEN) so TOKENS and TOKENIZER stay readable.
   if (segments.some((s) => s.endsWith('TOKEN'))) return true;
   // AUTH only as the last word (BASIC_AUTH, _auth): AUTH_DOMAIN, AUTHOR, NEXTAUTH_URL are not secrets.
@@ -108,7 +110,7 @@ function judgeName(segments: string[]): boolean {
 
 function kindForName(name: string): SecretKind {
   const joined = nameSegments(name).join('_');
-  if (/PASSWORD|PASSWD/.test(joined)) return 'password';
+  if (/PASSWORD|PASSWD|_PASS$|^PASS$|_PWD$/.test(joined)) return 'password';
   if (joined.endsWith('AUTHORIZATION')) return 'bearer';
   return 'env-secret';
 }
@@ -128,7 +130,7 @@ function isSecretKey(key: string): boolean {
  * (`"Bearer " + token`), and values an earlier rule already redacted (`Bearer [REDACTED:jwt]`).
  */
 const PLACEHOLDER_VALUE =
-  /^(?:\$[{(A-Za-z_]|\{\{|\[REDACTED:|(?:bearer|basic|digest|token)\s+(?:\[REDACTED:|$))|^(?:|<[^>]*>|%\w+%|\{\w+\}|\*+|x{3,}|X{3,}|\.{3,}|null|nil|none|undefined|true|false|string|str|number|int|boolean|bool|required|optional|redacted)$/i;
+  /^(?:\$[{(A-Za-z_]|\{\{|\[REDACTED:|(?:bearer|basic|digest|token)\s+(?:\[REDACTED:|$))|^(?:|<[^>]*>|%\w+%|\{\w+\}|\*+|x{3,}|X{3,}|\.{3,}|null|nil|none|undefined|true|false|string|str|number|int|boolean|bool|required|optional|redacted|changeme|change[-_ ]?me|replace[-_ ]?me|placeholder|your[-_][\w-]{1,40}|example)$/i;
 
 function isPlaceholder(value: string): boolean {
   return PLACEHOLDER_VALUE.test(value);
@@ -140,6 +142,7 @@ const PLAIN_IDENTIFIER = /^[A-Za-z_]+$/;
 /** An unquoted value that is code rather than a literal: `getToken()`, `self.password`, `connect(password=pw)`. */
 function looksLikeCode(bare: string, nextChar: string): boolean {
   if (nextChar === '(' || nextChar === '[') return true;
+  if (nextChar === '{' && bare.endsWith('$')) return true; // `${VAR}` unquoted: the value is cut before its brace
   if (bare.endsWith('.') || bare.endsWith('[') || bare.startsWith('=')) return true; // obj. / x[ / ==
   if (DOTTED_IDENTIFIER.test(bare)) return true;
   if (!PLAIN_IDENTIFIER.test(bare)) return false;
@@ -263,10 +266,10 @@ const QUOTED = String.raw`"(?:[^"\\\r\n]|\\.){1,1024}"|\\"(?:[^"\\\r\n]|\\[^"\r\
 const BARE = String.raw`(?:[^\s"'\x60\\;&|<>(){},]|\\\\){1,1024}`;
 const VALUE = `${QUOTED}|${BARE}`;
 
-const SECRET_WORD = String.raw`(?:secret|token|passw(?:or)?d|api[_-]?key|private[_-]?key|access[_-]?key|credential|auth)`;
+const SECRET_WORD = String.raw`(?:secret|token|pass(?:w(?:or)?d)?|pwd|dsn|api[_-]?key|private[_-]?key|access[_-]?key|credential|auth)`;
 // `tokens` is everywhere in model transcripts (usage counts) and never names a secret, so it does not open the gate.
 const KEYWORD_GATE =
-  /[Ss]ecret|SECRET|[Tt]oken(?!s)|TOKEN(?!S)|[Pp]assw|PASSW|[Kk]ey|KEY|[Cc]redential|CREDENTIAL|[Aa]uth|AUTH|[Bb]earer|BEARER/;
+  /[Ss]ecret|SECRET|[Tt]oken(?!s)|TOKEN(?!S)|[Pp]ass|PASS|[Kk]ey|KEY|[Cc]redential|CREDENTIAL|[Aa]uth|AUTH|[Bb]earer|BEARER|PWD|[Pp]wd|DSN|[Dd]sn/;
 /**
  * A name with a secret word in it (`GITHUB_TOKEN`, `"apiKey"`, `--db-password`); `isSecretName` has the final
  * say. The match starts at the secret word; the rest of the name is found looking back. (A lookbehind never
@@ -365,6 +368,48 @@ const connectionStringRule: Rule = {
   redact: (m) => (isPlaceholder(m.groups?.value ?? '') ? m[0] : redactEndingValue(m, 'password')),
 };
 
+const HEX_KEY = /^[0-9a-f]{32,64}$/i;
+
+/**
+ * A token as the whole user part of a URL (a Sentry DSN `https://<key>@o1.ingest.sentry.io/2`, `https://<pat>@host`):
+ * only when it looks random, so `ssh://git@host` and `https://jane@host` stay readable.
+ */
+const urlTokenUserRule: Rule = {
+  gate: /:\/\//,
+  pattern: lazily(() => /:\/\/(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}:\/\/)(?<value>[^\s:@/?#'"`<>[\]]{16,256})(?=@)/g),
+  redact(m) {
+    const value = m.groups?.value ?? '';
+    return HEX_KEY.test(value) || UUID.test(value) || looksRandom(value, 16) ? redactEndingValue(m, 'password') : m[0];
+  },
+};
+
+const NETRC_TOKEN = String.raw`(?:(?:machine|login|account|port|protocol)[ \t]+[^\s\\]{1,256}[ \t]+|default[ \t]+)`;
+/**
+ * A `.netrc` line up to its `password`: a line start then only netrc tokens and their values (`machine h login u `),
+ * or `machine h …` inside other text (`echo "machine h login u password x" > ~/.netrc`).
+ */
+const netrcLead = lazily(() => new RegExp(
+  // Inside other text the host must look like one (`machine api.x.com`), so "the machine learning password" is prose.
+  String.raw`(?:(?:\n|\r|\\n)[ \t]*(?:[+-][ \t]*)?(?<tokens>${NETRC_TOKEN}{0,4})|[\s"'\x60](?<inline>(?:machine[ \t]+[^\s\\.]{1,128}\.[^\s\\]{1,128}|default)[ \t]+${NETRC_TOKEN}{0,3}))$`,
+));
+
+/**
+ * `.netrc`'s `password <value>`, after `machine h login u` or alone on its line. Without `machine` or `default`
+ * before it a lone lowercase word (`password reset`) is more likely prose than a password: kept.
+ */
+const netrcPasswordRule: Rule = {
+  gate: KEYWORD_GATE,
+  pattern: lazily(() => new RegExp(atTokenStart('password') + String.raw`[ \t]+(?<value>[^\s"'\x60\\=:][^\s"'\x60\\]{0,1023})`, 'g')),
+  redact(m) {
+    const value = m.groups?.value ?? '';
+    const lead = netrcLead().exec(textBefore(m.input, m.index));
+    if (!lead || isPlaceholder(value)) return m[0];
+    const netrcLine = lead.groups?.inline !== undefined || /^(?:machine|default)\b/.test(lead.groups?.tokens ?? '');
+    if (!netrcLine && (/^[a-z]+$/.test(value) || !endsLine(m.input, m.index + m[0].length))) return m[0];
+    return redactEndingValue(m, 'password');
+  },
+};
+
 /** Words that are the scheme of an Authorization header, not its credential. */
 const AUTH_SCHEMES = new Set(['bearer', 'basic', 'token', 'bot', 'digest']);
 
@@ -461,10 +506,12 @@ const RULES: readonly Rule[] = [
   tokenRule('npm-token', 'npm_', String.raw`[A-Za-z0-9]{36}\b`),
   tokenRule('jwt', 'eyJ', String.raw`[A-Za-z0-9_-]{10,4096}\.eyJ[A-Za-z0-9_-]{10,8192}\.[A-Za-z0-9_-]{0,4096}`),
   connectionStringRule,
+  urlTokenUserRule,
   authorizationRule,
   bearerRule,
   mysqlPasswordRule,
   curlUserRule,
+  netrcPasswordRule,
   namedValueRule,
   flagValueRule,
   highEntropyRule,

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import type { MessageCreateParamsNonStreaming, Tool } from '@anthropic-ai/sdk/resources/messages';
 import { redactText } from '../capture/redact';
+import { parseUnifiedDiff } from './diff';
 import type { Concern, ReviewEngine, ReviewInput, Severity, Verdict } from './types';
 
 /** Bumped whenever the prompt or the answer's schema changes, so a past verdict can be explained and re-run. */
@@ -120,15 +121,44 @@ export function parseAnswer(message: unknown): { concerns: Concern[]; model?: st
       title: text(c.title, `concern ${i + 1}'s title`, 300), explanation: text(c.explanation, `concern ${i + 1}'s explanation`, 4000),
       engine: 'anthropic',
     };
-    if (c.line !== undefined && c.line !== null) {
-      if (typeof c.line !== 'number' || !Number.isInteger(c.line) || c.line < 1) throw new Malformed(`concern ${i + 1} has line ${JSON.stringify(c.line)}`);
-      out.line = c.line;
-    }
+    // A line that cannot be one (0, -3, 2.5, "12") is dropped, not the concern: the finding still stands.
+    if (typeof c.line === 'number' && Number.isInteger(c.line) && c.line >= 1) out.line = c.line;
     return out;
   });
   // "pass" with concerns listed is read as concerns: a concern is never hidden by a contradictory verdict.
   if (answer.verdict === 'concerns' && concerns.length === 0) throw new Malformed('verdict is "concerns" but none is listed');
   return { concerns, model: typeof message.model === 'string' ? message.model : undefined };
+}
+
+/** `./app\\x.rb`, `b/app/x.rb` → `app/x.rb`: how a model may write a path the diff names. */
+function pathCandidates(named: string): string[] {
+  const plain = named.trim().replace(/\\/g, '/').replace(/^(?:\.\/)+/, '');
+  return [plain, plain.replace(/^[ab]\//, '')];
+}
+
+/**
+ * The model's concerns pinned to the reviewed files only: a file outside the review (`../../etc/passwd`, a path
+ * the diff does not name) would become an editor diagnostic anywhere on disk, so such a concern keeps its text,
+ * says which file the model named, and is attached to no file. A line is kept where the new file can have it.
+ */
+export function keepWithinReview(concerns: readonly Concern[], input: Pick<ReviewInput, 'files' | 'diff'>): Concern[] {
+  const reviewed = new Map(input.files.map((f) => [f.path, f.change]));
+  let lastLines: Map<string, number> | undefined;
+  // An added file's diff is the whole file, so its last added line is its length.
+  const lastLineOfAdded = (path: string): number | undefined =>
+    (lastLines ??= new Map(parseUnifiedDiff(input.diff).filter((f) => f.change === 'added').map((f) => [f.path, f.added.at(-1)?.line ?? 0]))).get(path);
+  return concerns.map((c) => {
+    const file = pathCandidates(c.file).find((p) => reviewed.has(p));
+    if (file === undefined) {
+      const unplaced: Concern = { ...c, file: '', explanation: `(The reviewer named ${JSON.stringify(c.file)}, which is not a file in this review.) ${c.explanation}` };
+      delete unplaced.line;
+      return unplaced;
+    }
+    const out: Concern = { ...c, file };
+    const last = lastLineOfAdded(file);
+    if (out.line !== undefined && (reviewed.get(file) === 'deleted' || (last !== undefined && out.line > last))) delete out.line;
+    return out;
+  });
 }
 
 /** Seconds a 429 asks to wait: retry-after-ms, retry-after in seconds or as a date. */
@@ -207,7 +237,8 @@ export class AnthropicEngine implements ReviewEngine {
       }
       try {
         const answer = parseAnswer(message);
-        return verdict(answer.concerns.length ? 'concerns' : 'passed', answer.concerns, { model: answer.model ?? this.model });
+        const concerns = keepWithinReview(answer.concerns, input);
+        return verdict(concerns.length ? 'concerns' : 'passed', concerns, { model: answer.model ?? this.model });
       } catch (err) {
         if (err instanceof Malformed) return failed(`malformed answer from ${this.model}: ${err.message}, retry`);
         throw err;

@@ -16,6 +16,11 @@ export interface PlacedConcern {
   severity: Concern['severity'];
 }
 
+/** An absolute path or one through `..`: a concern recorded before engines kept to the reviewed files may name one. */
+function escapesRepository(file: string): boolean {
+  return /^(?:[\\/]|[A-Za-z]:)/.test(file) || file.split(/[\\/]/).includes('..');
+}
+
 /** Every concern of the open reviews, placed on its line; the newest review's copy wins when two say the same. */
 export function placeConcerns(reviews: readonly ReviewRow[]): PlacedConcern[] {
   const seen = new Set<string>();
@@ -23,7 +28,7 @@ export function placeConcerns(reviews: readonly ReviewRow[]): PlacedConcern[] {
   for (const r of reviews) {
     if (r.status !== 'concerns' && r.status !== 'failed' && r.status !== 'pending') continue;
     for (const c of r.concerns) {
-      if (!c.file) continue;
+      if (!c.file || escapesRepository(c.file)) continue;
       const engine = c.engine ?? r.engine ?? 'review';
       const line = c.line !== undefined && Number.isInteger(c.line) && c.line >= 1 ? c.line - 1 : 0;
       const message = `${c.title}: ${c.explanation}`;

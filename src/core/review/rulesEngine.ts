@@ -5,16 +5,18 @@ import type { Policy } from '../risk/types';
 import { addedDependencies } from './dependencies';
 import { parseUnifiedDiff, type DiffFile } from './diff';
 import { isMigrationPath, missingDown } from './migrations';
+import { isSecretsFileByPath } from './secretFiles';
 import type { Concern, ReviewEngine, ReviewInput, Verdict } from './types';
 
 /** Bumped whenever a rule changes what it reports, so a past verdict says which rules made it. */
-export const RULES_VERSION = 'rules-1';
+export const RULES_VERSION = 'rules-2';
 
 export type RuleId =
   | 'migration-without-down'
   | 'auth-change-without-test'
   | 'payment-change-without-test'
   | 'secret-literal'
+  | 'secrets-file-committed'
   | 'required-check-missing'
   | 'dependency-added'
   | 'protected-file-deleted';
@@ -52,6 +54,7 @@ export class RulesEngine implements ReviewEngine {
       ...this.migrations(input),
       ...this.untested(input),
       ...this.secrets(input),
+      ...this.secretsFiles(input),
       ...this.requiredChecks(input),
       ...this.dependencies(input),
       ...this.deletions(input),
@@ -113,6 +116,13 @@ export class RulesEngine implements ReviewEngine {
       }));
     return found.map((s) => concern('secret-literal', s.file, s.line, 'high', `A secret is written into the code (${s.kind.replace(/-/g, ' ')})`,
       `An added line holds what looks like a secret (${s.kind.replace(/-/g, ' ')}). Anyone who can read the repository can use it; move it to the environment or a secret store, and rotate it if it is real.`));
+  }
+
+  private secretsFiles(input: ReviewInput): Concern[] {
+    // Deleting one is the fix, not the problem; a file in the category only by a line of content is secret-literal's.
+    return input.files.filter((f) => f.change !== 'deleted' && isSecretsFileByPath(f)).map((f) =>
+      concern('secrets-file-committed', f.path, undefined, 'high', 'A credentials file is in the change',
+        `${f.path} is a file that holds credentials (keys, passwords, tokens), and this change adds or edits it in the repository, where everyone with access to it, and every clone and fork, gets a copy. Keep credentials in a secret store or an ignored file (add ${f.path} to .gitignore, commit a template such as .env.example without values), take the file out of the change, and rotate any credential it held.`));
   }
 
   private requiredChecks(input: ReviewInput): Concern[] {

@@ -4,6 +4,7 @@ import { dependencyChange } from '../capture/classify';
 import { containsSecret, redactText } from '../capture/redact';
 import type { PolicyState, RiskyFile } from '../risk/types';
 import { parseUnifiedDiff } from './diff';
+import { isSecretsFileByPath, redactFileMatches, withholdFiles } from './secretFiles';
 import type { ReviewInput } from './types';
 
 /**
@@ -95,18 +96,22 @@ export function findSecrets(rawDiff: string): { file: string; line: number; kind
   return found;
 }
 
-/** Exactly what an engine is given: the intent, boundary, categories and the redacted diff, nothing else. */
+/**
+ * Exactly what an engine is given: the intent, boundary, categories and the redacted diff, nothing else. A file in
+ * the secrets category by its path (`.env`, `*.pem`) keeps its diff header but not its contents.
+ */
 export function buildReviewInput(
   subject: ReviewSubject,
   reviewId: string,
   checks: ReviewInput['checks'],
 ): ReviewInput {
+  const withheld = new Set(subject.files.filter(isSecretsFileByPath).map((f) => f.path));
   return {
     reviewId,
     intent: redactText(subject.intent),
     boundary: redactText(subject.boundary),
-    files: subject.files,
-    diff: redactText(subject.rawDiff),
+    files: redactFileMatches(subject.files),
+    diff: redactText(withholdFiles(subject.rawDiff, withheld)),
     baseCommit: subject.baseCommit,
     checks,
     policyHash: subject.policy.hash,

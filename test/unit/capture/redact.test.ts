@@ -66,6 +66,8 @@ const S = {
   opaque2: fake(ALNUM, 40),
   hex64: fake(HEX, 64),
   djangoKey: `django-insecure-${fake(LOWER + DIGITS + '!@#%^*(-_=+)', 50)}`,
+  sentryKey: fake(HEX, 32),
+  uuidToken: `${fake(HEX, 8)}-${fake(HEX, 4)}-4${fake(HEX, 3)}-8${fake(HEX, 3)}-${fake(HEX, 12)}`,
 };
 
 const rsaKey = `-----BEGIN RSA PRIVATE KEY-----\n${S.rsaBody}\n-----END RSA PRIVATE KEY-----`;
@@ -359,7 +361,55 @@ const positives: Positive[] = [
     secrets: [S.npm],
     expected: '//registry.npmjs.org/:_authToken=[REDACTED:npm-token]',
   },
+  {
+    name: '.env with short secret names (PASS, PWD) in several cases',
+    input: `SERVICE_PWD=${S.pw}\nDB_PASS=${S.pw2}\nsmtpPass=${S.opaque}\nPWD=/home/jane\nOLDPWD=/tmp\n`,
+    secrets: [S.pw, S.pw2, S.opaque],
+    expected: 'SERVICE_PWD=[REDACTED:password]\nDB_PASS=[REDACTED:password]\nsmtpPass=[REDACTED:password]\nPWD=/home/jane\nOLDPWD=/tmp\n',
+  },
+  {
+    name: '.netrc on one line, with a UUID API key as the password',
+    input: `machine api.example.com login bob password ${S.uuidToken}\n`,
+    secrets: [S.uuidToken],
+    expected: 'machine api.example.com login bob password [REDACTED:password]\n',
+  },
+  {
+    name: '.netrc with one token a line, in a diff',
+    input: `+machine api.example.com\n+  login bob@example.com\n+  password ${S.pw}\n`,
+    secrets: [S.pw],
+    expected: '+machine api.example.com\n+  login bob@example.com\n+  password [REDACTED:password]\n',
+  },
+  {
+    name: '.netrc line written by a command',
+    input: `echo "machine api.example.com login bob password ${S.pw}" > ~/.netrc`,
+    secrets: [S.pw],
+    expected: 'echo "machine api.example.com login bob password [REDACTED:password]" > ~/.netrc',
+  },
+  {
+    name: 'Sentry DSN in an env file and in code',
+    input: `SENTRY_DSN=https://${S.sentryKey}@o123.ingest.sentry.io/456\nSentry.init({ dsn: "https://${S.sentryKey}@o123.ingest.sentry.io/456" });`,
+    secrets: [S.sentryKey],
+    expected: 'SENTRY_DSN=[REDACTED:env-secret]\nSentry.init({ dsn: "[REDACTED:env-secret]" });',
+  },
+  {
+    name: 'a token as the user part of a URL in prose',
+    input: `the DSN is https://${S.sentryKey}@o123.ingest.sentry.io/456 for now`,
+    secrets: [S.sentryKey],
+    expected: 'the DSN is https://[REDACTED:password]@o123.ingest.sentry.io/456 for now',
+  },
   // --- JSON and YAML
+  {
+    name: 'YAML and JSON with short secret names, quoted',
+    input: `db:\n  DB_PASS: "${S.pw}"\n{"dbPass": "${S.pw2}", "authKey": '${S.opaque}', "credentials": "${S.opaque2}"}`,
+    secrets: [S.pw, S.pw2, S.opaque, S.opaque2],
+    expected: 'db:\n  DB_PASS: "[REDACTED:password]"\n{"dbPass": "[REDACTED:password]", "authKey": \'[REDACTED:env-secret]\', "credentials": "[REDACTED:env-secret]"}',
+  },
+  {
+    name: 'INI section with a password and a DSN',
+    input: `[database]\nuser = app\npass = ${S.pw}\ndsn = postgres://app:${S.pw2}@db/app\n`,
+    secrets: [S.pw, S.pw2],
+    expected: '[database]\nuser = app\npass = [REDACTED:password]\ndsn = [REDACTED:env-secret]\n',
+  },
   {
     name: 'JSON config with secret-named keys',
     input: `{"name": "app", "apiKey": "${S.opaque}", "clientSecret": "${S.pw}", "timeout": 30}`,
@@ -487,6 +537,16 @@ const negatives: string[] = [
   'valueFrom:\n  secretKeyRef:\n    name: db\n    key: password',
   'key 3f786850e387550fdab836ed7e6dc881de23001b',
   'url = f"postgres://{user}:{password}@{host}/db"',
+  // Placeholders and references under secret names, and words that only look like them.
+  'DB_PASS=\nDB_PASS=${DB_PASSWORD}\nDB_PASS=<your-password>\nDB_PASS=changeme\nDB_PASS=your_db_password\nSENTRY_DSN=process.env.SENTRY_DSN',
+  'db:\n  password: "${DB_PASSWORD}"\n  pass: "<your-password>"\n  token: "CHANGE_ME"\n  secret: "your-secret-here"',
+  'PWD=/home/jane/app\nOLDPWD=/home/jane',
+  'cwd=$(pwd)',
+  'PASS_THROUGH=true\npass_filenames: false\nbypass=1\npasses: 3',
+  'const pass = process.env.DB_PASS;\nif (dsn) connect(dsn)',
+  'Add a password field to the login page\npassword reset\nlogin page password field\nthe machine learning password field',
+  'ssh://git@github.com/acme/app.git and https://jane@bitbucket.org/acme/app.git',
+  'Sentry.init({ dsn: process.env.SENTRY_DSN })',
 ];
 
 test('positive corpus covers every kind and is large enough', () => {
@@ -631,6 +691,10 @@ test('pathological inputs finish and redact correctly (bounded patterns, no cata
     'eyJ'.repeat(100_000),
     'authorization: '.repeat(20_000),
     `postgres://${'u'.repeat(100_000)}:${'p'.repeat(100_000)}`,
+    '\npassword '.repeat(50_000),
+    `${'machine m login l '.repeat(20_000)}password x1`,
+    `https://${'a1'.repeat(100_000)}@`,
+    'DB_PASS='.repeat(50_000),
   ];
   for (const text of adversarial) assert.equal(typeof redactText(text), 'string');
   const buried = `${'key '.repeat(100_000)}GITHUB_TOKEN=${S.ghp}`;

@@ -93,6 +93,86 @@ test('a passing review: the server gets the intent, boundary, categories and dif
   assert.equal(verdict.inputHash, createHash('sha256').update(req.raw).digest('hex'));
 });
 
+// Built at run time, so no secret-shaped literal sits in the source.
+const DB_PASS = `s3cr3t${'v4lue'.repeat(2)}`;
+const SERVICE_PWD = `hunter2${'secret'}`;
+const SENTRY_KEY = '0123456789abcdef'.split('').reverse().join('').repeat(2);
+const NETRC_TOKEN = `6f1c2e4a-${'9b3d'}-4c1e-8a2f-${'5e6d7c8b9a01'}`;
+const PEM_BODY = `MIIEow${'IBAAKCAQEA7x'.repeat(5)}`;
+
+const SECRETS_DIFF = `diff --git a/.env.production b/.env.production
+new file mode 100644
+index 0000000..5555555
+--- /dev/null
++++ b/.env.production
+@@ -0,0 +1,3 @@
++SERVICE_PWD=${SERVICE_PWD}
++DB_PASS=${DB_PASS}
++SENTRY_DSN=https://${SENTRY_KEY}@o123.ingest.sentry.io/456
+diff --git a/.netrc b/.netrc
+new file mode 100644
+index 0000000..6666666
+--- /dev/null
++++ b/.netrc
+@@ -0,0 +1 @@
++machine api.example.com login bob password ${NETRC_TOKEN}
+diff --git a/deploy/tls.pem b/deploy/tls.pem
+deleted file mode 100644
+index 7777777..0000000
+--- a/deploy/tls.pem
++++ /dev/null
+@@ -1,3 +0,0 @@
+------BEGIN PRIVATE KEY-----
+-${PEM_BODY}
+------END PRIVATE KEY-----
+diff --git a/deploy/config.yml b/deploy/config.yml
+index 8888888..9999999 100644
+--- a/deploy/config.yml
++++ b/deploy/config.yml
+@@ -1,2 +1,5 @@
+ database:
++  DB_PASS: "${DB_PASS}"
++  dsn: https://${SENTRY_KEY}@o123.ingest.sentry.io/456
++  netrc: machine api.example.com login bob password ${NETRC_TOKEN}
+   pool: 5
+`;
+
+function secretsSubject(): ReviewSubject {
+  const secretsByPath = (path: string, change: 'added' | 'deleted') =>
+    ({ path, change, categories: ['secrets'], matches: [{ category: 'secrets', rule: 'path **/.env.*' }] });
+  return {
+    ...subject(),
+    files: [
+      secretsByPath('.env.production', 'added'),
+      secretsByPath('.netrc', 'added'),
+      secretsByPath('deploy/tls.pem', 'deleted'),
+      { path: 'deploy/config.yml', change: 'modified', categories: ['infra'], matches: [{ category: 'infra', rule: 'path **/deploy/**' }] },
+    ],
+    changedPaths: ['.env.production', '.netrc', 'deploy/tls.pem', 'deploy/config.yml'],
+    rawDiff: SECRETS_DIFF,
+  };
+}
+
+test('secrets never reach the server: secrets files are withheld whole (path and change kept), other files are redacted', async (t) => {
+  const server = await withServer([{ kind: 'tool', input: { verdict: 'pass', concerns: [] } }], t);
+  const verdict = await engine(server.url).review(buildReviewInput(secretsSubject(), 'rev-2', []));
+  assert.equal(verdict.status, 'passed', verdict.error);
+  const [req] = server.received;
+  assert.ok(req);
+  for (const secret of [DB_PASS, SERVICE_PWD, SENTRY_KEY, NETRC_TOKEN, PEM_BODY]) assert.equal(req.raw.includes(secret), false, `${secret} reached the server`);
+  const user = req.body.messages?.[0]?.content ?? '';
+  assert.match(user, /- \.env\.production \(added\): secrets/);
+  assert.match(user, /- deploy\/tls\.pem \(deleted\): secrets/);
+  for (const path of ['.env.production', '.netrc', 'deploy/tls.pem']) {
+    const header = path === 'deploy/tls.pem' ? `--- a/${path}\n+++ /dev/null` : `--- /dev/null\n+++ b/${path}`;
+    assert.ok(user.includes(`${header}\n[contents withheld: a secrets file]\n`), `${path} withheld after its header:\n${user}`);
+  }
+  assert.equal(user.includes('SERVICE_PWD'), false, 'not even the names in a secrets file are sent');
+  assert.match(user, /\+ {2}DB_PASS: "\[REDACTED:password\]"/);
+  assert.match(user, /\+ {2}dsn: \[REDACTED:env-secret\]/);
+  assert.match(user, /\+ {2}netrc: machine api\.example\.com login bob password \[REDACTED:password\]/);
+});
+
 test('a review with concerns: each with file, line, severity, title, explanation, raised by anthropic', async (t) => {
   const server = await withServer([{
     kind: 'tool',
@@ -121,13 +201,51 @@ test('"pass" with concerns listed is concerns: a contradictory answer never hide
   assert.equal(verdict.concerns.length, 1);
 });
 
+test('a concern is pinned to the reviewed files only: another path is kept with no file and named in its text; impossible lines are dropped', async (t) => {
+  const added = `diff --git a/app/auth/otp.rb b/app/auth/otp.rb
+new file mode 100644
+--- /dev/null
++++ b/app/auth/otp.rb
+@@ -0,0 +1,3 @@
++class Otp
++  def valid? = true
++end
+`;
+  const reviewed: ReviewSubject = {
+    ...subject(),
+    files: [...subject().files, { path: 'app/auth/otp.rb', change: 'added', categories: ['auth'], matches: [] }, { path: 'app/auth/old.rb', change: 'deleted', categories: ['auth'], matches: [] }],
+    rawDiff: RAW_DIFF + added,
+  };
+  const c = (file: string, line?: unknown) => ({ file, ...(line === undefined ? {} : { line }), severity: 'high', title: `on ${file}`, explanation: 'why' });
+  const server = await withServer([{ kind: 'tool', input: { verdict: 'concerns', concerns: [
+    c('../../etc/passwd', 1), c('./app/auth/session.rb', 12), c('app\\billing\\charge.rb', 0), c('b/app/auth/otp.rb', 2), c('app/auth/otp.rb', 40),
+    c('app/auth/old.rb', 3), c('lib/not_reviewed.rb', 5), c('app/auth/session.rb', 2.5), c('app/auth/session.rb', '7'), c('/etc/shadow'),
+  ] } }], t);
+  const verdict = await engine(server.url).review(buildReviewInput(reviewed, 'rev-3', []));
+  assert.equal(verdict.status, 'concerns', verdict.error);
+  assert.deepEqual(verdict.concerns.map((x) => [x.title, x.file, x.line]), [
+    ['on ../../etc/passwd', '', undefined],
+    ['on ./app/auth/session.rb', 'app/auth/session.rb', 12],
+    ['on app\\billing\\charge.rb', 'app/billing/charge.rb', undefined],
+    ['on b/app/auth/otp.rb', 'app/auth/otp.rb', 2],
+    ['on app/auth/otp.rb', 'app/auth/otp.rb', undefined],
+    ['on app/auth/old.rb', 'app/auth/old.rb', undefined],
+    ['on lib/not_reviewed.rb', '', undefined],
+    ['on app/auth/session.rb', 'app/auth/session.rb', undefined],
+    ['on app/auth/session.rb', 'app/auth/session.rb', undefined],
+    ['on /etc/shadow', '', undefined],
+  ]);
+  assert.equal(verdict.concerns[0]?.explanation, '(The reviewer named "../../etc/passwd", which is not a file in this review.) why');
+  assert.match(verdict.concerns[6]?.explanation ?? '', /named "lib\/not_reviewed\.rb"/);
+  for (const x of verdict.concerns) assert.ok(!('line' in x) || x.line !== undefined, 'no line key left undefined');
+});
+
 test('malformed answers fail with a clear error and never pass', async (t) => {
   const cases: [Reply, RegExp][] = [
     [{ kind: 'tool', input: { verdict: 'maybe', concerns: [] } }, /verdict is "maybe"/],
     [{ kind: 'tool', input: { verdict: 'pass' } }, /concerns is not a list/],
     [{ kind: 'tool', input: { verdict: 'concerns', concerns: [] } }, /none is listed/],
     [{ kind: 'tool', input: { verdict: 'concerns', concerns: [{ file: 'a', severity: 'critical', title: 't', explanation: 'e' }] } }, /severity "critical"/],
-    [{ kind: 'tool', input: { verdict: 'concerns', concerns: [{ file: 'a', line: -3, severity: 'high', title: 't', explanation: 'e' }] } }, /line -3/],
     [{ kind: 'tool', input: { verdict: 'concerns', concerns: [{ file: 'a', severity: 'high', title: '', explanation: 'e' }] } }, /title is not a non-empty string/],
     [{ kind: 'tool', input: { verdict: 'pass', concerns: [] }, stopReason: 'max_tokens' }, /cut off/],
     [{ kind: 'text', text: 'Looks good to me!' }, /no report_review call/],

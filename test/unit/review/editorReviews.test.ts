@@ -12,7 +12,8 @@ import { agentStoppedSince, automaticEngines, lastSeq, parseAutomatic } from '..
 import { placeConcerns, riskTooltip } from '../../../src/core/review/concernView';
 import { expiryAt, reviewPick } from '../../../src/core/review/overrideChoices';
 import { reviewChanges } from '../../../src/core/review/reviewChanges';
-import { openReviews, reviewById } from '../../../src/core/review/reviewQueries';
+import { openReviews, reviewById, type ReviewRow } from '../../../src/core/review/reviewQueries';
+import type { Concern } from '../../../src/core/review/types';
 import { markResolved, OverrideError, recordOverride } from '../../../src/core/review/reviews';
 import { RulesEngine } from '../../../src/core/review/rulesEngine';
 import { classifyFile } from '../../../src/core/risk/fileRisk';
@@ -91,6 +92,15 @@ test('concerns are placed on their 0-based lines with engine, rule and review; t
   // An overridden review's concerns leave the editor.
   recordOverride(store, { reviewId: result.outcome.reviewId, reason: 'applied by hand on staging, rollback tested', by: 'Test' });
   assert.deepEqual(placeConcerns(openReviews(store.db)), []);
+});
+
+test('a recorded concern on a path outside the repository is never placed in the editor', () => {
+  const on = (file: string): Concern => ({ file, severity: 'high', title: file, explanation: 'e', engine: 'anthropic' });
+  const row: ReviewRow = {
+    id: 'rev-x', subject: 's', categories: [], files: [], status: 'concerns', overrides: [], engines: [],
+    concerns: [on('../../etc/passwd'), on('/etc/shadow'), on('C:\\Windows\\win.ini'), on('app/..\\..\\x'), on(''), on('app/ok.rb'), on('app/..hidden/ok.rb')],
+  };
+  assert.deepEqual(placeConcerns([row]).map((c) => c.file), ['app/ok.rb', 'app/..hidden/ok.rb']);
 });
 
 test('marking a review resolved records who did; a closed or unknown review is refused', async (t) => {

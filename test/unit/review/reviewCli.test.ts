@@ -99,7 +99,28 @@ test('review (rules) of an untested auth change with a secret and a migration wi
     ['rules', 'auth-change-without-test'], ['rules', 'migration-without-down'], ['rules', 'required-check-missing'], ['rules', 'required-check-missing'],
     ['rules', 'secret-literal'],
   ]);
-  assert.deepEqual(parsed.verdicts.map((v) => [v.engine, v.promptVersion, /^[0-9a-f]{64}$/.test(v.inputHash)]), [['rules', 'rules-1', true]]);
+  assert.deepEqual(parsed.verdicts.map((v) => [v.engine, v.promptVersion, /^[0-9a-f]{64}$/.test(v.inputHash)]), [['rules', 'rules-2', true]]);
+  // The secrets rule's match on the key is listed with the files, redacted.
+  assert.equal(j.out.includes(AWS_KEY), false, 'review --json never prints the matched secret');
+  assert.match(j.out, /"match": "\[REDACTED:aws-access-key\]"/);
+});
+
+test('review (rules, default policy) of a committed .env and .netrc: exit 1, a secrets-file-committed concern each, and no value printed', async (t) => {
+  const repo = gitRepo(t);
+  write(repo, 'README.md', 'app\n');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'start');
+  // Values the redactor cannot tell from ordinary settings: only the file's kind says they are credentials.
+  const values = ['xq9-internal-value', 'bob-at-work-77'];
+  write(repo, '.env.production', `UPSTREAM_HANDLE=${values[0]}\n`);
+  write(repo, '.netrc', `machine api.example.com login bob password ${values[1]}\n`);
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'add config');
+  const r = await fd(['review', '--json', '--base', 'HEAD~1'], repo);
+  assert.equal(r.code, 1, r.out + r.err);
+  const parsed = JSON.parse(r.out) as { concerns: { rule: string; file: string; severity: string }[] };
+  assert.deepEqual(parsed.concerns.filter((c) => c.rule === 'secrets-file-committed').map((c) => [c.file, c.severity]).sort(), [['.env.production', 'high'], ['.netrc', 'high']]);
+  for (const value of values) assert.equal(r.out.includes(value), false, `${value} printed`);
 });
 
 test('review of a tested auth change in a session, with its checks, passes (exit 0) and shows in the session record', async (t) => {

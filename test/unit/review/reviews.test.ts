@@ -96,7 +96,7 @@ test('a review records its opening and one verdict per engine, and the row combi
   assert.equal(row.status, 'concerns');
   assert.equal(row.engine, 'anthropic+rules');
   assert.equal(row.model, 'claude-test');
-  assert.equal(row.promptVersion, 'anthropic:review-1 rules:rules-1');
+  assert.equal(row.promptVersion, 'anthropic:review-1 rules:rules-2');
   assert.equal(row.by, BY);
   assert.equal(row.verdict, `${row.concerns.length} concerns`);
   assert.deepEqual(row.categories, ['auth']);
@@ -107,7 +107,7 @@ test('a review records its opening and one verdict per engine, and the row combi
     ['rules', 'auth-change-without-test'],
     ['rules', 'required-check-missing'],
   ]);
-  assert.deepEqual(row.engines.map((e) => [e.engine, e.status, e.promptVersion]), [['anthropic', 'concerns', 'review-1'], ['rules', 'concerns', 'rules-1']]);
+  assert.deepEqual(row.engines.map((e) => [e.engine, e.status, e.promptVersion]), [['anthropic', 'concerns', 'review-1'], ['rules', 'concerns', 'rules-2']]);
   assert.deepEqual(openReviews(store.db).map((r) => r.id), [outcome.reviewId]);
 });
 
@@ -278,7 +278,7 @@ test('an override that reaches the record before its review (another process) st
   t.after(() => store.close());
   store.append([{ ...overrideEvent({ reviewId: 'rev-early', reason: 'false positive: the session check moved to middleware', by: BY }), session: 's9' }]);
   store.append([{ kind: 'review.opened', session: 's9', data: { reviewId: 'rev-early', subject: 'auth: a.rb', categories: ['auth'], files: [] } }]);
-  store.append([verdictEvent('rev-early', { status: 'concerns', concerns: [], engine: 'rules', promptVersion: 'rules-1', inputHash: 'z' }, { session: 's9', policyHash: 'p', changeHash: 'h', by: BY })]);
+  store.append([verdictEvent('rev-early', { status: 'concerns', concerns: [], engine: 'rules', promptVersion: 'rules-2', inputHash: 'z' }, { session: 's9', policyHash: 'p', changeHash: 'h', by: BY })]);
   const row = reviewById(store.db, 'rev-early');
   assert.equal(row?.status, 'overridden');
   assert.equal(row?.override?.reason, 'false positive: the session check moved to middleware');

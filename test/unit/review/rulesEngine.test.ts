@@ -197,10 +197,13 @@ test('a secret on an added line is found before redaction; the diff an engine ge
   const diff = modified('config/initializers/stripe.rb', '-Stripe.api_key = ENV.fetch("STRIPE_KEY")\n+Stripe.api_key = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\n+DB_PASSWORD = "hunter2hunter2"', 3);
   const i = buildReviewInput({
     policy: { policy: POLICY, source: 'default', path: '', hash: 'h' }, baseCommit: 'b',
-    files: [{ path: 'config/initializers/stripe.rb', change: 'modified', categories: ['payments'], matches: [] }],
+    files: [{ path: 'config/initializers/stripe.rb', change: 'modified', categories: ['payments', 'secrets'], matches: [
+      { category: 'secrets', rule: 'content /sk_live_/', line: 3, match: 'sk_live_4eC39HqLyjWDarjtT1zdp7dc' },
+    ] }],
     changedPaths: ['config/initializers/stripe.rb', 'spec/stripe_spec.rb'], rawDiff: diff, intent: 't', boundary: '',
   }, 'r', []);
   assert.equal(i.diff.includes('sk_live_4eC39HqLyjWDarjtT1zdp7dc'), false);
+  assert.equal(i.files[0]?.matches[0]?.match, '[REDACTED:stripe-key]', 'the excerpt a content rule matched is redacted too');
   assert.equal(i.diff.includes('hunter2hunter2'), false);
   const cs = found(i, 'secret-literal');
   assert.deepEqual(brief(cs), [['secret-literal', 'config/initializers/stripe.rb', 3], ['secret-literal', 'config/initializers/stripe.rb', 4]]);
@@ -208,6 +211,24 @@ test('a secret on an added line is found before redaction; the diff an engine ge
   for (const c of cs) assert.doesNotMatch(JSON.stringify(c), /sk_live_|hunter2/);
   // An environment lookup is not a secret.
   assert.deepEqual(found(input([['a.rb', 'modified', ['payments']]], modified('a.rb', '+Stripe.api_key = ENV.fetch("STRIPE_KEY")')), 'secret-literal'), []);
+});
+
+test('a credentials file (secrets by its path) added or edited is a concern; deleted, or secret only by content, it is not', () => {
+  const byPath = (path: string, change: RiskyFile['change']): RiskyFile => ({ path, change, categories: ['secrets'], matches: [{ category: 'secrets', rule: 'path **/.env' }] });
+  const i = input([], [added('.env', 'FEATURE_FLAGS=on'), modified('.netrc', '+machine h.example.com'), deleted('deploy/tls.pem', 'x')].join(''), {
+    files: [
+      byPath('.env', 'added'), byPath('.netrc', 'modified'), byPath('deploy/tls.pem', 'deleted'), byPath('certs/old.key', 'renamed'),
+      { path: 'app/config.rb', change: 'modified', categories: ['secrets'], matches: [{ category: 'secrets', rule: 'content /AKIA/', line: 3, match: '[REDACTED:aws-access-key]' }] },
+    ],
+  });
+  const cs = found(i, 'secrets-file-committed');
+  assert.deepEqual(brief(cs), [['secrets-file-committed', '.env', undefined], ['secrets-file-committed', '.netrc', undefined], ['secrets-file-committed', 'certs/old.key', undefined]]);
+  for (const c of cs) {
+    assert.equal(c.severity, 'high');
+    assert.match(c.explanation, /secret store/);
+    assert.match(c.explanation, /\.gitignore/);
+  }
+  assert.equal(rules.reviewNow(i).status, 'concerns');
 });
 
 test('a check the category requires must have run and passed after the last change', () => {

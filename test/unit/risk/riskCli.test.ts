@@ -51,6 +51,25 @@ test('flightdeck risk lists risky files with categories and rules, exits 0, and 
   assert.deepEqual(r.riskyFiles[0]?.matches[0], { category: 'auth', rule: r.riskyFiles[0]?.matches[0]?.rule, line: 2, match: 'bcrypt' });
 });
 
+test('flightdeck risk never prints the secret a content rule matched, in text or --json', (t) => {
+  // Built at run time, so no secret-shaped literal sits in the source.
+  const aws = `AKIA${'Q3EGVP7XKM2ZT4NB'}`;
+  const stripe = `sk_live_${'4eC39HqLyjWDarjtT1zdp7dc'}`;
+  const longPassword = `${'Zq8'.repeat(30)}`;
+  const repo = changedRepo(t, 'src/config.ts', 'export const region = "eu";\n',
+    `export const region = "eu";\nexport const aws = "${aws}";\nexport const stripe = "${stripe}";\nexport const conf = { "password": "${longPassword}" };\n`);
+  const text = fd(['risk'], repo);
+  assert.equal(text.code, 0, text.err);
+  const json = fd(['risk', '--json'], repo);
+  for (const out of [text.out, json.out]) {
+    for (const secret of [aws, stripe, longPassword.slice(0, 20)]) assert.equal(out.includes(secret), false, `${secret} printed:\n${out}`);
+  }
+  assert.match(text.out, /line 2: "\[REDACTED:aws-access-key\]"/);
+  const r = JSON.parse(json.out) as RiskReport;
+  const matches = r.riskyFiles.flatMap((f) => f.matches).filter((m) => m.category === 'secrets');
+  assert.deepEqual(matches.map((m) => [m.line, m.match]), [[2, '[REDACTED:aws-access-key]'], [3, '[REDACTED:stripe-key]'], [4, '[REDACTED:secret]']]);
+});
+
 test('with PATHs, flightdeck risk classifies those files as they are on disk', (t) => {
   const repo = gitRepo(t);
   write(repo, 'app/models/order.rb', 'class Order\n  def pay!\n    Stripe::PaymentIntent.create(amount: total)\n  end\nend\n');
