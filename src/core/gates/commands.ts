@@ -85,6 +85,41 @@ function programWords(words: readonly string[]): string[] {
   return words.slice(i).map((w, n) => (n === 0 ? w.replace(/^.*\//, '').replace(/\.(sh|bash|zsh|py|js|mjs|ts|rb|ps1)$/, '') : w));
 }
 
+/** A word naming the repository's `.flightdeck` folder or a file in it (`.flightdeck`, `./.flightdeck/policy.json`). */
+const FLIGHTDECK_PATH = /(^|\/)\.flightdeck(\/|$)/;
+/** Programs that change or remove every file they are given. */
+const CHANGES_EACH_ARGUMENT = new Set(['rm', 'rmdir', 'unlink', 'shred', 'truncate', 'tee', 'mv']);
+/** Programs that write only their last argument (the others are read). */
+const WRITES_LAST_ARGUMENT = new Set(['cp', 'ln', 'install', 'rsync']);
+/** Git subcommands that change or remove the paths they are given. */
+const GIT_CHANGES_PATHS = new Set(['rm', 'mv', 'checkout', 'restore', 'clean']);
+/** An output redirection (`>`, `>>`, `2>`, `&>`, `>|`) and, when written together, its target. */
+const REDIRECT = /^(?:\d*|&)>>?\|?(.*)$/;
+
+/** Whether a simple command writes, moves or deletes something under `.flightdeck` (as far as its words show it). */
+function changesFlightdeckFolder(words: readonly string[]): boolean {
+  for (let i = 0; i < words.length; i++) {
+    const redirect = REDIRECT.exec(words[i] as string);
+    if (redirect && FLIGHTDECK_PATH.test(redirect[1] || (words[i + 1] ?? ''))) return true;
+  }
+  const prog = programWords(words);
+  const [name = ''] = prog;
+  const args = prog.slice(1).filter((w) => !w.startsWith('-'));
+  if (CHANGES_EACH_ARGUMENT.has(name)) return args.some((w) => FLIGHTDECK_PATH.test(w));
+  if (WRITES_LAST_ARGUMENT.has(name)) return FLIGHTDECK_PATH.test(args[args.length - 1] ?? '');
+  if (name === 'dd') return prog.some((w) => w.startsWith('of=') && FLIGHTDECK_PATH.test(w.slice(3)));
+  // `sed -i`, `sed -i.bak`, `sed --in-place`, `perl -pi -e`: an in-place edit of the files named.
+  if (name === 'sed' || name === 'perl') return prog.some((w) => /^-[a-zA-Z]*i|^--in-place/.test(w)) && args.some((w) => FLIGHTDECK_PATH.test(w));
+  if (name === 'find') return prog.some((w) => w === '-delete' || w === '-exec' || w === '-execdir') && args.some((w) => FLIGHTDECK_PATH.test(w));
+  const git = gitSubcommand(words);
+  return git !== undefined && GIT_CHANGES_PATHS.has(git.sub ?? '') && prog.slice(git.at + 1).some((w) => FLIGHTDECK_PATH.test(w));
+}
+
+/** The first simple command of a line that writes, moves or deletes the `.flightdeck` folder or a file in it. */
+export function flightdeckFolderChange(line: string): string | undefined {
+  return simpleCommands(line).find(changesFlightdeckFolder)?.join(' ');
+}
+
 const deployPatterns = DEPLOY_COMMANDS.map((p) => p.split(' '));
 
 /** The deploy pattern a command line runs, if any (`terraform apply`, `vercel --prod`). */

@@ -1,16 +1,16 @@
 // The gate decision for one agent tool call, from what is on disk only (the policy, gates.json and the journal
 // after it): no database, no git process, so the Claude Code hook can ask it on every tool call.
 //
-// Gated: deploy commands and `git push` to a protected branch while a review is open, and edits to files the
-// task's boundary forbids. Enforce mode denies them (and fails closed when the state or policy cannot be read);
-// advisory mode never denies, it tells the agent. Edits to risky files are told in both modes.
+// Gated: deploy commands and `git push` to a protected branch while a review is open, edits to files the task's
+// boundary forbids, and the agent's changes to the owner's policy (.flightdeck/policy.json). Enforce mode denies
+// them (and fails closed when the state or policy cannot be read); advisory mode never denies, it tells the agent. Edits to risky files are told in both modes.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { boundaryViolations } from '../capture/task';
 import type * as Classify from '../risk/classify';
 import { POLICY_FILE, readPolicy } from '../risk/read';
 import type { Policy } from '../risk/types';
-import { deployCommand, protectedPushTargets } from './commands';
+import { deployCommand, flightdeckFolderChange, protectedPushTargets } from './commands';
 import { EDIT_TOOLS } from './editTools';
 import type { GateName } from './gateNames';
 import { gateOverride, openGateReviews, reviewConcerns, reviewStatusAt, type GateReview, type GateStateRead } from './state';
@@ -117,8 +117,31 @@ function reviewGate(gate: 'push' | 'deploy', what: string, ctx: GateContext): Ga
   };
 }
 
+/**
+ * An agent's change to the policy (or the folder it is in): the owner's file, so enforce mode denies it unless the
+ * boundary gate is overridden, and advisory mode tells the agent; undefined when it goes on without a word.
+ */
+function policyChangeGate(what: string, ctx: GateContext): GateDecision | undefined {
+  if (ctx.mode !== 'enforce') {
+    return { action: 'advise', gate: 'boundary', reason: `Flightdeck: ${what} changes the project's policy (${POLICY_FILE}), which is the owner's to change. The project is in advisory mode, so this is not blocked, but ask the user before changing it.` };
+  }
+  if (ctx.state.ok && gateOverride(ctx.state.state, 'boundary', ctx.now)) return undefined;
+  const unread = ctx.state.ok ? '' : ` (the gate state cannot be read: ${ctx.state.why}, so no override can be seen; enforce mode fails closed)`;
+  return {
+    action: 'deny', gate: 'boundary',
+    reason: `Flightdeck (enforce): ${what} is gated: the project's policy (${POLICY_FILE}) is the owner's, not the agent's, to change${unread}. Ask the user to change it themselves; if they want you to do it, they can override the boundary gate (\`flightdeck override --gate boundary --reason "…"\` in their own terminal, or \`Flightdeck: Override gate…\` in VS Code).`,
+  };
+}
+
 function decideBash(command: string, ctx: GateContext): GateDecision {
-  // The cheap test first: most commands neither push nor deploy.
+  // The cheap tests first: most commands neither touch the policy, nor push, nor deploy.
+  let policyAdvice: GateDecision | undefined;
+  if (command.includes('.flightdeck')) {
+    const change = flightdeckFolderChange(command);
+    const d = change === undefined ? undefined : policyChangeGate(`\`${quote(change, 80)}\``, ctx);
+    if (d?.action === 'deny') return d;
+    policyAdvice = d;
+  }
   if (command.includes('push')) {
     const targets = protectedPushTargets(command, ctx.currentBranch(), ctx.policy.protectedBranches);
     if (targets.length) {
@@ -127,14 +150,19 @@ function decideBash(command: string, ctx: GateContext): GateDecision {
     }
   }
   const deploy = deployCommand(command);
-  if (deploy) return reviewGate('deploy', `a deploy (\`${deploy}\`)`, ctx);
-  return { action: 'allow' };
+  const decided = deploy ? reviewGate('deploy', `a deploy (\`${deploy}\`)`, ctx) : undefined;
+  return decided && decided.action !== 'allow' ? decided : policyAdvice ?? { action: 'allow' };
 }
 
 function decideEdit(tool: string, input: Json, cwd: string | undefined, ctx: GateContext): GateDecision {
   const file = str(input[EDIT_TOOLS[tool] as string]);
   const path = file === undefined ? undefined : repoPath(ctx.repoRoot, file, cwd);
   if (!path) return { action: 'allow' };
+  // Compared without case: on macOS and Windows `.Flightdeck/Policy.json` is the same file.
+  if (path.toLowerCase() === POLICY_FILE) {
+    const d = policyChangeGate(`editing ${path}`, ctx);
+    if (d) return d;
+  }
   const enforce = ctx.mode === 'enforce';
   if (!ctx.state.ok && enforce) {
     return { action: 'deny', gate: 'boundary', reason: `Flightdeck (enforce): editing ${path} is gated and the task's boundary cannot be read (${ctx.state.why}); enforce mode fails closed. Run \`flightdeck gates\` to rebuild the gate state, then retry.` };

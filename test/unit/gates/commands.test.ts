@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deployCommand, gitPushes, protectedPushTargets, simpleCommands } from '../../../src/core/gates/commands';
+import { deployCommand, flightdeckFolderChange, gitPushes, protectedPushTargets, simpleCommands } from '../../../src/core/gates/commands';
 
 const PROTECTED = ['main', 'master', 'release/*', 'production'];
 
@@ -51,4 +51,21 @@ test('git push targets: explicit refspecs, HEAD, the current branch, deletions, 
   assert.deepEqual(protectedPushTargets('git stash push -m wip', 'main', PROTECTED), []);
   assert.deepEqual(protectedPushTargets('git push origin release', 'x', PROTECTED), [], 'release/* is not release');
   assert.equal(gitPushes('git push upstream main', 'x')[0]?.remote, 'upstream');
+});
+
+test('commands that write, move or delete the .flightdeck folder or its policy are found; reading it is not', () => {
+  const changes = [
+    'rm .flightdeck/policy.json', 'rm -rf .flightdeck', 'rm -rf ./.flightdeck/', 'mv .flightdeck/policy.json /tmp/p.json', 'mv /tmp/p.json .flightdeck/policy.json',
+    'echo {} > .flightdeck/policy.json', 'echo {} >>.flightdeck/policy.json', 'jq . p.json 1> /work/repo/.flightdeck/policy.json', 'cat x | tee .flightdeck/policy.json',
+    "sed -i 's/enforce/advisory/' .flightdeck/policy.json", "sed -i.bak -e 's/a/b/' .flightdeck/policy.json", "perl -pi -e 's/enforce/advisory/' .flightdeck/policy.json",
+    'git rm -q .flightdeck/policy.json', 'git checkout -- .flightdeck', 'git checkout HEAD~3 -- .flightdeck/policy.json', 'git restore .flightdeck/policy.json',
+    'cp /tmp/open.json .flightdeck/policy.json', 'truncate -s 0 .flightdeck/policy.json', 'npm test && rm .flightdeck/policy.json', 'sudo rm .flightdeck/policy.json',
+  ];
+  for (const line of changes) assert.ok(flightdeckFolderChange(line), line);
+  const not = [
+    'cat .flightdeck/policy.json', 'jq .mode .flightdeck/policy.json', 'cp .flightdeck/policy.json /tmp/p.json', "sed 's/a/b/' .flightdeck/policy.json",
+    'git diff .flightdeck', 'git add .flightdeck/policy.json', 'echo "rm .flightdeck/policy.json"', 'ls .flightdeck', 'rm -rf node_modules/.flightdeck-cache', 'git checkout -- src',
+  ];
+  for (const line of not) assert.equal(flightdeckFolderChange(line), undefined, line);
+  assert.equal(flightdeckFolderChange('npm test; rm -f .flightdeck/policy.json'), 'rm -f .flightdeck/policy.json');
 });

@@ -127,3 +127,32 @@ test('after an edit, open concerns on that file are told to the agent', () => {
   assert.equal(advisePostToolUse('Edit', { file_path: `${ROOT}/src/other.ts` }, ROOT, c).action, 'allow');
   assert.equal(advisePostToolUse('Bash', { command: 'ls' }, ROOT, c).action, 'allow');
 });
+
+test('the policy is the owner\'s: enforce denies an agent\'s edit of it or a command that changes it unless the boundary gate is overridden; advisory tells', () => {
+  const c = ctx('enforce', ok(emptyGateState()));
+  for (const tool of ['Edit', 'Write', 'MultiEdit']) {
+    const d = edit(`${ROOT}/.flightdeck/policy.json`, c, tool);
+    assert.ok(d.action === 'deny' && d.gate === 'boundary', tool);
+    assert.match(d.reason, /editing \.flightdeck\/policy\.json is gated: the project's policy \(\.flightdeck\/policy\.json\) is the owner's, not the agent's, to change\. Ask the user/);
+    assert.match(d.reason, /flightdeck override --gate boundary --reason/);
+  }
+  assert.equal(decidePreToolUse('NotebookEdit', { notebook_path: '.flightdeck/policy.json', new_source: '{}' }, ROOT, c).action, 'deny');
+  assert.equal(edit('.Flightdeck/Policy.json', c).action, 'deny', 'the same file on a case-insensitive disk');
+  assert.equal(edit(`${ROOT}/docs/policy.json`, c).action, 'allow');
+  const rm = bash('rm -f .flightdeck/policy.json', c);
+  assert.ok(rm.action === 'deny' && rm.gate === 'boundary');
+  assert.match(rm.reason, /`rm -f \.flightdeck\/policy\.json` is gated/);
+  assert.equal(bash('echo \'{"mode":"advisory"}\' > .flightdeck/policy.json', c).action, 'deny');
+  assert.equal(bash('cat .flightdeck/policy.json', c).action, 'allow', 'reading it is fine');
+  assert.equal(bash('mkdir -p .flightdeck', c).action, 'allow');
+  const unreadable = edit(`${ROOT}/.flightdeck/policy.json`, ctx('enforce', { ok: false, why: 'gates.json is missing' }));
+  assert.ok(unreadable.action === 'deny' && /no override can be seen/.test(unreadable.reason), 'fails closed');
+  const overridden = ctx('enforce', ok(stateWith(ev('override.recorded', { gate: 'boundary', reason: 'switch to advisory for the demo', by: 'Ann' }, NOW - 1000))));
+  assert.equal(edit(`${ROOT}/.flightdeck/policy.json`, overridden).action, 'allow');
+  assert.equal(bash('rm .flightdeck/policy.json', overridden).action, 'allow');
+  const pushGate = ctx('enforce', ok(stateWith(ev('override.recorded', { gate: 'push', reason: 'release', by: 'Ann' }, NOW - 1000))));
+  assert.equal(edit(`${ROOT}/.flightdeck/policy.json`, pushGate).action, 'deny', 'only the boundary gate lets it through');
+  const advisory = edit(`${ROOT}/.flightdeck/policy.json`, ctx('advisory', ok(emptyGateState())));
+  assert.ok(advisory.action === 'advise' && /the owner's to change\. The project is in advisory mode, so this is not blocked/.test(advisory.reason));
+  assert.equal(bash('rm .flightdeck/policy.json', ctx('advisory', ok(emptyGateState()))).action, 'advise');
+});
