@@ -46,7 +46,9 @@ export function unreviewedPushDecision(command: string, repoRoot: string, curren
     if (r.status === 0) continue;
     const said = (r.stderr ?? '').trim().replace(/^flightdeck: /gm, '');
     const why = r.status === 1 ? said : `it could not be checked (${r.error?.message ?? (said || `exit ${r.status ?? r.signal}`)}); enforce mode fails closed`;
-    return { action: 'deny', gate: 'push', reason: `Flightdeck (enforce): ${why}` };
+    // check-push names the override command: here the reader is an agent, who asks the user rather than runs it.
+    const override = /flightdeck override/.test(why) ? ' An override is the user\'s decision: ask them to run it in their own terminal (or `Flightdeck: Override gate…` in VS Code); an agent\'s is refused.' : '';
+    return { action: 'deny', gate: 'push', reason: `Flightdeck (enforce): ${why}${override}` };
   }
   return undefined;
 }

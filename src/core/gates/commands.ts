@@ -120,6 +120,30 @@ export function flightdeckFolderChange(line: string): string | undefined {
   return simpleCommands(line).find(changesFlightdeckFolder)?.join(' ');
 }
 
+/** Flightdeck's subcommands that are a person's decision: run by an agent, the record would name the person. */
+const PERSON_ONLY_SUBCOMMANDS = new Set(['override', 'resolve']);
+/** Programs that run the script or package a later word names (`node dist/cli.js`, `npm exec flightdeck`). */
+const SCRIPT_RUNNERS = new Set(['node', 'bun', 'deno', 'tsx', 'ts-node', 'npm', 'pnpm', 'yarn', 'exec', 'run', 'x', 'dlx']);
+/** A word that runs Flightdeck's CLI: `flightdeck`, `flightdeck@1.2`, `…/flightdeck-1.2/dist/cli.js`, `dist/cli.js`. */
+const RUNS_FLIGHTDECK = /flightdeck|^(.*\/)?cli(\.js)?$/i;
+
+/** A Flightdeck subcommand a person must run (`override`, `resolve`) that a command line runs, with its `--gate`. */
+export function personOnlyFlightdeckCommand(line: string): { subcommand: string; gate?: string } | undefined {
+  for (const words of simpleCommands(line)) {
+    const prog = programWords(words);
+    let i = 0;
+    while (i < prog.length && (SCRIPT_RUNNERS.has(prog[i] as string) || (prog[i] as string).startsWith('-'))) i++;
+    if (!RUNS_FLIGHTDECK.test(prog[i] ?? '')) continue;
+    for (i++; i < prog.length && (prog[i] as string).startsWith('-'); i += prog[i] === '--repo' ? 2 : 1);
+    const subcommand = prog[i];
+    if (subcommand === undefined || !PERSON_ONLY_SUBCOMMANDS.has(subcommand)) continue;
+    const gate = prog.indexOf('--gate');
+    const gateValue = prog.find((w) => w.startsWith('--gate='))?.slice('--gate='.length);
+    return { subcommand, ...(gate > 0 && prog[gate + 1] ? { gate: prog[gate + 1] } : gateValue ? { gate: gateValue } : {}) };
+  }
+  return undefined;
+}
+
 const deployPatterns = DEPLOY_COMMANDS.map((p) => p.split(' '));
 
 /** The deploy pattern a command line runs, if any (`terraform apply`, `vercel --prod`). */

@@ -10,9 +10,9 @@ import { boundaryViolations } from '../capture/task';
 import type * as Classify from '../risk/classify';
 import { POLICY_FILE, readPolicy } from '../risk/read';
 import type { Policy } from '../risk/types';
-import { deployCommand, flightdeckFolderChange, protectedPushTargets } from './commands';
+import { deployCommand, flightdeckFolderChange, personOnlyFlightdeckCommand, protectedPushTargets } from './commands';
 import { EDIT_TOOLS } from './editTools';
-import type { GateName } from './gateNames';
+import { isGateName, type GateName } from './gateNames';
 import { gateOverride, openGateReviews, reviewConcerns, reviewStatusAt, type GateReview, type GateStateRead } from './state';
 
 export type GateDecision =
@@ -113,7 +113,7 @@ function reviewGate(gate: 'push' | 'deploy', what: string, ctx: GateContext): Ga
   }
   return {
     action: 'deny', gate,
-    reason: `Flightdeck (enforce): ${what} is gated: ${reviews}. Fix the concerns and re-run \`flightdeck review\`, or ask the owner to override (\`flightdeck override ${first} --reason "…"\`).`,
+    reason: `Flightdeck (enforce): ${what} is gated: ${reviews}. Fix the concerns and re-run \`flightdeck review\`, or ask the user to override it: an override is theirs to give, in their own terminal (\`flightdeck override ${first} --reason "…"\`) or with \`Flightdeck: Override gate…\` in VS Code.`,
   };
 }
 
@@ -133,8 +133,26 @@ function policyChangeGate(what: string, ctx: GateContext): GateDecision | undefi
   };
 }
 
+/** An agent running `flightdeck override`/`resolve`: the owner's decision, given by a person, so enforce mode denies it. */
+function personOnlyGate(run: { subcommand: string; gate?: string }, ctx: GateContext): GateDecision {
+  const gate: GateName = run.gate !== undefined && isGateName(run.gate) ? run.gate : 'push';
+  const what = `\`flightdeck ${run.subcommand}\``;
+  const why = `an ${run.subcommand === 'override' ? 'override' : 'override or resolution'} is the owner's decision and must be given by a person: run by an agent, the record would show the user's name on it`;
+  if (ctx.mode !== 'enforce') {
+    return { action: 'advise', gate, reason: `Flightdeck: ${what}: ${why}. The project is in advisory mode, so this is not blocked, but ask the user to run it themselves.` };
+  }
+  return {
+    action: 'deny', gate,
+    reason: `Flightdeck (enforce): ${what} is refused to agents: ${why}. Ask the user to run it in their own terminal (\`flightdeck ${run.subcommand} …\`) or with \`Flightdeck: Override gate…\` in VS Code, if they decide to.`,
+  };
+}
+
 function decideBash(command: string, ctx: GateContext): GateDecision {
   // The cheap tests first: most commands neither touch the policy, nor push, nor deploy.
+  if (command.includes('override') || command.includes('resolve')) {
+    const run = personOnlyFlightdeckCommand(command);
+    if (run) return personOnlyGate(run, ctx);
+  }
   let policyAdvice: GateDecision | undefined;
   if (command.includes('.flightdeck')) {
     const change = flightdeckFolderChange(command);
@@ -173,7 +191,7 @@ function decideEdit(tool: string, input: Json, cwd: string | undefined, ctx: Gat
     const why = violations.map((v) => v.slice(path.length + 2)).join('; ');
     const intent = task.intent ? ` The task: "${quote(task.intent)}".` : '';
     if (enforce) {
-      return { action: 'deny', gate: 'boundary', reason: `Flightdeck (enforce): editing ${path} is gated: the task's boundary forbids it (${why}).${intent} Leave this file alone and do the task within its boundary, or ask the owner to change the task or override the boundary gate (\`flightdeck override --gate boundary --reason "…"\`).` };
+      return { action: 'deny', gate: 'boundary', reason: `Flightdeck (enforce): editing ${path} is gated: the task's boundary forbids it (${why}).${intent} Leave this file alone and do the task within its boundary, or ask the user to change the task or to override the boundary gate themselves (\`flightdeck override --gate boundary --reason "…"\` in their own terminal).` };
     }
     return { action: 'advise', gate: 'boundary', reason: `Flightdeck: ${path} is outside the task's boundary (${why}).${intent} Stay within the boundary, or ask the user before changing this file.` };
   }

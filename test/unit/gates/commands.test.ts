@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deployCommand, flightdeckFolderChange, gitPushes, protectedPushTargets, simpleCommands } from '../../../src/core/gates/commands';
+import { deployCommand, flightdeckFolderChange, gitPushes, personOnlyFlightdeckCommand, protectedPushTargets, simpleCommands } from '../../../src/core/gates/commands';
 
 const PROTECTED = ['main', 'master', 'release/*', 'production'];
 
@@ -68,4 +68,20 @@ test('commands that write, move or delete the .flightdeck folder or its policy a
   ];
   for (const line of not) assert.equal(flightdeckFolderChange(line), undefined, line);
   assert.equal(flightdeckFolderChange('npm test; rm -f .flightdeck/policy.json'), 'rm -f .flightdeck/policy.json');
+});
+
+test('Flightdeck\'s override and resolve are found however the CLI is run; other words for them are not', () => {
+  const runs: [string, { subcommand: string; gate?: string }][] = [
+    ['flightdeck override --gate push --reason "checked"', { subcommand: 'override', gate: 'push' }],
+    ['npx flightdeck override rev-1 --reason ok', { subcommand: 'override' }],
+    ['npx -y flightdeck@latest override --gate=deploy --reason ok', { subcommand: 'override', gate: 'deploy' }],
+    ['node dist/cli.js override --gate boundary --reason x', { subcommand: 'override', gate: 'boundary' }],
+    ['node ~/.vscode/extensions/acme.flightdeck-1.4.0/dist/cli.js resolve rev-2', { subcommand: 'resolve' }],
+    ['npm exec -- flightdeck override rev-1 --reason x', { subcommand: 'override' }],
+    ['/usr/local/bin/flightdeck --repo . override rev-1 --reason x', { subcommand: 'override' }],
+    ['npm test && FLIGHTDECK_DEBUG=1 flightdeck resolve rev-3', { subcommand: 'resolve' }],
+  ];
+  for (const [line, run] of runs) assert.deepEqual(personOnlyFlightdeckCommand(line), run, line);
+  const not = ['flightdeck gates', 'flightdeck review', 'git log --grep override', 'grep -rn override src/flightdeck', 'echo "flightdeck override"', 'npm run resolve', 'git commit -m "flightdeck override docs"'];
+  for (const line of not) assert.equal(personOnlyFlightdeckCommand(line), undefined, line);
 });

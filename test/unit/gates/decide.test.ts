@@ -156,3 +156,20 @@ test('the policy is the owner\'s: enforce denies an agent\'s edit of it or a com
   assert.ok(advisory.action === 'advise' && /the owner's to change\. The project is in advisory mode, so this is not blocked/.test(advisory.reason));
   assert.equal(bash('rm .flightdeck/policy.json', ctx('advisory', ok(emptyGateState()))).action, 'advise');
 });
+
+test('an override or resolve is a person\'s: enforce denies the agent running it, in any mode of the state; the push denial tells the agent to ask the user', () => {
+  for (const state of [ok(stateWith(...openReview())), ok(emptyGateState()), { ok: false, why: 'gates.json is missing' } as GateStateRead]) {
+    const c = ctx('enforce', state);
+    const d = bash('flightdeck override --gate push --reason "QA signed off"', c);
+    assert.ok(d.action === 'deny' && d.gate === 'push');
+    assert.match(d.reason, /`flightdeck override` is refused to agents: an override is the owner's decision and must be given by a person/);
+    assert.match(d.reason, /Ask the user to run it in their own terminal \(`flightdeck override …`\) or with `Flightdeck: Override gate…` in VS Code/);
+    const deploy = bash('node ./node_modules/flightdeck/dist/cli.js override --gate deploy --reason x', c);
+    assert.ok(deploy.action === 'deny' && deploy.gate === 'deploy');
+    assert.equal(bash('npx flightdeck resolve rev-1', c).action, 'deny');
+  }
+  const advisory = bash('flightdeck override rev-1 --reason x', ctx('advisory', ok(stateWith(...openReview()))));
+  assert.ok(advisory.action === 'advise' && /ask the user to run it themselves/.test(advisory.reason));
+  const push = bash('git push origin main', ctx('enforce', ok(stateWith(...openReview()))));
+  assert.match(push.action === 'deny' ? push.reason : '', /or ask the user to override it: an override is theirs to give, in their own terminal \(`flightdeck override rev-1 --reason "…"`\)/);
+});

@@ -383,3 +383,18 @@ test('enforce, without git hooks installed: the agent\'s PreToolUse `git push` o
   const allowed = pre(repo, 'Bash', { command: 'git push origin feature:main' });
   assert.equal(allowed.code, 0, allowed.err);
 });
+
+test('enforce: the agent cannot override the push gate itself; the hook\'s push denial tells it to ask the user to run the override', (t) => {
+  const repo = pushableRepo(t, 'enforce');
+  write(repo, 'app/auth/session.rb', 'class Session\n  def active? = true\nend\n');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'sessions never expire');
+  const push = pre(repo, 'Bash', { command: 'git push origin main' });
+  assert.equal(push.code, 2, push.err);
+  assert.match(push.err, /no passed review saw as pushed:\n {2}app\/auth\/session\.rb \(auth\)/);
+  assert.match(push.err, /An override is the user's decision: ask them to run it in their own terminal/);
+  const override = pre(repo, 'Bash', { command: 'npx flightdeck override --gate push --reason "QA signed off"' });
+  assert.equal(override.code, 2);
+  assert.match(override.err, /`flightdeck override` is refused to agents/);
+  assert.doesNotMatch(fd(['gates'], repo).out, /QA signed off/, 'no override was recorded');
+});
