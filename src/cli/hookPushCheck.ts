@@ -2,7 +2,7 @@
 // check it (`flightdeck check-push`, in the whole CLI, which reads the record's reviews), so a risky change nobody
 // reviewed is held even where that hook is not installed. Only such push commands pay for it (git and a process).
 import { join } from 'node:path';
-import { commitsBeforePushing, protectedPushes } from '../core/gates/commands';
+import { commitsBeforePushing, protectedPushes, unquoted } from '../core/gates/commands';
 import type { GateDecision } from '../core/gates/decide';
 
 const ZERO_SHA = '0'.repeat(40);
@@ -22,7 +22,7 @@ function commitOf(repoRoot: string, rev: string): string | undefined {
  * protected branch; a denial with check-push's own words when that refuses it (or cannot run: enforce fails closed).
  */
 export function unreviewedPushDecision(command: string, repoRoot: string, currentBranch: string | undefined, protectedBranches: readonly string[]): GateDecision | undefined {
-  if (!command.includes('push')) return undefined;
+  if (!unquoted(command).includes('push')) return undefined;
   const pushes = protectedPushes(command, currentBranch, protectedBranches);
   if (pushes.length === 0) return undefined;
   if (commitsBeforePushing(command)) {

@@ -10,7 +10,7 @@ import { boundaryViolations } from '../capture/task';
 import type * as Classify from '../risk/classify';
 import { POLICY_FILE, readPolicy } from '../risk/read';
 import type { Policy } from '../risk/types';
-import { deployCommand, flightdeckFolderChange, personOnlyFlightdeckCommand, protectedPushTargets } from './commands';
+import { deployCommand, flightdeckFolderChange, personOnlyFlightdeckCommand, protectedPushTargets, unquoted } from './commands';
 import { EDIT_TOOLS } from './editTools';
 import { isGateName, type GateName } from './gateNames';
 import { gateOverride, openGateReviews, reviewConcerns, reviewStatusAt, type GateReview, type GateStateRead } from './state';
@@ -149,18 +149,19 @@ function personOnlyGate(run: { subcommand: string; gate?: string }, ctx: GateCon
 
 function decideBash(command: string, ctx: GateContext): GateDecision {
   // The cheap tests first: most commands neither touch the policy, nor push, nor deploy.
-  if (command.includes('override') || command.includes('resolve')) {
+  const plain = unquoted(command);
+  if (plain.includes('override') || plain.includes('resolve')) {
     const run = personOnlyFlightdeckCommand(command);
     if (run) return personOnlyGate(run, ctx);
   }
   let policyAdvice: GateDecision | undefined;
-  if (command.includes('.flightdeck')) {
+  if (plain.includes('.flightdeck')) {
     const change = flightdeckFolderChange(command);
     const d = change === undefined ? undefined : policyChangeGate(`\`${quote(change, 80)}\``, ctx);
     if (d?.action === 'deny') return d;
     policyAdvice = d;
   }
-  if (command.includes('push')) {
+  if (plain.includes('push')) {
     const targets = protectedPushTargets(command, ctx.currentBranch(), ctx.policy.protectedBranches);
     if (targets.length) {
       const d = reviewGate('push', `git push to ${targets.join(', ')}`, ctx);

@@ -85,3 +85,25 @@ test('Flightdeck\'s override and resolve are found however the CLI is run; other
   const not = ['flightdeck gates', 'flightdeck review', 'git log --grep override', 'grep -rn override src/flightdeck', 'echo "flightdeck override"', 'npm run resolve', 'git commit -m "flightdeck override docs"'];
   for (const line of not) assert.equal(personOnlyFlightdeckCommand(line), undefined, line);
 });
+
+test('a push or deploy inside a shell wrapper or behind a prefix is still seen: bash -c, sh -c, sudo -u, env, xargs, nohup, time, command, exec, eval', () => {
+  const pushes = [
+    "bash -c 'git push origin main'", 'sh -c "cd api && git push origin main"', "bash -lc 'git push origin main'", 'env FOO=1 git push origin main',
+    'sudo -u deploy git push origin main', 'echo main | xargs git push origin', 'xargs -n 1 git push origin < branches', 'nohup git push origin main &',
+    'time git push origin main', 'command git push origin main', 'exec git push origin main', "eval 'git push origin main'",
+    `bash -c "sh -c 'git push origin main'"`, "timeout 60 git push origin main", "git pu''sh origin main",
+  ];
+  for (const line of pushes) assert.deepEqual(protectedPushTargets(line, 'feature', PROTECTED), ['main'], line);
+  const deploys: [string, string][] = [
+    ['sh -c "kubectl apply -f k8s/"', 'kubectl apply'],
+    ['sudo -u deploy kubectl apply -f k8s/', 'kubectl apply'],
+    ["bash -c 'cd infra && terraform apply -auto-approve'", 'terraform apply'],
+    ['env NODE_ENV=production npm publish', 'npm publish'],
+    ['nohup ./deploy.sh &', 'deploy'],
+    ['ls charts | xargs -I{} helm upgrade {} ./charts/{}', 'helm upgrade'],
+    ["sudo sh -c 'exec kubectl apply -f k8s/'", 'kubectl apply'],
+  ];
+  for (const [line, pattern] of deploys) assert.equal(deployCommand(line), pattern, line);
+  assert.equal(deployCommand("bash -c 'echo terraform apply'"), undefined);
+  assert.deepEqual(protectedPushTargets("bash -c 'git stash push -m wip'", 'main', PROTECTED), []);
+});

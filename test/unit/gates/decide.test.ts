@@ -173,3 +173,16 @@ test('an override or resolve is a person\'s: enforce denies the agent running it
   const push = bash('git push origin main', ctx('enforce', ok(stateWith(...openReview()))));
   assert.match(push.action === 'deny' ? push.reason : '', /or ask the user to override it: an override is theirs to give, in their own terminal \(`flightdeck override rev-1 --reason "…"`\)/);
 });
+
+test('enforce: a push or deploy hidden in a shell wrapper, a prefix or split quotes is held like the bare command', () => {
+  const c = ctx('enforce', ok(stateWith(...openReview())));
+  for (const line of ["bash -c 'git push origin main'", "git pu''sh origin main", 'env FOO=1 git push origin main', 'sudo -u deploy git push origin main']) {
+    const d = bash(line, c);
+    assert.ok(d.action === 'deny' && d.gate === 'push', line);
+  }
+  for (const line of ['sh -c "kubectl apply -f k8s/"', 'sudo -u deploy kubectl apply -f k8s/', "terra''form apply", 'nohup ./deploy.sh &']) {
+    const d = bash(line, c);
+    assert.ok(d.action === 'deny' && d.gate === 'deploy', line);
+  }
+  assert.equal(bash("bash -c 'rm .flight''deck/policy.json'", ctx('enforce', ok(emptyGateState()))).action, 'deny');
+});
