@@ -17,6 +17,10 @@ function commitOf(repoRoot: string, rev: string): string | undefined {
   }
 }
 
+/** The CLI's refusals name the override command: here the reader is an agent, who asks the user rather than runs it. */
+export const askUserToOverride = (said: string): string =>
+  /flightdeck override/.test(said) ? ' An override is the user\'s decision: ask them to run it in their own terminal (or `Flightdeck: Override gate…` in VS Code); an agent\'s is refused.' : '';
+
 /**
  * The decision on a Bash command in enforce mode once no open review holds it: undefined when it pushes nothing to a
  * protected branch; a denial with check-push's own words when that refuses it (or cannot run: enforce fails closed).
@@ -46,9 +50,7 @@ export function unreviewedPushDecision(command: string, repoRoot: string, curren
     if (r.status === 0) continue;
     const said = (r.stderr ?? '').trim().replace(/^flightdeck: /gm, '');
     const why = r.status === 1 ? said : `it could not be checked (${r.error?.message ?? (said || `exit ${r.status ?? r.signal}`)}); enforce mode fails closed`;
-    // check-push names the override command: here the reader is an agent, who asks the user rather than runs it.
-    const override = /flightdeck override/.test(why) ? ' An override is the user\'s decision: ask them to run it in their own terminal (or `Flightdeck: Override gate…` in VS Code); an agent\'s is refused.' : '';
-    return { action: 'deny', gate: 'push', reason: `Flightdeck (enforce): ${why}${override}` };
+    return { action: 'deny', gate: 'push', reason: `Flightdeck (enforce): ${why}${askUserToOverride(why)}` };
   }
   return undefined;
 }
