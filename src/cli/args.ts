@@ -98,6 +98,9 @@ commands:
   check-push        git's pre-push hook: refuses a push to a protected branch while a review of the
                     pushed change is open, or while a risky file in it was never reviewed as pushed
                     (enforce mode; advisory warns); exit 1 refuses
+  check-deploy      the Claude Code hook's check before an agent's deploy: refuses it while a risky file
+                    of the working tree's change was never reviewed as it is now (enforce mode; advisory
+                    warns); exit 1 refuses
   decide "TEXT"     record a decision (what was decided and why), about --file PATH (repeatable),
                     in the agent's current session (or --session ID); prints its id once it is on disk
   plan "TEXT"       record your plan for a session (the agent's active one, or --session ID), naming

@@ -1,10 +1,11 @@
-// The gates on the command line: `flightdeck gates`, `override`, `check-push` (git's pre-push hook) and
-// `install-git-hooks` / `uninstall-git-hooks`.
+// The gates on the command line: `flightdeck gates`, `override`, `check-push` (git's pre-push hook), `check-deploy`
+// (the Claude Code hook's, before an agent's deploy) and `install-git-hooks` / `uninstall-git-hooks`.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkDeploy } from '../core/gates/checkDeploy';
 import { checkPush, parsePrePushInput } from '../core/gates/checkPush';
 import { asksForEnforce, describeReview, gatePolicy } from '../core/gates/decide';
-import { GATE_NAMES, gateNamesText, isGateName } from '../core/gates/gateNames';
+import { GATE_NAMES, gateNamesText, isGateName, type GateName } from '../core/gates/gateNames';
 import { installGitHooks, prePushInstalled, uninstallGitHooks } from '../core/gates/gitHooks';
 import { gateOverride, openGateReviews, readGateState, type GateOverride } from '../core/gates/state';
 import { keepGateState, writeGateState } from '../core/gates/stateWriter';
@@ -149,11 +150,11 @@ function modeAfterFailure(args: CliArgs): Policy['mode'] {
   }
 }
 
-/** The push gate's override, when the record can still say (the refusal below tells how to make one). */
-function pushOverride(args: CliArgs, now: number): GateOverride | undefined {
+/** A gate's override, when the record can still say (the refusals below tell how to make one). */
+function overrideOf(args: CliArgs, gate: GateName, now: number): GateOverride | undefined {
   try {
     const read = readGateState(repoOf(args).dir, now, false);
-    return read.ok ? gateOverride(read.state, 'push', now) : undefined;
+    return read.ok ? gateOverride(read.state, gate, now) : undefined;
   } catch {
     return undefined;
   }
@@ -168,13 +169,40 @@ function checkPushFailed(args: CliArgs, e: unknown, err: Out): number {
     return 0;
   }
   const now = Date.now();
-  const o = pushOverride(args, now);
+  const o = overrideOf(args, 'push', now);
   if (o) {
     err(`flightdeck: could not check the push (${why}); it goes on under ${o.by || 'someone'}'s override of the push gate until ${new Date(o.until).toISOString()}: "${o.reason}"`);
     return 0;
   }
   err(`flightdeck: push refused: it could not be checked (${why}) and enforce mode fails closed. Fix the cause and push again${process.env.FLIGHTDECK_DEBUG ? '' : ' (FLIGHTDECK_DEBUG=1 shows details)'}, or override the push gate with a reason: flightdeck override --gate push --reason "…" [--for 1h]`);
   return 1;
+}
+
+/**
+ * `flightdeck check-deploy`: whether the working tree's risky files were reviewed as they are now; exit 1 refuses
+ * the deploy. A check that fails refuses only in enforce mode, unless the deploy gate is overridden. (`check`: tests fail it.)
+ */
+export async function checkDeployCommand(args: CliArgs, err: Out, check = checkDeploy): Promise<number> {
+  try {
+    const { dir, repoRoot } = repoOf(args);
+    const result = await check(repoRoot, dir);
+    for (const line of result.lines) err(line);
+    return result.code;
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    if (modeAfterFailure(args) !== 'enforce') {
+      err(`flightdeck: could not check the deploy (${why}); advisory mode, the deploy goes on.`);
+      return 0;
+    }
+    const now = Date.now();
+    const o = overrideOf(args, 'deploy', now);
+    if (o) {
+      err(`flightdeck: could not check the deploy (${why}); it goes on under ${o.by || 'someone'}'s override of the deploy gate until ${new Date(o.until).toISOString()}: "${o.reason}"`);
+      return 0;
+    }
+    err(`flightdeck: deploy refused: it could not be checked (${why}) and enforce mode fails closed. Fix the cause and deploy again, or override the deploy gate with a reason: flightdeck override --gate deploy --reason "…" [--for 1h]`);
+    return 1;
+  }
 }
 
 export async function installHooks(args: CliArgs, out: Out): Promise<number> {

@@ -5,7 +5,7 @@ import { hookEvents, type HookAgent, type HookGit } from '../core/capture/hook';
 import { advisePostToolUse, decidePreToolUse, gatePolicy, type GateContext, type GateDecision } from '../core/gates/decide';
 import { concernNews, readTold, writeTold } from '../core/gates/concernNews';
 import { EDIT_TOOLS } from '../core/gates/editTools';
-import { readGateState } from '../core/gates/state';
+import { gateOverride, readGateState } from '../core/gates/state';
 import { completeEvent, type NewEvent } from '../core/record/events';
 import { JournalWriter } from '../core/record/journal';
 import { workingTree } from '../core/capture/workingTree';
@@ -13,6 +13,7 @@ import { locateRecord, readHead } from '../core/record/location';
 import { memoryFor, readMemoryFile } from '../core/report/memoryFile';
 import { parseHookArgs, UsageError, type CliArgs } from './args';
 import { writeFd } from './fdWrite';
+import { unreviewedDeployDecision } from './hookDeployCheck';
 import { unreviewedPushDecision } from './hookPushCheck';
 
 // `flightdeck hook`: run by Claude Code on every tool call, so it is bundled on its own (dist/cli-hook.js)
@@ -42,8 +43,12 @@ function gateDecision(eventName: string, payload: unknown, recordDir: string, re
     };
     if (eventName !== 'PreToolUse') return advisePostToolUse(tool, input, cwd, ctx);
     const decided = decidePreToolUse(tool, input, cwd, ctx);
-    if (decided.action !== 'allow' || mode !== 'enforce' || tool !== 'Bash' || typeof input.command !== 'string') return decided;
-    return unreviewedPushDecision(input.command, repoRoot, ctx.currentBranch(), policy.protectedBranches) ?? decided;
+    if (decided.action !== 'allow' || tool !== 'Bash' || typeof input.command !== 'string') return decided;
+    const push = mode === 'enforce' ? unreviewedPushDecision(input.command, repoRoot, ctx.currentBranch(), policy.protectedBranches) : undefined;
+    if (push) return push;
+    // An override of the deploy gate lets every deploy go: no process to start for it.
+    if (ctx.state.ok && gateOverride(ctx.state.state, 'deploy', now)) return decided;
+    return unreviewedDeployDecision(input.command, repoRoot, mode) ?? decided;
   } catch (e) {
     if (mode !== 'enforce' || eventName !== 'PreToolUse') return { action: 'allow' };
     return { action: 'deny', gate: tool === 'Bash' ? 'deploy' : 'boundary', reason: `Flightdeck (enforce): could not decide whether this call is gated (${(e as Error).message}); enforce mode fails closed.` };

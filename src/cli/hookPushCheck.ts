@@ -2,7 +2,7 @@
 // check it (`flightdeck check-push`, in the whole CLI, which reads the record's reviews), so a risky change nobody
 // reviewed is held even where that hook is not installed. Only such push commands pay for it (git and a process).
 import { join } from 'node:path';
-import { commitsBeforePushing, protectedPushes } from '../core/gates/commands';
+import { commitsBeforePushing, protectedPushes, unquoted } from '../core/gates/commands';
 import type { GateDecision } from '../core/gates/decide';
 
 const ZERO_SHA = '0'.repeat(40);
@@ -17,12 +17,16 @@ function commitOf(repoRoot: string, rev: string): string | undefined {
   }
 }
 
+/** The CLI's refusals name the override command: here the reader is an agent, who asks the user rather than runs it. */
+export const askUserToOverride = (said: string): string =>
+  /flightdeck override/.test(said) ? ' An override is the user\'s decision: ask them to run it in their own terminal (or `Flightdeck: Override gate…` in VS Code); an agent\'s is refused.' : '';
+
 /**
  * The decision on a Bash command in enforce mode once no open review holds it: undefined when it pushes nothing to a
  * protected branch; a denial with check-push's own words when that refuses it (or cannot run: enforce fails closed).
  */
 export function unreviewedPushDecision(command: string, repoRoot: string, currentBranch: string | undefined, protectedBranches: readonly string[]): GateDecision | undefined {
-  if (!command.includes('push')) return undefined;
+  if (!unquoted(command).includes('push')) return undefined;
   const pushes = protectedPushes(command, currentBranch, protectedBranches);
   if (pushes.length === 0) return undefined;
   if (commitsBeforePushing(command)) {
@@ -46,7 +50,7 @@ export function unreviewedPushDecision(command: string, repoRoot: string, curren
     if (r.status === 0) continue;
     const said = (r.stderr ?? '').trim().replace(/^flightdeck: /gm, '');
     const why = r.status === 1 ? said : `it could not be checked (${r.error?.message ?? (said || `exit ${r.status ?? r.signal}`)}); enforce mode fails closed`;
-    return { action: 'deny', gate: 'push', reason: `Flightdeck (enforce): ${why}` };
+    return { action: 'deny', gate: 'push', reason: `Flightdeck (enforce): ${why}${askUserToOverride(why)}` };
   }
   return undefined;
 }

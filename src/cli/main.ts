@@ -18,7 +18,7 @@ import { review } from './reviewCommand';
 import { lock, queue } from './lockCommand';
 import { checkShip, kickoff, ship } from './shipCommand';
 import { rollback } from './rollbackCommand';
-import { checkPushCommand, gates, installHooks, override, resolve, uninstallHooks } from './gateCommands';
+import { checkDeployCommand, checkPushCommand, gates, installHooks, override, resolve, uninstallHooks } from './gateCommands';
 import { formatVerify, verifyRecord } from '../core/report/verify';
 import { decide, history, memory } from './memoryCommands';
 import { sync } from './syncCommand';
@@ -158,6 +158,8 @@ async function run(args: CliArgs, out: Out, err: Out, cwd: string): Promise<numb
       return gates(args, out);
     case 'check-push':
       return checkPushCommand(args, err);
+    case 'check-deploy':
+      return checkDeployCommand(args, err);
     case 'decide':
       return decide(args, cwd, out, err);
     case 'plan':

@@ -325,6 +325,10 @@ const WRAPPERS: Readonly<Record<string, Wrapper>> = {
   env: { valueFlags: ['-u', '-C', '--unset', '--chdir'] },
   sudo: { valueFlags: ['-u', '-g', '-h', '-p', '-C', '-D', '-U', '-r', '-t'] },
   nice: { valueFlags: ['-n'] },
+  doas: { valueFlags: ['-u', '-C'] },
+  xargs: { valueFlags: ['-I', '-n', '-P', '-L', '-d', '-E', '-s', '-a', '--arg-file', '--delimiter', '--max-args', '--max-procs', '--max-lines'] },
+  setsid: {},
+  stdbuf: { valueFlags: ['-i', '-o', '-e'] },
   timeout: { valueFlags: ['-s', '-k', '--signal', '--kill-after'], operands: 1 },
   'xvfb-run': { valueFlags: ['-n', '-s', '-f', '-e', '-w'] },
   'cross-env': {},
@@ -434,7 +438,8 @@ export function fileWrites(commandLine: string): ShellFileWrite[] {
   return out;
 }
 
-function stripPrefixes(words: readonly string[]): string[] {
+/** A simple command's words from the command it runs on: env assignments and wrappers (`sudo -u ci`, `npx`, `xargs`) dropped. */
+export function stripPrefixes(words: readonly string[]): string[] {
   let rest = [...words];
   for (let next = stripOne(rest); next; next = stripOne(rest)) rest = next;
   return rest;
@@ -460,7 +465,7 @@ function skipWrapperArgs(args: readonly string[], wrapper: Wrapper): string[] {
 }
 
 /** The script of `sh -c 'script'` (also `bash -lc`, `zsh -ec` …). */
-function shellScript(words: readonly string[]): string | undefined {
+export function shellScript(words: readonly string[]): string | undefined {
   const [first, ...args] = words;
   if (first === undefined || !SHELLS.has(commandName(first))) return undefined;
   for (const [i, arg] of args.entries()) {

@@ -1,6 +1,7 @@
 // Which shell commands are gated: deploys and pushes. One list, shared by the Claude Code hook, `flightdeck
 // check-push` and the ship gates. Commands are split into simple commands (`a && b; c | d`) and read word by word,
 // so `echo "deploy"` or `grep release notes.md` is not a deploy, and `FOO=1 npx vercel --prod` is.
+import { shellScript, stripPrefixes } from '../capture/classify';
 
 /**
  * Deploy commands: each is the leading words of a simple command (after env assignments and wrappers like
@@ -18,9 +19,6 @@ export const DEPLOY_COMMANDS: readonly string[] = [
   'aws lambda update-function-code', 'az webapp deploy', 'wrangler deploy', 'wrangler publish', 'eb deploy', 'cap production deploy',
   'docker push', 'docker compose push', 'ansible-playbook', 'gh release create',
 ];
-
-/** Words that run the next word as the command. */
-const WRAPPERS = new Set(['npx', 'bunx', 'sudo', 'env', 'time', 'nohup', 'exec', 'command', 'pnpx', 'dotenv', '--']);
 
 /** A command line's simple commands, each as its words (quotes removed; a `$(…)` or backtick body is its own command). */
 export function simpleCommands(line: string): string[][] {
@@ -70,26 +68,98 @@ export function simpleCommands(line: string): string[][] {
   return out;
 }
 
-/** A simple command's words from the program on: env assignments and wrappers (`sudo`, `npx`, `env -i`) dropped. */
+/** A simple command's words from the program on: env assignments and wrappers (`sudo -u ci`, `npx`, `env -i`, `xargs`) dropped. */
 function programWords(words: readonly string[]): string[] {
-  let i = 0;
-  while (i < words.length) {
-    const w = words[i] as string;
-    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
-    else if (WRAPPERS.has(w)) {
-      i++;
-      while (i < words.length && (words[i] as string).startsWith('-')) i++; // the wrapper's own flags
-    } else break;
-  }
   // ./node_modules/.bin/vercel → vercel, ./scripts/deploy.sh → deploy
-  return words.slice(i).map((w, n) => (n === 0 ? w.replace(/^.*\//, '').replace(/\.(sh|bash|zsh|py|js|mjs|ts|rb|ps1)$/, '') : w));
+  return stripPrefixes(words).map((w, n) => (n === 0 ? w.replace(/^.*\//, '').replace(/\.(sh|bash|zsh|py|js|mjs|ts|rb|ps1)$/, '') : w));
+}
+
+/** How many `sh -c '…'` strings inside each other are opened up: what an agent writes by hand, not a maze. */
+const MAX_SHELL_DEPTH = 2;
+
+/**
+ * The simple commands a command line runs: its own, and those of the scripts it hands a shell (`bash -c '…'`,
+ * `sudo sh -c "…"`, `eval '…'`), so that a push or a deploy wrapped in one is seen.
+ */
+export function commandsRun(line: string, depth = 0): string[][] {
+  return simpleCommands(line).flatMap((words) => {
+    if (depth >= MAX_SHELL_DEPTH) return [words];
+    const prog = stripPrefixes(words);
+    const script = prog[0] === 'eval' ? prog.slice(1).join(' ') : shellScript(prog);
+    return script === undefined ? [words] : commandsRun(script, depth + 1);
+  });
+}
+
+/** A word naming the repository's `.flightdeck` folder or a file in it (`.flightdeck`, `./.flightdeck/policy.json`). */
+const FLIGHTDECK_PATH = /(^|\/)\.flightdeck(\/|$)/;
+/** Programs that change or remove every file they are given. */
+const CHANGES_EACH_ARGUMENT = new Set(['rm', 'rmdir', 'unlink', 'shred', 'truncate', 'tee', 'mv']);
+/** Programs that write only their last argument (the others are read). */
+const WRITES_LAST_ARGUMENT = new Set(['cp', 'ln', 'install', 'rsync']);
+/** Git subcommands that change or remove the paths they are given. */
+const GIT_CHANGES_PATHS = new Set(['rm', 'mv', 'checkout', 'restore', 'clean']);
+/** An output redirection (`>`, `>>`, `2>`, `&>`, `>|`) and, when written together, its target. */
+const REDIRECT = /^(?:\d*|&)>>?\|?(.*)$/;
+
+/** Whether a simple command writes, moves or deletes something under `.flightdeck` (as far as its words show it). */
+function changesFlightdeckFolder(words: readonly string[]): boolean {
+  for (let i = 0; i < words.length; i++) {
+    const redirect = REDIRECT.exec(words[i] as string);
+    if (redirect && FLIGHTDECK_PATH.test(redirect[1] || (words[i + 1] ?? ''))) return true;
+  }
+  const prog = programWords(words);
+  const [name = ''] = prog;
+  const args = prog.slice(1).filter((w) => !w.startsWith('-'));
+  if (CHANGES_EACH_ARGUMENT.has(name)) return args.some((w) => FLIGHTDECK_PATH.test(w));
+  if (WRITES_LAST_ARGUMENT.has(name)) return FLIGHTDECK_PATH.test(args[args.length - 1] ?? '');
+  if (name === 'dd') return prog.some((w) => w.startsWith('of=') && FLIGHTDECK_PATH.test(w.slice(3)));
+  // `sed -i`, `sed -i.bak`, `sed --in-place`, `perl -pi -e`: an in-place edit of the files named.
+  if (name === 'sed' || name === 'perl') return prog.some((w) => /^-[a-zA-Z]*i|^--in-place/.test(w)) && args.some((w) => FLIGHTDECK_PATH.test(w));
+  if (name === 'find') return prog.some((w) => w === '-delete' || w === '-exec' || w === '-execdir') && args.some((w) => FLIGHTDECK_PATH.test(w));
+  const git = gitSubcommand(words);
+  return git !== undefined && GIT_CHANGES_PATHS.has(git.sub ?? '') && prog.slice(git.at + 1).some((w) => FLIGHTDECK_PATH.test(w));
+}
+
+/** The first simple command of a line that writes, moves or deletes the `.flightdeck` folder or a file in it. */
+export function flightdeckFolderChange(line: string): string | undefined {
+  return commandsRun(line).find(changesFlightdeckFolder)?.join(' ');
+}
+
+/** Flightdeck's subcommands that are a person's decision: run by an agent, the record would name the person. */
+const PERSON_ONLY_SUBCOMMANDS = new Set(['override', 'resolve']);
+/** Programs that run the script or package a later word names (`node dist/cli.js`, `npm exec flightdeck`). */
+const SCRIPT_RUNNERS = new Set(['node', 'bun', 'deno', 'tsx', 'ts-node', 'npm', 'pnpm', 'yarn', 'exec', 'run', 'x', 'dlx']);
+/** A word that runs Flightdeck's CLI: `flightdeck`, `flightdeck@1.2`, `…/flightdeck-1.2/dist/cli.js`, `dist/cli.js`. */
+const RUNS_FLIGHTDECK = /flightdeck|^(.*\/)?cli(\.js)?$/i;
+
+/** A Flightdeck subcommand a person must run (`override`, `resolve`) that a command line runs, with its `--gate`. */
+export function personOnlyFlightdeckCommand(line: string): { subcommand: string; gate?: string } | undefined {
+  for (const words of commandsRun(line)) {
+    const prog = programWords(words);
+    let i = 0;
+    while (i < prog.length && (SCRIPT_RUNNERS.has(prog[i] as string) || (prog[i] as string).startsWith('-'))) i++;
+    if (!RUNS_FLIGHTDECK.test(prog[i] ?? '')) continue;
+    for (i++; i < prog.length && (prog[i] as string).startsWith('-'); i += prog[i] === '--repo' ? 2 : 1);
+    const subcommand = prog[i];
+    if (subcommand === undefined || !PERSON_ONLY_SUBCOMMANDS.has(subcommand)) continue;
+    const gate = prog.indexOf('--gate');
+    const gateValue = prog.find((w) => w.startsWith('--gate='))?.slice('--gate='.length);
+    return { subcommand, ...(gate > 0 && prog[gate + 1] ? { gate: prog[gate + 1] } : gateValue ? { gate: gateValue } : {}) };
+  }
+  return undefined;
 }
 
 const deployPatterns = DEPLOY_COMMANDS.map((p) => p.split(' '));
+/** Every deploy pattern's program, as a test on a command line's text: a line with none of them is not parsed. */
+const DEPLOY_PROGRAM = new RegExp([...new Set(deployPatterns.map((p) => p[0] as string))].map((w) => w.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|'), 'i');
+
+/** A command line as the cheap substring tests read it: quotes and backslashes gone, so `git pu''sh` still says push. */
+export const unquoted = (line: string): string => line.replace(/["'\\]/g, '');
 
 /** The deploy pattern a command line runs, if any (`terraform apply`, `vercel --prod`). */
 export function deployCommand(line: string): string | undefined {
-  for (const words of simpleCommands(line)) {
+  if (!DEPLOY_PROGRAM.test(unquoted(line))) return undefined;
+  for (const words of commandsRun(line)) {
     const prog = programWords(words);
     for (const pattern of deployPatterns) {
       const [first, ...rest] = pattern;
@@ -140,7 +210,7 @@ const COMMITTING = new Set(['commit', 'merge', 'cherry-pick', 'revert', 'am', 'r
 
 /** Whether a command line makes commits with git as well as pushing (`git commit -am … && git push`). */
 export function commitsBeforePushing(line: string): boolean {
-  return simpleCommands(line).some((words) => COMMITTING.has(gitSubcommand(words)?.sub ?? ''));
+  return commandsRun(line).some((words) => COMMITTING.has(gitSubcommand(words)?.sub ?? ''));
 }
 
 /**
@@ -149,13 +219,15 @@ export function commitsBeforePushing(line: string): boolean {
  */
 export function gitPushes(line: string, currentBranch: string | undefined): GitPush[] {
   const out: GitPush[] = [];
-  for (const words of simpleCommands(line)) {
+  for (const words of commandsRun(line)) {
     const git = gitSubcommand(words);
     if (git?.sub !== 'push') continue;
     const prog = programWords(words);
     let i = git.at;
     const args: string[] = [];
-    const push: GitPush = { branches: [], sources: [], all: false, deletes: false };
+    // `… | xargs git push origin`: the refspecs come from stdin, so any branch may be pushed.
+    const viaXargs = words.slice(0, words.length - prog.length).some((w) => w.replace(/^.*\//, '') === 'xargs');
+    const push: GitPush = { branches: [], sources: [], all: viaXargs, deletes: false };
     for (i++; i < prog.length; i++) {
       const w = prog[i] as string;
       if (w === '--all' || w === '--mirror' || w === '--branches') push.all = true;

@@ -1,18 +1,18 @@
 // The gate decision for one agent tool call, from what is on disk only (the policy, gates.json and the journal
 // after it): no database, no git process, so the Claude Code hook can ask it on every tool call.
 //
-// Gated: deploy commands and `git push` to a protected branch while a review is open, and edits to files the
-// task's boundary forbids. Enforce mode denies them (and fails closed when the state or policy cannot be read);
-// advisory mode never denies, it tells the agent. Edits to risky files are told in both modes.
+// Gated: deploy commands and `git push` to a protected branch while a review is open, edits to files the task's
+// boundary forbids, and the agent's changes to the owner's policy (.flightdeck/policy.json). Enforce mode denies
+// them (and fails closed when the state or policy cannot be read); advisory mode never denies, it tells the agent. Edits to risky files are told in both modes.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { boundaryViolations } from '../capture/task';
 import type * as Classify from '../risk/classify';
 import { POLICY_FILE, readPolicy } from '../risk/read';
 import type { Policy } from '../risk/types';
-import { deployCommand, protectedPushTargets } from './commands';
+import { deployCommand, flightdeckFolderChange, personOnlyFlightdeckCommand, protectedPushTargets, unquoted } from './commands';
 import { EDIT_TOOLS } from './editTools';
-import type { GateName } from './gateNames';
+import { isGateName, type GateName } from './gateNames';
 import { gateOverride, openGateReviews, reviewConcerns, reviewStatusAt, type GateReview, type GateStateRead } from './state';
 
 export type GateDecision =
@@ -113,13 +113,55 @@ function reviewGate(gate: 'push' | 'deploy', what: string, ctx: GateContext): Ga
   }
   return {
     action: 'deny', gate,
-    reason: `Flightdeck (enforce): ${what} is gated: ${reviews}. Fix the concerns and re-run \`flightdeck review\`, or ask the owner to mark it resolved (\`flightdeck resolve ${first}\`) or override it (\`flightdeck override ${first} --reason "…"\`).`,
+    reason: `Flightdeck (enforce): ${what} is gated: ${reviews}. Fix the concerns and re-run \`flightdeck review\`, or ask the user to mark it resolved or override it: that is theirs to do, in their own terminal (\`flightdeck resolve ${first}\`, \`flightdeck override ${first} --reason "…"\`) or with \`Flightdeck: Override gate…\` in VS Code.`,
+  };
+}
+
+/**
+ * An agent's change to the policy (or the folder it is in): the owner's file, so enforce mode denies it unless the
+ * boundary gate is overridden, and advisory mode tells the agent; undefined when it goes on without a word.
+ */
+function policyChangeGate(what: string, ctx: GateContext): GateDecision | undefined {
+  if (ctx.mode !== 'enforce') {
+    return { action: 'advise', gate: 'boundary', reason: `Flightdeck: ${what} changes the project's policy (${POLICY_FILE}), which is the owner's to change. The project is in advisory mode, so this is not blocked, but ask the user before changing it.` };
+  }
+  if (ctx.state.ok && gateOverride(ctx.state.state, 'boundary', ctx.now)) return undefined;
+  const unread = ctx.state.ok ? '' : ` (the gate state cannot be read: ${ctx.state.why}, so no override can be seen; enforce mode fails closed)`;
+  return {
+    action: 'deny', gate: 'boundary',
+    reason: `Flightdeck (enforce): ${what} is gated: the project's policy (${POLICY_FILE}) is the owner's, not the agent's, to change${unread}. Ask the user to change it themselves; if they want you to do it, they can override the boundary gate (\`flightdeck override --gate boundary --reason "…"\` in their own terminal, or \`Flightdeck: Override gate…\` in VS Code).`,
+  };
+}
+
+/** An agent running `flightdeck override`/`resolve`: the owner's decision, given by a person, so enforce mode denies it. */
+function personOnlyGate(run: { subcommand: string; gate?: string }, ctx: GateContext): GateDecision {
+  const gate: GateName = run.gate !== undefined && isGateName(run.gate) ? run.gate : 'push';
+  const what = `\`flightdeck ${run.subcommand}\``;
+  const why = `an ${run.subcommand === 'override' ? 'override' : 'override or resolution'} is the owner's decision and must be given by a person: run by an agent, the record would show the user's name on it`;
+  if (ctx.mode !== 'enforce') {
+    return { action: 'advise', gate, reason: `Flightdeck: ${what}: ${why}. The project is in advisory mode, so this is not blocked, but ask the user to run it themselves.` };
+  }
+  return {
+    action: 'deny', gate,
+    reason: `Flightdeck (enforce): ${what} is refused to agents: ${why}. Ask the user to run it in their own terminal (\`flightdeck ${run.subcommand} …\`) or with \`Flightdeck: Override gate…\` in VS Code, if they decide to.`,
   };
 }
 
 function decideBash(command: string, ctx: GateContext): GateDecision {
-  // The cheap test first: most commands neither push nor deploy.
-  if (command.includes('push')) {
+  // The cheap tests first: most commands neither touch the policy, nor push, nor deploy.
+  const plain = unquoted(command);
+  if (plain.includes('override') || plain.includes('resolve')) {
+    const run = personOnlyFlightdeckCommand(command);
+    if (run) return personOnlyGate(run, ctx);
+  }
+  let policyAdvice: GateDecision | undefined;
+  if (plain.includes('.flightdeck')) {
+    const change = flightdeckFolderChange(command);
+    const d = change === undefined ? undefined : policyChangeGate(`\`${quote(change, 80)}\``, ctx);
+    if (d?.action === 'deny') return d;
+    policyAdvice = d;
+  }
+  if (plain.includes('push')) {
     const targets = protectedPushTargets(command, ctx.currentBranch(), ctx.policy.protectedBranches);
     if (targets.length) {
       const d = reviewGate('push', `git push to ${targets.join(', ')}`, ctx);
@@ -127,14 +169,19 @@ function decideBash(command: string, ctx: GateContext): GateDecision {
     }
   }
   const deploy = deployCommand(command);
-  if (deploy) return reviewGate('deploy', `a deploy (\`${deploy}\`)`, ctx);
-  return { action: 'allow' };
+  const decided = deploy ? reviewGate('deploy', `a deploy (\`${deploy}\`)`, ctx) : undefined;
+  return decided && decided.action !== 'allow' ? decided : policyAdvice ?? { action: 'allow' };
 }
 
 function decideEdit(tool: string, input: Json, cwd: string | undefined, ctx: GateContext): GateDecision {
   const file = str(input[EDIT_TOOLS[tool] as string]);
   const path = file === undefined ? undefined : repoPath(ctx.repoRoot, file, cwd);
   if (!path) return { action: 'allow' };
+  // Compared without case: on macOS and Windows `.Flightdeck/Policy.json` is the same file.
+  if (path.toLowerCase() === POLICY_FILE) {
+    const d = policyChangeGate(`editing ${path}`, ctx);
+    if (d) return d;
+  }
   const enforce = ctx.mode === 'enforce';
   if (!ctx.state.ok && enforce) {
     return { action: 'deny', gate: 'boundary', reason: `Flightdeck (enforce): editing ${path} is gated and the task's boundary cannot be read (${ctx.state.why}); enforce mode fails closed. Run \`flightdeck gates\` to rebuild the gate state, then retry.` };
@@ -145,7 +192,7 @@ function decideEdit(tool: string, input: Json, cwd: string | undefined, ctx: Gat
     const why = violations.map((v) => v.slice(path.length + 2)).join('; ');
     const intent = task.intent ? ` The task: "${quote(task.intent)}".` : '';
     if (enforce) {
-      return { action: 'deny', gate: 'boundary', reason: `Flightdeck (enforce): editing ${path} is gated: the task's boundary forbids it (${why}).${intent} Leave this file alone and do the task within its boundary, or ask the owner to change the task or override the boundary gate (\`flightdeck override --gate boundary --reason "…"\`).` };
+      return { action: 'deny', gate: 'boundary', reason: `Flightdeck (enforce): editing ${path} is gated: the task's boundary forbids it (${why}).${intent} Leave this file alone and do the task within its boundary, or ask the user to change the task or to override the boundary gate themselves (\`flightdeck override --gate boundary --reason "…"\` in their own terminal).` };
     }
     return { action: 'advise', gate: 'boundary', reason: `Flightdeck: ${path} is outside the task's boundary (${why}).${intent} Stay within the boundary, or ask the user before changing this file.` };
   }

@@ -14,7 +14,7 @@ export function gateHolds(gate: GateName, protectedBranches: readonly string[]):
     case 'push':
       return `git push to a protected branch (${protectedBranches.join(', ') || 'none in the policy'}) while a review is open or a risky file in it was never reviewed`;
     case 'deploy':
-      return 'a deploy command or a ship while a review is open';
+      return "a deploy command or a ship while a review is open, or an agent's deploy while a risky file of the working tree's change was never reviewed";
     case 'boundary':
       return "an agent's edit to a file the task's boundary forbids";
   }

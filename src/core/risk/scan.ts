@@ -22,6 +22,16 @@ function addedFileDiff(repoRoot: string, path: string): string {
     `@@ -0,0 +1,${lines.length} @@`, ...lines.map((l) => `+${l}`), ''].join('\n');
 }
 
+/**
+ * Git's blob id of each file's content on disk now, as `git add` would store it (clean filters applied): the ids the
+ * committed files will have. Rejects when git cannot hash one (a file gone meanwhile).
+ */
+export async function workingTreeBlobs(repoRoot: string, paths: readonly string[]): Promise<Map<string, string>> {
+  if (paths.length === 0) return new Map();
+  const ids = (await runGit(repoRoot, ['hash-object', '--stdin-paths'], paths.join('\n') + '\n')).split('\n').filter(Boolean);
+  return new Map(ids.length === paths.length ? paths.map((p, i) => [p, ids[i] as string]) : []);
+}
+
 /** The policy in force, the working tree's changes since `base` (or HEAD), and the risky ones among them. */
 export const scanRisk: RiskScanner = async (repoRoot, base) => {
   const policy = loadPolicy(repoRoot, { recordDir: locateRecord(repoRoot)?.dir });
@@ -39,11 +49,8 @@ export const scanRisk: RiskScanner = async (repoRoot, base) => {
       return text + paths.filter((p) => untracked.has(p)).map((p) => addedFileDiff(repoRoot, p)).join('');
     },
     async blobs(paths) {
-      // As `git add` would store them (clean filters applied): the ids the committed files will have.
-      if (paths.length === 0) return new Map();
       try {
-        const ids = (await runGit(repoRoot, ['hash-object', '--stdin-paths'], paths.join('\n') + '\n')).split('\n').filter(Boolean);
-        return new Map(ids.length === paths.length ? paths.map((p, i) => [p, ids[i] as string]) : []);
+        return await workingTreeBlobs(repoRoot, paths);
       } catch {
         return new Map(); // A file gone meanwhile: the review stands, only a push of it is not known as reviewed.
       }

@@ -39,7 +39,7 @@ test('enforce: git push to a protected branch and deploys are denied while a rev
   assert.match(reason, /git push to main is gated: review rev-1 of auth: src\/auth\/session\.ts has 2 open concerns \(src\/auth\/session\.ts:12 Idle sessions never expire; src\/auth\/session\.ts No test\)/);
   assert.match(reason, /re-run `flightdeck review`/);
   assert.match(reason, /flightdeck override rev-1 --reason/);
-  assert.match(reason, /the owner to mark it resolved \(`flightdeck resolve rev-1`\) or override it/);
+  assert.match(reason, /ask the user to mark it resolved or override it: that is theirs to do, in their own terminal \(`flightdeck resolve rev-1`, `flightdeck override rev-1 --reason "…"`\)/);
   assert.equal(bash('terraform apply -auto-approve', c).action, 'deny');
   assert.equal(bash('git push origin feature/x', c).action, 'allow', 'not a protected branch');
   assert.equal(bash('npm test', c).action, 'allow');
@@ -127,4 +127,63 @@ test('after an edit, open concerns on that file are told to the agent', () => {
   assert.match(d.action === 'advise' ? d.reason : '', /review rev-1 has open concerns on src\/auth\/session\.ts: \[high\] line 12: Idle sessions never expire; \[medium\] No test/);
   assert.equal(advisePostToolUse('Edit', { file_path: `${ROOT}/src/other.ts` }, ROOT, c).action, 'allow');
   assert.equal(advisePostToolUse('Bash', { command: 'ls' }, ROOT, c).action, 'allow');
+});
+
+test('the policy is the owner\'s: enforce denies an agent\'s edit of it or a command that changes it unless the boundary gate is overridden; advisory tells', () => {
+  const c = ctx('enforce', ok(emptyGateState()));
+  for (const tool of ['Edit', 'Write', 'MultiEdit']) {
+    const d = edit(`${ROOT}/.flightdeck/policy.json`, c, tool);
+    assert.ok(d.action === 'deny' && d.gate === 'boundary', tool);
+    assert.match(d.reason, /editing \.flightdeck\/policy\.json is gated: the project's policy \(\.flightdeck\/policy\.json\) is the owner's, not the agent's, to change\. Ask the user/);
+    assert.match(d.reason, /flightdeck override --gate boundary --reason/);
+  }
+  assert.equal(decidePreToolUse('NotebookEdit', { notebook_path: '.flightdeck/policy.json', new_source: '{}' }, ROOT, c).action, 'deny');
+  assert.equal(edit('.Flightdeck/Policy.json', c).action, 'deny', 'the same file on a case-insensitive disk');
+  assert.equal(edit(`${ROOT}/docs/policy.json`, c).action, 'allow');
+  const rm = bash('rm -f .flightdeck/policy.json', c);
+  assert.ok(rm.action === 'deny' && rm.gate === 'boundary');
+  assert.match(rm.reason, /`rm -f \.flightdeck\/policy\.json` is gated/);
+  assert.equal(bash('echo \'{"mode":"advisory"}\' > .flightdeck/policy.json', c).action, 'deny');
+  assert.equal(bash('cat .flightdeck/policy.json', c).action, 'allow', 'reading it is fine');
+  assert.equal(bash('mkdir -p .flightdeck', c).action, 'allow');
+  const unreadable = edit(`${ROOT}/.flightdeck/policy.json`, ctx('enforce', { ok: false, why: 'gates.json is missing' }));
+  assert.ok(unreadable.action === 'deny' && /no override can be seen/.test(unreadable.reason), 'fails closed');
+  const overridden = ctx('enforce', ok(stateWith(ev('override.recorded', { gate: 'boundary', reason: 'switch to advisory for the demo', by: 'Ann' }, NOW - 1000))));
+  assert.equal(edit(`${ROOT}/.flightdeck/policy.json`, overridden).action, 'allow');
+  assert.equal(bash('rm .flightdeck/policy.json', overridden).action, 'allow');
+  const pushGate = ctx('enforce', ok(stateWith(ev('override.recorded', { gate: 'push', reason: 'release', by: 'Ann' }, NOW - 1000))));
+  assert.equal(edit(`${ROOT}/.flightdeck/policy.json`, pushGate).action, 'deny', 'only the boundary gate lets it through');
+  const advisory = edit(`${ROOT}/.flightdeck/policy.json`, ctx('advisory', ok(emptyGateState())));
+  assert.ok(advisory.action === 'advise' && /the owner's to change\. The project is in advisory mode, so this is not blocked/.test(advisory.reason));
+  assert.equal(bash('rm .flightdeck/policy.json', ctx('advisory', ok(emptyGateState()))).action, 'advise');
+});
+
+test('an override or resolve is a person\'s: enforce denies the agent running it, in any mode of the state; the push denial tells the agent to ask the user', () => {
+  for (const state of [ok(stateWith(...openReview())), ok(emptyGateState()), { ok: false, why: 'gates.json is missing' } as GateStateRead]) {
+    const c = ctx('enforce', state);
+    const d = bash('flightdeck override --gate push --reason "QA signed off"', c);
+    assert.ok(d.action === 'deny' && d.gate === 'push');
+    assert.match(d.reason, /`flightdeck override` is refused to agents: an override is the owner's decision and must be given by a person/);
+    assert.match(d.reason, /Ask the user to run it in their own terminal \(`flightdeck override …`\) or with `Flightdeck: Override gate…` in VS Code/);
+    const deploy = bash('node ./node_modules/flightdeck/dist/cli.js override --gate deploy --reason x', c);
+    assert.ok(deploy.action === 'deny' && deploy.gate === 'deploy');
+    assert.equal(bash('npx flightdeck resolve rev-1', c).action, 'deny');
+  }
+  const advisory = bash('flightdeck override rev-1 --reason x', ctx('advisory', ok(stateWith(...openReview()))));
+  assert.ok(advisory.action === 'advise' && /ask the user to run it themselves/.test(advisory.reason));
+  const push = bash('git push origin main', ctx('enforce', ok(stateWith(...openReview()))));
+  assert.match(push.action === 'deny' ? push.reason : '', /or ask the user to mark it resolved or override it: that is theirs to do, in their own terminal \(`flightdeck resolve rev-1`, `flightdeck override rev-1 --reason "…"`\) or with `Flightdeck: Override gate…`/);
+});
+
+test('enforce: a push or deploy hidden in a shell wrapper, a prefix or split quotes is held like the bare command', () => {
+  const c = ctx('enforce', ok(stateWith(...openReview())));
+  for (const line of ["bash -c 'git push origin main'", "git pu''sh origin main", 'env FOO=1 git push origin main', 'sudo -u deploy git push origin main']) {
+    const d = bash(line, c);
+    assert.ok(d.action === 'deny' && d.gate === 'push', line);
+  }
+  for (const line of ['sh -c "kubectl apply -f k8s/"', 'sudo -u deploy kubectl apply -f k8s/', "terra''form apply", 'nohup ./deploy.sh &']) {
+    const d = bash(line, c);
+    assert.ok(d.action === 'deny' && d.gate === 'deploy', line);
+  }
+  assert.equal(bash("bash -c 'rm .flight''deck/policy.json'", ctx('enforce', ok(emptyGateState()))).action, 'deny');
 });

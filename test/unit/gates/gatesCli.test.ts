@@ -8,7 +8,7 @@ import { listEvents } from '../../../src/core/record/queries';
 import { GATE_STATE_FILE } from '../../../src/core/gates/state';
 import { installGitHooks } from '../../../src/core/gates/gitHooks';
 import { parseCliArgs } from '../../../src/cli/args';
-import { checkPushCommand } from '../../../src/cli/gateCommands';
+import { checkDeployCommand, checkPushCommand } from '../../../src/cli/gateCommands';
 import { gitRepo, tempDir } from '../helpers/tmp';
 import { recordTestedSession } from '../helpers/sessions';
 
@@ -129,7 +129,7 @@ test('flightdeck resolve closes an open review as the git identity, with the rea
   const { repo, reviewId } = reviewedRepo(t, 'enforce');
   const push = pre(repo, 'Bash', { command: 'git push origin main' });
   assert.equal(push.code, 2);
-  assert.match(push.err, new RegExp(`ask the owner to mark it resolved \\(\`flightdeck resolve ${reviewId}\`\\) or override it \\(\`flightdeck override ${reviewId} --reason`));
+  assert.match(push.err, new RegExp(`ask the user to mark it resolved or override it: that is theirs to do, in their own terminal \\(\`flightdeck resolve ${reviewId}\`, \`flightdeck override ${reviewId} --reason`));
   assert.match(fd(['--help'], repo).out, /^ {2}resolve ID {8}mark an open review resolved/m);
   const missing = fd(['resolve'], repo);
   assert.deepEqual([missing.code, missing.err.trim()], [2, 'flightdeck: resolve wants a review id (flightdeck gates lists the open ones) [--reason "what was done"]']);
@@ -423,4 +423,80 @@ test('the agent hears that a review opened concerns on its change at its next to
   const o = fd(['override', reviewId, '--reason', 'reviewed by hand with the security team', '--for', '1h'], repo);
   assert.equal(o.code, 0, o.err);
   assert.equal(prompt().out, '', 'nothing open: nothing said');
+});
+
+test('enforce: the agent cannot override the push gate itself; the hook\'s push denial tells it to ask the user to run the override', (t) => {
+  const repo = pushableRepo(t, 'enforce');
+  write(repo, 'app/auth/session.rb', 'class Session\n  def active? = true\nend\n');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'sessions never expire');
+  const push = pre(repo, 'Bash', { command: 'git push origin main' });
+  assert.equal(push.code, 2, push.err);
+  assert.match(push.err, /no passed review saw as pushed:\n {2}app\/auth\/session\.rb \(auth\)/);
+  assert.match(push.err, /An override is the user's decision: ask them to run it in their own terminal/);
+  const override = pre(repo, 'Bash', { command: 'npx flightdeck override --gate push --reason "QA signed off"' });
+  assert.equal(override.code, 2);
+  assert.match(override.err, /`flightdeck override` is refused to agents/);
+  assert.doesNotMatch(fd(['gates'], repo).out, /QA signed off/, 'no override was recorded');
+});
+
+test('enforce: with no review open, a deploy is refused while a risky file of the working tree\'s change was never reviewed as it is now; a passed review or a deploy-gate override lets it go; advisory tells', async (t) => {
+  const repo = pushableRepo(t, 'enforce', { 'app/auth/session.rb': 'class Session\n  def active? = true\nend\n' });
+  const start = git(repo, 'rev-parse', 'HEAD').out.trim();
+  const deploy = (command: string) => pre(repo, 'Bash', { command });
+  // Asked of the CLI until the review below: a hook call makes its own session the active one, which ran no tests.
+  assert.deepEqual([fd(['check-deploy'], repo).code, fd(['check-deploy'], repo).err], [0, ''], 'nothing risky changed');
+  write(repo, 'app/auth/session.rb', 'class Session\n  def active? = last_seen_at > 30.minutes.ago\nend\n');
+  write(repo, 'test/models/session_test.rb', 'class SessionTest < ActiveSupport::TestCase\nend\n');
+  write(repo, 'README.md', 'docs\n');
+  // VS Code closed, nobody reviewed: no review is open, and still the change was never reviewed.
+  const unreviewed = fd(['check-deploy'], repo);
+  assert.equal(unreviewed.code, 1, unreviewed.err);
+  assert.match(unreviewed.err, new RegExp(`^flightdeck: deploy refused \\(enforce mode\\): risky files changed since ${start.slice(0, 12)} \\(HEAD: no active session\\) that no passed review saw as they are now:\n {2}app/auth/session\\.rb \\(auth\\)\n`));
+  assert.doesNotMatch(unreviewed.err, /README/);
+  assert.match(unreviewed.err, /Review them: flightdeck review, then deploy again; or override the deploy gate with a reason: flightdeck override --gate deploy/);
+  // The session ran its tests after the change: a passed review of this content lets the deploy go.
+  await recordTestedSession(repo, { session: 'sess-deploy', intent: 'Expire idle sessions after 30 minutes', startCommit: start, changed: 'app/auth/session.rb', check: 'bin/rails test' });
+  const reviewed = fd(['review'], repo);
+  assert.equal(reviewed.code, 0, reviewed.out + reviewed.err);
+  assert.deepEqual([deploy('kubectl apply -f k8s/').code, deploy('kubectl apply -f k8s/').err], [0, '']);
+  // Changed after its review: that content was never seen.
+  write(repo, 'app/auth/session.rb', 'class Session\n  def active? = last_seen_at > 60.minutes.ago\nend\n');
+  const refused = deploy('kubectl apply -f k8s/');
+  assert.equal(refused.code, 2, refused.err);
+  assert.match(refused.err, /^Flightdeck \(enforce\): `kubectl apply`: deploy refused \(enforce mode\): risky files changed since [0-9a-f]{12} \([^)]*\) that no passed review saw as they are now:\n {2}app\/auth\/session\.rb \(auth\)\n/);
+  assert.match(refused.err, /An override is the user's decision: ask them to run it in their own terminal/);
+  for (const command of ['terraform apply -auto-approve', 'npm publish', './deploy.sh prod', "bash -c 'kubectl apply -f k8s/'"]) assert.equal(deploy(command).code, 2, command);
+  assert.equal(deploy('npm test').code, 0, 'not a deploy: no check');
+  policy(repo, 'advisory');
+  const told = deploy('kubectl apply -f k8s/');
+  assert.equal(told.code, 0, told.err);
+  const context = (JSON.parse(told.out) as { hookSpecificOutput: { additionalContext: string } }).hookSpecificOutput.additionalContext;
+  assert.match(context, /^Flightdeck: before `kubectl apply`: warning: deploying \(advisory mode, not blocked\) with risky files changed since .*\n {2}app\/auth\/session\.rb \(auth\)\nRun `flightdeck review` before deploying\.$/);
+  policy(repo, 'enforce');
+  const o = fd(['override', '--gate', 'deploy', '--reason', 'hotfix INC-7, checked by hand'], repo);
+  assert.equal(o.code, 0, o.err);
+  assert.deepEqual([deploy('kubectl apply -f k8s/').code, deploy('kubectl apply -f k8s/').err], [0, '']);
+});
+
+test('a check-deploy that fails refuses the deploy in enforce mode unless the deploy gate is overridden; advisory lets it go', async (t) => {
+  const repo = pushableRepo(t, 'enforce');
+  const args = parseCliArgs(['check-deploy'], repo);
+  const failing = (): Promise<never> => Promise.reject(new Error('git diff exited with 128'));
+  const run = async (): Promise<{ code: number; text: string }> => {
+    const lines: string[] = [];
+    const code = await checkDeployCommand(args, (l) => lines.push(l), failing);
+    return { code, text: lines.join('\n') };
+  };
+  const refused = await run();
+  assert.equal(refused.code, 1);
+  assert.match(refused.text, /deploy refused: it could not be checked \(git diff exited with 128\) and enforce mode fails closed\. .*flightdeck override --gate deploy/);
+  const o = fd(['override', '--gate', 'deploy', '--reason', 'the checker is down during the INC-7 hotfix'], repo);
+  assert.equal(o.code, 0, o.err);
+  const overridden = await run();
+  assert.equal(overridden.code, 0);
+  assert.match(overridden.text, /it goes on under .*'s override of the deploy gate until .*: "the checker is down during the INC-7 hotfix"/);
+  policy(repo, 'advisory');
+  const advisory = await run();
+  assert.deepEqual([advisory.code, advisory.text], [0, 'flightdeck: could not check the deploy (git diff exited with 128); advisory mode, the deploy goes on.']);
 });

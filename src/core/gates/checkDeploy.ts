@@ -1,0 +1,62 @@
+// `flightdeck check-deploy`, run by the Claude Code hook before an agent's deploy command: what a deploy ships is
+// the working tree and its commits, so every risky file (in a category that needs a review) changed since the base
+// `flightdeck risk` uses (the active session's starting commit, else HEAD) must have been seen, as it is now on
+// disk, by a passed review or one overridden and not lapsed. Enforce mode refuses otherwise; advisory mode says so.
+// This holds while no review is open too (VS Code closed): the review gate in decide.ts only sees open reviews.
+import { activeSessionBase } from '../risk/base';
+import { activeSessionBaseFromDb } from '../risk/baseFromDb';
+import { riskyChangesSince } from '../risk/riskyChanges';
+import { workingTreeBlobs } from '../risk/scan';
+import { gatePolicy } from './decide';
+import { coverageKey, reviewedContents } from './pushCoverage';
+import { gateOverride, readGateState } from './state';
+
+export interface CheckDeployResult {
+  /** 0: the deploy goes on; 1: refused. */
+  code: 0 | 1;
+  lines: string[];
+}
+
+/** A risky file of the working tree's change that no passed (or overridden) review saw with its content now. */
+export interface UnreviewedDeployFile {
+  path: string;
+  categories: string[];
+}
+
+const OVERRIDE_HINT = 'override the deploy gate with a reason: flightdeck override --gate deploy --reason "…" [--for 1h]';
+
+/** Decides a deploy from the working tree as it is now; throws when git or the record cannot say (the caller fails closed). */
+export async function checkDeploy(repoRoot: string, recordDir: string, now = Date.now()): Promise<CheckDeployResult> {
+  const { policy, mode, problem } = gatePolicy(repoRoot, recordDir);
+  const enforce = mode === 'enforce';
+  if (enforce && problem) return { code: 1, lines: [`flightdeck: deploy refused: the policy cannot be read (${problem}); enforce mode fails closed.`] };
+  const needsReview = new Set(policy.categories.filter((c) => c.review).map((c) => c.id));
+  if (needsReview.size === 0) return { code: 0, lines: [] };
+  const session = await activeSessionBase(recordDir, activeSessionBaseFromDb, now);
+  const changes = await riskyChangesSince(repoRoot, session?.commit, () => policy);
+  const risky = changes.risky
+    .map((r) => ({ path: r.path, categories: r.categories.filter((c) => needsReview.has(c)), deleted: r.change === 'deleted' }))
+    .filter((r) => r.categories.length > 0);
+  if (risky.length === 0) return { code: 0, lines: [] };
+  const kept = risky.filter((r) => !r.deleted).map((r) => r.path);
+  const blobs = await workingTreeBlobs(repoRoot, kept);
+  if (blobs.size !== kept.length) throw new Error('git could not hash every risky file in the working tree');
+  const seen = await reviewedContents(recordDir, now);
+  const unreviewed = risky.filter((r) => !seen.has(coverageKey(r.path, r.deleted ? undefined : blobs.get(r.path))));
+  if (unreviewed.length === 0) return { code: 0, lines: [] };
+  const since = changes.base ? `${changes.base.slice(0, 12)} (${session?.commit ? `the starting commit of session ${session.session.slice(0, 8)}` : 'HEAD: no active session'})` : 'the empty tree';
+  const shown = unreviewed.slice(0, 10).map((f) => `  ${f.path} (${f.categories.join(', ')})`);
+  if (unreviewed.length > shown.length) shown.push(`  … and ${unreviewed.length - shown.length} more`);
+  const files = [`risky files changed since ${since} that no passed review saw as they are now:`, ...shown];
+  const read = readGateState(recordDir, now);
+  const override = read.ok ? gateOverride(read.state, 'deploy', now) : undefined;
+  if (override) {
+    return { code: 0, lines: [`flightdeck: the deploy goes on under ${override.by || 'someone'}'s override of the deploy gate until ${new Date(override.until).toISOString()}: "${override.reason}"`, ...files] };
+  }
+  if (!enforce) {
+    const [first = '', ...rest] = files;
+    return { code: 0, lines: [`flightdeck: warning: deploying (advisory mode, not blocked) with ${first}`, ...rest, 'Run `flightdeck review` before deploying.'] };
+  }
+  const [first = '', ...rest] = files;
+  return { code: 1, lines: [`flightdeck: deploy refused (enforce mode): ${first}`, ...rest, `Review them: flightdeck review, then deploy again; or ${OVERRIDE_HINT}`] };
+}
