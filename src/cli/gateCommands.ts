@@ -75,17 +75,28 @@ export async function override(args: CliArgs, out: Out): Promise<number> {
   const [reviewId] = args.positionals;
   if (!reviewId && !args.gate) throw new UsageError(`override wants a review id or --gate ${GATE_NAMES.join('|')}, and --reason "why"`);
   if (args.gate && !isGateName(args.gate)) throw new UsageError(`--gate wants ${gateNamesText()}, not "${args.gate}"`);
-  if (!args.reason) throw new UsageError('override wants --reason "why the gate does not apply"');
+  const reason = args.reason;
+  if (!reason) throw new UsageError('override wants --reason "why the gate does not apply"');
   const expiresAt = args.for === undefined ? undefined : Date.now() + parseDuration(args.for);
   const by = await gitIdentity(repoRoot);
+  return withDecisionStore(dir, (store) => {
+    const id = recordOverride(store, { reviewId, gate: reviewId ? undefined : args.gate, reason, expiresAt, by });
+    const until = expiresAt === undefined ? (reviewId ? 'for good' : 'for an hour') : `until ${new Date(expiresAt).toISOString()}`;
+    out(args.json ? JSON.stringify({ id, reviewId: reviewId ?? null, gate: args.gate ?? null, by, expiresAt: expiresAt ?? null }) : `Overrode ${reviewId ?? `the ${args.gate} gate`} ${until}, as ${by}: ${id}`);
+    return 0;
+  });
+}
+
+/**
+ * Records an owner's decision (an override, a resolution) with the gate state and memory kept current; a review
+ * that is unknown or closed is the caller's mistake (a usage error, exit 2).
+ */
+async function withDecisionStore(dir: string, record: (store: RecordStore) => number): Promise<number> {
   const store = await RecordStore.open(dir);
   const kept = keepGateState(store);
   const memory = keepMemory(store);
   try {
-    const id = recordOverride(store, { reviewId, gate: reviewId ? undefined : args.gate, reason: args.reason, expiresAt, by });
-    const until = expiresAt === undefined ? (reviewId ? 'for good' : 'for an hour') : `until ${new Date(expiresAt).toISOString()}`;
-    out(args.json ? JSON.stringify({ id, reviewId: reviewId ?? null, gate: args.gate ?? null, by, expiresAt: expiresAt ?? null }) : `Overrode ${reviewId ?? `the ${args.gate} gate`} ${until}, as ${by}: ${id}`);
-    return 0;
+    return record(store);
   } catch (e) {
     if (e instanceof OverrideError) throw new UsageError(e.message);
     throw e;
@@ -103,22 +114,11 @@ export async function resolve(args: CliArgs, out: Out): Promise<number> {
   if (!reviewId) throw new UsageError('resolve wants a review id (flightdeck gates lists the open ones) [--reason "what was done"]');
   const reason = args.reason?.trim() || 'marked resolved';
   const by = await gitIdentity(repoRoot);
-  const store = await RecordStore.open(dir);
-  const kept = keepGateState(store);
-  const memory = keepMemory(store);
-  try {
+  return withDecisionStore(dir, (store) => {
     const id = markResolved(store, reviewId, by, reason);
     out(args.json ? JSON.stringify({ id, reviewId, by, reason }) : `Resolved ${reviewId} as ${by} ("${reason}"): ${id}`);
     return 0;
-  } catch (e) {
-    // An unknown or already-closed review is the caller's mistake, as with override.
-    if (e instanceof OverrideError) throw new UsageError(e.message);
-    throw e;
-  } finally {
-    kept.dispose();
-    memory.dispose();
-    store.close();
-  }
+  });
 }
 
 /**
