@@ -24,7 +24,7 @@ function reviewBlock(r: FlightTrail['reviews'][number]): string {
     `engine ${r.engine || 'none yet'}${r.model ? ` (${r.model})` : ''}${r.promptVersion ? ` · prompt ${r.promptVersion}` : ''}`,
     `input ${r.inputHash || '?'} · policy ${r.policyHash || '?'}`,
   ];
-  const concerns = r.concerns.map((c) => `<li><b class="sev-${e(c.severity)}">${e(c.severity)}</b> <code>${e(c.file)}${c.line === null ? '' : `:${c.line}`}</code> ${e(c.title)}<br><span class="muted">${e(c.explanation)}${c.engine || c.rule ? ` (${e([c.engine, c.rule].filter(Boolean).join(': '))})` : ''}</span></li>`);
+  const concerns = r.concerns.map((c) => `<li><b class="sev-${e(c.severity)}">${e(c.severity)}</b> <code>${e(c.file || '(no file)')}${c.line === null ? '' : `:${c.line}`}</code> ${e(c.title)}<br><span class="muted">${e(c.explanation)}${c.engine || c.rule ? ` (${e([c.engine, c.rule].filter(Boolean).join(': '))})` : ''}</span></li>`);
   const overrides = r.overrides.map((o) => `<li>Override by ${e(o.by || 'someone')} at ${e(o.at)}: ${e(o.reason)}${o.expiresAt ? ` (until ${e(o.expiresAt)})` : ''}</li>`);
   return `<div class="review review-${e(r.status)}"><p><b>${e(r.subject)}</b> — ${e(r.status)}${r.verdict ? `: ${e(r.verdict)}` : ''}</p>
 <p class="muted">${facts.map(e).join('<br>')}</p>${concerns.length || overrides.length ? `<ul>${[...concerns, ...overrides].join('')}</ul>` : ''}</div>`;

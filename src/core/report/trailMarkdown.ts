@@ -94,7 +94,7 @@ function reviewLines(r: FlightTrail['reviews'][number]): string[] {
     `- Reproduce: input ${r.inputHash || '?'}; policy ${r.policyHash || '?'}`,
   ];
   for (const c of r.concerns) {
-    const where = `${c.file}${c.line === null ? '' : `:${c.line}`}`;
+    const where = `${c.file || '(no file)'}${c.line === null ? '' : `:${c.line}`}`;
     const by = [c.engine, c.rule].filter(Boolean).join(': ');
     out.push(`- Concern [${c.severity}] ${md(where)}: ${md(c.title)}. ${md(c.explanation)}${by ? ` (${md(by)})` : ''}`);
   }

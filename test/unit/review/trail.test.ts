@@ -83,3 +83,24 @@ test('a gate override given while a session is active is in that session\'s reco
   assert.doesNotMatch(md, /no agent running/);
   assert.match(renderDashboard(store.db, { title: 'Record' }), /override of push: hotfix for the &lt;outage&gt;, verified on staging/);
 });
+
+test('a concern the reviewer placed on no reviewed file reads "(no file)" in the Markdown and the HTML', async (t) => {
+  const store = await RecordStore.open(tempDir(t));
+  t.after(() => store.close());
+  store.append([{ kind: 'session.started', session: 's2', data: { agent: 'claude-code', intent: 'Expire idle sessions' } }]);
+  const unplaced: ReviewEngine = {
+    id: 'anthropic',
+    async review(): Promise<Verdict> {
+      return { status: 'concerns', engine: 'anthropic', model: 'claude-test', promptVersion: 'review-1', inputHash: 'a1'.repeat(32), concerns: [{ file: '', severity: 'medium', title: 'Config elsewhere', explanation: '(The reviewer named "../../etc/passwd", which is not a file in this review.) Check it.', engine: 'anthropic' }] };
+    },
+  };
+  await runReview(store, {
+    policy: { policy: { version: 1, mode: 'advisory', protectedBranches: [], ignore: [], categories: [] }, source: 'default', path: '', hash: 'c'.repeat(64) },
+    baseCommit: 'b'.repeat(40), files: [{ path: 'app/auth/session.rb', change: 'modified', categories: ['auth'], matches: [] }],
+    changedPaths: ['app/auth/session.rb'], rawDiff: '', intent: 'Expire idle sessions', boundary: '', session: 's2',
+  }, [unplaced], { by: BY, checks: [] });
+  const trail = buildTrail(store.db, 's2');
+  assert.ok(trail);
+  assert.match(trailToMarkdown(trail), /^- Concern \[medium\] \(no file\): Config elsewhere\./m);
+  assert.match(renderDashboard(store.db, { title: 'Record' }), /<code>\(no file\)<\/code> Config elsewhere/);
+});
