@@ -44,7 +44,7 @@ function gateDecision(eventName: string, payload: unknown, recordDir: string, re
     if (eventName !== 'PreToolUse') return advisePostToolUse(tool, input, cwd, ctx);
     const decided = decidePreToolUse(tool, input, cwd, ctx);
     if (decided.action !== 'allow' || tool !== 'Bash' || typeof input.command !== 'string') return decided;
-    const push = mode === 'enforce' ? unreviewedPushDecision(input.command, repoRoot, ctx.currentBranch(), policy.protectedBranches) : undefined;
+    const push = unreviewedPushDecision(input.command, repoRoot, ctx.currentBranch(), policy.protectedBranches, mode);
     if (push) return push;
     // An override of the deploy gate lets every deploy go: no process to start for it.
     if (ctx.state.ok && gateOverride(ctx.state.state, 'deploy', now)) return decided;

@@ -22,14 +22,15 @@ export const askUserToOverride = (said: string): string =>
   /flightdeck override/.test(said) ? ' An override is the user\'s decision: ask them to run it in their own terminal (or `Flightdeck: Override gate…` in VS Code); an agent\'s is refused.' : '';
 
 /**
- * The decision on a Bash command in enforce mode once no open review holds it: undefined when it pushes nothing to a
- * protected branch; a denial with check-push's own words when that refuses it (or cannot run: enforce fails closed).
+ * The decision on a Bash command once no open review holds it: undefined when it pushes nothing to a protected branch;
+ * in enforce mode a denial with check-push's own words when that refuses it (or cannot run: enforce fails closed); in
+ * advisory mode check-push's warning as advice (a risky change nobody reviewed goes out, and the agent should say so).
  */
-export function unreviewedPushDecision(command: string, repoRoot: string, currentBranch: string | undefined, protectedBranches: readonly string[]): GateDecision | undefined {
+export function unreviewedPushDecision(command: string, repoRoot: string, currentBranch: string | undefined, protectedBranches: readonly string[], mode: 'advisory' | 'enforce' = 'enforce'): GateDecision | undefined {
   if (!unquoted(command).includes('push')) return undefined;
   const pushes = protectedPushes(command, currentBranch, protectedBranches);
   if (pushes.length === 0) return undefined;
-  if (commitsBeforePushing(command)) {
+  if (mode === 'enforce' && commitsBeforePushing(command)) {
     const branches = [...new Set(pushes.map((p) => p.branch))].join(', ');
     return { action: 'deny', gate: 'push', reason: `Flightdeck (enforce): this command makes commits and pushes them to ${branches} in one go, so what it pushes cannot be checked before it runs. Commit first, then push in a command of its own: the push is then checked against the record's reviews.` };
   }
@@ -47,8 +48,13 @@ export function unreviewedPushDecision(command: string, repoRoot: string, curren
       // Inside the 10 s Claude Code gives the hook (Connect writes it): a hook that times out blocks nothing, so this denies first.
       cwd: repoRoot, input: lines.join('\n') + '\n', encoding: 'utf8', timeout: 7_000, env: { ...process.env, NODE_EXTRA_CA_CERTS: '' },
     });
-    if (r.status === 0) continue;
     const said = (r.stderr ?? '').trim().replace(/^flightdeck: /gm, '');
+    if (mode === 'advisory') {
+      const told = said.replace(/\s*\n\s*/g, ' ').replace(/([^.!?])$/, '$1.');
+      if (said) return { action: 'advise', gate: 'push', reason: `Flightdeck: ${told} Tell the user before this goes out, and run \`flightdeck review\` on it.` };
+      continue;
+    }
+    if (r.status === 0) continue;
     const why = r.status === 1 ? said : `it could not be checked (${r.error?.message ?? (said || `exit ${r.status ?? r.signal}`)}); enforce mode fails closed`;
     return { action: 'deny', gate: 'push', reason: `Flightdeck (enforce): ${why}${askUserToOverride(why)}` };
   }

@@ -395,7 +395,11 @@ test('enforce, without git hooks installed: the agent\'s PreToolUse `git push` o
   assert.equal(pre(repo, 'Bash', { command: 'git stash push -m wip && git push origin main' }).code, 0, 'a stash makes no commit on the branch');
   assert.equal(pre(repo, 'Bash', { command: 'git push origin feature' }).code, 0, 'feature is not protected');
   policy(repo, 'advisory');
-  assert.equal(pre(repo, 'Bash', { command: 'git push origin feature:main' }).code, 0, 'advisory never blocks');
+  const advised = pre(repo, 'Bash', { command: 'git push origin feature:main' });
+  assert.equal(advised.code, 0, 'advisory never blocks');
+  const told = (JSON.parse(advised.out) as { hookSpecificOutput: { additionalContext: string } }).hookSpecificOutput.additionalContext;
+  assert.match(told, /^Flightdeck: warning: pushing to main \(advisory mode, not blocked\).*app\/auth\/session\.rb.*Tell the user before this goes out/);
+  assert.equal(pre(repo, 'Bash', { command: 'git push origin main' }).out, '', 'nothing risky: nothing said');
   policy(repo, 'enforce');
   // Reviewed as it will be pushed (from the feature branch's tree), with the agent's session (the hook's) running its tests after the change.
   git(repo, 'checkout', '-q', 'feature');
