@@ -1,8 +1,12 @@
 // `flightdeck check-deploy`, run by the Claude Code hook before an agent's deploy command: what a deploy ships is
-// the working tree and its commits, so every risky file (in a category that needs a review) changed since the base
-// `flightdeck risk` uses (the active session's starting commit, else HEAD) must have been seen, as it is now on
-// disk, by a passed review or one overridden and not lapsed. Enforce mode refuses otherwise; advisory mode says so.
-// This holds while no review is open too (VS Code closed): the review gate in decide.ts only sees open reviews.
+// the working tree and its commits, so every risky file (in a category that needs a review) changed since a base
+// must have been seen, as it is now on disk, by a passed review or one overridden and not lapsed. The base is the
+// active session's starting commit; with none, the last ship HEAD descends from, else the upstream, else HEAD.
+// Enforce mode refuses otherwise; advisory mode says so. This holds while no review is open too (VS Code closed):
+// the review gate in decide.ts only sees open reviews.
+import { existsSync } from 'node:fs';
+import { git, runGit } from '../git';
+import { RecordStore } from '../record/store';
 import { activeSessionBase } from '../risk/base';
 import { activeSessionBaseFromDb } from '../risk/baseFromDb';
 import { riskyChangesSince } from '../risk/riskyChanges';
@@ -33,7 +37,8 @@ export async function checkDeploy(repoRoot: string, recordDir: string, now = Dat
   const needsReview = new Set(policy.categories.filter((c) => c.review).map((c) => c.id));
   if (needsReview.size === 0) return { code: 0, lines: [] };
   const session = await activeSessionBase(recordDir, activeSessionBaseFromDb, now);
-  const changes = await riskyChangesSince(repoRoot, session?.commit, () => policy);
+  const shipped = session?.commit ? undefined : await deployBase(repoRoot, recordDir);
+  const changes = await riskyChangesSince(repoRoot, session?.commit ?? shipped?.commit, () => policy);
   const risky = changes.risky
     .map((r) => ({ path: r.path, categories: r.categories.filter((c) => needsReview.has(c)), deleted: r.change === 'deleted' }))
     .filter((r) => r.categories.length > 0);
@@ -44,7 +49,8 @@ export async function checkDeploy(repoRoot: string, recordDir: string, now = Dat
   const seen = await reviewedContents(recordDir, now);
   const unreviewed = risky.filter((r) => !seen.has(coverageKey(r.path, r.deleted ? undefined : blobs.get(r.path))));
   if (unreviewed.length === 0) return { code: 0, lines: [] };
-  const since = changes.base ? `${changes.base.slice(0, 12)} (${session?.commit ? `the starting commit of session ${session.session.slice(0, 8)}` : 'HEAD: no active session'})` : 'the empty tree';
+  const from = session?.commit ? `the starting commit of session ${session.session.slice(0, 8)}` : shipped?.what ?? 'HEAD: no active session, no ship recorded, no upstream';
+  const since = changes.base ? `${changes.base.slice(0, 12)} (${from})` : 'the empty tree';
   const shown = unreviewed.slice(0, 10).map((f) => `  ${f.path} (${f.categories.join(', ')})`);
   if (unreviewed.length > shown.length) shown.push(`  … and ${unreviewed.length - shown.length} more`);
   const files = [`risky files changed since ${since} that no passed review saw as they are now:`, ...shown];
@@ -58,5 +64,31 @@ export async function checkDeploy(repoRoot: string, recordDir: string, now = Dat
     return { code: 0, lines: [`flightdeck: warning: deploying (advisory mode, not blocked) with ${first}`, ...rest, 'Run `flightdeck review` before deploying.'] };
   }
   const [first = '', ...rest] = files;
-  return { code: 1, lines: [`flightdeck: deploy refused (enforce mode): ${first}`, ...rest, `Review them: flightdeck review, then deploy again; or ${OVERRIDE_HINT}`] };
+  const review = shipped && changes.base ? `flightdeck review --base ${changes.base.slice(0, 12)}` : 'flightdeck review';
+  return { code: 1, lines: [`flightdeck: deploy refused (enforce mode): ${first}`, ...rest, `Review them: ${review}, then deploy again; or ${OVERRIDE_HINT}`] };
+}
+
+/**
+ * What a deploy outside any session is measured from: the last recorded ship HEAD descends from (what is out there
+ * now), else where HEAD leaves its upstream (what others have); undefined: HEAD itself.
+ */
+async function deployBase(repoRoot: string, recordDir: string): Promise<{ commit: string; what: string } | undefined> {
+  const ancestor = async (commit: string): Promise<boolean> => (await git(repoRoot, ['merge-base', '--is-ancestor', commit, 'HEAD'])).code === 0;
+  for (const ship of await shippedCommits(recordDir)) {
+    if (await ancestor(ship.commit)) return { commit: ship.commit, what: `the last ship recorded, to ${ship.target}` };
+  }
+  const upstream = (await runGit(repoRoot, ['merge-base', 'HEAD', '@{upstream}'])).trim();
+  return upstream ? { commit: upstream, what: 'where HEAD leaves its upstream: no active session, no ship recorded' } : undefined;
+}
+
+/** Commits shipped, newest first (a few: the newest HEAD descends from is the one wanted). */
+async function shippedCommits(recordDir: string): Promise<{ commit: string; target: string }[]> {
+  if (!existsSync(recordDir)) return [];
+  const store = await RecordStore.open(recordDir, { readOnly: true });
+  try {
+    const rows = store.db.exec(`SELECT commit_sha, target FROM ships WHERE status = 'shipped' AND commit_sha <> '' ORDER BY at DESC LIMIT 20`)[0]?.values ?? [];
+    return rows.map(([commit, target]) => ({ commit: String(commit), target: String(target ?? '') }));
+  } finally {
+    store.close();
+  }
 }

@@ -456,7 +456,7 @@ test('enforce: with no review open, a deploy is refused while a risky file of th
   // VS Code closed, nobody reviewed: no review is open, and still the change was never reviewed.
   const unreviewed = fd(['check-deploy'], repo);
   assert.equal(unreviewed.code, 1, unreviewed.err);
-  assert.match(unreviewed.err, new RegExp(`^flightdeck: deploy refused \\(enforce mode\\): risky files changed since ${start.slice(0, 12)} \\(HEAD: no active session\\) that no passed review saw as they are now:\n {2}app/auth/session\\.rb \\(auth\\)\n`));
+  assert.match(unreviewed.err, new RegExp(`^flightdeck: deploy refused \\(enforce mode\\): risky files changed since ${start.slice(0, 12)} \\(HEAD: no active session, no ship recorded, no upstream\\) that no passed review saw as they are now:\n {2}app/auth/session\\.rb \\(auth\\)\n`));
   assert.doesNotMatch(unreviewed.err, /README/);
   assert.match(unreviewed.err, /Review them: flightdeck review, then deploy again; or override the deploy gate with a reason: flightdeck override --gate deploy/);
   // The session ran its tests after the change: a passed review of this content lets the deploy go.
@@ -481,6 +481,31 @@ test('enforce: with no review open, a deploy is refused while a risky file of th
   const o = fd(['override', '--gate', 'deploy', '--reason', 'hotfix INC-7, checked by hand'], repo);
   assert.equal(o.code, 0, o.err);
   assert.deepEqual([deploy('kubectl apply -f k8s/').code, deploy('kubectl apply -f k8s/').err], [0, '']);
+});
+
+test('outside a session a deploy is measured from the last ship HEAD descends from: a risky change committed since then is held, with the review that covers it', async (t) => {
+  const repo = pushableRepo(t, 'enforce', { 'app/auth/session.rb': 'class Session\n  def active? = true\nend\n' });
+  const shipped = git(repo, 'rev-parse', 'HEAD').out.trim();
+  const store = await RecordStore.open(join(repo, '.git', 'flightdeck'));
+  store.append([{ kind: 'ship.recorded', source: 'test', data: { commit: shipped, target: 'production', status: 'shipped' } }]);
+  store.close();
+  write(repo, 'app/auth/session.rb', 'class Session\n  def active? = last_seen_at > 30.minutes.ago\nend\n');
+  git(repo, 'commit', '-qam', 'expire idle sessions');
+  // Committed, so HEAD alone would show nothing: what went out last is the measure.
+  const refused = fd(['check-deploy'], repo);
+  assert.equal(refused.code, 1, refused.err);
+  assert.match(refused.err, new RegExp(`risky files changed since ${shipped.slice(0, 12)} \\(the last ship recorded, to production\\) that no passed review saw as they are now:\n {2}app/auth/session\\.rb \\(auth\\)`));
+  assert.match(refused.err, new RegExp(`Review them: flightdeck review --base ${shipped.slice(0, 12)}, then deploy again`));
+  // No ship recorded: where HEAD leaves its upstream is the measure.
+  const other = pushableRepo(t, 'enforce');
+  assert.equal(git(other, 'branch', '-q', '--set-upstream-to=origin/main').code, 0);
+  const pushed = git(other, 'rev-parse', 'HEAD').out.trim();
+  write(other, 'app/billing/charge.rb', 'class Charge\n  def refund = Stripe::Refund.create(charge: id)\nend\n');
+  git(other, 'add', '.');
+  git(other, 'commit', '-qm', 'refunds');
+  const upstream = fd(['check-deploy'], other);
+  assert.equal(upstream.code, 1, upstream.err);
+  assert.match(upstream.err, new RegExp(`changed since ${pushed.slice(0, 12)} \\(where HEAD leaves its upstream: no active session, no ship recorded\\).*\n {2}app/billing/charge\\.rb \\(payments\\)`));
 });
 
 test('a check-deploy that fails refuses the deploy in enforce mode unless the deploy gate is overridden; advisory lets it go', async (t) => {
