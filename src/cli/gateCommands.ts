@@ -132,7 +132,7 @@ export async function checkPushCommand(args: CliArgs, err: Out, stdin: () => str
     for (const line of result.lines) err(line);
     return result.code;
   } catch (e) {
-    return checkPushFailed(args, e, err);
+    return gateCheckFailed(args, e, err, 'push');
   }
 }
 
@@ -160,21 +160,22 @@ function overrideOf(args: CliArgs, gate: GateName, now: number): GateOverride | 
   }
 }
 
-/** Enforce mode fails closed unless the push gate is overridden; advisory mode says why and lets the push go. */
-function checkPushFailed(args: CliArgs, e: unknown, err: Out): number {
+/** Enforce mode fails closed unless the gate is overridden; advisory mode says why and lets the push or deploy go. */
+function gateCheckFailed(args: CliArgs, e: unknown, err: Out, gate: 'push' | 'deploy'): number {
   const why = e instanceof Error ? e.message : String(e);
   if (process.env.FLIGHTDECK_DEBUG && e instanceof Error && e.stack) err(e.stack);
   if (modeAfterFailure(args) !== 'enforce') {
-    err(`flightdeck: could not check the push (${why}); advisory mode, the push goes on.`);
+    err(`flightdeck: could not check the ${gate} (${why}); advisory mode, the ${gate} goes on.`);
     return 0;
   }
   const now = Date.now();
-  const o = overrideOf(args, 'push', now);
+  const o = overrideOf(args, gate, now);
   if (o) {
-    err(`flightdeck: could not check the push (${why}); it goes on under ${o.by || 'someone'}'s override of the push gate until ${new Date(o.until).toISOString()}: "${o.reason}"`);
+    err(`flightdeck: could not check the ${gate} (${why}); it goes on under ${o.by || 'someone'}'s override of the ${gate} gate until ${new Date(o.until).toISOString()}: "${o.reason}"`);
     return 0;
   }
-  err(`flightdeck: push refused: it could not be checked (${why}) and enforce mode fails closed. Fix the cause and push again${process.env.FLIGHTDECK_DEBUG ? '' : ' (FLIGHTDECK_DEBUG=1 shows details)'}, or override the push gate with a reason: flightdeck override --gate push --reason "…" [--for 1h]`);
+  const debug = process.env.FLIGHTDECK_DEBUG ? '' : ' (FLIGHTDECK_DEBUG=1 shows details)';
+  err(`flightdeck: ${gate} refused: it could not be checked (${why}) and enforce mode fails closed. Fix the cause and ${gate} again${debug}, or override the ${gate} gate with a reason: flightdeck override --gate ${gate} --reason "…" [--for 1h]`);
   return 1;
 }
 
@@ -189,19 +190,7 @@ export async function checkDeployCommand(args: CliArgs, err: Out, check = checkD
     for (const line of result.lines) err(line);
     return result.code;
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    if (modeAfterFailure(args) !== 'enforce') {
-      err(`flightdeck: could not check the deploy (${why}); advisory mode, the deploy goes on.`);
-      return 0;
-    }
-    const now = Date.now();
-    const o = overrideOf(args, 'deploy', now);
-    if (o) {
-      err(`flightdeck: could not check the deploy (${why}); it goes on under ${o.by || 'someone'}'s override of the deploy gate until ${new Date(o.until).toISOString()}: "${o.reason}"`);
-      return 0;
-    }
-    err(`flightdeck: deploy refused: it could not be checked (${why}) and enforce mode fails closed. Fix the cause and deploy again, or override the deploy gate with a reason: flightdeck override --gate deploy --reason "…" [--for 1h]`);
-    return 1;
+    return gateCheckFailed(args, e, err, 'deploy');
   }
 }
 
