@@ -5,7 +5,7 @@ import { hookEvents, type HookAgent, type HookGit } from '../core/capture/hook';
 import { advisePostToolUse, decidePreToolUse, gatePolicy, type GateContext, type GateDecision } from '../core/gates/decide';
 import { concernNews, readTold, writeTold } from '../core/gates/concernNews';
 import { EDIT_TOOLS } from '../core/gates/editTools';
-import { gateOverride, readGateState } from '../core/gates/state';
+import { gateOverride, readGateState, type GateStateRead } from '../core/gates/state';
 import { completeEvent, type NewEvent } from '../core/record/events';
 import { JournalWriter } from '../core/record/journal';
 import { workingTree } from '../core/capture/workingTree';
@@ -27,7 +27,7 @@ const TOOL_EVENTS = new Set(['PreToolUse', 'PostToolUse', 'PostToolUseFailure'])
 const HEAD_EVENTS = new Set(['SessionStart', 'PostToolUse', 'PostToolUseFailure', 'Stop', 'SessionEnd']);
 
 /** The gate's word on a tool call; in enforce mode a failure to decide is a denial (fail closed). */
-function gateDecision(eventName: string, payload: unknown, recordDir: string, repoRoot: string): GateDecision {
+function gateDecision(eventName: string, payload: unknown, recordDir: string, repoRoot: string, gateState: () => GateStateRead): GateDecision {
   if (typeof payload !== 'object' || payload === null) return { action: 'allow' };
   const p = payload as { tool_name?: unknown; tool_input?: unknown; cwd?: unknown };
   const tool = typeof p.tool_name === 'string' ? p.tool_name : '';
@@ -39,7 +39,7 @@ function gateDecision(eventName: string, payload: unknown, recordDir: string, re
   try {
     const now = Date.now();
     const ctx: GateContext = {
-      repoRoot, mode, policy, policyProblem: problem, now, state: readGateState(recordDir, now), currentBranch: () => readHead(repoRoot).branch,
+      repoRoot, mode, policy, policyProblem: problem, now, state: gateState(), currentBranch: () => readHead(repoRoot).branch,
     };
     if (eventName !== 'PreToolUse') return advisePostToolUse(tool, input, cwd, ctx);
     const decided = decidePreToolUse(tool, input, cwd, ctx);
@@ -47,8 +47,8 @@ function gateDecision(eventName: string, payload: unknown, recordDir: string, re
     const push = unreviewedPushDecision(input.command, repoRoot, ctx.currentBranch(), policy.protectedBranches, mode);
     if (push) return push;
     // An override of the deploy gate lets every deploy go: no process to start for it.
-    if (ctx.state.ok && gateOverride(ctx.state.state, 'deploy', now)) return decided;
-    return unreviewedDeployDecision(input.command, repoRoot, mode) ?? decided;
+    if (!decided.deploy || (ctx.state.ok && gateOverride(ctx.state.state, 'deploy', now))) return decided;
+    return unreviewedDeployDecision(decided.deploy, repoRoot, mode) ?? decided;
   } catch (e) {
     if (mode !== 'enforce' || eventName !== 'PreToolUse') return { action: 'allow' };
     return { action: 'deny', gate: tool === 'Bash' ? 'deploy' : 'boundary', reason: `Flightdeck (enforce): could not decide whether this call is gated (${(e as Error).message}); enforce mode fails closed.` };
@@ -56,11 +56,11 @@ function gateDecision(eventName: string, payload: unknown, recordDir: string, re
 }
 
 /** Concerns a review raised on the session's change since the agent last heard (all still open, on a new prompt). */
-function concernsToTell(eventName: string, payload: unknown, recordDir: string): GateDecision {
+function concernsToTell(eventName: string, payload: unknown, recordDir: string, gateState: () => GateStateRead): GateDecision {
   try {
     const session = typeof payload === 'object' && payload !== null ? (payload as { session_id?: unknown }).session_id : undefined;
     const now = Date.now();
-    const read = readGateState(recordDir, now);
+    const read = gateState();
     if (!read.ok) return { action: 'allow' };
     const told = readTold(recordDir);
     const news = concernNews(read.state, typeof session === 'string' ? session : undefined, now, told, eventName === 'UserPromptSubmit');
@@ -127,11 +127,14 @@ export function hook(
     // Codex's hooks are the user's, for every folder: a repository that keeps no record does not get one from them.
     if (agent === 'codex' && !existsSync(location.dir)) return 0;
     // Decided before anything is written: a record that cannot be written to still gets its gates.
+    // Read once, when first asked: the gate decision and the concerns told after an edit look at the same state.
+    let state: GateStateRead | undefined;
+    const gateState = (): GateStateRead => (state ??= readGateState(location.dir, Date.now()));
     if (location.repoRoot && (eventName === 'PreToolUse' || eventName === 'PostToolUse')) {
-      decision = gateDecision(eventName, payload, location.dir, location.repoRoot);
+      decision = gateDecision(eventName, payload, location.dir, location.repoRoot, gateState);
     }
     if (location.repoRoot && decision.action === 'allow' && (eventName === 'PostToolUse' || eventName === 'UserPromptSubmit')) {
-      decision = concernsToTell(eventName, payload, location.dir);
+      decision = concernsToTell(eventName, payload, location.dir, gateState);
     }
     mkdirSync(location.dir, { recursive: true });
     // Read only for the events that record them: this runs on every tool call.

@@ -17,6 +17,25 @@ function commitOf(repoRoot: string, rev: string): string | undefined {
   }
 }
 
+/** What a gate check of the whole CLI said: its exit status, its words (without the `flightdeck: ` prefix), why it did not run. */
+export interface GateCheckRun {
+  status: number | null;
+  said: string;
+  error?: string;
+}
+
+/**
+ * Runs `flightdeck check-push`/`check-deploy` in the whole CLI beside this bundle, within the 10 s Claude Code gives
+ * the hook (Connect writes it): a hook that times out blocks nothing, so the caller denies first.
+ */
+export function runGateCheck(args: readonly string[], repoRoot: string, input?: string): GateCheckRun {
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  const r = spawnSync(process.execPath, [join(__dirname, 'cli.js'), ...args], {
+    cwd: repoRoot, input, encoding: 'utf8', timeout: 7_000, env: { ...process.env, NODE_EXTRA_CA_CERTS: '' },
+  });
+  return { status: r.status, said: (r.stderr ?? '').trim().replace(/^flightdeck: /gm, ''), error: r.error?.message ?? (r.status === null ? `signal ${r.signal}` : undefined) };
+}
+
 /** The CLI's refusals name the override command: here the reader is an agent, who asks the user rather than runs it. */
 export const askUserToOverride = (said: string): string =>
   /flightdeck override/.test(said) ? ' An override is the user\'s decision: ask them to run it in their own terminal (or `Flightdeck: Override gate…` in VS Code); an agent\'s is refused.' : '';
@@ -42,20 +61,16 @@ export function unreviewedPushDecision(command: string, repoRoot: string, curren
     const line = `${p.source} ${local} refs/heads/${p.branch} ${commitOf(repoRoot, `refs/remotes/${remote}/${p.branch}`) ?? ZERO_SHA}`;
     byRemote.set(remote, [...(byRemote.get(remote) ?? []), line]);
   }
-  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   for (const [remote, lines] of byRemote) {
-    const r = spawnSync(process.execPath, [join(__dirname, 'cli.js'), 'check-push', remote], {
-      // Inside the 10 s Claude Code gives the hook (Connect writes it): a hook that times out blocks nothing, so this denies first.
-      cwd: repoRoot, input: lines.join('\n') + '\n', encoding: 'utf8', timeout: 7_000, env: { ...process.env, NODE_EXTRA_CA_CERTS: '' },
-    });
-    const said = (r.stderr ?? '').trim().replace(/^flightdeck: /gm, '');
+    const r = runGateCheck(['check-push', remote], repoRoot, lines.join('\n') + '\n');
+    const said = r.said;
     if (mode === 'advisory') {
       const told = said.replace(/\s*\n\s*/g, ' ').replace(/([^.!?])$/, '$1.');
       if (said) return { action: 'advise', gate: 'push', reason: `Flightdeck: ${told} Tell the user before this goes out, and run \`flightdeck review\` on it.` };
       continue;
     }
     if (r.status === 0) continue;
-    const why = r.status === 1 ? said : `it could not be checked (${r.error?.message ?? (said || `exit ${r.status ?? r.signal}`)}); enforce mode fails closed`;
+    const why = r.status === 1 ? said : `it could not be checked (${r.error ?? (said || `exit ${r.status}`)}); enforce mode fails closed`;
     return { action: 'deny', gate: 'push', reason: `Flightdeck (enforce): ${why}${askUserToOverride(why)}` };
   }
   return undefined;

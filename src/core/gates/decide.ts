@@ -16,7 +16,8 @@ import { isGateName, type GateName } from './gateNames';
 import { gateOverride, openGateReviews, reviewConcerns, reviewStatusAt, type GateReview, type GateStateRead } from './state';
 
 export type GateDecision =
-  | { action: 'allow' }
+  /** `deploy`: the deploy a Bash call runs, found while deciding (the hook then checks it for unreviewed changes). */
+  | { action: 'allow'; deploy?: string }
   | { action: 'deny'; gate: GateName; reason: string }
   | { action: 'advise'; gate?: GateName; reason: string };
 
@@ -170,7 +171,8 @@ function decideBash(command: string, ctx: GateContext): GateDecision {
   }
   const deploy = deployCommand(command);
   const decided = deploy ? reviewGate('deploy', `a deploy (\`${deploy}\`)`, ctx) : undefined;
-  return decided && decided.action !== 'allow' ? decided : policyAdvice ?? { action: 'allow' };
+  if (decided && decided.action !== 'allow') return decided;
+  return policyAdvice ?? (deploy ? { action: 'allow', deploy } : { action: 'allow' });
 }
 
 function decideEdit(tool: string, input: Json, cwd: string | undefined, ctx: GateContext): GateDecision {
