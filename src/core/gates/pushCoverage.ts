@@ -3,6 +3,7 @@
 // that content. A review records each file's git blob id as it saw it (reviews.ts), so a change committed after its
 // review is known as reviewed, and one changed after it is not.
 import { existsSync } from 'node:fs';
+import type { Database } from 'sql.js';
 import { git, runGit } from '../git';
 import { RecordStore } from '../record/store';
 import { UnifiedDiffReader } from '../risk/changes';
@@ -80,29 +81,34 @@ export async function pushedRiskyFiles(repoRoot: string, policy: Policy, base: s
 
 /** Every file content a passed review, or one overridden and not lapsed at `now`, saw (coverageKey). */
 export async function reviewedContents(recordDir: string, now: number): Promise<Set<string>> {
-  const out = new Set<string>();
-  if (!existsSync(recordDir)) return out;
+  if (!existsSync(recordDir)) return new Set();
   const store = await RecordStore.open(recordDir, { readOnly: true });
   try {
-    const rows = store.db.exec(
-      `SELECT files FROM reviews WHERE status = 'passed' OR (status = 'overridden' AND (expires_at IS NULL OR expires_at > ?))`, [now],
-    )[0]?.values ?? [];
-    for (const [files] of rows) {
-      let list: unknown;
-      try {
-        list = JSON.parse(String(files ?? '[]'));
-      } catch {
-        continue;
-      }
-      if (!Array.isArray(list)) continue;
-      for (const f of list as { path?: unknown; change?: unknown; blob?: unknown }[]) {
-        if (typeof f?.path !== 'string') continue;
-        if (typeof f.blob === 'string') out.add(coverageKey(f.path, f.blob));
-        else if (f.change === 'deleted') out.add(coverageKey(f.path, undefined));
-      }
-    }
+    return reviewedContentsIn(store.db, now);
   } finally {
     store.close();
+  }
+}
+
+/** The same, from a record already open. */
+export function reviewedContentsIn(db: Database, now: number): Set<string> {
+  const out = new Set<string>();
+  const rows = db.exec(
+    `SELECT files FROM reviews WHERE status = 'passed' OR (status = 'overridden' AND (expires_at IS NULL OR expires_at > ?))`, [now],
+  )[0]?.values ?? [];
+  for (const [files] of rows) {
+    let list: unknown;
+    try {
+      list = JSON.parse(String(files ?? '[]'));
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(list)) continue;
+    for (const f of list as { path?: unknown; change?: unknown; blob?: unknown }[]) {
+      if (typeof f?.path !== 'string') continue;
+      if (typeof f.blob === 'string') out.add(coverageKey(f.path, f.blob));
+      else if (f.change === 'deleted') out.add(coverageKey(f.path, undefined));
+    }
   }
   return out;
 }
