@@ -1,7 +1,7 @@
 // End-to-end: the Board in the real web workbench (code-server's VS Code) driven by Playwright in
 // Debian's Chromium, on a seeded record. Saves screenshots under test-results/.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createLog, defaultUserSettings, launchBrowser, makeGitWorkspace, makeTempDir, openWorkbench, repoRoot, startServer,
@@ -438,6 +438,20 @@ async function main() {
     await runCommand(page, 'View: Focus Problems');
     await page.locator('.markers-panel', { hasText: 'Migration has no way back' }).first().waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(results, 'problems-panel.png') });
+  });
+
+  await check('a broken policy file is an error on its line in the Problems view, saying which policy holds meanwhile', async () => {
+    mkdirSync(join(workspace, '.flightdeck'), { recursive: true });
+    writeFileSync(join(workspace, '.flightdeck', 'policy.json'), '{\n  "version": 1,\n  "categories": [\n    { "id": "auth", "content": ["(unclosed"] }\n  ]\n}\n');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'not a valid regular expression' }).first();
+    await problem.waitFor({ timeout: 15_000 });
+    const text = await problem.textContent();
+    if (!/default policy is in force/.test(text ?? '') || !/Ln 4, Col/.test(text ?? '')) throw new Error(`the policy's problem reads: ${text}`);
+    await page.screenshot({ path: join(results, 'policy-problem.png') });
+    // Fixed (here: removed, with no good copy ever kept): the problem goes.
+    rmSync(join(workspace, '.flightdeck'), { recursive: true });
+    await problem.waitFor({ state: 'detached', timeout: 15_000 });
+    await runCommand(page, 'Notifications: Clear All Notifications');
   });
 
   await check('the explorer badges the risky file ("!" with its categories and concerns in the tooltip)', async () => {
